@@ -1,0 +1,79 @@
+"""The ``hotfix-hooks`` command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import click
+
+from hotfix_hooks import __version__
+from hotfix_hooks.errors import USAGE, UsageError
+from hotfix_hooks.gitcmd import GitError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class HotfixGroup(click.Group):
+    """Turns every user mistake into one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from hotfix_hooks import ui
+
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            ui.error(str(exc))
+            ctx.exit(exc.exit_code)
+        except GitError as exc:
+            ui.error(str(exc))
+            ctx.exit(USAGE)
+
+
+@click.group(cls=HotfixGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="hotfix-hooks")
+def cli() -> None:
+    """An emergency hotfix process, as git hooks.
+
+    \b
+    A branch named hotfix/NNN-slug scaffolds its incident docs (hotfix.md,
+    tasks.md); every commit on it names a task (T001..T007) and is stamped
+    with Hotfix:/Task: trailers; it cannot be pushed without a real
+    rollback plan. Start with `hotfix-hooks install`, or try `hotfix-hooks demo`.
+    """
+
+
+def _register() -> None:
+    from hotfix_hooks.commands import (
+        check,
+        demo,
+        hook,
+        install,
+        new,
+        report,
+        resolve,
+        rollback,
+        scaffold,
+        status,
+    )
+
+    for module in (install, scaffold, new, status, check, rollback, resolve, report, demo, hook):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="hotfix-hooks")
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Time, with a UTC offset always attached, and a clock tests can set.
+
+``HOTFIX_HOOKS_NOW`` (ISO 8601 with an offset) fixes "now" for tests and demos.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timedelta, timezone
+
+ENV_NOW = "HOTFIX_HOOKS_NOW"
+_STAMP = re.compile(
+    r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?\s*$",
+    re.IGNORECASE,
+)
+
+
+class BadTimestampError(ValueError):
+    pass
+
+
+def now() -> datetime:
+    fixed = os.environ.get(ENV_NOW)
+    if fixed:
+        return parse(fixed, assume_local=False)
+    return datetime.now(timezone.utc).astimezone()
+
+
+def format_stamp(moment: datetime) -> str:
+    """``2026-11-26 15:30 +00:00``: the seed's ``YYYY-MM-DD HH:MM`` plus the offset."""
+    text = moment.strftime("%Y-%m-%d %H:%M %z")
+    return f"{text[:-2]}:{text[-2:]}"
+
+
+def parse(text: str, *, assume_local: bool = True) -> datetime:
+    """Parse what :func:`format_stamp` writes, and ISO 8601 with ``T``/``Z``.
+
+    A stamp without an offset (hand-written) is read as local time when
+    ``assume_local``, otherwise rejected.
+    """
+    match = _STAMP.match(text)
+    if match is None:
+        raise BadTimestampError(f"not a timestamp: {text.strip()!r} (expected YYYY-MM-DD HH:MM +HH:MM)")
+    date, clock, offset = match.groups()
+    if len(clock) == 5:
+        clock += ":00"
+    try:
+        naive = datetime.fromisoformat(f"{date}T{clock}")
+    except ValueError as exc:
+        raise BadTimestampError(f"not a timestamp: {text.strip()!r} ({exc})") from None
+    if offset is None:
+        if not assume_local:
+            raise BadTimestampError(f"timestamp {text.strip()!r} has no UTC offset")
+        return naive.astimezone()
+    if offset.upper() in ("Z", "UTC"):
+        return naive.replace(tzinfo=timezone.utc)
+    sign = 1 if offset[0] == "+" else -1
+    digits = offset[1:].replace(":", "")
+    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    try:
+        return naive.replace(tzinfo=timezone(sign * delta))
+    except ValueError as exc:
+        raise BadTimestampError(f"bad UTC offset in {text.strip()!r}: {exc}") from None
+
+
+def human(delta: timedelta) -> str:
+    """``1h 05m``, ``12m``, ``2d 3h``, ``45s``."""
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours}h"
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{sign}{minutes}m"
+    return f"{sign}{secs}s"

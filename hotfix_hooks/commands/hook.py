@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import click
+
+from hotfix_hooks.gitcmd import require_repo_or_bare
+from hotfix_hooks.hook_impl import HOOKS, dispatch
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("hook_name", metavar="HOOK", type=click.Choice(list(HOOKS)))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def hook(hook_name: str, args: tuple[str, ...]) -> None:
+    """Run one hook as git would (what the installed hooks and pre-commit call).
+
+    \b
+    post-checkout PREV NEW FLAG   (no arguments under pre-commit)
+    commit-msg MSGFILE
+    pre-push REMOTE URL           (ref lines on stdin)
+    pre-receive                   (ref updates on stdin, in a bare repository)
+    """
+    require_repo_or_bare()
+    raise click.exceptions.Exit(dispatch(hook_name, args))
+
+
+COMMANDS = (hook,)

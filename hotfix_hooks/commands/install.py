@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import click
+
+from hotfix_hooks import ui
+from hotfix_hooks.errors import OK, POLICY_FAILED
+from hotfix_hooks.gitcmd import require_repo_or_bare
+from hotfix_hooks.install import install as install_hooks
+from hotfix_hooks.install import uninstall as uninstall_hooks
+
+
+@click.command()
+@click.option("--server", is_flag=True, help="Install the pre-receive gate into a bare repository.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Keep an existing foreign hook as <name>.local; it still runs first.",
+)
+def install(server: bool, force: bool) -> None:
+    """Write the post-checkout, commit-msg and pre-push hooks (or pre-receive, --server).
+
+    Honours core.hooksPath and worktrees. Re-running is harmless.
+    """
+    cwd = require_repo_or_bare()
+    report = install_hooks(cwd, server=server, force=force)
+    if report.refused:
+        for name in report.refused:
+            ui.error(
+                f"{report.hooks_dir / name} exists and is not ours: nothing was installed. "
+                "Re-run with --force to keep it as "
+                f"{name}.local (it will still run first), or remove it."
+            )
+        raise click.exceptions.Exit(POLICY_FAILED)
+    for name in report.kept_local:
+        ui.emit(f"kept your existing {name} hook as {name}.local (it runs first)")
+    for name in report.written:
+        ui.emit(f"installed {report.hooks_dir / name}")
+    for name in report.unchanged:
+        ui.emit(f"already installed: {report.hooks_dir / name}")
+    raise click.exceptions.Exit(OK)
+
+
+@click.command()
+def uninstall() -> None:
+    """Remove our hooks and put back any hook they had kept as <name>.local."""
+    cwd = require_repo_or_bare()
+    report = uninstall_hooks(cwd)
+    for name in report.removed:
+        ui.emit(f"removed {report.hooks_dir / name}")
+    for name in report.restored:
+        ui.emit(f"restored your original {name} hook")
+    for name in report.left_alone:
+        ui.emit(f"left {report.hooks_dir / name} alone (not installed by hotfix-hooks)")
+    if not (report.removed or report.left_alone):
+        ui.emit("no hotfix-hooks hooks were installed here")
+
+
+COMMANDS = (install, uninstall)

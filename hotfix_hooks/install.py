@@ -1,0 +1,141 @@
+"""Writing our hook scripts into a repository, without ever losing one that was there."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hotfix_hooks import __version__
+from hotfix_hooks.errors import UsageError
+from hotfix_hooks.gitcmd import run
+from hotfix_hooks.hook_impl import LOCAL_SUFFIX
+
+MARKER = "# hotfix-hooks: managed hook"
+CLIENT_HOOKS = ("post-checkout", "commit-msg", "pre-push")
+SERVER_HOOKS = ("pre-receive",)
+_FAIL_CODE = {"post-checkout": 0}  # what a hook does when its interpreter is gone
+
+
+@dataclass
+class InstallReport:
+    hooks_dir: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_local: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def hooks_dir(cwd: Path | None = None) -> Path:
+    return Path(run("rev-parse", "--path-format=absolute", "--git-path", "hooks", cwd=cwd))
+
+
+def is_bare(cwd: Path | None = None) -> bool:
+    return run("rev-parse", "--is-bare-repository", cwd=cwd) == "true"
+
+
+def script_text(hook: str, python: str | None = None) -> str:
+    interpreter = shlex.quote(python or sys.executable)
+    code = "import sys; from hotfix_hooks.hook_impl import run_installed; sys.exit(run_installed())"
+    fail = _FAIL_CODE.get(hook, 1)
+    return f"""#!/bin/sh
+{MARKER} ({hook}, hotfix-hooks {__version__}).
+# Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back
+# any hook that was here before, which meanwhile runs first as {hook}{LOCAL_SUFFIX}.
+PY={interpreter}
+if [ ! -x "$PY" ]; then
+    echo "hotfix-hooks: $PY no longer exists; run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
+    exit {fail}
+fi
+exec "$PY" -c {shlex.quote(code)} {hook} "$0" "$@"
+"""
+
+
+def is_ours(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    return MARKER.encode() in head
+
+
+def _write_executable(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.hotfix-hooks.tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o755)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    tmp.chmod(0o755)
+    tmp.replace(path)
+
+
+def install(cwd: Path | None = None, *, server: bool = False, force: bool = False) -> InstallReport:
+    bare = is_bare(cwd)
+    if server and not bare:
+        raise UsageError(
+            "--server installs a pre-receive hook into a bare repository: run it inside the "
+            "server's bare repository (for a working tree, use `hotfix-hooks install`)"
+        )
+    if bare and not server:
+        raise UsageError(
+            "this is a bare repository: client hooks never run here; "
+            "use `hotfix-hooks install --server` for the pre-receive gate"
+        )
+    directory = hooks_dir(cwd)
+    report = InstallReport(directory)
+    names = SERVER_HOOKS if server else CLIENT_HOOKS
+    plan: list[tuple[str, bool]] = []  # (hook, move the existing one to .local)
+    for name in names:
+        path = directory / name
+        present = path.is_symlink() or path.exists()
+        foreign = present and not is_ours(path)
+        local = directory / (name + LOCAL_SUFFIX)
+        if foreign and (not force or local.is_symlink() or local.exists()):
+            report.refused.append(name)
+        plan.append((name, foreign))
+    if report.refused:
+        return report
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, foreign in plan:
+        path = directory / name
+        text = script_text(name)
+        if foreign:
+            path.rename(directory / (name + LOCAL_SUFFIX))
+            report.kept_local.append(name)
+        elif path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
+            report.unchanged.append(name)
+            continue
+        _write_executable(path, text)
+        report.written.append(name)
+    return report
+
+
+@dataclass
+class UninstallReport:
+    hooks_dir: Path
+    removed: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)
+
+
+def uninstall(cwd: Path | None = None) -> UninstallReport:
+    directory = hooks_dir(cwd)
+    report = UninstallReport(directory)
+    for name in CLIENT_HOOKS + SERVER_HOOKS:
+        path = directory / name
+        if not is_ours(path):
+            if path.is_symlink() or path.exists():
+                report.left_alone.append(name)
+            continue
+        path.unlink()
+        report.removed.append(name)
+        local = directory / (name + LOCAL_SUFFIX)
+        if local.is_symlink() or local.exists():
+            local.rename(path)
+            report.restored.append(name)
+    return report

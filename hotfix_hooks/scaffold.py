@@ -1,0 +1,125 @@
+"""Creating a hotfix's missing documents from the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from hotfix_hooks import __version__, clock
+from hotfix_hooks.config import Config
+from hotfix_hooks.gitcmd import Repo, run_bytes
+from hotfix_hooks.paths import (
+    check_no_symlinks,
+    create_exclusive,
+    hotfix_rel,
+    make_dirs,
+    worktree_features_rel,
+)
+
+HOTFIX_DOC = "hotfix.md"
+TASKS_DOC = "tasks.md"
+DOCS = (HOTFIX_DOC, TASKS_DOC)
+
+
+@dataclass
+class ScaffoldResult:
+    directory: PurePosixPath
+    created: list[str] = field(default_factory=list)
+    staged: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def author_ident(repo: Repo) -> str:
+    proc = run_bytes("var", "GIT_AUTHOR_IDENT", cwd=repo.root, check=False)
+    ident = proc.stdout.decode("utf-8", "replace").strip()
+    if proc.returncode != 0 or not ident:
+        return "[author]"
+    return ident.rsplit(" ", 2)[0]
+
+
+def hotfix_directory(repo: Repo, config: Config, number: str) -> PurePosixPath:
+    return hotfix_rel(worktree_features_rel(repo.root, config), number)
+
+
+def missing_docs(repo: Repo, directory: PurePosixPath) -> list[str]:
+    base = repo.root / directory
+    return [n for n in DOCS if not ((base / n).is_symlink() or (base / n).exists())]
+
+
+def scaffold(
+    repo: Repo,
+    config: Config,
+    number: str,
+    *,
+    branch: str,
+    title: str,
+    base_commit: str,
+) -> ScaffoldResult:
+    """Create whichever of hotfix.md/tasks.md is missing; never touch one that exists.
+
+    Every template renders before anything is written, so a broken override
+    leaves nothing half-made.
+    """
+    from hotfix_hooks.templates import render
+
+    directory = hotfix_directory(repo, config, number)
+    check_no_symlinks(repo.root, directory)
+    result = ScaffoldResult(directory)
+    missing = missing_docs(repo, directory)
+    if not missing:
+        return result
+    context = {
+        "number": number,
+        "title": title,
+        "created": clock.format_stamp(clock.now()),
+        "status": "Active",
+        "branch": branch,
+        "base_commit": base_commit,
+        "author": author_ident(repo),
+        "version": __version__,
+    }
+    rendered = {name: render(repo.root, config, name, context) for name in missing}
+    target = make_dirs(repo.root, directory)
+    for name, text in rendered.items():
+        try:
+            create_exclusive(target / name, text.encode("utf-8"))
+        except FileExistsError:
+            continue
+        result.created.append(str(directory / name))
+    if config.stage_scaffold and result.created:
+        proc = run_bytes("add", "--", *result.created, cwd=repo.root, check=False)
+        if proc.returncode == 0:
+            result.staged = True
+        else:
+            reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            result.warnings.append(
+                "could not stage the new files" + (f": {reason[0]}" if reason else "")
+            )
+    return result
+
+
+def print_scaffold(number: str, branch: str, result: ScaffoldResult) -> None:
+    """The seed's banner: what was made, and what to do next."""
+    import sys
+
+    from hotfix_hooks import ui
+
+    for warning in result.warnings:
+        ui.warn(warning)
+    if not result.created:
+        return
+    names = ", ".join(PurePosixPath(p).name for p in result.created)
+    staged = " (staged)" if result.staged else ""
+    hotfix_md = result.directory / HOTFIX_DOC
+    lines = [
+        ui.paint(f"🚨 Hotfix Workflow - EMERGENCY MODE - Hotfix {number}", "bold", sys.stdout),
+        f"✓ Branch: {branch}",
+        f"✓ Feature directory: {result.directory}",
+        f"✓ Created: {names}{staged}",
+        "⚡ Next:",
+        f"  1. Fill in the Rollback Plan in {hotfix_md}: pushing is blocked until it is real.",
+        '  2. Name a task in every commit: git commit -m "T001: <what you fixed>"',
+        "  3. See where you stand: hotfix-hooks status",
+    ]
+    for line in lines:
+        ui.emit(line)
