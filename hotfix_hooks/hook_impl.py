@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import importlib
 import os
-import subprocess
 import sys
-from collections.abc import Sequence
 
-from hotfix_hooks.errors import USAGE
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+USAGE = 2  # hotfix_hooks.errors.USAGE, not imported to keep start-up small
 
 # hook name -> (module, reads stdin)
 HOOKS: dict[str, tuple[str, bool]] = {
@@ -38,6 +40,8 @@ def _run_local(script: str, args: Sequence[str], stdin: bytes | None) -> int:
     local = script + LOCAL_SUFFIX
     if not os.access(local, os.X_OK) or os.path.isdir(local):
         return 0
+    import subprocess
+
     try:
         return subprocess.run((local, *args), input=stdin, check=False).returncode
     except OSError as exc:

@@ -1,7 +1,182 @@
+"""commit-msg: every commit on a hotfix branch names one of its tasks.
+
+A named task is stamped as ``Hotfix: NNN`` and ``Task: TNNN`` trailers; the
+message is otherwise left byte for byte as it was.
+"""
+
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+
+from hotfix_hooks import fastpath
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from hotfix_hooks.trailers import Rules
+
+OK, POLICY_FAILED, USAGE = 0, 1, 2
+PASS_PREFIXES = (b"fixup!", b"squash!", b"amend!", b'Revert "')
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
-    return 0
+    args = list(argv or ())
+    if len(args) != 1:
+        from hotfix_hooks import ui
+
+        ui.error("commit-msg: expected one argument, the commit message file")
+        return USAGE
+    found = fastpath.locate()
+    if found is None:
+        return OK
+    root, git_dir = found
+    branch = fastpath.head_branch(git_dir) or fastpath.rebased_branch(git_dir)
+    if not fastpath.could_be_hotfix(root, branch) or fastpath.in_progress(git_dir, ("MERGE_HEAD",)):
+        return OK
+    from hotfix_hooks import ui
+    from hotfix_hooks.errors import UsageError
+
+    try:
+        return _check(root, args[0], branch or "")
+    except UsageError as exc:
+        ui.error(str(exc))
+        return USAGE
+
+
+def _git_rules(root: str, data: bytes) -> Rules:
+    from hotfix_hooks.gitcmd import run_bytes
+    from hotfix_hooks.trailers import rules_from_config
+
+    proc = run_bytes(
+        "config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)", cwd=root, check=False
+    )
+    entries = []
+    for item in proc.stdout.decode("utf-8", "replace").split("\0"):
+        key, _, value = item.partition("\n")
+        if key:
+            entries.append((key.lower(), value))
+    return rules_from_config(entries, data)
+
+
+_GIT_MERGE = (
+    b"Merge branch ",
+    b"Merge branches ",
+    b"Merge remote-tracking branch ",
+    b"Merge tag ",
+    b"Merge commit ",
+    b"Merge pull request ",
+)
+
+
+def _check(root_text: str, message_file: str, branch: str) -> int:
+    from pathlib import Path
+
+    from hotfix_hooks import config as config_mod
+    from hotfix_hooks import ui
+    from hotfix_hooks.branch import parse_branch
+    from hotfix_hooks.docs import load_tasks
+    from hotfix_hooks.tasks import named_tasks
+    from hotfix_hooks.trailers import add_trailers, content_end
+
+    root = Path(root_text)
+    config = config_mod.load(root)
+    hotfix = parse_branch(branch, config.branch_prefix)
+    if hotfix is None:
+        return OK
+    path = Path(message_file)
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    data = path.read_bytes()
+    rules = _git_rules(root_text, data)
+    content = data[: content_end(data, rules)]
+    lines = [line for line in content.split(b"\n") if not line.startswith(rules.comment)]
+    text = b"\n".join(lines)
+    if not text.strip():
+        return OK  # empty, or only comments: git aborts the commit itself
+    subject = next(line for line in lines if line.strip()).lstrip()
+    if subject.startswith(PASS_PREFIXES) or subject.startswith(_GIT_MERGE):
+        return OK
+    tasks, warning = load_tasks(root, config, hotfix.number)
+    if warning:
+        ui.warn(warning)
+    valid = {task for task, _ in tasks}
+    named = named_tasks(text)
+    unknown = [task for task in named if task not in valid]
+    if not config.require_task:
+        named = [task for task in named if task in valid]
+    elif unknown:
+        _refuse_unknown(hotfix.number, unknown, tasks)
+        return POLICY_FAILED
+    if not named and config.default_task:
+        named = [config.default_task]
+    if not named:
+        if config.require_task:
+            _refuse_unnamed(hotfix.number, branch, tasks, subject, path)
+            return POLICY_FAILED
+        return OK
+    stamps = [("Hotfix", hotfix.number)] + [("Task", task) for task in named]
+    updated = add_trailers(data, stamps, rules)
+    if updated != data:
+        _write_back(path, updated)
+    return OK
+
+
+def _write_back(path: Path, data: bytes) -> None:
+    """Rewrite in place (same inode, as editors and git expect)."""
+    with open(path, "r+b") as handle:
+        handle.write(data)
+        handle.truncate()
+
+
+def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:
+    from hotfix_hooks.tasks import EMERGENCY, emergency_first
+
+    out = []
+    heading = ""
+    for task, title in emergency_first(tasks):
+        section = "Emergency tasks:" if task in EMERGENCY else "Post-emergency tasks:"
+        if section != heading:
+            out.append(f"  {section}")
+            heading = section
+        out.append(f"    {task}  {title}")
+    return out
+
+
+def _refuse_unknown(number: str, unknown: Sequence[str], tasks: Sequence[tuple[str, str]]) -> None:
+    from hotfix_hooks import ui
+
+    names = ", ".join(unknown)
+    ui.error(f"commit refused: {names} is not a task of hotfix {number}. Its tasks are:")
+    for line in _task_lines(tasks):
+        ui.emit(line, sys.stderr)
+
+
+def _refuse_unnamed(
+    number: str, branch: str, tasks: Sequence[tuple[str, str]], subject: bytes, path: Path
+) -> None:
+    import shlex
+
+    from hotfix_hooks import ui
+
+    ui.error(
+        f"commit refused: on {branch}, every commit must name a task of hotfix {number} "
+        "(e.g. 'T001: guard null user')."
+    )
+    err = sys.stderr
+    for line in _task_lines(tasks):
+        ui.emit(line, err)
+    first = tasks[0][0] if tasks else "T001"
+    summary = subject.decode("utf-8", "replace").strip()
+    suggestion = f"{first}: {summary}" if summary.isprintable() and summary else f"{first}: <your message>"
+    ui.emit(f"  Fix: git commit -m {shlex.quote(suggestion)}", err)
+    ui.emit(f"  Git kept your message in {_display(path)}; edit it with: git commit -e -F {shlex.quote(_display(path))}", err)
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

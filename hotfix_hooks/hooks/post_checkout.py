@@ -7,9 +7,14 @@ one breaks ``git rebase -i`` and ``git clone``.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 
-from hotfix_hooks.errors import OK
+from hotfix_hooks import fastpath
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+OK = 0
 
 
 def _arguments(argv: Sequence[str]) -> tuple[str, str, str] | None:
@@ -24,15 +29,14 @@ def _arguments(argv: Sequence[str]) -> tuple[str, str, str] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from hotfix_hooks import ui
-
     args = _arguments(list(argv or ()))
-    if args is None:
-        ui.error("post-checkout: expected PREV NEW FLAG arguments; nothing scaffolded")
-        return OK
     try:
+        if args is None:
+            raise ValueError("expected PREV NEW FLAG arguments")
         _run(*args)
     except Exception as exc:  # never fail a checkout; say what went wrong
+        from hotfix_hooks import ui
+
         ui.error(f"post-checkout: nothing scaffolded: {exc}")
     return OK
 
@@ -40,16 +44,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(_prev: str, new: str, flag: str) -> None:
     if flag != "1":
         return
+    found = fastpath.locate()
+    if found is None or fastpath.in_progress(found[1]):
+        return
+    name = fastpath.head_branch(found[1])
+    if name is None or not fastpath.could_be_hotfix(found[0], name):
+        return
+    from pathlib import Path
+
     from hotfix_hooks import config as config_mod
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.gitcmd import hook_repo
+    from hotfix_hooks.gitcmd import Repo
 
-    repo = hook_repo()
-    if repo is None or repo.in_progress():
-        return
-    name = repo.head_branch()
-    if name is None:
-        return
+    repo = Repo(Path(found[0]), Path(found[1]))
     config = config_mod.load(repo.root)
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is None:

@@ -1,0 +1,112 @@
+"""The first thing every hook does: decide, as cheaply as possible, to do nothing.
+
+Only ``os`` is used here. Git runs client hooks at the top of the working
+tree, so the git directory and the checked-out branch are read from files;
+anything unusual falls back to asking git.
+"""
+
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+DEFAULT_PREFIX = "hotfix/"
+IN_PROGRESS = (
+    "rebase-merge",
+    "rebase-apply",
+    "MERGE_HEAD",
+    "CHERRY_PICK_HEAD",
+    "REVERT_HEAD",
+    "BISECT_LOG",
+)
+REBASE_DIRS = ("rebase-merge", "rebase-apply")
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _ask_git() -> tuple[str, str] | None:
+    import subprocess
+
+    proc = subprocess.run(
+        ("git", "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir"),
+        capture_output=True,
+        check=False,
+    )
+    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
+    return (lines[0], lines[1]) if proc.returncode == 0 and len(lines) == 2 else None
+
+
+def locate() -> tuple[str, str] | None:
+    """(working tree root, git dir) of the repository a hook runs in."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return _ask_git()
+    cwd = os.getcwd()
+    dotgit = os.path.join(cwd, ".git")
+    if os.path.isdir(dotgit):
+        return cwd, dotgit
+    text = _read(dotgit)
+    if text and text.startswith("gitdir:"):
+        target = os.path.join(cwd, text[len("gitdir:") :].strip())
+        if os.path.isdir(target):
+            return cwd, target
+    return _ask_git()
+
+
+def head_branch(git_dir: str) -> str | None:
+    """The checked-out branch's short name; None when HEAD is detached."""
+    head = (_read(os.path.join(git_dir, "HEAD")) or "").strip()
+    if head.startswith("ref: refs/heads/") and head != "ref: refs/heads/.invalid":
+        return head[len("ref: refs/heads/") :]
+    if head and not head.startswith("ref:"):
+        return None
+    import subprocess
+
+    proc = subprocess.run(
+        ("git", "symbolic-ref", "-q", "--short", "HEAD"),
+        cwd=git_dir,
+        capture_output=True,
+        check=False,
+    )
+    name = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    return name if proc.returncode == 0 and name else None
+
+
+def rebased_branch(git_dir: str) -> str | None:
+    for state in REBASE_DIRS:
+        text = (_read(os.path.join(git_dir, state, "head-name")) or "").strip()
+        if text.startswith("refs/heads/"):
+            return text[len("refs/heads/") :]
+    return None
+
+
+def in_progress(git_dir: str, states: Iterable[str] = IN_PROGRESS) -> str | None:
+    for name in states:
+        if os.path.exists(os.path.join(git_dir, name)):
+            return name
+    return None
+
+
+def cheap_prefix(root: str) -> str | None:
+    """The branch prefix when no config file can change it, else None (load the config)."""
+    if os.path.exists(os.path.join(root, ".hotfix-hooks.toml")):
+        return None
+    pyproject = _read(os.path.join(root, "pyproject.toml"))
+    if pyproject is not None and "hotfix-hooks" in pyproject:
+        return None
+    return DEFAULT_PREFIX
+
+
+def could_be_hotfix(root: str, branch: str | None) -> bool:
+    if not branch:
+        return False
+    prefix = cheap_prefix(root)
+    return prefix is None or branch.startswith(prefix)

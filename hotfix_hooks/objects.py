@@ -1,0 +1,72 @@
+"""Reading files out of a commit (never the working tree) with one ``git cat-file``.
+
+Cost does not depend on how many commits a push carries: only the blobs
+asked for are read.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from types import TracebackType
+
+
+class CommitFiles:
+    """Files of one commit, by repository-relative path."""
+
+    def __init__(self, cwd: Path | str, rev: str) -> None:
+        self.rev = rev
+        self._proc = subprocess.Popen(
+            ("git", "cat-file", "--batch"),
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def _object(self, spec: str) -> tuple[str, bytes] | None:
+        if "\n" in spec or "\0" in spec:
+            return None
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+        self._proc.stdin.flush()
+        header = self._proc.stdout.readline().split()
+        if len(header) != 3:  # "<spec> missing" or "ambiguous"
+            return None
+        size = int(header[2])
+        body = self._proc.stdout.read(size + 1)[:size]
+        return header[1].decode(), body
+
+    def read(self, rel: str) -> bytes | None:
+        found = self._object(f"{self.rev}:{rel}")
+        return found[1] if found and found[0] == "blob" else None
+
+    def text(self, rel: str) -> str | None:
+        data = self.read(rel)
+        return None if data is None else data.decode("utf-8", "replace")
+
+    def is_dir(self, rel: str) -> bool:
+        found = self._object(f"{self.rev}:{rel}")
+        return bool(found and found[0] == "tree")
+
+    def commit_exists(self) -> bool:
+        found = self._object(f"{self.rev}^{{commit}}")
+        return bool(found and found[0] == "commit")
+
+    def close(self) -> None:
+        if self._proc.stdin:
+            self._proc.stdin.close()
+        if self._proc.stdout:
+            self._proc.stdout.close()
+        self._proc.wait()
+
+    def __enter__(self) -> CommitFiles:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

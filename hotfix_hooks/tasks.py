@@ -1,0 +1,71 @@
+"""A hotfix's tasks (T001..T007 in tasks.md), and which commits are tied to each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+TASK_ID = re.compile(rb"(?<![A-Za-z0-9_])[Tt]([0-9]{3})(?![A-Za-z0-9_])")
+_HEADING = re.compile(r"^#{2,6}[ \t]*(T[0-9]{3})\b[ \t]*[:.\-–—]?[ \t]*(.*?)[ \t#]*$", re.M)
+
+SEED_TASKS: tuple[tuple[str, str], ...] = (
+    ("T001", "Implement Hotfix"),
+    ("T002", "Essential Testing"),
+    ("T003", "Deploy to Production"),
+    ("T004", "Monitor Post-Deployment"),
+    ("T005", "Root Cause Analysis"),
+    ("T006", "Permanent Fix (if hotfix is temporary)"),
+    ("T007", "Post-Mortem"),
+)
+EMERGENCY = frozenset({"T001", "T002", "T003", "T004"})
+
+
+def parse_tasks(text: str) -> list[tuple[str, str]]:
+    """(ID, title) of each ``### T001: Title`` heading, in order, first one wins."""
+    seen: dict[str, str] = {}
+    for match in _HEADING.finditer(text):
+        seen.setdefault(match.group(1).upper(), match.group(2).strip())
+    return list(seen.items())
+
+
+def emergency_first(tasks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    items = list(tasks)
+    return [t for t in items if t[0] in EMERGENCY] + [t for t in items if t[0] not in EMERGENCY]
+
+
+def named_tasks(message: bytes) -> list[str]:
+    """Task IDs a message names, upper-cased, in order of first mention."""
+    found: dict[str, None] = {}
+    for match in TASK_ID.finditer(message):
+        found.setdefault("T" + match.group(1).decode(), None)
+    return list(found)
+
+
+@dataclass
+class TaskCommits:
+    task: str
+    title: str
+    commits: list[tuple[str, str]] = field(default_factory=list)  # (short sha, subject)
+
+
+def task_index(
+    log: Iterable[tuple[str, str, list[str], list[str]]],
+    number: str,
+    tasks: Iterable[tuple[str, str]],
+) -> list[TaskCommits]:
+    """Tie commits to tasks.
+
+    ``log`` yields (sha, subject, Hotfix trailer values, Task trailer values);
+    only commits stamped with this hotfix's number count.
+    """
+    index = {task: TaskCommits(task, title) for task, title in tasks}
+    for sha, subject, hotfixes, task_values in log:
+        if number not in hotfixes:
+            continue
+        for value in task_values:
+            key = value.strip().upper()
+            if key not in index:
+                index[key] = TaskCommits(key, "(not in tasks.md)")
+            index[key].commits.append((sha[:10], subject))
+    return list(index.values())
