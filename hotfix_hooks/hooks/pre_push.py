@@ -1,7 +1,98 @@
+"""pre-push: no hotfix branch leaves without a real rollback plan in the pushed commit."""
+
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import sys
+
+from hotfix_hooks import fastpath
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+OK, POLICY_FAILED, USAGE = 0, 1, 2
+
+
+def _pre_commit_lines() -> bytes | None:
+    """pre-commit passes one ref through the environment instead of stdin."""
+    env = os.environ
+    local = env.get("PRE_COMMIT_LOCAL_BRANCH")
+    remote = env.get("PRE_COMMIT_REMOTE_BRANCH")
+    if local is None or remote is None:
+        return None
+    sha = env.get("PRE_COMMIT_TO_REF")  # absent on a root push
+    if not sha:
+        from hotfix_hooks.gitcmd import run
+
+        sha = run("rev-parse", "--verify", "-q", f"{local}^{{commit}}", check=False)
+    if not sha:
+        return b""
+    zero = "0" * len(sha)
+    return f"{local} {sha} {remote} {env.get('PRE_COMMIT_FROM_REF') or zero}\n".encode(
+        "utf-8", "surrogateescape"
+    )
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
-    return 0
+    args = list(argv or ())
+    data = _pre_commit_lines() if not args else None
+    if data is None:
+        data = sys.stdin.buffer.read() if stdin is None else stdin
+    found = fastpath.locate()
+    if found is None:
+        return OK
+    prefix = fastpath.cheap_prefix(found[0])
+    if prefix is not None and prefix.encode() not in data:
+        return OK
+    from hotfix_hooks import ui
+    from hotfix_hooks.errors import UsageError
+
+    try:
+        return _check(found[0], data)
+    except UsageError as exc:
+        ui.error(str(exc))
+        return USAGE
+
+
+def _check(root: str, data: bytes) -> int:
+    from hotfix_hooks import config as config_mod
+    from hotfix_hooks import ui
+    from hotfix_hooks.branch import parse_branch
+    from hotfix_hooks.gate import check_files, failure_lines
+    from hotfix_hooks.objects import CommitFiles
+    from hotfix_hooks.refupdates import Malformed, branch_name, parse_pre_push
+
+    from pathlib import Path
+
+    config = config_mod.load(Path(root))
+    prefix = config.branch_prefix
+    failed = False
+    for update in parse_pre_push(data):
+        if isinstance(update, Malformed):
+            if prefix in update.line:
+                ui.error(f"pre-push: cannot parse {update.line!r}; refusing the push to be safe")
+                failed = True
+            continue
+        if update.deletes or update.local_ref.startswith("refs/tags/"):
+            continue
+        if update.remote_ref.startswith("refs/tags/"):
+            continue
+        destination = branch_name(update.remote_ref)
+        hotfix = parse_branch(destination, prefix) or parse_branch(
+            branch_name(update.local_ref) or update.local_ref, prefix
+        )
+        if hotfix is None:
+            continue
+        with CommitFiles(root, update.local_sha) as files:
+            result = check_files(files, hotfix.number, update.local_sha, config)
+        result.branch = destination or hotfix.name
+        if result.passed:
+            assert result.verdict is not None
+            for warning in result.verdict.warnings:
+                ui.warn(f"{result.branch}: {warning} ({result.path})")
+            continue
+        failed = True
+        for line in failure_lines(result, update.local_sha[:10]):
+            ui.emit(line, sys.stderr)
+    return POLICY_FAILED if failed else OK
