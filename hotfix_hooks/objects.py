@@ -37,8 +37,8 @@ class CommitFiles:
         body = self._proc.stdout.read(size + 1)[:size]
         return header[1].decode(), body
 
-    def read(self, rel: str) -> bytes | None:
-        found = self._object(f"{self.rev}:{rel}")
+    def read(self, rel: str, rev: str | None = None) -> bytes | None:
+        found = self._object(f"{rev or self.rev}:{rel}")
         return found[1] if found and found[0] == "blob" else None
 
     def text(self, rel: str) -> str | None:
@@ -46,7 +46,10 @@ class CommitFiles:
         return None if data is None else data.decode("utf-8", "replace")
 
     def is_dir(self, rel: str) -> bool:
-        found = self._object(f"{self.rev}:{rel}")
+        return self.is_dir_at(self.rev, rel)
+
+    def is_dir_at(self, rev: str, rel: str) -> bool:
+        found = self._object(f"{rev}:{rel}")
         return bool(found and found[0] == "tree")
 
     def commit_exists(self) -> bool:

@@ -1,0 +1,47 @@
+"""Commits tied to a hotfix's tasks, read from their ``Hotfix:``/``Task:`` trailers."""
+
+from __future__ import annotations
+
+from hotfix_hooks.gitcmd import Repo, ok
+from hotfix_hooks.tasks import TaskCommits, task_index
+
+_FORMAT = (
+    "%H%x1f%s%x1f%(trailers:key=Hotfix,valueonly,separator=%x2C)"
+    "%x1f%(trailers:key=Task,valueonly,separator=%x2C)"
+)
+LOG_LIMIT = 20000
+
+
+def hotfix_log(
+    repo: Repo, tip: str = "HEAD", base: str | None = None
+) -> list[tuple[str, str, list[str], list[str]]]:
+    """(sha, subject, Hotfix values, Task values) for commits on ``tip`` since ``base``."""
+    spec = tip
+    if base and ok("merge-base", "--is-ancestor", base, tip, cwd=repo.root):
+        spec = f"{base}..{tip}"
+    out = repo.git("log", "-z", f"--max-count={LOG_LIMIT}", f"--format={_FORMAT}", spec, check=False)
+    records = []
+    for record in out.split("\0"):
+        fields = record.strip("\n").split("\x1f")
+        if len(fields) != 4:
+            continue
+        sha, subject, hotfixes, tasks = fields
+        records.append(
+            (
+                sha,
+                subject,
+                [v.strip() for v in hotfixes.split(",") if v.strip()],
+                [v.strip() for v in tasks.split(",") if v.strip()],
+            )
+        )
+    return records
+
+
+def tasks_with_commits(
+    repo: Repo,
+    number: str,
+    tasks: list[tuple[str, str]],
+    tip: str = "HEAD",
+    base: str | None = None,
+) -> list[TaskCommits]:
+    return task_index(hotfix_log(repo, tip, base), number, tasks)

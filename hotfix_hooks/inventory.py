@@ -1,0 +1,241 @@
+"""Every hotfix the repository knows of: the working tree and the tips of local
+and remote-tracking hotfix branches, one record per number (newest wins)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+
+from hotfix_hooks import hotfix_doc
+from hotfix_hooks.branch import parse_branch
+from hotfix_hooks.commands.common import Context
+from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.objects import CommitFiles
+from hotfix_hooks.paths import features_rel, hotfix_rel, worktree_features_rel
+
+_DIR = re.compile(r"^([0-9]+)-hotfix$")
+_CHECKED = re.compile(r"^\s*[-*+]\s+\[([ xX])\]", re.M)
+POSTMORTEM_DUE = timedelta(days=7)
+ROOT_CAUSE_DUE = timedelta(hours=48)
+
+
+@dataclass
+class HotfixRecord:
+    number: str
+    title: str
+    status: str
+    created: datetime | None
+    resolved: datetime | None
+    rollback_triggered: bool
+    checklist_done: bool
+    source: str  # "working tree" or a ref
+    path: str
+    branch: str = ""
+    postmortem_commits: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.created and self.resolved:
+            return self.resolved - self.created
+        return None
+
+    @property
+    def postmortem_done(self) -> bool:
+        return self.checklist_done or bool(self.postmortem_commits)
+
+    def overdue(self, now: datetime) -> bool:
+        return bool(self.resolved and not self.postmortem_done and now > self.resolved + POSTMORTEM_DUE)
+
+    @property
+    def active(self) -> bool:
+        return self.status.lower() != "resolved"
+
+
+def _postmortem_section_done(text: str) -> bool:
+    match = re.search(r"^##[ \t]+Post-Mortem Required.*?(?=^##[ \t]|\Z)", text, re.M | re.S)
+    if not match:
+        return False
+    boxes = _CHECKED.findall(match.group(0))
+    return bool(boxes) and all(box in "xX" for box in boxes)
+
+
+def record_from_text(number: str, text: str, source: str, path: str) -> HotfixRecord:
+    problems = []
+    stamps: dict[str, datetime | None] = {}
+    for label in ("Created", "Resolved"):
+        value = hotfix_doc.get_field(text, label)
+        stamps[label] = hotfix_doc.parse_stamp(value)
+        if value and stamps[label] is None and not value.startswith("["):
+            problems.append(f"{path}: unparseable {label} {value!r}")
+    status = (hotfix_doc.get_field(text, "Status") or "Active").strip() or "Active"
+    triggered = (hotfix_doc.get_field(text, "Rollback Triggered") or "").lower()
+    return HotfixRecord(
+        number=number,
+        title=hotfix_doc.title_of(text),
+        status=status,
+        created=stamps["Created"],
+        resolved=stamps["Resolved"] if status.lower() == "resolved" else None,
+        rollback_triggered=triggered.startswith("yes"),
+        checklist_done=_postmortem_section_done(text),
+        source=source,
+        path=path,
+        branch=hotfix_doc.get_field(text, "Branch") or "",
+        problems=problems,
+    )
+
+
+def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
+    def key(r: HotfixRecord) -> tuple[int, int, float]:
+        last = max((t.timestamp() for t in (r.created, r.resolved) if t), default=0.0)
+        return (r.resolved is not None, r.rollback_triggered or r.postmortem_done, last)
+
+    return b if key(b) > key(a) else a
+
+
+def hotfix_refs(ctx: Context) -> list[str]:
+    prefix = ctx.config.branch_prefix
+    out = ctx.repo.git(
+        "for-each-ref",
+        "--format=%(refname)",
+        f"refs/heads/{prefix}*",
+        f"refs/remotes/*/{prefix}*",
+        f"refs/heads/{prefix}**",
+        check=False,
+    )
+    return sorted(set(out.splitlines()))
+
+
+def _short_ref(ref: str) -> str:
+    for start in ("refs/heads/", "refs/remotes/"):
+        if ref.startswith(start):
+            return ref[len(start) :]
+    return ref
+
+
+def _branch_of_ref(ref: str, prefix: str) -> str | None:
+    short = _short_ref(ref)
+    if ref.startswith("refs/remotes/"):
+        short = short.split("/", 1)[1] if "/" in short else short
+    return short if parse_branch(short, prefix) else None
+
+
+def collect(ctx: Context) -> list[HotfixRecord]:
+    records: dict[str, HotfixRecord] = {}
+
+    def add(record: HotfixRecord) -> None:
+        known = records.get(record.number)
+        records[record.number] = record if known is None else _newer(known, record)
+
+    root = ctx.repo.root
+    features = worktree_features_rel(root, ctx.config)
+    base = root / features
+    if base.is_dir() and not base.is_symlink():
+        for entry in sorted(base.iterdir()):
+            match = _DIR.match(entry.name)
+            if not match:
+                continue
+            rel = PurePosixPath(features, entry.name, HOTFIX_DOC)
+            text = read_worktree_doc(root, rel)
+            if text is not None:
+                number = f"{int(match.group(1)):03d}"
+                add(record_from_text(number, text, "working tree", str(rel)))
+    refs = hotfix_refs(ctx)
+    if refs:
+        with CommitFiles(root, "HEAD") as files:
+            for ref in refs:
+                branch = _branch_of_ref(ref, ctx.config.branch_prefix)
+                hotfix = parse_branch(branch, ctx.config.branch_prefix)
+                if hotfix is None:
+                    continue
+                rel_features = features_rel(ctx.config, lambda rel, r=ref: files.is_dir_at(r, rel))
+                rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
+                data = files.read(str(rel), rev=ref)
+                if data is not None:
+                    record = record_from_text(
+                        hotfix.number, data.decode("utf-8", "replace"), _short_ref(ref), str(rel)
+                    )
+                    record.branch = record.branch or hotfix.name
+                    add(record)
+    _attach_postmortem_commits(ctx, records, refs)
+    return [records[n] for n in sorted(records, key=lambda n: (len(n), n))]
+
+
+def _attach_postmortem_commits(
+    ctx: Context, records: dict[str, HotfixRecord], refs: list[str]
+) -> None:
+    if not records:
+        return
+    out = ctx.repo.git(
+        "log",
+        "-z",
+        "-i",
+        "--grep=T007",
+        "--format=%H%x1f%(trailers:key=Hotfix,valueonly,separator=%x2C)"
+        "%x1f%(trailers:key=Task,valueonly,separator=%x2C)",
+        "HEAD",
+        *refs,
+        "--",
+        check=False,
+    )
+    for item in out.split("\0"):
+        fields = item.strip("\n").split("\x1f")
+        if len(fields) != 3:
+            continue
+        sha, hotfixes, tasks = fields
+        if "T007" not in {t.strip().upper() for t in tasks.split(",")}:
+            continue
+        for number in {h.strip() for h in hotfixes.split(",")}:
+            if number in records and sha not in records[number].postmortem_commits:
+                records[number].postmortem_commits.append(sha)
+
+
+@dataclass
+class Summary:
+    count: int
+    resolved: int
+    median_minutes: float | None
+    mean_minutes: float | None
+    within_target: float | None
+    rollback_rate: float | None
+    postmortems_done: float | None
+    overdue: list[str]
+    target_minutes: int
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "count": self.count,
+            "resolved": self.resolved,
+            "median_minutes": self.median_minutes,
+            "mean_minutes": self.mean_minutes,
+            "target_minutes": self.target_minutes,
+            "within_target": self.within_target,
+            "rollback_rate": self.rollback_rate,
+            "rollback_rate_target": 0.10,
+            "postmortems_done": self.postmortems_done,
+            "postmortems_target": 1.0,
+            "overdue_postmortems": self.overdue,
+        }
+
+
+def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -> Summary:
+    minutes = [r.duration.total_seconds() / 60 for r in records if r.duration is not None]
+    resolved = [r for r in records if r.resolved is not None]
+
+    def share(part: int, whole: int) -> float | None:
+        return round(part / whole, 4) if whole else None
+
+    return Summary(
+        count=len(records),
+        resolved=len(resolved),
+        median_minutes=round(statistics.median(minutes), 1) if minutes else None,
+        mean_minutes=round(statistics.fmean(minutes), 1) if minutes else None,
+        within_target=share(sum(m < target_minutes for m in minutes), len(minutes)),
+        rollback_rate=share(sum(r.rollback_triggered for r in records), len(records)),
+        postmortems_done=share(sum(r.postmortem_done for r in resolved), len(resolved)),
+        overdue=[r.number for r in records if r.overdue(now)],
+        target_minutes=target_minutes,
+    )

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+GIT_ENV_DROP = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_EDITOR",
+    "GIT_SEQUENCE_EDITOR",
+    "EDITOR",
+    "VISUAL",
+    "PRE_COMMIT",
+    "HOTFIX_HOOKS_NOW",
+    "FORCE_COLOR",
+)
+
+
+def git(cwd: Path, *args: str, check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        ("git", *args), cwd=cwd, capture_output=True, text=True, check=False, **kw  # type: ignore[call-overload]
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"git {args} failed: {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def hh(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        (str(BIN / "hotfix-hooks"), *args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        input=input,
+        stdin=None if input is not None else subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-cache")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_home: Path
+) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in GIT_ENV_DROP:
+        monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):
+        if name.startswith(("GIT_CONFIG", "GITHUB_", "CI_COMMIT", "BUILDKITE", "CIRCLE_")):
+            monkeypatch.delenv(name, raising=False)
+    for name in ("BRANCH_NAME", "GIT_BRANCH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Zoë Ångström")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "zoe@example.com")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Zoë Ångström")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zoe@example.com")
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    (home / ".gitconfig").write_text(
+        "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
+        "[protocol \"file\"]\n\tallow = always\n",
+        encoding="utf-8",
+    )
+    return home
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    path = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(path))
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path, remote: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working tree with one commit on main, pushed to a local bare remote."""
+    path = tmp_path / "work"
+    git(tmp_path, "init", "-q", str(path))
+    (path / "app.py").write_text("print('hello')\n", encoding="utf-8")
+    git(path, "add", "app.py")
+    git(path, "commit", "-q", "-m", "initial")
+    git(path, "remote", "add", "origin", str(remote))
+    git(path, "push", "-q", "origin", "main")
+    monkeypatch.chdir(path)
+    return path
+
+
+@pytest.fixture
+def installed(repo: Path) -> Path:
+    proc = hh(repo, "install")
+    assert proc.returncode == 0, proc.stderr
+    return repo
+
+
+@pytest.fixture(scope="session")
+def hook_repo_rev(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """This project as a git repository at one commit, for pre-commit's `repo:`."""
+    dest = tmp_path_factory.mktemp("hotfix-hooks-src") / "hotfix-hooks"
+    dest.mkdir()
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+        shutil.copy2(PROJECT / name, dest / name)
+    for name in ("hotfix_hooks", "templates"):
+        shutil.copytree(
+            PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    for args in (("init", "-q"), ("add", "-A"), ("commit", "-q", "-m", "snapshot")):
+        subprocess.run(("git", *args), cwd=dest, check=True, env=env, capture_output=True)
+    sha = subprocess.run(
+        ("git", "rev-parse", "HEAD"), cwd=dest, check=True, env=env, capture_output=True, text=True
+    ).stdout.strip()
+    return dest, sha
+
+
+PRE_COMMIT_CONFIG = """\
+default_install_hook_types: [post-checkout, commit-msg, pre-push]
+repos:
+-   repo: {repo}
+    rev: {rev}
+    hooks:
+    -   id: hotfix-scaffold
+    -   id: hotfix-commit-msg
+    -   id: hotfix-rollback-plan
+"""
+
+
+@pytest.fixture
+def pre_commit_installed(repo: Path, hook_repo_rev: tuple[Path, str]) -> Iterator[Path]:
+    """``repo`` with our hooks installed the pre-commit way."""
+    source, rev = hook_repo_rev
+    (repo / ".pre-commit-config.yaml").write_text(
+        PRE_COMMIT_CONFIG.format(repo=source, rev=rev), encoding="utf-8"
+    )
+    git(repo, "add", ".pre-commit-config.yaml")
+    git(repo, "commit", "-q", "-m", "pre-commit config")
+    git(repo, "push", "-q", "origin", "main")
+    proc = subprocess.run(
+        (str(BIN / "pre-commit"), "install"), cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = subprocess.run(
+        (str(BIN / "pre-commit"), "install-hooks"),
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    yield repo
+
+
+@pytest.fixture(params=["direct", "pre-commit"])
+def hooked(request: pytest.FixtureRequest) -> Path:
+    """A repository with our hooks, installed each way users install them."""
+    name = "installed" if request.param == "direct" else "pre_commit_installed"
+    return request.getfixturevalue(name)  # type: ignore[no-any-return]
+
+
+HOTFIX_DIR = Path(".specswarm/features/042-hotfix")
+
+
+def fill_plan(repo: Path, number: str = "042", plan: str = "Revert the release tag and redeploy v1.4.2") -> Path:
+    path = repo / ".specswarm" / "features" / f"{number}-hotfix" / "hotfix.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("[How to rollback if hotfix fails]", plan), encoding="utf-8")
+    return path

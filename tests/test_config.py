@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hotfix_hooks.config import Config, load, parse
+from hotfix_hooks.errors import ConfigError
+from tests.conftest import git, hh
+
+
+def test_defaults(tmp_path: Path) -> None:
+    assert load(tmp_path) == Config()
+
+
+def test_pyproject_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname="x"\n[tool.hotfix-hooks]\nbranch_prefix = "hf/"\nstage_scaffold = false\n'
+        'default_task = "t002"\n',
+        encoding="utf-8",
+    )
+    config = load(tmp_path)
+    assert config.branch_prefix == "hf/"
+    assert config.stage_scaffold is False
+    assert config.default_task == "T002"
+    assert config.source == "pyproject.toml"
+
+
+def test_pyproject_without_our_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.other]\nx = "hotfix-hooks"\n', encoding="utf-8")
+    assert load(tmp_path) == Config()
+
+
+def test_dedicated_file_wins(tmp_path: Path) -> None:
+    (tmp_path / ".hotfix-hooks.toml").write_text('features_dir = "docs/hotfixes"\n', encoding="utf-8")
+    assert load(tmp_path).features_dir == "docs/hotfixes"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ("colour = 1\n", "colour", "unknown key"),
+        ("stage_scaffold = 'yes'\n", "stage_scaffold", "true or false"),
+        ("target_minutes = true\n", "target_minutes", "whole number"),
+        ("target_minutes = 0\n", "target_minutes", "positive"),
+        ("branch_prefix = ''\n", "branch_prefix", "prefix"),
+        ("branch_prefix = 'a b/'\n", "branch_prefix", "prefix"),
+        ("default_task = 'X1'\n", "default_task", "task ID"),
+        ("features_dir = 7\n", "features_dir", "a string"),
+    ],
+)
+def test_bad_values_name_file_and_key(text: str, key: str, words: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse(text, ".hotfix-hooks.toml", in_pyproject=False)
+    message = str(info.value)
+    assert message.startswith(f".hotfix-hooks.toml: {key}: ")
+    assert words in message
+
+
+def test_bad_toml() -> None:
+    with pytest.raises(ConfigError, match=r"^pyproject.toml: invalid TOML"):
+        parse("[tool.hotfix-hooks\n", "pyproject.toml", in_pyproject=True)
+
+
+def test_pyproject_key_is_dotted() -> None:
+    with pytest.raises(ConfigError, match=r"pyproject.toml: tool.hotfix-hooks.nope: unknown key"):
+        parse("[tool.hotfix-hooks]\nnope = 1\n", "pyproject.toml", in_pyproject=True)
+
+
+def test_table_must_be_table() -> None:
+    with pytest.raises(ConfigError, match="must be a table"):
+        parse('[tool]\n"hotfix-hooks" = 3\n', "pyproject.toml", in_pyproject=True)
+
+
+@pytest.mark.parametrize("value", ["../outside", "/etc", "a/../../b", "C:/x", "  "])
+def test_features_dir_escaping_repo_exits_2(repo: Path, value: str) -> None:
+    (repo / ".hotfix-hooks.toml").write_text(f'features_dir = "{value}"\n', encoding="utf-8")
+    proc = hh(repo, "scaffold", "--number", "1")
+    assert proc.returncode == 2
+    assert ".hotfix-hooks.toml: features_dir:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (repo.parent / "outside").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[tool.hotfix-hooks]\nbogus = 1\n", "[tool.hotfix-hooks]\nstage_scaffold = 3\n", "[tool.hotfix-hooks\n"],
+)
+def test_bad_config_cli_exit_2(repo: Path, text: str) -> None:
+    (repo / "pyproject.toml").write_text(text, encoding="utf-8")
+    for args in (("scaffold", "--number", "1"), ("check",), ("status",)):
+        proc = hh(repo, *args)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert proc.stderr.startswith("hotfix-hooks: pyproject.toml")
+        assert "Traceback" not in proc.stderr
+
+
+def test_bad_config_post_checkout_still_exits_0(installed: Path) -> None:
+    (installed / ".hotfix-hooks.toml").write_text("bogus = 1\n", encoding="utf-8")
+    proc = git(installed, "checkout", "-b", "hotfix/042-x")
+    assert ".hotfix-hooks.toml: bogus: unknown key" in proc.stderr
+    assert "Traceback" not in proc.stderr
