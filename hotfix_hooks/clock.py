@@ -9,6 +9,8 @@ import os
 import re
 from datetime import datetime, timedelta, timezone
 
+__all__ = ["datetime", "timedelta", "timezone"]
+
 ENV_NOW = "HOTFIX_HOOKS_NOW"
 _STAMP = re.compile(
     r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)\s*(Z|UTC|[+-]\d{2}:?\d{2})?\s*$",

@@ -67,12 +67,11 @@ def replace_section_body(text: str, label: str, body: str) -> str:
         not _line_is_real(line) for line in block.splitlines() if line.strip()
     )
     inline = match.group("value")
-    if block and placeholder_only and not _line_is_real(inline):
-        new_block = "".join(f"{nl}- {line}" for line in lines)
-        return text[: match.start("value")] + inline.rstrip() + new_block + after[len(block) :]
-    if not block and not _line_is_real(inline):
-        return text[: match.start("value")] + " " + " ".join(lines) + after
     new_block = "".join(f"{nl}- {line}" for line in lines)
+    if block and placeholder_only and not _line_is_real(inline):
+        return text[: match.start("value")] + inline.rstrip() + new_block + after[len(block) :]
+    if not _line_is_real(inline):
+        return text[: match.start("value")] + " " + " ".join(lines) + after
     return text[: match.end()] + block + new_block + after[len(block) :]
 
 

@@ -1,3 +1,116 @@
 from __future__ import annotations
 
-COMMANDS: tuple[()] = ()
+import re
+import subprocess
+
+import click
+
+from hotfix_hooks import hotfix_doc, ui
+from hotfix_hooks.branch import format_number, parse_branch, slugify
+from hotfix_hooks.commands.common import Context, context, interactive, number_option
+from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.errors import UsageError
+from hotfix_hooks.inventory import hotfix_refs
+from hotfix_hooks.paths import replace_file, worktree_features_rel
+from hotfix_hooks.scaffold import hotfix_directory, missing_docs, print_scaffold, scaffold
+
+_DIR = re.compile(r"^([0-9]+)-hotfix$")
+# (option, hotfix.md field, prompt)
+FIELDS = (
+    ("summary", "What's Broken", "What's broken (summary)"),
+    ("impact", "Impact", "Impact (users affected, service status)"),
+    ("rollback", "3. Rollback Plan", "Rollback plan (how to undo this hotfix)"),
+    ("trigger", "Rollback Trigger", "Rollback trigger (when to roll back)"),
+)
+PROMPTED = ("summary", "impact", "rollback")
+
+
+def taken_numbers(ctx: Context) -> dict[str, str]:
+    """Hotfix number -> where it is taken (a branch or a directory)."""
+    taken: dict[str, str] = {}
+    prefix = ctx.config.branch_prefix
+    for ref in hotfix_refs(ctx):
+        short = ref.split("/", 3)[3] if ref.startswith("refs/remotes/") else ref[len("refs/heads/") :]
+        hotfix = parse_branch(short, prefix)
+        if hotfix:
+            taken.setdefault(hotfix.number, ref)
+    features = ctx.repo.root / worktree_features_rel(ctx.repo.root, ctx.config)
+    if features.is_dir():
+        for entry in features.iterdir():
+            match = _DIR.match(entry.name)
+            if match:
+                taken.setdefault(format_number(match.group(1)), str(entry.relative_to(ctx.repo.root)))
+    return taken
+
+
+def next_number(taken: dict[str, str]) -> str:
+    highest = max((int(n) for n in taken), default=0)
+    return format_number(highest + 1)
+
+
+@click.command()
+@click.argument("title", nargs=-1)
+@click.option("--number", "-n", help="Hotfix number (default: the next free one).")
+@click.option("--base", default="HEAD", show_default=True, help="Where the branch starts.")
+@click.option("--summary", help="What's broken.")
+@click.option("--impact", help="Who and what is affected.")
+@click.option("--rollback", help="How to roll back if the hotfix fails.")
+@click.option("--trigger", help="When to roll back.")
+def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | None) -> None:
+    """Start a hotfix: create and check out hotfix/NNN-<slug>, scaffold its docs,
+    fill the fields given, and leave them staged for the first commit.
+
+    On a terminal, asks for the summary, impact and rollback plan (Enter skips).
+    """
+    ctx = context()
+    name = " ".join(title).strip()
+    taken = taken_numbers(ctx)
+    chosen = number_option(number) or next_number(taken)
+    if number is not None and chosen in taken:
+        raise UsageError(f"hotfix {chosen} is taken ({taken[chosen]}): pick another --number")
+    slug = slugify(name)
+    branch = f"{ctx.config.branch_prefix}{chosen}" + (f"-{slug}" if slug else "")
+    if ctx.repo.git("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False):
+        raise UsageError(f"branch {branch} already exists: check it out, or choose another title")
+    base_sha = ctx.repo.git("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
+    if not base_sha:
+        raise UsageError(f"--base {base!r} is not a commit")
+    if interactive():
+        for option, _field, prompt in FIELDS:
+            if option in PROMPTED and not texts.get(option):
+                texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
+    proc = subprocess.run(("git", "checkout", "-b", branch, base_sha), cwd=ctx.repo.root, check=False)
+    if proc.returncode != 0:
+        raise UsageError(f"git checkout -b {branch} failed: nothing was changed")
+    directory = hotfix_directory(ctx.repo, ctx.config, chosen)
+    if missing_docs(ctx.repo, directory):
+        hotfix = parse_branch(branch, ctx.config.branch_prefix)
+        result = scaffold(
+            ctx.repo, ctx.config, chosen, branch=branch, title=hotfix.title if hotfix else "", base_commit=base_sha
+        )
+        print_scaffold(chosen, branch, result)
+    rel = directory / HOTFIX_DOC
+    text = read_worktree_doc(ctx.repo.root, rel)
+    if text is None:
+        raise UsageError(f"{rel} could not be created: see the messages above")
+    updated = text
+    if name and hotfix_doc.title_of(text) != name:
+        updated = re.sub(
+            rf"^(#[ \t]+Hotfix[ \t]+{chosen}[ \t]*:)[^\r\n]*", lambda m: f"{m.group(1)} {name}", updated, count=1, flags=re.M
+        )
+    for option, field, _prompt in FIELDS:
+        value = texts.get(option)
+        if value:
+            updated = hotfix_doc.replace_section_body(updated, field, value)
+    if updated != text:
+        replace_file(ctx.repo.root / rel, updated.encode("utf-8"))
+    if ctx.config.stage_scaffold:
+        ctx.repo.git("add", "--", str(directory), check=False)
+    ui.emit(f"✓ Hotfix {chosen} started on {branch}")
+    filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
+    if filled:
+        ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
+    ui.emit(f'Next: git commit -m "T001: <what you fixed>"  (the docs are staged and go with it)')
+
+
+COMMANDS = (new,)

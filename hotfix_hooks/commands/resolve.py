@@ -1,3 +1,95 @@
 from __future__ import annotations
 
-COMMANDS: tuple[()] = ()
+from datetime import datetime, timedelta
+from pathlib import PurePosixPath
+
+import click
+
+from hotfix_hooks import clock, hotfix_doc, ui
+from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc
+from hotfix_hooks.errors import UsageError
+from hotfix_hooks.inventory import POSTMORTEM_DUE, ROOT_CAUSE_DUE
+from hotfix_hooks.paths import create_exclusive
+
+POSTMORTEM_DOC = "post-mortem.md"
+
+
+@click.command()
+@click.option("--postmortem", is_flag=True, help="Also create post-mortem.md from the template.")
+def resolve(postmortem: bool) -> None:
+    """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
+    doc = current_doc()
+    created = hotfix_doc.get_field(doc.text, "Created")
+    started = hotfix_doc.parse_stamp(created)
+    if started is None:
+        raise UsageError(
+            f"{doc.rel}: **Created** is {created!r}, not a timestamp such as "
+            "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
+        )
+    now = clock.now()
+    already = hotfix_doc.get_field(doc.text, "Status") or ""
+    if already.lower() == "resolved":
+        ui.emit(f"hotfix {doc.hotfix.number} is already resolved ({hotfix_doc.get_field(doc.text, 'Resolved')})")
+        return
+    duration = now - started
+    text = hotfix_doc.set_field(doc.text, "Status", "Resolved")
+    text = hotfix_doc.set_field(text, "Resolved", clock.format_stamp(now))
+    text = hotfix_doc.set_field(text, "Time to Resolution", clock.human(duration))
+    doc.save(text)
+    target = doc.ctx.config.target_minutes
+    within = duration.total_seconds() <= target * 60
+    triggered = (hotfix_doc.get_field(text, "Rollback Triggered") or "").lower().startswith("yes")
+    ui.emit(ui.paint("✅ EMERGENCY RESOLVED", "green"))
+    ui.emit("")
+    ui.emit("📊 Resolution:")
+    ui.emit(
+        f"- Time to fix: {clock.human(duration)} "
+        f"({'within' if within else 'over'} the {clock.human(timedelta(minutes=target))} target)"
+    )
+    ui.emit("- Service status: Restored")
+    ui.emit(f"- Rollback triggered: {'Yes' if triggered else 'No'}")
+    ui.emit("")
+    ui.emit("📋 Post-Emergency Actions Required:")
+    ui.emit(f"- T005: Root cause analysis — due {clock.format_stamp(now + ROOT_CAUSE_DUE)} (48 h)")
+    ui.emit("- T006: Permanent fix (if hotfix is temporary) — through the normal workflow")
+    ui.emit(f"- T007: Post-mortem — due {clock.format_stamp(now + POSTMORTEM_DUE)} (1 week)")
+    if postmortem:
+        rel = _write_postmortem(doc, now, duration, triggered)
+        ui.emit(f"✓ Created {rel}")
+    ui.emit("")
+    ui.emit(f'Commit it: git commit -am "T004: resolved" && git push')
+
+
+def _write_postmortem(
+    doc: CurrentDoc, now: datetime, duration: timedelta, triggered: bool
+) -> PurePosixPath:
+    from hotfix_hooks.templates import render
+
+    rel = doc.rel.parent / POSTMORTEM_DOC
+    target = doc.ctx.repo.root / rel
+    if target.exists() or target.is_symlink():
+        ui.warn(f"{rel} already exists: left as it is")
+        return rel
+    subjects = doc.ctx.repo.git(
+        "log", "--reverse", "--format=%cI%x1f%s", f"--grep=Hotfix: {doc.hotfix.number}", "HEAD", check=False
+    )
+    timeline = []
+    for line in subjects.splitlines():
+        when, _, subject = line.partition("\x1f")
+        timeline.append((clock.format_stamp(clock.parse(when)), subject))
+    context = {
+        "number": doc.hotfix.number,
+        "title": hotfix_doc.title_of(doc.text),
+        "branch": doc.hotfix.name,
+        "created": hotfix_doc.get_field(doc.text, "Created"),
+        "resolved": clock.format_stamp(now),
+        "duration": clock.human(duration),
+        "rollback": "Yes" if triggered else "No",
+        "timeline": timeline,
+    }
+    text = render(doc.ctx.repo.root, doc.ctx.config, POSTMORTEM_DOC, context)
+    create_exclusive(target, text.encode("utf-8"))
+    return rel
+
+
+COMMANDS = (resolve,)

@@ -1,3 +1,48 @@
 from __future__ import annotations
 
-COMMANDS: tuple[()] = ()
+import click
+
+from hotfix_hooks import clock, hotfix_doc, ui
+from hotfix_hooks.commands.lifecycle import current_doc
+from hotfix_hooks.rollback_plan import judge
+
+ESCALATION = (
+    "If the rollback fails: CRITICAL — manual intervention required; alert the on-call "
+    "engineer and document every action taken.",
+    "If the hotfix failed: escalate to a senior engineer / architect and record it for the "
+    "post-mortem.",
+    "If the emergency worsens: stop the hotfix attempt, consider maintenance mode, escalate "
+    "to the incident commander.",
+)
+
+
+@click.command()
+@click.option("--reason", "-r", help="Why the rollback was triggered (recorded in hotfix.md).")
+def rollback(reason: str | None) -> None:
+    """Print the Rollback Plan and Trigger, and record that a rollback was triggered."""
+    doc = current_doc()
+    verdict = judge(doc.text)
+    ui.emit(ui.paint(f"🔄 ROLLBACK INITIATED — Hotfix {doc.hotfix.number}", "bold"))
+    ui.emit("")
+    ui.emit("Rollback Plan:")
+    if verdict.plan.real:
+        for line in verdict.plan.text.splitlines():
+            ui.emit(f"  {line.strip()}")
+    else:
+        ui.emit(ui.paint(f"  NONE WRITTEN ({verdict.plan.problem}) — improvise and document", "red"))
+    ui.emit("Rollback Trigger:")
+    ui.emit(f"  {verdict.trigger.text.strip() if verdict.trigger.real else '(not written)'}")
+    ui.emit("")
+    for line in ESCALATION:
+        ui.emit(f"⚠ {line}")
+    stamp = clock.format_stamp(clock.now())
+    text = hotfix_doc.set_field(doc.text, "Rollback Triggered", f"yes ({stamp})")
+    if reason:
+        text = hotfix_doc.set_field(text, "Rollback Reason", reason)
+    doc.save(text)
+    ui.emit("")
+    ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
+    ui.emit(f'Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')
+
+
+COMMANDS = (rollback,)

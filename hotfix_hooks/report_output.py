@@ -1,0 +1,178 @@
+"""The report's outputs: JSON rows, the metrics file, and an HTML page with an SVG chart."""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime, timedelta
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from hotfix_hooks import clock
+from hotfix_hooks.errors import UsageError
+from hotfix_hooks.inventory import HotfixRecord, Summary
+from hotfix_hooks.paths import create_exclusive, make_dirs, replace_file
+
+METRICS_FILE = ".specswarm/workflow-metrics.json"
+
+
+def row(record: HotfixRecord, now: datetime) -> dict[str, Any]:
+    duration = record.duration
+    return {
+        "hotfix": record.number,
+        "title": record.title,
+        "branch": record.branch,
+        "status": record.status,
+        "created": record.created.isoformat() if record.created else None,
+        "resolved": record.resolved.isoformat() if record.resolved else None,
+        "time_to_resolution_seconds": int(duration.total_seconds()) if duration else None,
+        "time_to_resolution": clock.human(duration) if duration else None,
+        "rollback_triggered": record.rollback_triggered,
+        "postmortem_done": record.postmortem_done,
+        "postmortem_overdue": record.overdue(now),
+        "source": record.source,
+    }
+
+
+def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Path:
+    """Merge our keys into workflow-metrics.json, keeping every key we do not own."""
+    path = root / METRICS_FILE
+    data: dict[str, Any] = {}
+    exists = path.exists() or path.is_symlink()
+    if exists:
+        if path.is_symlink():
+            raise UsageError(f"{METRICS_FILE} is a symlink: refusing to write through it")
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UsageError(
+                f"{METRICS_FILE} is not valid JSON ({exc}): fix or move it; it was not changed"
+            ) from None
+        if not isinstance(loaded, dict):
+            raise UsageError(f"{METRICS_FILE} must hold a JSON object; it was not changed")
+        data = loaded
+    features = data.setdefault("features", {})
+    if not isinstance(features, dict):
+        raise UsageError(f"{METRICS_FILE}: 'features' must be an object; it was not changed")
+    for record in records:
+        entry = features.setdefault(f"{record.number}-hotfix", {})
+        if not isinstance(entry, dict):
+            raise UsageError(f"{METRICS_FILE}: features.{record.number}-hotfix must be an object")
+        duration = record.duration
+        stamp = record.resolved or record.created
+        entry.update(
+            {
+                "workflow": "hotfix",
+                "status": record.status.lower(),
+                "total_duration_seconds": int(duration.total_seconds()) if duration else None,
+                "timestamp": stamp.isoformat() if stamp else None,
+            }
+        )
+    recent = [
+        r.duration.total_seconds()
+        for r in records
+        if r.duration is not None and r.resolved and r.resolved >= now - timedelta(days=30)
+    ]
+    summary = data.setdefault("summary", {})
+    window = summary.setdefault("last_30_days", {}) if isinstance(summary, dict) else None
+    if not isinstance(window, dict):
+        raise UsageError(f"{METRICS_FILE}: summary.last_30_days must be an object")
+    hotfix = window.setdefault("hotfix", {})
+    if not isinstance(hotfix, dict):
+        raise UsageError(f"{METRICS_FILE}: summary.last_30_days.hotfix must be an object")
+    hotfix["count"] = len(recent)
+    hotfix["avg_duration_hours"] = round(sum(recent) / len(recent) / 3600, 2) if recent else 0
+    payload = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if exists:
+        replace_file(path, payload)
+    else:
+        make_dirs(root, PurePosixPath(METRICS_FILE).parent)
+        create_exclusive(path, payload)
+    return path
+
+
+def _fmt_share(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f} %"
+
+
+def _fmt_minutes(value: float | None) -> str:
+    return "—" if value is None else clock.human(timedelta(minutes=value))
+
+
+def summary_lines(summary: Summary) -> list[str]:
+    target = clock.human(timedelta(minutes=summary.target_minutes))
+    return [
+        f"Hotfixes: {summary.count} ({summary.resolved} resolved)",
+        f"Time to resolve: median {_fmt_minutes(summary.median_minutes)}, "
+        f"mean {_fmt_minutes(summary.mean_minutes)} (target < {target}); "
+        f"within target: {_fmt_share(summary.within_target)}",
+        f"Rollback rate: {_fmt_share(summary.rollback_rate)} (target < 10 %)",
+        f"Post-mortems done: {_fmt_share(summary.postmortems_done)} (target 100 %)",
+        "Overdue post-mortems: " + (", ".join(summary.overdue) if summary.overdue else "none"),
+    ]
+
+
+def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -> str:
+    width, bar_gap, left, top, height = 640, 6, 50, 20, 220
+    resolved = [r for r in rows if r["time_to_resolution_seconds"] is not None]
+    limit = max([r["time_to_resolution_seconds"] / 60 for r in resolved] + [summary.target_minutes * 1.25])
+    count = max(len(resolved), 1)
+    bar = max((width - left - 10) / count - bar_gap, 2)
+
+    def y(minutes: float) -> float:
+        return top + height - (minutes / limit) * height
+
+    bars = []
+    for i, r in enumerate(resolved):
+        minutes = r["time_to_resolution_seconds"] / 60
+        x = left + i * (bar + bar_gap)
+        colour = "#2e7d32" if minutes < summary.target_minutes else "#c62828"
+        bars.append(
+            f'<rect x="{x:.1f}" y="{y(minutes):.1f}" width="{bar:.1f}" '
+            f'height="{top + height - y(minutes):.1f}" fill="{colour}">'
+            f"<title>{html.escape(r['hotfix'])}: {html.escape(r['time_to_resolution'])}</title></rect>"
+            f'<text x="{x + bar / 2:.1f}" y="{top + height + 14}" font-size="10" '
+            f'text-anchor="middle">{html.escape(r["hotfix"])}</text>'
+        )
+    target_y = y(summary.target_minutes)
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 60}" '
+        f'role="img" aria-label="Time to resolution per hotfix">'
+        f'<line x1="{left}" y1="{top + height}" x2="{width}" y2="{top + height}" stroke="#555"/>'
+        + "".join(bars)
+        + f'<line x1="{left}" y1="{target_y:.1f}" x2="{width}" y2="{target_y:.1f}" '
+        f'stroke="#f57c00" stroke-dasharray="6 4"/>'
+        f'<text x="{left - 4}" y="{target_y + 4:.1f}" font-size="10" text-anchor="end">'
+        f"{summary.target_minutes}m</text></svg>"
+    )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("Hotfix", "Title", "Status", "Created", "Resolved", "Time to resolution", "Rollback", "Post-mortem")
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(v))}</td>"
+            for v in (
+                r["hotfix"],
+                r["title"],
+                r["status"],
+                r["created"] or "—",
+                r["resolved"] or "—",
+                r["time_to_resolution"] or "—",
+                "yes" if r["rollback_triggered"] else "no",
+                "done" if r["postmortem_done"] else ("OVERDUE" if r["postmortem_overdue"] else "open"),
+            )
+        )
+        + "</tr>"
+        for r in rows
+    )
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(summary))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Hotfix report</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}th{{background:#f3f3f3}}</style></head>
+<body><h1>Hotfix report</h1><p>Generated {html.escape(clock.format_stamp(generated))}</p>
+<ul>{items}</ul><h2>Time to resolution (target line dashed)</h2>{svg}
+<h2>Hotfixes</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>
+"""
