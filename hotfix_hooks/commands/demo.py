@@ -1,3 +1,165 @@
 from __future__ import annotations
 
-COMMANDS: tuple[()] = ()
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from hotfix_hooks import clock, hotfix_doc, ui
+from hotfix_hooks.errors import UsageError
+
+BRANCH = "hotfix/001-login-returns-500"
+PLAN = "Revert the hotfix commit and redeploy the last release tag (v1.4.2)"
+TRIGGER = "Login error rate above 2 % for 5 minutes after deploy"
+
+
+class Narrator:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.env = {
+            **os.environ,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_AUTHOR_NAME": "Demo On-Call",
+            "GIT_AUTHOR_EMAIL": "oncall@example.com",
+            "GIT_COMMITTER_NAME": "Demo On-Call",
+            "GIT_COMMITTER_EMAIL": "oncall@example.com",
+            "GIT_TERMINAL_PROMPT": "0",
+        }
+        for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "HOTFIX_HOOKS_NOW"):
+            self.env.pop(name, None)
+        self.step_number = 0
+
+    def step(self, title: str) -> None:
+        self.step_number += 1
+        ui.emit("")
+        ui.emit(ui.paint(f"▶ {self.step_number}. {title}", "bold", sys.stdout))
+
+    def run(self, args: Sequence[str], cwd: Path, *, expect: int | None = 0, shown: str | None = None) -> int:
+        display = shown or shlex.join(args)
+        ui.emit(ui.paint(f"$ {display}", "blue", sys.stdout))
+        command = list(args)
+        if command[0] == "hotfix-hooks":
+            command = [sys.executable, "-m", "hotfix_hooks", *command[1:]]
+        proc = subprocess.run(
+            command,
+            cwd=cwd,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        for line in proc.stdout.splitlines():
+            ui.emit(f"    {line}")
+        if expect is not None and proc.returncode != expect:
+            raise UsageError(f"demo step failed: `{display}` exited {proc.returncode}, expected {expect}")
+        return proc.returncode
+
+    def at(self, minutes: int) -> None:
+        """The incident clock: the demo's hotfix runs from 03:12 and resolves in 53 minutes."""
+        start = clock.now().replace(hour=3, minute=12, second=0, microsecond=0)
+        self.env[clock.ENV_NOW] = (start + timedelta(minutes=minutes)).isoformat()
+
+    def say(self, text: str) -> None:
+        ui.emit(ui.paint(f"  {text}", "dim", sys.stdout))
+
+
+def _workspace(directory: Path | None) -> Path:
+    if directory is None:
+        return Path(tempfile.mkdtemp(prefix="hotfix-hooks-demo-"))
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise UsageError(f"{directory} exists and is not an empty directory: give a new path")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory.resolve()
+
+
+def run_demo(directory: Path | None) -> Path:
+    root = _workspace(directory)
+    remote, app = root / "remote.git", root / "app"
+    n = Narrator(root)
+    n.step("A production repository and its server (a local bare remote)")
+    n.run(["git", "init", "-q", "--bare", str(remote)], root, shown="git init --bare remote.git")
+    n.run(["git", "init", "-q", "-b", "main", str(app)], root, shown="git init app")
+    (app / "login.py").write_text("def login(user):\n    return user.name\n", encoding="utf-8")
+    n.run(["git", "add", "login.py"], app)
+    n.run(["git", "commit", "-q", "-m", "Login service"], app)
+    n.run(["git", "remote", "add", "origin", str(remote)], app, shown="git remote add origin ../remote.git")
+    n.run(["git", "push", "-q", "origin", "main"], app)
+
+    n.step("Install the hooks: client (post-checkout, commit-msg, pre-push) and server (pre-receive)")
+    n.run(["hotfix-hooks", "install"], app)
+    n.run(["hotfix-hooks", "install", "--server"], remote)
+
+    n.step("03:12 — login returns 500. Start a hotfix")
+    n.at(0)
+    n.run(
+        ["hotfix-hooks", "new", "Login returns 500", "--summary", "Login returns HTTP 500 for users without a profile",
+         "--impact", "Every user without a profile cannot log in"],
+        app,
+        shown='hotfix-hooks new "Login returns 500" --summary "..." --impact "..."',
+    )
+
+    n.step("A commit that names no task is refused")
+    n.at(9)
+    (app / "login.py").write_text(
+        "def login(user):\n    if user is None:\n        return None\n    return user.name\n", encoding="utf-8"
+    )
+    n.run(["git", "commit", "-q", "-am", "guard null user"], app, expect=1)
+
+    n.step("Name the task: the commit is stamped with Hotfix/Task trailers")
+    n.run(["git", "commit", "-q", "-am", "T001: guard null user"], app)
+    n.run(["git", "log", "-1", "--format=%B"], app)
+
+    n.step("Push without a rollback plan: refused by pre-push")
+    n.at(14)
+    n.run(["git", "push", "-q", "origin", BRANCH], app, expect=1)
+    n.say("--no-verify skips client hooks; the server's pre-receive hook still says no:")
+    n.run(["git", "push", "-q", "--no-verify", "origin", BRANCH], app, expect=1)
+
+    n.step("Write the rollback plan and trigger, commit, push: accepted")
+    doc = app / ".specswarm" / "features" / "001-hotfix" / "hotfix.md"
+    text = doc.read_text(encoding="utf-8")
+    text = hotfix_doc.replace_section_body(text, "3. Rollback Plan", PLAN)
+    text = hotfix_doc.replace_section_body(text, "Rollback Trigger", TRIGGER)
+    doc.write_text(text, encoding="utf-8")
+    n.say(f"Rollback Plan: {PLAN}")
+    n.run(["git", "commit", "-q", "-am", "T003: rollback plan for the login hotfix"], app)
+    n.run(["git", "push", "-q", "origin", BRANCH], app)
+    n.run(["hotfix-hooks", "check", "HEAD"], app)
+
+    n.step("03:31 — where do we stand?")
+    n.at(19)
+    n.run(["hotfix-hooks", "status"], app)
+
+    n.step("04:05 — deployed and monitored: resolve, with the post-emergency tasks scheduled")
+    n.at(53)
+    n.run(["hotfix-hooks", "resolve"], app)
+    n.run(["git", "commit", "-q", "-am", "T004: resolved"], app)
+    n.run(["git", "push", "-q", "origin", BRANCH], app)
+
+    n.step("The team's record against the 2-hour target")
+    n.run(["hotfix-hooks", "report"], app)
+    ui.emit("")
+    ui.emit(ui.paint(f"✅ Demo complete. Everything is in {root}", "green", sys.stdout))
+    return root
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def demo(directory: Path | None) -> None:
+    """Run the whole hotfix flow, with the real hooks, in a throwaway repository.
+
+    DIRECTORY (new or empty) keeps the result; default: a temporary directory.
+    """
+    run_demo(directory)
+
+
+COMMANDS = (demo,)

@@ -26,7 +26,7 @@ def resolve(postmortem: bool) -> None:
             f"{doc.rel}: **Created** is {created!r}, not a timestamp such as "
             "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
         )
-    now = clock.now()
+    now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
     already = hotfix_doc.get_field(doc.text, "Status") or ""
     if already.lower() == "resolved":
         ui.emit(f"hotfix {doc.hotfix.number} is already resolved ({hotfix_doc.get_field(doc.text, 'Resolved')})")
