@@ -43,7 +43,9 @@ def parse(text: str, *, assume_local: bool = True) -> datetime:
     """
     match = _STAMP.match(text)
     if match is None:
-        raise BadTimestampError(f"not a timestamp: {text.strip()!r} (expected YYYY-MM-DD HH:MM +HH:MM)")
+        raise BadTimestampError(
+            f"not a timestamp: {text.strip()!r} (expected YYYY-MM-DD HH:MM +HH:MM)"
+        )
     date, clock, offset = match.groups()
     if len(clock) == 5:
         clock += ":00"

@@ -66,7 +66,8 @@ def _loads(text: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11 only
         import tomli as tomllib
-    return tomllib.loads(text)
+    data: dict[str, Any] = tomllib.loads(text)
+    return data
 
 
 def parse(text: str, file: str, *, in_pyproject: bool) -> Config | None:
@@ -91,9 +92,7 @@ def parse(text: str, file: str, *, in_pyproject: bool) -> Config | None:
             raise ConfigError(file, where + key, f"unknown key (known keys: {known})")
         expected, check = _KEYS[key]
         if type(value) is not expected:
-            raise ConfigError(
-                file, where + key, f"must be {_TYPE_NAMES[expected]}, not {value!r}"
-            )
+            raise ConfigError(file, where + key, f"must be {_TYPE_NAMES[expected]}, not {value!r}")
         problem = check(value) if check else None
         if problem:
             raise ConfigError(file, where + key, problem)

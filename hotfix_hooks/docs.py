@@ -29,16 +29,14 @@ def read_worktree_doc(root: Path, rel: PurePosixPath) -> str | None:
 
 
 def commit_config(files: CommitFiles) -> Config:
-    return config_mod.load(Path("."), read=files.text)
+    return config_mod.load(Path(), read=files.text)
 
 
 def commit_doc_path(files: CommitFiles, config: Config, number: str, doc: str) -> PurePosixPath:
     return hotfix_rel(features_rel(config, files.is_dir), number) / doc
 
 
-def load_tasks(
-    root: Path, config: Config, number: str
-) -> tuple[list[tuple[str, str]], str | None]:
+def load_tasks(root: Path, config: Config, number: str) -> tuple[list[tuple[str, str]], str | None]:
     """(tasks, warning): tasks.md in the working tree, else at HEAD, else the seed's."""
     rel = hotfix_rel(worktree_features_rel(root, config), number) / TASKS_DOC
     text = read_worktree_doc(root, rel)

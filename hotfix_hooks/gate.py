@@ -44,9 +44,7 @@ class GateResult:
             "problems": self.problems,
             "warnings": self.warnings + (verdict.warnings if verdict else []),
             "rollback_plan": verdict.plan.text if verdict and verdict.plan.real else None,
-            "rollback_trigger": verdict.trigger.text
-            if verdict and verdict.trigger.real
-            else None,
+            "rollback_trigger": verdict.trigger.text if verdict and verdict.trigger.real else None,
         }
 
     def dumps(self) -> str:

@@ -19,7 +19,9 @@ def hotfix_log(
     spec = tip
     if base and ok("merge-base", "--is-ancestor", base, tip, cwd=repo.root):
         spec = f"{base}..{tip}"
-    out = repo.git("log", "-z", f"--max-count={LOG_LIMIT}", f"--format={_FORMAT}", spec, check=False)
+    out = repo.git(
+        "log", "-z", f"--max-count={LOG_LIMIT}", f"--format={_FORMAT}", spec, check=False
+    )
     records = []
     for record in out.split("\0"):
         fields = record.strip("\n").split("\x1f")

@@ -63,9 +63,7 @@ def replace_section_body(text: str, label: str, body: str) -> str:
     following = re.match(r"(?:(?:\r?\n)[ \t]*[-*+][ \t]+[^\r\n]*)*", after)
     assert following is not None
     block = following.group(0)
-    placeholder_only = all(
-        not _line_is_real(line) for line in block.splitlines() if line.strip()
-    )
+    placeholder_only = all(not _line_is_real(line) for line in block.splitlines() if line.strip())
     inline = match.group("value")
     new_block = "".join(f"{nl}- {line}" for line in lines)
     if block and placeholder_only and not _line_is_real(inline):

@@ -46,7 +46,8 @@ def script_text(hook: str, python: str | None = None) -> str:
 # any hook that was here before, which meanwhile runs first as {hook}{LOCAL_SUFFIX}.
 PY={interpreter}
 if [ ! -x "$PY" ]; then
-    echo "hotfix-hooks: $PY no longer exists; run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
+    echo "hotfix-hooks: $PY no longer exists;" \
+        "run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
     exit {fail}
 fi
 exec "$PY" -c {shlex.quote(code)} {hook} "$0" "$@"

@@ -48,7 +48,9 @@ class HotfixRecord:
         return self.checklist_done or bool(self.postmortem_commits)
 
     def overdue(self, now: datetime) -> bool:
-        return bool(self.resolved and not self.postmortem_done and now > self.resolved + POSTMORTEM_DUE)
+        return bool(
+            self.resolved and not self.postmortem_done and now > self.resolved + POSTMORTEM_DUE
+        )
 
     @property
     def active(self) -> bool:
@@ -151,7 +153,11 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 hotfix = parse_branch(branch, ctx.config.branch_prefix)
                 if hotfix is None:
                     continue
-                rel_features = features_rel(ctx.config, lambda rel, r=ref: files.is_dir_at(r, rel))
+
+                def exists(rel: str, at: str = ref) -> bool:
+                    return files.is_dir_at(at, rel)
+
+                rel_features = features_rel(ctx.config, exists)
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
                 data = files.read(str(rel), rev=ref)
                 if data is not None:

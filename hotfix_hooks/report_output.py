@@ -25,7 +25,9 @@ def row(record: HotfixRecord, now: datetime) -> dict[str, Any]:
         "status": record.status,
         "created": record.created.isoformat() if record.created else None,
         "resolved": record.resolved.isoformat() if record.resolved else None,
-        "time_to_resolution_seconds": int(duration.total_seconds()) if duration is not None else None,
+        "time_to_resolution_seconds": int(duration.total_seconds())
+        if duration is not None
+        else None,
         "time_to_resolution": clock.human(duration) if duration is not None else None,
         "rollback_triggered": record.rollback_triggered,
         "postmortem_done": record.postmortem_done,
@@ -64,7 +66,9 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
             {
                 "workflow": "hotfix",
                 "status": record.status.lower(),
-                "total_duration_seconds": int(duration.total_seconds()) if duration is not None else None,
+                "total_duration_seconds": int(duration.total_seconds())
+                if duration is not None
+                else None,
                 "timestamp": stamp.isoformat() if stamp else None,
             }
         )
@@ -115,7 +119,9 @@ def summary_lines(summary: Summary) -> list[str]:
 def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -> str:
     width, bar_gap, left, top, height = 640, 6, 50, 20, 220
     resolved = [r for r in rows if r["time_to_resolution_seconds"] is not None]
-    limit = max([r["time_to_resolution_seconds"] / 60 for r in resolved] + [summary.target_minutes * 1.25])
+    limit: float = max(
+        [r["time_to_resolution_seconds"] / 60 for r in resolved] + [summary.target_minutes * 1.25]
+    )
     count = max(len(resolved), 1)
     bar = max((width - left - 10) / count - bar_gap, 2)
 
@@ -130,7 +136,8 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
         bars.append(
             f'<rect x="{x:.1f}" y="{y(minutes):.1f}" width="{bar:.1f}" '
             f'height="{top + height - y(minutes):.1f}" fill="{colour}">'
-            f"<title>{html.escape(r['hotfix'])}: {html.escape(r['time_to_resolution'])}</title></rect>"
+            f"<title>{html.escape(r['hotfix'])}: "
+            f"{html.escape(r['time_to_resolution'])}</title></rect>"
             f'<text x="{x + bar / 2:.1f}" y="{top + height + 14}" font-size="10" '
             f'text-anchor="middle">{html.escape(r["hotfix"])}</text>'
         )
@@ -147,7 +154,16 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
     )
     head = "".join(
         f"<th>{h}</th>"
-        for h in ("Hotfix", "Title", "Status", "Created", "Resolved", "Time to resolution", "Rollback", "Post-mortem")
+        for h in (
+            "Hotfix",
+            "Title",
+            "Status",
+            "Created",
+            "Resolved",
+            "Time to resolution",
+            "Rollback",
+            "Post-mortem",
+        )
     )
     body = "".join(
         "<tr>"
@@ -161,7 +177,9 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
                 r["resolved"] or "—",
                 r["time_to_resolution"] or "—",
                 "yes" if r["rollback_triggered"] else "no",
-                "done" if r["postmortem_done"] else ("OVERDUE" if r["postmortem_overdue"] else "open"),
+                "done"
+                if r["postmortem_done"]
+                else ("OVERDUE" if r["postmortem_overdue"] else "open"),
             )
         )
         + "</tr>"
@@ -170,8 +188,10 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(summary))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Hotfix report</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}th{{background:#f3f3f3}}</style></head>
+<style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}
+table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}
+th{{background:#f3f3f3}}</style></head>
 <body><h1>Hotfix report</h1><p>Generated {html.escape(clock.format_stamp(generated))}</p>
 <ul>{items}</ul><h2>Time to resolution (target line dashed)</h2>{svg}
 <h2>Hotfixes</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>

@@ -92,7 +92,7 @@ def _short(text: str) -> str:
 
 def _is_label(line: str, names: tuple[str, ...]) -> bool:
     match = _LABEL.match(line)
-    return bool(match) and match.group("name").strip().lower() in {n.lower() for n in names}
+    return match is not None and match.group("name").strip().lower() in {n.lower() for n in names}
 
 
 def _ends_section(line: str, level: int | None) -> bool:

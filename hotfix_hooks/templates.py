@@ -54,7 +54,7 @@ def _environment() -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    class _Env(SandboxedEnvironment):  # type: ignore[misc]
+    class _Env(SandboxedEnvironment):
         intercepted_binops = frozenset({"*", "**"})
 
         def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
@@ -62,9 +62,9 @@ def _environment() -> Any:
                 raise OverflowError("exponent too large")
             if op == "*":
                 for seq, count in ((left, right), (right, left)):
-                    if isinstance(seq, (str, list, tuple)) and isinstance(count, int):
-                        if len(seq) * count > _MAX_OUTPUT_CHARS:
-                            raise OverflowError("repetition too large")
+                    sized = isinstance(seq, (str, list, tuple)) and isinstance(count, int)
+                    if sized and len(seq) * count > _MAX_OUTPUT_CHARS:
+                        raise OverflowError("repetition too large")
             return super().call_binop(context, op, left, right)
 
     return _Env(
@@ -90,4 +90,3 @@ def render_text(source: str, label: str, context: Mapping[str, Any]) -> str:
 def render(root: Path, config: Config, name: str, context: Mapping[str, Any]) -> str:
     source, label = template_source(root, config, name)
     return render_text(source, label, context)
-

@@ -159,7 +159,7 @@ def add_trailers(data: bytes, trailers: Sequence[tuple[str, str]], rules: Rules)
     present = set()
     if start is not None:
         present = {(k.lower(), v) for k, v in parse_trailers(data[start:end], rules)}
-    missing = []
+    missing: list[tuple[str, str]] = []
     for key, value in trailers:
         if (key.lower(), value) not in present and (key.lower(), value) not in {
             (k.lower(), v) for k, v in missing
@@ -190,9 +190,7 @@ def detect_auto_comment(data: bytes) -> bytes:
     if non_blank:
         last = non_blank[-1][:1]
         index = AUTO_COMMENT_CANDIDATES.find(last) if last else -1
-        if index >= 0 and all(
-            bytes([c]) in starts for c in AUTO_COMMENT_CANDIDATES[:index]
-        ):
+        if index >= 0 and all(bytes([c]) in starts for c in AUTO_COMMENT_CANDIDATES[:index]):
             return last
     for c in AUTO_COMMENT_CANDIDATES:
         if bytes([c]) not in starts:

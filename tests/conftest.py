@@ -26,9 +26,16 @@ GIT_ENV_DROP = (
 )
 
 
-def git(cwd: Path, *args: str, check: bool = True, **kw: object) -> subprocess.CompletedProcess[str]:
+def git(
+    cwd: Path, *args: str, check: bool = True, **kw: object
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        ("git", *args), cwd=cwd, capture_output=True, text=True, check=False, **kw  # type: ignore[call-overload]
+        ("git", *args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        **kw,  # type: ignore[call-overload]
     )
     if check and proc.returncode != 0:
         raise AssertionError(f"git {args} failed: {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
@@ -53,9 +60,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_home: Path
-) -> Path:
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_home: Path) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     for name in GIT_ENV_DROP:
@@ -77,7 +82,7 @@ def isolated_env(
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     (home / ".gitconfig").write_text(
         "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
-        "[protocol \"file\"]\n\tallow = always\n",
+        '[protocol "file"]\n\tallow = always\n',
         encoding="utf-8",
     )
     return home
@@ -119,9 +124,7 @@ def hook_repo_rev(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(PROJECT / name, dest / name)
     for name in ("hotfix_hooks", "templates"):
-        shutil.copytree(
-            PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        shutil.copytree(PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     env = {
         **os.environ,
         "GIT_CONFIG_NOSYSTEM": "1",
@@ -186,7 +189,9 @@ def hooked(request: pytest.FixtureRequest) -> Path:
 HOTFIX_DIR = Path(".specswarm/features/042-hotfix")
 
 
-def fill_plan(repo: Path, number: str = "042", plan: str = "Revert the release tag and redeploy v1.4.2") -> Path:
+def fill_plan(
+    repo: Path, number: str = "042", plan: str = "Revert the release tag and redeploy v1.4.2"
+) -> Path:
     path = repo / ".specswarm" / "features" / f"{number}-hotfix" / "hotfix.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("[How to rollback if hotfix fails]", plan), encoding="utf-8")

@@ -58,7 +58,10 @@ def test_custom_prefix() -> None:
     assert parse_branch("hotfix/9-db", "hf-") is None
 
 
-@given(st.integers(min_value=0, max_value=10**12), st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True))
+@given(
+    st.integers(min_value=0, max_value=10**12),
+    st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True),
+)
 def test_number_roundtrip(value: int, slug: str) -> None:
     for padding in ("", "0", "00"):
         parsed = parse_branch(f"hotfix/{padding}{value}-{slug}")

@@ -32,7 +32,9 @@ def test_pyproject_without_our_table(tmp_path: Path) -> None:
 
 
 def test_dedicated_file_wins(tmp_path: Path) -> None:
-    (tmp_path / ".hotfix-hooks.toml").write_text('features_dir = "docs/hotfixes"\n', encoding="utf-8")
+    (tmp_path / ".hotfix-hooks.toml").write_text(
+        'features_dir = "docs/hotfixes"\n', encoding="utf-8"
+    )
     assert load(tmp_path).features_dir == "docs/hotfixes"
 
 
@@ -84,7 +86,11 @@ def test_features_dir_escaping_repo_exits_2(repo: Path, value: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["[tool.hotfix-hooks]\nbogus = 1\n", "[tool.hotfix-hooks]\nstage_scaffold = 3\n", "[tool.hotfix-hooks\n"],
+    [
+        "[tool.hotfix-hooks]\nbogus = 1\n",
+        "[tool.hotfix-hooks]\nstage_scaffold = 3\n",
+        "[tool.hotfix-hooks\n",
+    ],
 )
 def test_bad_config_cli_exit_2(repo: Path, text: str) -> None:
     (repo / "pyproject.toml").write_text(text, encoding="utf-8")

@@ -125,7 +125,14 @@ def test_symlinked_doc_is_not_written_through(installed: Path, tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "slug",
-    ["$(touch${IFS}pwned)", "`touch pwned`", "a;touch pwned", "a|touch-pwned", "x'\"&&touch pwned"],
+    [
+        "$(touch${IFS}pwned)",
+        "`touch${IFS}pwned`",
+        "a;touch${IFS}pwned",
+        "a|touch${IFS}pwned",
+        "x'\"&&touch${IFS}pwned",
+        "$HOME>pwned",
+    ],
 )
 def test_shell_metacharacters_in_branch_run_nothing(installed: Path, slug: str) -> None:
     proc = git(installed, "checkout", "-b", f"hotfix/052-{slug}", check=False)

@@ -18,7 +18,7 @@ CONTEXT = {
     "author": "Zoë Ångström <zoe@example.com>",
     "version": "0.0",
 }
-SEED = (Path(__file__).resolve().parents[2] / "shared" / "seed" / "hotfix-workflow.md")
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "hotfix-workflow.md"
 USER_PLACEHOLDERS = [
     "[Critical/High Priority]",
     "[Brief description]",

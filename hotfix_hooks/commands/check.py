@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -43,7 +44,9 @@ def hotfix_of_commit(ctx: Context, sha: str, branch: str | None) -> HotfixBranch
 
 @click.command()
 @click.argument("rev", default="HEAD")
-@click.option("--branch", help="The hotfix branch REV belongs to (default: from HEAD, CI, trailers).")
+@click.option(
+    "--branch", help="The hotfix branch REV belongs to (default: from HEAD, CI, trailers)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 def check(rev: str, branch: str | None, as_json: bool) -> None:
     """The rollback-plan gate on one commit (default HEAD), for CI.
@@ -72,7 +75,7 @@ def check(rev: str, branch: str | None, as_json: bool) -> None:
             ui.warn(warning)
     else:
         for line in failure_lines(result, sha[:10]):
-            ui.emit(line.replace("push of", "gate for", 1), click.get_text_stream("stderr"))
+            ui.emit(line.replace("push of", "gate for", 1), sys.stderr)
     raise click.exceptions.Exit(OK if result.passed else POLICY_FAILED)
 
 

@@ -41,7 +41,9 @@ class Narrator:
         ui.emit("")
         ui.emit(ui.paint(f"▶ {self.step_number}. {title}", "bold", sys.stdout))
 
-    def run(self, args: Sequence[str], cwd: Path, *, expect: int | None = 0, shown: str | None = None) -> int:
+    def run(
+        self, args: Sequence[str], cwd: Path, *, expect: int | None = 0, shown: str | None = None
+    ) -> int:
         display = shown or shlex.join(args)
         ui.emit(ui.paint(f"$ {display}", "blue", sys.stdout))
         command = list(args)
@@ -60,7 +62,9 @@ class Narrator:
         for line in proc.stdout.splitlines():
             ui.emit(f"    {line}")
         if expect is not None and proc.returncode != expect:
-            raise UsageError(f"demo step failed: `{display}` exited {proc.returncode}, expected {expect}")
+            raise UsageError(
+                f"demo step failed: `{display}` exited {proc.returncode}, expected {expect}"
+            )
         return proc.returncode
 
     def at(self, minutes: int) -> None:
@@ -91,18 +95,31 @@ def run_demo(directory: Path | None) -> Path:
     (app / "login.py").write_text("def login(user):\n    return user.name\n", encoding="utf-8")
     n.run(["git", "add", "login.py"], app)
     n.run(["git", "commit", "-q", "-m", "Login service"], app)
-    n.run(["git", "remote", "add", "origin", str(remote)], app, shown="git remote add origin ../remote.git")
+    n.run(
+        ["git", "remote", "add", "origin", str(remote)],
+        app,
+        shown="git remote add origin ../remote.git",
+    )
     n.run(["git", "push", "-q", "origin", "main"], app)
 
-    n.step("Install the hooks: client (post-checkout, commit-msg, pre-push) and server (pre-receive)")
+    n.step(
+        "Install the hooks: client (post-checkout, commit-msg, pre-push) and server (pre-receive)"
+    )
     n.run(["hotfix-hooks", "install"], app)
     n.run(["hotfix-hooks", "install", "--server"], remote)
 
     n.step("03:12 — login returns 500. Start a hotfix")
     n.at(0)
     n.run(
-        ["hotfix-hooks", "new", "Login returns 500", "--summary", "Login returns HTTP 500 for users without a profile",
-         "--impact", "Every user without a profile cannot log in"],
+        [
+            "hotfix-hooks",
+            "new",
+            "Login returns 500",
+            "--summary",
+            "Login returns HTTP 500 for users without a profile",
+            "--impact",
+            "Every user without a profile cannot log in",
+        ],
         app,
         shown='hotfix-hooks new "Login returns 500" --summary "..." --impact "..."',
     )
@@ -110,7 +127,8 @@ def run_demo(directory: Path | None) -> Path:
     n.step("A commit that names no task is refused")
     n.at(9)
     (app / "login.py").write_text(
-        "def login(user):\n    if user is None:\n        return None\n    return user.name\n", encoding="utf-8"
+        "def login(user):\n    if user is None:\n        return None\n    return user.name\n",
+        encoding="utf-8",
     )
     n.run(["git", "commit", "-q", "-am", "guard null user"], app, expect=1)
 

@@ -30,7 +30,9 @@ def taken_numbers(ctx: Context) -> dict[str, str]:
     taken: dict[str, str] = {}
     prefix = ctx.config.branch_prefix
     for ref in hotfix_refs(ctx):
-        short = ref.split("/", 3)[3] if ref.startswith("refs/remotes/") else ref[len("refs/heads/") :]
+        short = (
+            ref.split("/", 3)[3] if ref.startswith("refs/remotes/") else ref[len("refs/heads/") :]
+        )
         hotfix = parse_branch(short, prefix)
         if hotfix:
             taken.setdefault(hotfix.number, ref)
@@ -39,7 +41,9 @@ def taken_numbers(ctx: Context) -> dict[str, str]:
         for entry in features.iterdir():
             match = _DIR.match(entry.name)
             if match:
-                taken.setdefault(format_number(match.group(1)), str(entry.relative_to(ctx.repo.root)))
+                taken.setdefault(
+                    format_number(match.group(1)), str(entry.relative_to(ctx.repo.root))
+                )
     return taken
 
 
@@ -79,14 +83,21 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         for option, _field, prompt in FIELDS:
             if option in PROMPTED and not texts.get(option):
                 texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
-    proc = subprocess.run(("git", "checkout", "-b", branch, base_sha), cwd=ctx.repo.root, check=False)
+    proc = subprocess.run(
+        ("git", "checkout", "-b", branch, base_sha), cwd=ctx.repo.root, check=False
+    )
     if proc.returncode != 0:
         raise UsageError(f"git checkout -b {branch} failed: nothing was changed")
     directory = hotfix_directory(ctx.repo, ctx.config, chosen)
     if missing_docs(ctx.repo, directory):
         hotfix = parse_branch(branch, ctx.config.branch_prefix)
         result = scaffold(
-            ctx.repo, ctx.config, chosen, branch=branch, title=hotfix.title if hotfix else "", base_commit=base_sha
+            ctx.repo,
+            ctx.config,
+            chosen,
+            branch=branch,
+            title=hotfix.title if hotfix else "",
+            base_commit=base_sha,
         )
         print_scaffold(chosen, branch, result)
     rel = directory / HOTFIX_DOC
@@ -96,7 +107,11 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     updated = text
     if name and hotfix_doc.title_of(text) != name:
         updated = re.sub(
-            rf"^(#[ \t]+Hotfix[ \t]+{chosen}[ \t]*:)[^\r\n]*", lambda m: f"{m.group(1)} {name}", updated, count=1, flags=re.M
+            rf"^(#[ \t]+Hotfix[ \t]+{chosen}[ \t]*:)[^\r\n]*",
+            lambda m: f"{m.group(1)} {name}",
+            updated,
+            count=1,
+            flags=re.M,
         )
     for option, field, _prompt in FIELDS:
         value = texts.get(option)
@@ -110,7 +125,7 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
-    ui.emit(f'Next: git commit -m "T001: <what you fixed>"  (the docs are staged and go with it)')
+    ui.emit('Next: git commit -m "T001: <what you fixed>"  (the docs are staged and go with it)')
 
 
 COMMANDS = (new,)

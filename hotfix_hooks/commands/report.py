@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -15,9 +16,16 @@ from hotfix_hooks.report_output import html_page, row, summary_lines, update_met
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print rows and summary as JSON.")
-@click.option("--since", metavar="DATE", help="Only hotfixes created on or after DATE (YYYY-MM-DD).")
+@click.option(
+    "--since", metavar="DATE", help="Only hotfixes created on or after DATE (YYYY-MM-DD)."
+)
 @click.option("--write", is_flag=True, help="Refresh .specswarm/workflow-metrics.json.")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Write an HTML page.")
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write an HTML page.",
+)
 def report(as_json: bool, since: str | None, write: bool, html_file: Path | None) -> None:
     """Every hotfix with its time to resolution; median/mean against the target,
     rollback rate, post-mortems done and overdue."""
@@ -37,7 +45,7 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
     rows = [row(r, now) for r in records]
     if write:
         path = update_metrics(ctx.repo.root, records, now)
-        ui.emit(f"updated {path.relative_to(ctx.repo.root)}", click.get_text_stream("stderr"))
+        ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
     if html_file is not None:
         page = html_page(rows, summary, now).encode("utf-8")
         if html_file.is_symlink():
@@ -46,19 +54,27 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
             replace_file(html_file, page)
         else:
             html_file.write_bytes(page)
-        ui.emit(f"wrote {html_file}", click.get_text_stream("stderr"))
+        ui.emit(f"wrote {html_file}", sys.stderr)
     if as_json:
-        click.echo(json.dumps({"hotfixes": rows, "summary": summary.as_json()}, indent=2, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {"hotfixes": rows, "summary": summary.as_json()}, indent=2, ensure_ascii=False
+            )
+        )
         return
     if not rows:
         ui.emit("no hotfixes found")
         return
-    ui.emit(f"{'Hotfix':<7} {'Status':<9} {'Created':<24} {'Resolved in':<12} {'Rollback':<9} Post-mortem")
+    ui.emit(
+        f"{'Hotfix':<7} {'Status':<9} {'Created':<24} {'Resolved in':<12} "
+        f"{'Rollback':<9} Post-mortem"
+    )
     for r in rows:
         pm = "done" if r["postmortem_done"] else ("OVERDUE" if r["postmortem_overdue"] else "open")
         created = clock.format_stamp(clock.parse(r["created"])) if r["created"] else "—"
         ui.emit(
-            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} {r['time_to_resolution'] or '—':<12} "
+            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
+            f"{r['time_to_resolution'] or '—':<12} "
             f"{'yes' if r['rollback_triggered'] else 'no':<9} {pm}"
         )
     ui.emit("")

@@ -29,7 +29,10 @@ def resolve(postmortem: bool) -> None:
     now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
     already = hotfix_doc.get_field(doc.text, "Status") or ""
     if already.lower() == "resolved":
-        ui.emit(f"hotfix {doc.hotfix.number} is already resolved ({hotfix_doc.get_field(doc.text, 'Resolved')})")
+        ui.emit(
+            f"hotfix {doc.hotfix.number} is already resolved "
+            f"({hotfix_doc.get_field(doc.text, 'Resolved')})"
+        )
         return
     duration = now - started
     text = hotfix_doc.set_field(doc.text, "Status", "Resolved")
@@ -57,7 +60,7 @@ def resolve(postmortem: bool) -> None:
         rel = _write_postmortem(doc, now, duration, triggered)
         ui.emit(f"✓ Created {rel}")
     ui.emit("")
-    ui.emit(f'Commit it: git commit -am "T004: resolved" && git push')
+    ui.emit('Commit it: git commit -am "T004: resolved" && git push')
 
 
 def _write_postmortem(
@@ -71,7 +74,12 @@ def _write_postmortem(
         ui.warn(f"{rel} already exists: left as it is")
         return rel
     subjects = doc.ctx.repo.git(
-        "log", "--reverse", "--format=%cI%x1f%s", f"--grep=Hotfix: {doc.hotfix.number}", "HEAD", check=False
+        "log",
+        "--reverse",
+        "--format=%cI%x1f%s",
+        f"--grep=Hotfix: {doc.hotfix.number}",
+        "HEAD",
+        check=False,
     )
     timeline = []
     for line in subjects.splitlines():

@@ -29,7 +29,9 @@ def rollback(reason: str | None) -> None:
         for line in verdict.plan.text.splitlines():
             ui.emit(f"  {line.strip()}")
     else:
-        ui.emit(ui.paint(f"  NONE WRITTEN ({verdict.plan.problem}) — improvise and document", "red"))
+        ui.emit(
+            ui.paint(f"  NONE WRITTEN ({verdict.plan.problem}) — improvise and document", "red")
+        )
     ui.emit("Rollback Trigger:")
     ui.emit(f"  {verdict.trigger.text.strip() if verdict.trigger.real else '(not written)'}")
     ui.emit("")
@@ -42,7 +44,7 @@ def rollback(reason: str | None) -> None:
     doc.save(text)
     ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
-    ui.emit(f'Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')
+    ui.emit('Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')
 
 
 COMMANDS = (rollback,)

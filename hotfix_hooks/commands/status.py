@@ -21,7 +21,9 @@ def _next_step(
     if not has_docs:
         return "create the docs: hotfix-hooks scaffold"
     if status.lower() == "resolved":
-        return "finish the post-emergency tasks T005-T007 (hotfix-hooks report shows what is overdue)"
+        return (
+            "finish the post-emergency tasks T005-T007 (hotfix-hooks report shows what is overdue)"
+        )
     if not plan_tree:
         return f"write the Rollback Plan in {path} (the push is refused until you do)"
     if not plan_head:
@@ -35,7 +37,9 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> dict[str, object]:
     directory = hotfix_directory(ctx.repo, ctx.config, hotfix.number)
     path = directory / HOTFIX_DOC
     text = read_worktree_doc(ctx.repo.root, path)
-    has_docs = text is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
+    has_docs = (
+        text is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
+    )
     text = text or ""
     now = clock.now()
     created = hotfix_doc.parse_stamp(hotfix_doc.get_field(text, "Created"))
@@ -62,7 +66,11 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> dict[str, object]:
         "target_minutes": ctx.config.target_minutes,
         "over_target": bool(elapsed and elapsed > target),
         "tasks": [
-            {"task": t.task, "title": t.title, "commits": [{"sha": s, "subject": m} for s, m in t.commits]}
+            {
+                "task": t.task,
+                "title": t.title,
+                "commits": [{"sha": s, "subject": m} for s, m in t.commits],
+            }
             for t in index
         ],
         "rollback_plan": {
@@ -78,26 +86,30 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> dict[str, object]:
 
 def _print_hotfix(data: dict[str, object], stream: object = None) -> None:
     mark = {True: ui.paint("✓", "green", None), False: ui.paint("✗", "red", None)}
-    ui.emit(ui.paint(f"🚨 Hotfix {data['hotfix']}: {data['title'] or '[Title]'}", "bold") + f"  ({data['branch']})")
+    ui.emit(
+        ui.paint(f"🚨 Hotfix {data['hotfix']}: {data['title'] or '[Title]'}", "bold")
+        + f"  ({data['branch']})"
+    )
     line = f"Status: {data['status']}"
     if data["elapsed"]:
         target = int(str(data["target_minutes"]))
         over = " — OVER TARGET" if data["over_target"] else ""
-        line += f" · opened {data['elapsed']} ago (target {clock.human(timedelta(minutes=target))}){over}"
+        limit = clock.human(timedelta(minutes=target))
+        line += f" · opened {data['elapsed']} ago (target {limit}){over}"
     ui.emit(line)
     ui.emit("Tasks:")
     tasks = data["tasks"]
     assert isinstance(tasks, list)
     for task in tasks:
         commits = task["commits"]
-        summary = ", ".join(f"{c['sha'][:7]} {c['subject']}" for c in commits[:3]) if commits else "—"
+        summary = (
+            ", ".join(f"{c['sha'][:7]} {c['subject']}" for c in commits[:3]) if commits else "—"
+        )
         more = f" (+{len(commits) - 3} more)" if len(commits) > 3 else ""
         ui.emit(f"  {task['task']}  {task['title'][:34]:<34}  {summary}{more}")
     plan = data["rollback_plan"]
     assert isinstance(plan, dict)
-    ui.emit(
-        f"Rollback plan: working tree {mark[plan['working_tree']]} · HEAD {mark[plan['head']]}"
-    )
+    ui.emit(f"Rollback plan: working tree {mark[plan['working_tree']]} · HEAD {mark[plan['head']]}")
     for problem in plan["problems"]:
         ui.emit(f"  {problem}")
     for warning in data["warnings"]:  # type: ignore[attr-defined]
@@ -142,7 +154,9 @@ def status(as_json: bool) -> None:
         ui.emit("no active hotfix")
         return
     for item in active:
-        ui.emit(f"active: hotfix {item['hotfix']} {item['title'] or ''} ({item['source']})".rstrip())
+        ui.emit(
+            f"active: hotfix {item['hotfix']} {item['title'] or ''} ({item['source']})".rstrip()
+        )
     for number in overdue:
         ui.emit(f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution)")
 

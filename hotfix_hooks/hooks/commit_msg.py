@@ -170,9 +170,15 @@ def _refuse_unnamed(
         ui.emit(line, err)
     first = tasks[0][0] if tasks else "T001"
     summary = subject.decode("utf-8", "replace").strip()
-    suggestion = f"{first}: {summary}" if summary.isprintable() and summary else f"{first}: <your message>"
+    suggestion = (
+        f"{first}: {summary}" if summary.isprintable() and summary else f"{first}: <your message>"
+    )
     ui.emit(f"  Fix: git commit -m {shlex.quote(suggestion)}", err)
-    ui.emit(f"  Git kept your message in {_display(path)}; edit it with: git commit -e -F {shlex.quote(_display(path))}", err)
+    ui.emit(
+        f"  Git kept your message in {_display(path)}; edit it with: "
+        f"git commit -e -F {shlex.quote(_display(path))}",
+        err,
+    )
 
 
 def _display(path: Path) -> str:

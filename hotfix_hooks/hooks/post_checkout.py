@@ -63,7 +63,5 @@ def _run(_prev: str, new: str, flag: str) -> None:
         return
     from hotfix_hooks.scaffold import print_scaffold, scaffold
 
-    result = scaffold(
-        repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new
-    )
+    result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
     print_scaffold(hotfix.number, name, result)

@@ -56,14 +56,14 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 
 def _check(root: str, data: bytes) -> int:
+    from pathlib import Path
+
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
     from hotfix_hooks.gate import check_files, failure_lines
     from hotfix_hooks.objects import CommitFiles
     from hotfix_hooks.refupdates import Malformed, branch_name, parse_pre_push
-
-    from pathlib import Path
 
     config = config_mod.load(Path(root))
     prefix = config.branch_prefix
