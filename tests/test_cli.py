@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hotfix_hooks import __version__
+from hotfix_hooks.cli import cli, main
+from tests.conftest import hh
+
+COMMANDS = [
+    ("install",),
+    ("uninstall",),
+    ("new", "x"),
+    ("scaffold", "--number", "1"),
+    ("status",),
+    ("check",),
+    ("rollback",),
+    ("resolve",),
+    ("report",),
+    ("hook", "post-checkout", "a", "b", "1"),
+    ("hook", "commit-msg", "MSG"),
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: a[0] + (a[1] if a[0] == "hook" else ""))
+def test_every_command_outside_a_repo_exits_2_with_one_line(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    proc = hh(tmp_path, *args)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().count("\n") == 0
+    assert "not a git repository" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_help_everywhere(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+
+
+def test_unknown_command_is_usage_error() -> None:
+    assert main(["frobnicate"]) == 2
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        (sys.executable, "-m", "hotfix_hooks", "--version"), capture_output=True, text=True
+    )
+    assert proc.returncode == 0 and __version__ in proc.stdout
