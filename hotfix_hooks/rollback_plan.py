@@ -47,7 +47,7 @@ _LABEL = re.compile(
     r"\s*(?:\([^)]*\))?\s*:?\s*(?P<rest>.*)$"
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)])\s+")
+_LIST_MARK = re.compile(r"^(?:[-*+•]|\d+[.)])(?:\s+|$)")
 _CHECKBOX = re.compile(r"^\[[ xX]\]\s*")
 _BRACKETED = re.compile(r"\[[^\[\]]*\](?!\()")
 _PLACEHOLDER_WORDS = re.compile(

@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hotfix_hooks.config import Config
+from hotfix_hooks.rollback_plan import PLAN, find_sections, is_real, judge
+from hotfix_hooks.templates import render
+
+CONTEXT = {
+    "number": "042",
+    "title": "X",
+    "created": "2026-11-26 15:30 +00:00",
+    "status": "Active",
+    "branch": "hotfix/042-x",
+    "base_commit": "0" * 40,
+    "author": "Zoë",
+    "version": "0",
+}
+
+
+@pytest.fixture(scope="module")
+def template() -> str:
+    return render(Path("."), Config(), "hotfix.md", CONTEXT)
+
+
+def with_plan(template: str, plan: str) -> str:
+    return template.replace("- [How to rollback if hotfix fails]", plan)
+
+
+def test_template_fails(template: str) -> None:
+    verdict = judge(template)
+    assert not verdict.passed
+    assert "placeholder" in verdict.problems[0]
+    assert verdict.warnings  # trigger placeholder warns
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "- Revert commit abc123 and redeploy v1.4.2",
+        "Redeploy the previous image: `kubectl rollout undo deploy/login`",
+        "1. Flip the feature flag `login_v2` off\n2. Purge the CDN",
+        "- See [runbook](https://wiki.example.com/rollback)",
+        "- Zurück auf die Version 1.4 (Ünïcode)",
+        "- N/A? no: revert the migration with `alembic downgrade -1`",
+    ],
+)
+def test_real_plans_pass(template: str, plan: str) -> None:
+    assert judge(with_plan(template, plan)).passed
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "- [How to rollback if hotfix fails]",
+        "- [fill me in]",
+        "TBD",
+        "- TODO: write this",
+        "- todo",
+        "N/A",
+        "n/a",
+        "- none",
+        "-",
+        "?",
+        "???",
+        "",
+        "   \n  \t",
+        "<!-- write the plan here -->",
+        "<!-- unterminated comment",
+        "- [ ] [plan]",
+        "- TBD\n- TODO\n- [later]",
+        "...",
+        "…",
+        "FIXME",
+        "*TBD*",
+        "`TODO`",
+    ],
+)
+def test_placeholders_fail(template: str, plan: str) -> None:
+    verdict = judge(with_plan(template, plan))
+    assert not verdict.passed, plan
+
+
+def test_moved_heading_counts(template: str) -> None:
+    text = template + "\n## Rollback Plan\n\nRevert to v1.4.2 with the deploy tool.\n"
+    assert judge(text).passed
+
+
+def test_bold_label_elsewhere_counts() -> None:
+    assert judge("# Hotfix 1\n\n**Rollback Plan**: redeploy yesterday's build\n").passed
+
+
+def test_section_stops_at_next_field(template: str) -> None:
+    # real text under the next field must not count for the plan
+    text = template.replace("- [Quick analysis]", "- a real root cause")
+    assert not judge(text).passed
+
+
+def test_missing_section() -> None:
+    verdict = judge("# Hotfix 042\n\nnothing here\n")
+    assert not verdict.passed
+    assert verdict.problems == ["no Rollback Plan section"]
+
+
+def test_trigger_required(template: str) -> None:
+    text = with_plan(template, "- revert")
+    assert judge(text).passed
+    assert not judge(text, trigger_required=True).passed
+    text = text.replace("[When to rollback]", "error rate > 2 % for 5 minutes")
+    assert judge(text, trigger_required=True).passed
+
+
+def test_find_sections_lines(template: str) -> None:
+    sections = find_sections(template, PLAN)
+    assert len(sections) == 1
+    assert template.splitlines()[sections[0].line - 1].startswith("**3. Rollback Plan**")
+
+
+PLACEHOLDER = st.sampled_from(
+    [
+        "TBD",
+        "TODO",
+        "N/A",
+        "none",
+        "-",
+        "?",
+        "",
+        " ",
+        "[How to rollback if hotfix fails]",
+        "[anything]",
+        "<!-- x -->",
+        "tbd",
+        "Todo: later",
+        "FIXME",
+    ]
+)
+
+
+@given(st.lists(PLACEHOLDER, max_size=6), st.sampled_from(["- ", "* ", "", "1. ", "> "]))
+def test_placeholder_only_is_never_accepted(items: list[str], marker: str) -> None:
+    body = "\n".join(f"{marker}{item}" for item in items)
+    assert not is_real(body)
+    assert not judge(f"**3. Rollback Plan**:\n{body}\n").passed
+
+
+@given(st.text())
+def test_never_crashes(text: str) -> None:
+    verdict = judge(text)
+    assert isinstance(verdict.passed, bool)
+    judge(f"**3. Rollback Plan**:\n{text}")
+    judge(f"## Rollback Plan\n{text}")
