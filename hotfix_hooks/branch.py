@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 DEFAULT_PREFIX = "hotfix/"
 _TAIL = re.compile(r"([0-9]+)(?:-(.+))?", re.ASCII | re.DOTALL)
@@ -11,11 +10,26 @@ _SLUG_CHUNK = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 40
 
 
-@dataclass(frozen=True)
 class HotfixBranch:
-    name: str
-    number: str
-    slug: str
+    """A parsed hotfix branch (a plain class: dataclasses cost hooks start-up time)."""
+
+    __slots__ = ("name", "number", "slug")
+
+    def __init__(self, name: str, number: str, slug: str) -> None:
+        self.name = name
+        self.number = number
+        self.slug = slug
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HotfixBranch):
+            return NotImplemented
+        return (self.name, self.number, self.slug) == (other.name, other.number, other.slug)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.number, self.slug))
+
+    def __repr__(self) -> str:
+        return f"HotfixBranch(name={self.name!r}, number={self.number!r}, slug={self.slug!r})"
 
     @property
     def title(self) -> str:

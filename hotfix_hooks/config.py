@@ -5,33 +5,72 @@ Unknown keys and wrong types are errors (exit 2) naming the file and key.
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from pathlib import Path
-from typing import Any, Callable, Optional
 
 from hotfix_hooks.branch import DEFAULT_PREFIX
 from hotfix_hooks.errors import ConfigError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from os import PathLike
+    from typing import Any
+
 PYPROJECT = "pyproject.toml"
 DEDICATED = ".hotfix-hooks.toml"
 TABLE = "hotfix-hooks"
-_TASK_ID = re.compile(r"T[0-9]{3}", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
 class Config:
-    features_dir: Optional[str] = None
-    branch_prefix: str = DEFAULT_PREFIX
-    templates_dir: str = ".specswarm/templates"
-    stage_scaffold: bool = True
-    default_task: Optional[str] = None
-    require_task: bool = True
-    rollback_trigger_required: bool = False
-    target_minutes: int = 120
-    source: Optional[str] = None  # the file it came from, for messages
+    """The settings in force (a plain class: hooks import it, dataclasses cost start-up)."""
+
+    __slots__ = (
+        "branch_prefix",
+        "default_task",
+        "features_dir",
+        "require_task",
+        "rollback_trigger_required",
+        "source",
+        "stage_scaffold",
+        "target_minutes",
+        "templates_dir",
+    )
+
+    def __init__(
+        self,
+        *,
+        features_dir: str | None = None,
+        branch_prefix: str = DEFAULT_PREFIX,
+        templates_dir: str = ".specswarm/templates",
+        stage_scaffold: bool = True,
+        default_task: str | None = None,
+        require_task: bool = True,
+        rollback_trigger_required: bool = False,
+        target_minutes: int = 120,
+        source: str | None = None,  # the file it came from, for messages
+    ) -> None:
+        self.features_dir = features_dir
+        self.branch_prefix = branch_prefix
+        self.templates_dir = templates_dir
+        self.stage_scaffold = stage_scaffold
+        self.default_task = default_task
+        self.require_task = require_task
+        self.rollback_trigger_required = rollback_trigger_required
+        self.target_minutes = target_minutes
+        self.source = source
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        pairs = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"Config({pairs})"
 
 
 def _check_prefix(value: Any) -> str | None:
@@ -41,7 +80,8 @@ def _check_prefix(value: Any) -> str | None:
 
 
 def _check_task(value: Any) -> str | None:
-    return None if _TASK_ID.fullmatch(value) else "must be a task ID such as 'T001'"
+    ok = len(value) == 4 and value[0] in "Tt" and value[1:].isdigit() and value.isascii()
+    return None if ok else "must be a task ID such as 'T001'"
 
 
 def _check_positive(value: Any) -> str | None:
@@ -79,11 +119,11 @@ def parse(text: str, file: str, *, in_pyproject: bool) -> Config | None:
     where = ""
     if in_pyproject:
         tool = data.get("tool", {})
-        if not isinstance(tool, Mapping) or TABLE not in tool:
+        if not isinstance(tool, dict) or TABLE not in tool:
             return None
         data = tool[TABLE]
         where = f"tool.{TABLE}."
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict):
             raise ConfigError(file, f"tool.{TABLE}", "must be a table")
     values: dict[str, Any] = {}
     for key, value in data.items():
@@ -106,7 +146,7 @@ def _mentions_us(text: str) -> bool:
     return TABLE in text
 
 
-def load(root: Path, read: Callable[[str], str | None] | None = None) -> Config:
+def load(root: str | PathLike[str], read: Callable[[str], str | None] | None = None) -> Config:
     """The repository's configuration.
 
     ``read`` returns a file's text by repository-relative path (None when
@@ -126,10 +166,12 @@ def load(root: Path, read: Callable[[str], str | None] | None = None) -> Config:
     return Config()
 
 
-def _read_worktree(root: Path, name: str) -> str | None:
-    path = root / name
+def _read_worktree(root: str | PathLike[str], name: str) -> str | None:
+    import os
+
     try:
-        data = path.read_bytes()
+        with open(os.path.join(root, name), "rb") as handle:
+            data = handle.read()
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
     except OSError as exc:
@@ -141,4 +183,4 @@ def _read_worktree(root: Path, name: str) -> str | None:
 
 
 def key_names() -> list[str]:
-    return [f.name for f in fields(Config) if f.name != "source"]
+    return sorted(_KEYS)

@@ -1,46 +1,63 @@
-"""Locating a hotfix's documents in the working tree or in a commit."""
+"""Locating a hotfix's documents in the working tree or in a commit.
+
+Import-light: the commit-msg hook reads tasks.md through here on every
+hotfix commit.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+import os
 
 from hotfix_hooks import config as config_mod
-from hotfix_hooks.config import Config
-from hotfix_hooks.objects import CommitFiles
-from hotfix_hooks.paths import features_rel, hotfix_rel, worktree_features_rel
+from hotfix_hooks import fastpath
 from hotfix_hooks.tasks import SEED_TASKS, parse_tasks
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from os import PathLike
+    from pathlib import PurePosixPath
+
+    from hotfix_hooks.config import Config
+    from hotfix_hooks.objects import CommitFiles
 
 TASKS_DOC = "tasks.md"
 HOTFIX_DOC = "hotfix.md"
 
 
-def read_worktree_doc(root: Path, rel: PurePosixPath) -> str | None:
+def read_worktree_doc(root: str | PathLike[str], rel: str | PurePosixPath) -> str | None:
     """A document's text; None if missing, or a symlink (never followed out)."""
-    path = root / rel
-    current = root
-    for part in rel.parts:
-        current = current / part
-        if current.is_symlink():
-            return None
-    try:
-        return path.read_bytes().decode("utf-8", "replace")
-    except OSError:
-        return None
+    return fastpath.read_inside(str(root), str(rel))
 
 
 def commit_config(files: CommitFiles) -> Config:
-    return config_mod.load(Path(), read=files.text)
+    return config_mod.load(".", read=files.text)
 
 
 def commit_doc_path(files: CommitFiles, config: Config, number: str, doc: str) -> PurePosixPath:
+    from hotfix_hooks.paths import features_rel, hotfix_rel
+
     return hotfix_rel(features_rel(config, files.is_dir), number) / doc
 
 
-def load_tasks(root: Path, config: Config, number: str) -> tuple[list[tuple[str, str]], str | None]:
+def _worktree_features(root: str, config: Config) -> str:
+    if config.features_dir is None:  # the common case, without pathlib
+        return fastpath.choose_features(lambda rel: os.path.isdir(os.path.join(root, rel)))
+    from pathlib import Path
+
+    from hotfix_hooks.paths import worktree_features_rel
+
+    return str(worktree_features_rel(Path(root), config))
+
+
+def load_tasks(
+    root: str | PathLike[str], config: Config, number: str
+) -> tuple[list[tuple[str, str]], str | None]:
     """(tasks, warning): tasks.md in the working tree, else at HEAD, else the seed's."""
-    rel = hotfix_rel(worktree_features_rel(root, config), number) / TASKS_DOC
+    rel = f"{_worktree_features(str(root), config)}/{number}-hotfix/{TASKS_DOC}"
     text = read_worktree_doc(root, rel)
     if text is None:
+        from hotfix_hooks.objects import CommitFiles
+
         with CommitFiles(root, "HEAD") as files:
             text = files.text(str(commit_doc_path(files, config, number, TASKS_DOC)))
     if text is not None:

@@ -11,7 +11,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 DEFAULT_PREFIX = "hotfix/"
 IN_PROGRESS = (
@@ -33,16 +33,45 @@ def _read(path: str) -> str | None:
         return None
 
 
-def _ask_git() -> tuple[str, str] | None:
-    import subprocess
+def git_output(*args: str, cwd: str | None = None) -> tuple[int, bytes]:
+    """Run git; (exit code, stdout). posix_spawn: the subprocess module costs
+    more to import than the whole hook is allowed to take."""
+    if not hasattr(os, "posix_spawnp") or cwd is not None:
+        import subprocess
 
-    proc = subprocess.run(
-        ("git", "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir"),
-        capture_output=True,
-        check=False,
-    )
-    lines = proc.stdout.decode("utf-8", "surrogateescape").splitlines()
-    return (lines[0], lines[1]) if proc.returncode == 0 and len(lines) == 2 else None
+        proc = subprocess.run(("git", *args), cwd=cwd, capture_output=True, check=False)
+        return proc.returncode, proc.stdout
+    read_end, write_end = os.pipe()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        pid = os.posix_spawnp(
+            "git",
+            ["git", *args],
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, devnull, 0),
+                (os.POSIX_SPAWN_DUP2, write_end, 1),
+                (os.POSIX_SPAWN_DUP2, devnull, 2),
+            ],
+        )
+    finally:
+        os.close(write_end)
+        os.close(devnull)
+    chunks = []
+    while True:
+        chunk = os.read(read_end, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks)
+
+
+def _ask_git() -> tuple[str, str] | None:
+    code, out = git_output("rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir")
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    return (lines[0], lines[1]) if code == 0 and len(lines) == 2 else None
 
 
 def locate() -> tuple[str, str] | None:
@@ -68,16 +97,9 @@ def head_branch(git_dir: str) -> str | None:
         return head[len("ref: refs/heads/") :]
     if head and not head.startswith("ref:"):
         return None
-    import subprocess
-
-    proc = subprocess.run(
-        ("git", "symbolic-ref", "-q", "--short", "HEAD"),
-        cwd=git_dir,
-        capture_output=True,
-        check=False,
-    )
-    name = proc.stdout.decode("utf-8", "surrogateescape").strip()
-    return name if proc.returncode == 0 and name else None
+    code, out = git_output("--git-dir", git_dir, "symbolic-ref", "-q", "--short", "HEAD")
+    name = out.decode("utf-8", "surrogateescape").strip()
+    return name if code == 0 and name else None
 
 
 def rebased_branch(git_dir: str) -> str | None:
@@ -110,3 +132,29 @@ def could_be_hotfix(root: str, branch: str | None) -> bool:
         return False
     prefix = cheap_prefix(root)
     return prefix is None or branch.startswith(prefix)
+
+
+SPECSWARM_FEATURES = ".specswarm/features"
+LEGACY_FEATURES = "features"
+
+
+def choose_features(exists: Callable[[str], bool] | None) -> str:
+    """The seed's features-location rule: .specswarm/features, unless only a
+    legacy features/ exists (a hook never moves tracked files)."""
+    if exists is not None and not exists(SPECSWARM_FEATURES) and exists(LEGACY_FEATURES):
+        return LEGACY_FEATURES
+    return SPECSWARM_FEATURES
+
+
+def read_inside(root: str, rel: str) -> str | None:
+    """A file's text below ``root``; None if missing or reached through a symlink."""
+    current = root
+    for part in rel.split("/"):
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return None
+    try:
+        with open(current, "rb") as handle:
+            return handle.read().decode("utf-8", "replace")
+    except OSError:
+        return None

@@ -2,8 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from hotfix_hooks.gitcmd import Repo, ok
-from hotfix_hooks.tasks import TaskCommits, task_index
+
+
+@dataclass
+class TaskCommits:
+    task: str
+    title: str
+    commits: list[tuple[str, str]] = field(default_factory=list)  # (short sha, subject)
+
+
+def task_index(
+    log: Iterable[tuple[str, str, list[str], list[str]]],
+    number: str,
+    tasks: Iterable[tuple[str, str]],
+) -> list[TaskCommits]:
+    """Tie commits to tasks.
+
+    ``log`` yields (sha, subject, Hotfix trailer values, Task trailer values);
+    only commits stamped with this hotfix's number count.
+    """
+    index = {task: TaskCommits(task, title) for task, title in tasks}
+    for sha, subject, hotfixes, task_values in log:
+        if number not in hotfixes:
+            continue
+        for value in task_values:
+            key = value.strip().upper()
+            if key not in index:
+                index[key] = TaskCommits(key, "(not in tasks.md)")
+            index[key].commits.append((sha[:10], subject))
+    return list(index.values())
+
 
 _FORMAT = (
     "%H%x1f%s%x1f%(trailers:key=Hotfix,valueonly,separator=%x2C)"

@@ -6,15 +6,15 @@ asked for are read.
 
 from __future__ import annotations
 
+import os
 import subprocess
-from pathlib import Path
 from types import TracebackType
 
 
 class CommitFiles:
     """Files of one commit, by repository-relative path."""
 
-    def __init__(self, cwd: Path | str, rev: str) -> None:
+    def __init__(self, cwd: str | os.PathLike[str], rev: str) -> None:
         self.rev = rev
         self._proc = subprocess.Popen(
             ("git", "cat-file", "--batch"),

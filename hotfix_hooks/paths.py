@@ -13,9 +13,7 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import Config
 from hotfix_hooks.errors import ConfigError, UnsafePathError
-
-SPECSWARM_FEATURES = ".specswarm/features"
-LEGACY_FEATURES = "features"
+from hotfix_hooks.fastpath import choose_features
 
 
 def relative_inside(value: str, *, file: str | None, key: str) -> PurePosixPath:
@@ -35,9 +33,7 @@ def features_rel(config: Config, exists: Callable[[str], bool] | None = None) ->
     """
     if config.features_dir is not None:
         return relative_inside(config.features_dir, file=config.source, key="features_dir")
-    if exists is not None and not exists(SPECSWARM_FEATURES) and exists(LEGACY_FEATURES):
-        return PurePosixPath(LEGACY_FEATURES)
-    return PurePosixPath(SPECSWARM_FEATURES)
+    return PurePosixPath(choose_features(exists))
 
 
 def worktree_features_rel(root: Path, config: Config) -> PurePosixPath:

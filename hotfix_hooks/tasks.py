@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 TASK_ID = re.compile(rb"(?<![A-Za-z0-9_])[Tt]([0-9]{3})(?![A-Za-z0-9_])")
 _HEADING = re.compile(r"^#{2,6}[ \t]*(T[0-9]{3})\b[ \t]*[:.\-–—]?[ \t]*(.*?)[ \t#]*$", re.M)
@@ -40,32 +42,3 @@ def named_tasks(message: bytes) -> list[str]:
     for match in TASK_ID.finditer(message):
         found.setdefault("T" + match.group(1).decode(), None)
     return list(found)
-
-
-@dataclass
-class TaskCommits:
-    task: str
-    title: str
-    commits: list[tuple[str, str]] = field(default_factory=list)  # (short sha, subject)
-
-
-def task_index(
-    log: Iterable[tuple[str, str, list[str], list[str]]],
-    number: str,
-    tasks: Iterable[tuple[str, str]],
-) -> list[TaskCommits]:
-    """Tie commits to tasks.
-
-    ``log`` yields (sha, subject, Hotfix trailer values, Task trailer values);
-    only commits stamped with this hotfix's number count.
-    """
-    index = {task: TaskCommits(task, title) for task, title in tasks}
-    for sha, subject, hotfixes, task_values in log:
-        if number not in hotfixes:
-            continue
-        for value in task_values:
-            key = value.strip().upper()
-            if key not in index:
-                index[key] = TaskCommits(key, "(not in tasks.md)")
-            index[key].commits.append((sha[:10], subject))
-    return list(index.values())

@@ -8,8 +8,10 @@ one after a blank line), above any comment block and the ``-v`` scissors line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 GIT_GENERATED_PREFIXES = (b"Signed-off-by: ", b"(cherry picked from commit ")
 SCISSORS = b" ------------------------ >8 ------------------------"
@@ -17,11 +19,20 @@ AUTO_COMMENT_CANDIDATES = b"#;@!$%^&|:"
 _TOKEN_CHAR = re.compile(rb"[A-Za-z0-9-]")
 
 
-@dataclass(frozen=True)
 class Rules:
-    comment: bytes = b"#"
-    separators: bytes = b":"
-    configured_keys: tuple[bytes, ...] = ()
+    """How a message's comments and trailers are recognised."""
+
+    __slots__ = ("comment", "configured_keys", "separators")
+
+    def __init__(
+        self,
+        comment: bytes = b"#",
+        separators: bytes = b":",
+        configured_keys: tuple[bytes, ...] = (),
+    ) -> None:
+        self.comment = comment
+        self.separators = separators
+        self.configured_keys = configured_keys
 
 
 def _lines(data: bytes) -> list[tuple[int, bytes]]:

@@ -14,7 +14,6 @@ from hotfix_hooks import fastpath
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
     from hotfix_hooks.trailers import Rules
 
@@ -46,15 +45,12 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
         return USAGE
 
 
-def _git_rules(root: str, data: bytes) -> Rules:
-    from hotfix_hooks.gitcmd import run_bytes
+def _git_rules(data: bytes) -> Rules:
     from hotfix_hooks.trailers import rules_from_config
 
-    proc = run_bytes(
-        "config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)", cwd=root, check=False
-    )
+    _, out = fastpath.git_output("config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)")
     entries = []
-    for item in proc.stdout.decode("utf-8", "replace").split("\0"):
+    for item in out.decode("utf-8", "replace").split("\0"):
         key, _, value = item.partition("\n")
         if key:
             entries.append((key.lower(), value))
@@ -71,9 +67,7 @@ _GIT_MERGE = (
 )
 
 
-def _check(root_text: str, message_file: str, branch: str) -> int:
-    from pathlib import Path
-
+def _check(root: str, message_file: str, branch: str) -> int:
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
@@ -81,16 +75,14 @@ def _check(root_text: str, message_file: str, branch: str) -> int:
     from hotfix_hooks.tasks import named_tasks
     from hotfix_hooks.trailers import add_trailers, content_end
 
-    root = Path(root_text)
     config = config_mod.load(root)
     hotfix = parse_branch(branch, config.branch_prefix)
     if hotfix is None:
         return OK
-    path = Path(message_file)
-    if not path.is_absolute():
-        path = Path.cwd() / path
-    data = path.read_bytes()
-    rules = _git_rules(root_text, data)
+    path = os.path.abspath(message_file)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    rules = _git_rules(data)
     content = data[: content_end(data, rules)]
     lines = [line for line in content.split(b"\n") if not line.startswith(rules.comment)]
     text = b"\n".join(lines)
@@ -124,7 +116,7 @@ def _check(root_text: str, message_file: str, branch: str) -> int:
     return OK
 
 
-def _write_back(path: Path, data: bytes) -> None:
+def _write_back(path: str, data: bytes) -> None:
     """Rewrite in place (same inode, as editors and git expect)."""
     with open(path, "r+b") as handle:
         handle.write(data)
@@ -155,7 +147,7 @@ def _refuse_unknown(number: str, unknown: Sequence[str], tasks: Sequence[tuple[s
 
 
 def _refuse_unnamed(
-    number: str, branch: str, tasks: Sequence[tuple[str, str]], subject: bytes, path: Path
+    number: str, branch: str, tasks: Sequence[tuple[str, str]], subject: bytes, path: str
 ) -> None:
     import shlex
 
@@ -181,7 +173,7 @@ def _refuse_unnamed(
     )
 
 
-def _display(path: Path) -> str:
+def _display(path: str) -> str:
     try:
         return os.path.relpath(path)
     except ValueError:
