@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,19 +11,28 @@ import pytest
 
 from tests.conftest import git
 
-PROBE = """
+HEAVY = ("jinja2", "git", "click", "dataclasses", "typing", "pathlib", "subprocess")
+PROBE = f"""
 import sys
-from hotfix_hooks.hook_impl import dispatch
-code = dispatch(sys.argv[1], sys.argv[2:], stdin=b"")
-heavy = sorted(m for m in ("jinja2", "git", "click", "dataclasses", "typing", "pathlib", "subprocess")
-               if m in sys.modules)
-print(",".join(heavy))
+already = set(sys.modules)
+if sys.argv[1] != "-":
+    from hotfix_hooks.hook_impl import dispatch
+    dispatch(sys.argv[1], sys.argv[2:], stdin=b"")
+print(",".join(m for m in {HEAVY!r} if m in sys.modules and m not in already))
 """
 
 
 def imported(repo: Path, *args: str) -> set[str]:
+    """Heavy modules a hook imports (beyond what interpreter start-up, e.g. a
+    coverage .pth under `pytest --cov`, had loaded already)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
     proc = subprocess.run(
-        (sys.executable, "-c", PROBE, *args), cwd=repo, capture_output=True, text=True, check=True
+        (sys.executable, "-c", PROBE, *args),
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
     )
     return set(filter(None, proc.stdout.strip().split(",")))
 
