@@ -27,36 +27,36 @@ def test_checkout_b_scaffolds_and_stages(hooked: Path) -> None:
     assert "Hotfix 042" in proc.stdout + proc.stderr
 
 
-def test_switch_c(installed: Path) -> None:
-    git(installed, "switch", "-c", "hotfix/7-db")
-    assert (installed / ".specswarm/features/007-hotfix/tasks.md").is_file()
+def test_switch_c(hooked: Path) -> None:
+    git(hooked, "switch", "-c", "hotfix/7-db")
+    assert (hooked / ".specswarm/features/007-hotfix/tasks.md").is_file()
 
 
-def test_worktree_add_scaffolds_in_new_worktree(installed: Path, tmp_path: Path) -> None:
+def test_worktree_add_scaffolds_in_new_worktree(hooked: Path, tmp_path: Path) -> None:
     other = tmp_path / "wt"
-    git(installed, "worktree", "add", "-b", "hotfix/043-wt", str(other))
+    git(hooked, "worktree", "add", "-b", "hotfix/043-wt", str(other))
     assert (other / ".specswarm/features/043-hotfix/hotfix.md").is_file()
-    assert not (installed / ".specswarm").exists()
+    assert not (hooked / ".specswarm").exists()
     assert staged(other) == {
         ".specswarm/features/043-hotfix/hotfix.md",
         ".specswarm/features/043-hotfix/tasks.md",
     }
 
 
-def test_existing_branch_with_missing_docs(installed: Path) -> None:
-    git(installed, "branch", "hotfix/044-old")
-    git(installed, "checkout", "-q", "hotfix/044-old")
-    assert (installed / ".specswarm/features/044-hotfix/hotfix.md").is_file()
+def test_existing_branch_with_missing_docs(hooked: Path) -> None:
+    git(hooked, "branch", "hotfix/044-old")
+    git(hooked, "checkout", "-q", "hotfix/044-old")
+    assert (hooked / ".specswarm/features/044-hotfix/hotfix.md").is_file()
 
 
-def test_only_missing_file_is_created_and_existing_never_touched(installed: Path) -> None:
-    target = installed / ".specswarm/features/045-hotfix"
+def test_only_missing_file_is_created_and_existing_never_touched(hooked: Path) -> None:
+    target = hooked / ".specswarm/features/045-hotfix"
     target.mkdir(parents=True)
     (target / "hotfix.md").write_text("mine ✍\n", encoding="utf-8")
-    git(installed, "checkout", "-q", "-b", "hotfix/045-partial")
+    git(hooked, "checkout", "-q", "-b", "hotfix/045-partial")
     assert (target / "hotfix.md").read_text(encoding="utf-8") == "mine ✍\n"
     assert (target / "tasks.md").is_file()
-    assert staged(installed) == {".specswarm/features/045-hotfix/tasks.md"}
+    assert staged(hooked) == {".specswarm/features/045-hotfix/tasks.md"}
 
 
 def test_core_hooks_path(repo: Path) -> None:
@@ -68,46 +68,46 @@ def test_core_hooks_path(repo: Path) -> None:
 
 
 @pytest.mark.parametrize("branch", ["main2", "feature/042-x", "hotfix/x", "hotfixes/042"])
-def test_other_branches_are_left_alone(installed: Path, branch: str) -> None:
-    proc = git(installed, "checkout", "-b", branch)
-    assert not (installed / ".specswarm").exists()
+def test_other_branches_are_left_alone(hooked: Path, branch: str) -> None:
+    proc = git(hooked, "checkout", "-b", branch)
+    assert not (hooked / ".specswarm").exists()
     assert proc.stdout == ""
 
 
-def test_file_checkout_flag_0_does_nothing(installed: Path) -> None:
-    git(installed, "branch", "hotfix/047-x")
-    git(installed, "checkout", "-q", "hotfix/047-x")
-    git(installed, "reset", "-q", "--hard")
-    git(installed, "clean", "-qfdx")
-    git(installed, "checkout", "--", "app.py")
-    assert not (installed / ".specswarm").exists()
+def test_file_checkout_flag_0_does_nothing(hooked: Path) -> None:
+    git(hooked, "branch", "hotfix/047-x")
+    git(hooked, "checkout", "-q", "hotfix/047-x")
+    git(hooked, "reset", "-q", "--hard")
+    git(hooked, "clean", "-qfdx")
+    git(hooked, "checkout", "--", "app.py")
+    assert not (hooked / ".specswarm").exists()
 
 
-def test_detached_head_does_nothing(installed: Path) -> None:
-    git(installed, "checkout", "-q", "--detach", "HEAD")
-    assert not (installed / ".specswarm").exists()
+def test_detached_head_does_nothing(hooked: Path) -> None:
+    git(hooked, "checkout", "-q", "--detach", "HEAD")
+    assert not (hooked / ".specswarm").exists()
 
 
-def test_nothing_during_rebase(installed: Path) -> None:
-    git(installed, "commit", "-q", "--allow-empty", "-m", "second")
+def test_nothing_during_rebase(hooked: Path) -> None:
+    git(hooked, "commit", "-q", "--allow-empty", "-m", "second")
     git(
-        installed,
+        hooked,
         "rebase",
         "--exec",
         "git checkout -q -b hotfix/048-mid-rebase",
         "HEAD~1",
         check=False,
     )
-    assert git(installed, "rev-parse", "--verify", "-q", "hotfix/048-mid-rebase").returncode == 0
-    assert not (installed / ".specswarm").exists()
+    assert git(hooked, "rev-parse", "--verify", "-q", "hotfix/048-mid-rebase").returncode == 0
+    assert not (hooked / ".specswarm").exists()
 
 
-def test_symlinked_features_dir_outside_repo_gets_nothing(installed: Path, tmp_path: Path) -> None:
+def test_symlinked_features_dir_outside_repo_gets_nothing(hooked: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
-    (installed / ".specswarm").mkdir()
-    os.symlink(outside, installed / ".specswarm" / "features")
-    proc = git(installed, "checkout", "-b", "hotfix/050-sym")
+    (hooked / ".specswarm").mkdir()
+    os.symlink(outside, hooked / ".specswarm" / "features")
+    proc = git(hooked, "checkout", "-b", "hotfix/050-sym")
     assert proc.returncode == 0
     assert list(outside.iterdir()) == []
     assert "symlink" in proc.stderr
