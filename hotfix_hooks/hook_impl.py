@@ -27,11 +27,11 @@ LOCAL_SUFFIX = ".local"
 
 
 def dispatch(hook: str, args: Sequence[str], stdin: bytes | None = None) -> int:
+    """Run one hook; ``stdin`` None lets a hook that reads stdin read it itself."""
     module_name, reads_stdin = HOOKS[hook]
     module = importlib.import_module(module_name)
     if reads_stdin:
-        data = sys.stdin.buffer.read() if stdin is None else stdin
-        return int(module.main(args, stdin=data))
+        return int(module.main(args, stdin=stdin))
     return int(module.main(args))
 
 

@@ -36,38 +36,41 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-def parse_pre_push(data: bytes) -> Iterator[RefUpdate | Malformed]:
-    """``<local ref> SP <local sha> SP <remote ref> SP <remote sha>`` lines."""
+# hook: (fields per line, split from the right, positions of the object ids)
+_LAYOUTS = {
+    "pre-push": (4, True, (1, 3)),  # <local ref> <local sha> <remote ref> <remote sha>
+    "pre-receive": (3, False, (0, 1)),  # <old sha> <new sha> <ref>
+}
+
+
+def _fields(data: bytes, hook: str) -> Iterator[list[str] | Malformed]:
+    count, from_right, shas = _LAYOUTS[hook]
     for raw in data.split(b"\n"):
         line = _decode(raw.rstrip(b"\r"))
         if not line.strip():
             continue
-        parts = line.rsplit(" ", 3)
-        if "\0" in line or len(parts) != 4:
-            yield Malformed(line)
-            continue
-        local_ref, local_sha, remote_ref, remote_sha = parts
-        if not (_SHA.fullmatch(local_sha) and _SHA.fullmatch(remote_sha)) or not remote_ref:
-            yield Malformed(line)
-            continue
-        yield RefUpdate(local_ref, local_sha, remote_ref, remote_sha)
+        parts = line.rsplit(" ", count - 1) if from_right else line.split(" ", count - 1)
+        well_formed = (
+            "\0" not in line
+            and len(parts) == count
+            and all(parts)
+            and all(_SHA.fullmatch(parts[i]) for i in shas)
+        )
+        yield parts if well_formed else Malformed(line)
+
+
+def parse_pre_push(data: bytes) -> Iterator[RefUpdate | Malformed]:
+    for item in _fields(data, "pre-push"):
+        yield item if isinstance(item, Malformed) else RefUpdate(*item)
 
 
 def parse_pre_receive(data: bytes) -> Iterator[RefUpdate | Malformed]:
-    """``<old sha> SP <new sha> SP <ref>`` lines."""
-    for raw in data.split(b"\n"):
-        line = _decode(raw.rstrip(b"\r"))
-        if not line.strip():
-            continue
-        parts = line.split(" ", 2)
-        if "\0" in line or len(parts) != 3:
-            yield Malformed(line)
-            continue
-        old, new, ref = parts
-        if not (_SHA.fullmatch(old) and _SHA.fullmatch(new)) or not ref:
-            yield Malformed(line)
-            continue
-        yield RefUpdate(ref, new, ref, old)
+    for item in _fields(data, "pre-receive"):
+        if isinstance(item, Malformed):
+            yield item
+        else:
+            old, new, ref = item
+            yield RefUpdate(ref, new, ref, old)
 
 
 def branch_name(ref: str) -> str | None:

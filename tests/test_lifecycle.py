@@ -360,3 +360,72 @@ def test_report_unparseable_date_warns(repo: Path) -> None:
     proc = run(repo, "report", "--json")
     assert proc.returncode == 0
     assert "unparseable Created 'soon'" in proc.stderr
+
+
+def test_new_prompts_on_a_terminal(repo: Path) -> None:
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        os.write(master, b"login is broken\n\nrevert to v1.4.2\n")  # impact skipped
+        proc = subprocess.run(
+            ("hotfix-hooks", "new", "tty"),
+            cwd=repo,
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 0, proc.stderr
+    assert "Rollback plan" in proc.stdout
+    text = (repo / ".specswarm/features/001-hotfix/hotfix.md").read_text(encoding="utf-8")
+    assert "**What's Broken**: login is broken" in text
+    assert "- Users affected: [scope]" in text  # skipped: placeholder kept
+    assert "**3. Rollback Plan**:\n- revert to v1.4.2\n" in text
+
+
+def test_scaffold_prompts_for_number_on_a_terminal(repo: Path) -> None:
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        os.write(master, b"7\n")
+        proc = subprocess.run(
+            ("hotfix-hooks", "scaffold"),
+            cwd=repo,
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 0, proc.stderr
+    assert "No hotfix branch detected" in proc.stdout
+    assert (repo / ".specswarm/features/007-hotfix/hotfix.md").is_file()
+
+
+def test_pre_push_on_a_terminal_does_not_wait(repo: Path) -> None:
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.run(
+            ("hotfix-hooks", "hook", "pre-push", "origin", "url"),
+            cwd=repo,
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 2 and "stdin" in proc.stderr

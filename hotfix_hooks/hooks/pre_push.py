@@ -6,6 +6,7 @@ import os
 import sys
 
 from hotfix_hooks import fastpath
+from hotfix_hooks.hooks._stdin import read_ref_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,7 +39,9 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     args = list(argv or ())
     data = _pre_commit_lines() if not args else None
     if data is None:
-        data = sys.stdin.buffer.read() if stdin is None else stdin
+        data = read_ref_lines("pre-push") if stdin is None else stdin
+    if data is None:
+        return USAGE
     found = fastpath.locate()
     if found is None:
         return OK

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 
+from hotfix_hooks.hooks._stdin import read_ref_lines
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -15,7 +17,9 @@ OK, POLICY_FAILED = 0, 1
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
-    data = sys.stdin.buffer.read() if stdin is None else stdin
+    data = read_ref_lines("pre-receive") if stdin is None else stdin
+    if data is None:
+        return 2
     if b"refs/heads/" not in data:
         return OK
     from pathlib import Path
