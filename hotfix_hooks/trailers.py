@@ -137,9 +137,14 @@ def trailer_block_start(data: bytes, end: int, rules: Rules) -> int | None:
 
 
 def parse_trailers(block: bytes, rules: Rules) -> list[tuple[str, str]]:
+    """(key, value) pairs; a continuation line folds into the value, as in git."""
     out: list[tuple[str, str]] = []
-    for _, line in _lines(block):
-        line = line.rstrip(b"\r\n")
+    for _, raw in _lines(block):
+        line = raw.rstrip(b"\r\n")
+        if line[:1].isspace() and out and line.strip():
+            key, value = out[-1]
+            out[-1] = (key, f"{value} {line.strip().decode('utf-8', 'replace')}")
+            continue
         sep = _separator_pos(line, rules.separators)
         if sep >= 1 and not line[:1].isspace():
             key = line[:sep].strip().decode("utf-8", "replace")
