@@ -125,7 +125,13 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
-    ui.emit('Next: git commit -m "T001: <what you fixed>"  (the docs are staged and go with it)')
+    if not texts.get("rollback"):
+        ui.emit(f"Next: write the Rollback Plan in {rel} (pushing is refused until you do),")
+        ui.emit('      then git commit -m "T001: <what you fixed>"  (the docs go with it)')
+    else:
+        ui.emit(
+            'Next: git commit -m "T001: <what you fixed>"  (the docs are staged and go with it)'
+        )
 
 
 COMMANDS = (new,)
