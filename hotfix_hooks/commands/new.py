@@ -129,9 +129,7 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         ui.emit(f"Next: write the Rollback Plan in {rel} (pushing is refused until you do),")
         ui.emit('      then git commit -m "T001: <what you fixed>"  (the docs go with it)')
     else:
-        ui.emit(
-            'Next: git commit -m "T001: <what you fixed>"  (the docs are staged and go with it)'
-        )
+        ui.emit('Next: git commit -m "T001: <what you fixed>"  (the docs are staged)')
 
 
 COMMANDS = (new,)
