@@ -84,62 +84,63 @@ def test_amend_twice_and_no_edit_never_duplicate(hotfix: Path) -> None:
     assert message(hotfix) == f"T001: first\n\n{TRAILERS}"
 
 
-def test_dash_F(direct: Path, tmp_path: Path) -> None:
+def test_dash_F(hotfix: Path, tmp_path: Path) -> None:
     msg = tmp_path / "msg.txt"
     msg.write_text("[t003] deploy to prod\n\nPart of the rollout.\n", encoding="utf-8")
-    git(direct, "commit", "-q", "-F", str(msg))
-    assert message(direct).endswith("Part of the rollout.\n\nHotfix: 042\nTask: T003\n")
+    git(hotfix, "commit", "-q", "-F", str(msg))
+    assert message(hotfix).endswith("Part of the rollout.\n\nHotfix: 042\nTask: T003\n")
 
 
-def test_several_tasks_one_trailer_each(direct: Path) -> None:
-    git(direct, "commit", "-q", "-m", "T001 and t002: fix + test\n\nalso T001 again")
-    assert message(direct).endswith("Hotfix: 042\nTask: T001\nTask: T002\n")
+def test_several_tasks_one_trailer_each(hotfix: Path) -> None:
+    git(hotfix, "commit", "-q", "-m", "T001 and t002: fix + test\n\nalso T001 again")
+    assert message(hotfix).endswith("Hotfix: 042\nTask: T001\nTask: T002\n")
 
 
-def test_unknown_task_refused(direct: Path) -> None:
-    proc = git(direct, "commit", "-m", "T099: nope", check=False)
+def test_unknown_task_refused(hotfix: Path) -> None:
+    proc = git(hotfix, "commit", "-m", "T099: nope", check=False)
     assert proc.returncode == 1
-    assert "T099 is not a task of hotfix 042" in proc.stderr
-    assert "T007" in proc.stderr
+    output = proc.stdout + proc.stderr  # pre-commit prints a hook's output to stdout
+    assert "T099 is not a task of hotfix 042" in output
+    assert "T007" in output
 
 
 def test_task_must_be_whole_word(direct: Path) -> None:
     assert git(direct, "commit", "-m", "fix XT001 and T0011", check=False).returncode == 1
 
 
-def test_fixup_squash_amend_pass_untouched(direct: Path) -> None:
-    git(direct, "commit", "-q", "-m", "T001: first")
-    git(direct, "commit", "-q", "--allow-empty", "--fixup", "HEAD")
-    assert message(direct) == "fixup! T001: first\n"
-    git(direct, "commit", "-q", "--allow-empty", "-m", "squash! T001: first")
-    assert message(direct) == "squash! T001: first\n"
+def test_fixup_squash_amend_pass_untouched(hotfix: Path) -> None:
+    git(hotfix, "commit", "-q", "-m", "T001: first")
+    git(hotfix, "commit", "-q", "--allow-empty", "--fixup", "HEAD")
+    assert message(hotfix) == "fixup! T001: first\n"
+    git(hotfix, "commit", "-q", "--allow-empty", "-m", "squash! T001: first")
+    assert message(hotfix) == "squash! T001: first\n"
 
 
-def test_revert_passes(direct: Path) -> None:
-    git(direct, "commit", "-q", "-m", "T001: first")
-    git(direct, "revert", "--no-edit", "HEAD")
-    assert message(direct).startswith('Revert "T001: first"')
-    assert "Task:" not in message(direct).split("\n\n", 1)[1]
+def test_revert_passes(hotfix: Path) -> None:
+    git(hotfix, "commit", "-q", "-m", "T001: first")
+    git(hotfix, "revert", "--no-edit", "HEAD")
+    assert message(hotfix).startswith('Revert "T001: first"')
+    assert "Task:" not in message(hotfix).split("\n\n", 1)[1]
 
 
-def test_merge_no_ff_and_conflicted_merge(direct: Path) -> None:
-    git(direct, "commit", "-q", "-m", "T001: first")
-    git(direct, "checkout", "-q", "-b", "side", "main")
-    (direct / "app.py").write_text("print('side')\n", encoding="utf-8")
-    git(direct, "commit", "-q", "-am", "side change")
-    git(direct, "checkout", "-q", "hotfix/042-login-500")
-    git(direct, "merge", "-q", "--no-ff", "--no-edit", "side")
-    assert message(direct).startswith("Merge branch 'side'")
-    git(direct, "checkout", "-q", "-b", "side2", "main")
-    (direct / "app.py").write_text("print('side2')\n", encoding="utf-8")
-    git(direct, "commit", "-q", "-am", "side2 change")
-    git(direct, "checkout", "-q", "hotfix/042-login-500")
-    proc = git(direct, "merge", "side2", check=False)
+def test_merge_no_ff_and_conflicted_merge(hotfix: Path) -> None:
+    git(hotfix, "commit", "-q", "-m", "T001: first")
+    git(hotfix, "checkout", "-q", "-b", "side", "main")
+    (hotfix / "app.py").write_text("print('side')\n", encoding="utf-8")
+    git(hotfix, "commit", "-q", "-am", "side change")
+    git(hotfix, "checkout", "-q", "hotfix/042-login-500")
+    git(hotfix, "merge", "-q", "--no-ff", "--no-edit", "side")
+    assert message(hotfix).startswith("Merge branch 'side'")
+    git(hotfix, "checkout", "-q", "-b", "side2", "main")
+    (hotfix / "app.py").write_text("print('side2')\n", encoding="utf-8")
+    git(hotfix, "commit", "-q", "-am", "side2 change")
+    git(hotfix, "checkout", "-q", "hotfix/042-login-500")
+    proc = git(hotfix, "merge", "side2", check=False)
     assert proc.returncode != 0  # conflict
-    (direct / "app.py").write_text("print('resolved')\n", encoding="utf-8")
-    git(direct, "add", "app.py")
-    git(direct, "commit", "-q", "--no-edit")
-    assert message(direct).startswith("Merge branch 'side2'")
+    (hotfix / "app.py").write_text("print('resolved')\n", encoding="utf-8")
+    git(hotfix, "add", "app.py")
+    git(hotfix, "commit", "-q", "--no-edit")
+    assert message(hotfix).startswith("Merge branch 'side2'")
 
 
 def test_rebase_interactive_reword(
@@ -163,11 +164,11 @@ def test_rebase_interactive_reword(
 
 
 @pytest.mark.parametrize("char", [";", "auto"])
-def test_comment_char_with_hash_body_line(direct: Path, tmp_path: Path, char: str) -> None:
+def test_comment_char_with_hash_body_line(hotfix: Path, tmp_path: Path, char: str) -> None:
     msg = tmp_path / "msg.txt"
     msg.write_text("T001: fix\n\n#123 is the ticket\n", encoding="utf-8")
     git(
-        direct,
+        hotfix,
         "-c",
         f"core.commentChar={char}",
         "-c",
@@ -178,39 +179,39 @@ def test_comment_char_with_hash_body_line(direct: Path, tmp_path: Path, char: st
         "-F",
         str(msg),
     )
-    assert message(direct) == "T001: fix\n\n#123 is the ticket\n\nHotfix: 042\nTask: T001\n"
+    assert message(hotfix) == "T001: fix\n\n#123 is the ticket\n\nHotfix: 042\nTask: T001\n"
 
 
-def test_iso_8859_1_bytes_survive(direct: Path, tmp_path: Path) -> None:
-    git(direct, "config", "i18n.commitEncoding", "ISO-8859-1")
+def test_iso_8859_1_bytes_survive(hotfix: Path, tmp_path: Path) -> None:
+    git(hotfix, "config", "i18n.commitEncoding", "ISO-8859-1")
     msg = tmp_path / "msg.txt"
     msg.write_bytes("T001: café für Zoë\n".encode("latin-1"))
-    git(direct, "commit", "-q", "-F", str(msg))
-    raw = raw_commit(direct)
+    git(hotfix, "commit", "-q", "-F", str(msg))
+    raw = raw_commit(hotfix)
     assert "T001: café für Zoë\n\nHotfix: 042\nTask: T001\n".encode("latin-1") in raw
     assert b"encoding ISO-8859-1" in raw
 
 
-def test_crlf_message_stays_crlf(direct: Path, tmp_path: Path) -> None:
+def test_crlf_message_stays_crlf(hotfix: Path, tmp_path: Path) -> None:
     msg = tmp_path / "msg.txt"
     msg.write_bytes(b"T001: crlf\r\n\r\nbody\r\n")
-    git(direct, "commit", "-q", "--cleanup=verbatim", "-F", str(msg))
-    raw = raw_commit(direct)
+    git(hotfix, "commit", "-q", "--cleanup=verbatim", "-F", str(msg))
+    raw = raw_commit(hotfix)
     assert raw.endswith(b"T001: crlf\r\n\r\nbody\r\n\r\nHotfix: 042\r\nTask: T001\r\n")
 
 
-def test_one_megabyte_message(direct: Path, tmp_path: Path) -> None:
+def test_one_megabyte_message(hotfix: Path, tmp_path: Path) -> None:
     msg = tmp_path / "msg.txt"
     body = "\n".join(f"line {i} — Ünïcode" for i in range(60000))
     msg.write_text(f"T001: big\n\n{body}\n", encoding="utf-8")
     assert msg.stat().st_size > 1_000_000
-    git(direct, "commit", "-q", "-F", str(msg))
-    assert message(direct).endswith(f"{body}\n\nHotfix: 042\nTask: T001\n")
+    git(hotfix, "commit", "-q", "-F", str(msg))
+    assert message(hotfix).endswith(f"{body}\n\nHotfix: 042\nTask: T001\n")
 
 
-def test_signed_off_and_co_authored_join_the_block(direct: Path) -> None:
-    git(direct, "commit", "-q", "-s", "-m", "T001: fix\n\nCo-authored-by: Åsa <asa@example.com>")
-    text = message(direct)
+def test_signed_off_and_co_authored_join_the_block(hotfix: Path) -> None:
+    git(hotfix, "commit", "-q", "-s", "-m", "T001: fix\n\nCo-authored-by: Åsa <asa@example.com>")
+    text = message(hotfix)
     assert text == (
         "T001: fix\n\nCo-authored-by: Åsa <asa@example.com>\n"
         "Signed-off-by: Zoë Ångström <zoe@example.com>\nHotfix: 042\nTask: T001\n"
@@ -229,15 +230,15 @@ def test_non_hotfix_branch_untouched(installed: Path) -> None:
     assert message(installed) == "no task here\n"
 
 
-def test_default_task_and_require_task(direct: Path) -> None:
-    (direct / ".hotfix-hooks.toml").write_text('default_task = "t004"\n', encoding="utf-8")
-    git(direct, "commit", "-q", "--allow-empty", "-m", "monitoring dashboards")
-    assert message(direct).endswith("Hotfix: 042\nTask: T004\n")
-    (direct / ".hotfix-hooks.toml").write_text("require_task = false\n", encoding="utf-8")
-    git(direct, "commit", "-q", "--allow-empty", "-m", "untied")
-    assert message(direct) == "untied\n"
-    git(direct, "commit", "-q", "--allow-empty", "-m", "T002 tied, T099 unknown")
-    assert message(direct).endswith("Hotfix: 042\nTask: T002\n")
+def test_default_task_and_require_task(hotfix: Path) -> None:
+    (hotfix / ".hotfix-hooks.toml").write_text('default_task = "t004"\n', encoding="utf-8")
+    git(hotfix, "commit", "-q", "--allow-empty", "-m", "monitoring dashboards")
+    assert message(hotfix).endswith("Hotfix: 042\nTask: T004\n")
+    (hotfix / ".hotfix-hooks.toml").write_text("require_task = false\n", encoding="utf-8")
+    git(hotfix, "commit", "-q", "--allow-empty", "-m", "untied")
+    assert message(hotfix) == "untied\n"
+    git(hotfix, "commit", "-q", "--allow-empty", "-m", "T002 tied, T099 unknown")
+    assert message(hotfix).endswith("Hotfix: 042\nTask: T002\n")
 
 
 def test_refused_file_untouched_and_comment_only_passes(direct: Path, tmp_path: Path) -> None:
