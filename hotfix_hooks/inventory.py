@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from hotfix_hooks import hotfix_doc
 from hotfix_hooks.branch import parse_branch
-from hotfix_hooks.commands.common import Context
+from hotfix_hooks.context import Context
 from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
 from hotfix_hooks.objects import CommitFiles
 from hotfix_hooks.paths import features_rel, hotfix_rel, worktree_features_rel

@@ -7,7 +7,7 @@ import click
 
 from hotfix_hooks import ui
 from hotfix_hooks.branch import HotfixBranch, parse_branch
-from hotfix_hooks.commands.common import Context, context
+from hotfix_hooks.context import Context, context
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.gate import check_commit, failure_lines
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.branch import HotfixBranch
-from hotfix_hooks.commands.common import Context, context
+from hotfix_hooks.context import Context, context
 from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.paths import replace_file

@@ -7,7 +7,8 @@ import click
 
 from hotfix_hooks import hotfix_doc, ui
 from hotfix_hooks.branch import format_number, parse_branch, slugify
-from hotfix_hooks.commands.common import Context, context, interactive, number_option
+from hotfix_hooks.commands.common import interactive, number_option
+from hotfix_hooks.context import Context, context
 from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.inventory import hotfix_refs

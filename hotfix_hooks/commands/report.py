@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from hotfix_hooks import clock, ui
-from hotfix_hooks.commands.common import context
+from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.inventory import collect, summarize
 from hotfix_hooks.paths import replace_file

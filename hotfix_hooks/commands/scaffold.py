@@ -3,7 +3,8 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks import ui
-from hotfix_hooks.commands.common import context, interactive, number_option
+from hotfix_hooks.commands.common import interactive, number_option
+from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.scaffold import print_scaffold
 from hotfix_hooks.scaffold import scaffold as make_scaffold

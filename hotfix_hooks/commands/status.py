@@ -7,7 +7,7 @@ import click
 
 from hotfix_hooks import clock, hotfix_doc, ui
 from hotfix_hooks.branch import HotfixBranch
-from hotfix_hooks.commands.common import Context, context
+from hotfix_hooks.context import Context, context
 from hotfix_hooks.docs import HOTFIX_DOC, TASKS_DOC, load_tasks, read_worktree_doc
 from hotfix_hooks.gate import check_commit
 from hotfix_hooks.history import tasks_with_commits

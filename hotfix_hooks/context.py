@@ -1,0 +1,29 @@
+"""The repository a command works on, with its configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hotfix_hooks import config as config_mod
+from hotfix_hooks.branch import HotfixBranch, parse_branch
+from hotfix_hooks.config import Config
+from hotfix_hooks.gitcmd import Repo, require_repo
+
+
+@dataclass(frozen=True)
+class Context:
+    repo: Repo
+    config: Config
+
+    @property
+    def branch(self) -> str | None:
+        return self.repo.head_branch()
+
+    def hotfix(self) -> HotfixBranch | None:
+        return parse_branch(self.branch, self.config.branch_prefix)
+
+
+def context() -> Context:
+    """The current directory's repository; exit 2 outside one."""
+    repo = require_repo()
+    return Context(repo, config_mod.load(repo.root))
