@@ -362,15 +362,16 @@ def test_report_unparseable_date_warns(repo: Path) -> None:
     assert "unparseable Created 'soon'" in proc.stderr
 
 
-def test_new_prompts_on_a_terminal(repo: Path) -> None:
+def on_terminal(repo: Path, *args: str, typed: bytes = b"") -> subprocess.CompletedProcess[str]:
+    """Run hotfix-hooks with a pseudo-terminal as stdin, ``typed`` already waiting there."""
     import os
     import pty
 
     master, slave = pty.openpty()
     try:
-        os.write(master, b"login is broken\n\nrevert to v1.4.2\n")  # impact skipped
-        proc = subprocess.run(
-            ("hotfix-hooks", "new", "tty"),
+        os.write(master, typed)
+        return subprocess.run(
+            ("hotfix-hooks", *args),
             cwd=repo,
             stdin=slave,
             capture_output=True,
@@ -380,6 +381,12 @@ def test_new_prompts_on_a_terminal(repo: Path) -> None:
     finally:
         os.close(slave)
         os.close(master)
+
+
+def test_new_prompts_on_a_terminal(repo: Path) -> None:
+    proc = on_terminal(
+        repo, "new", "tty", typed=b"login is broken\n\nrevert to v1.4.2\n"
+    )  # impact skipped
     assert proc.returncode == 0, proc.stderr
     assert "Rollback plan" in proc.stdout
     text = (repo / ".specswarm/features/001-hotfix/hotfix.md").read_text(encoding="utf-8")
@@ -389,43 +396,12 @@ def test_new_prompts_on_a_terminal(repo: Path) -> None:
 
 
 def test_scaffold_prompts_for_number_on_a_terminal(repo: Path) -> None:
-    import os
-    import pty
-
-    master, slave = pty.openpty()
-    try:
-        os.write(master, b"7\n")
-        proc = subprocess.run(
-            ("hotfix-hooks", "scaffold"),
-            cwd=repo,
-            stdin=slave,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    finally:
-        os.close(slave)
-        os.close(master)
+    proc = on_terminal(repo, "scaffold", typed=b"7\n")
     assert proc.returncode == 0, proc.stderr
     assert "No hotfix branch detected" in proc.stdout
     assert (repo / ".specswarm/features/007-hotfix/hotfix.md").is_file()
 
 
 def test_pre_push_on_a_terminal_does_not_wait(repo: Path) -> None:
-    import os
-    import pty
-
-    master, slave = pty.openpty()
-    try:
-        proc = subprocess.run(
-            ("hotfix-hooks", "hook", "pre-push", "origin", "url"),
-            cwd=repo,
-            stdin=slave,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-    finally:
-        os.close(slave)
-        os.close(master)
+    proc = on_terminal(repo, "hook", "pre-push", "origin", "url")
     assert proc.returncode == 2 and "stdin" in proc.stderr
