@@ -95,6 +95,10 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
     return path
 
 
+def stamp(iso: str | None) -> str:
+    return clock.format_stamp(clock.parse(iso)) if iso else "—"
+
+
 def _fmt_share(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f} %"
 
@@ -173,8 +177,8 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
                 r["hotfix"],
                 r["title"],
                 r["status"],
-                r["created"] or "—",
-                r["resolved"] or "—",
+                stamp(r["created"]),
+                stamp(r["resolved"]),
                 r["time_to_resolution"] or "—",
                 "yes" if r["rollback_triggered"] else "no",
                 "done"
@@ -190,7 +194,7 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
 <html lang="en"><head><meta charset="utf-8"><title>Hotfix report</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}
 table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}
+td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;white-space:nowrap}}
 th{{background:#f3f3f3}}</style></head>
 <body><h1>Hotfix report</h1><p>Generated {html.escape(clock.format_stamp(generated))}</p>
 <ul>{items}</ul><h2>Time to resolution (target line dashed)</h2>{svg}

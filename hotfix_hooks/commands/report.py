@@ -11,7 +11,7 @@ from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.inventory import collect, summarize
 from hotfix_hooks.paths import replace_file
-from hotfix_hooks.report_output import html_page, row, summary_lines, update_metrics
+from hotfix_hooks.report_output import html_page, row, stamp, summary_lines, update_metrics
 
 
 @click.command()
@@ -71,7 +71,7 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
     )
     for r in rows:
         pm = "done" if r["postmortem_done"] else ("OVERDUE" if r["postmortem_overdue"] else "open")
-        created = clock.format_stamp(clock.parse(r["created"])) if r["created"] else "—"
+        created = stamp(r["created"])
         ui.emit(
             f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
             f"{r['time_to_resolution'] or '—':<12} "
