@@ -18,6 +18,9 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 class HotfixGroup(click.Group):
     """Turns every user mistake into one line and exit 2, never a traceback."""
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # the order of the workflow, not the alphabet
+
     def invoke(self, ctx: click.Context) -> Any:
         from hotfix_hooks import ui
 

@@ -275,3 +275,8 @@ def test_pre_commit_hook_via_cli(direct: Path, tmp_path: Path) -> None:
     msg.write_text("T001: via cli\n", encoding="utf-8")
     assert hh(direct, "hook", "commit-msg", str(msg)).returncode == 0
     assert msg.read_text(encoding="utf-8") == f"T001: via cli\n\n{TRAILERS}"
+
+
+def test_unreadable_message_file(direct: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert commit_msg.main(["does-not-exist"]) == 2
+    assert "cannot read the message file" in capsys.readouterr().err

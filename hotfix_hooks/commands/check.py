@@ -42,7 +42,7 @@ def hotfix_of_commit(ctx: Context, sha: str, branch: str | None) -> HotfixBranch
     return parse_branch(f"{prefix}{number}", prefix) if number.isdigit() else None
 
 
-@click.command()
+@click.command(short_help="The rollback-plan gate on one commit, for CI.")
 @click.argument("rev", default="HEAD")
 @click.option(
     "--branch", help="The hotfix branch REV belongs to (default: from HEAD, CI, trailers)."

@@ -170,7 +170,7 @@ def run_demo(directory: Path | None) -> Path:
     return root
 
 
-@click.command()
+@click.command(short_help="Run the whole flow in a throwaway repository.")
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 def demo(directory: Path | None) -> None:
     """Run the whole hotfix flow, with the real hooks, in a throwaway repository.

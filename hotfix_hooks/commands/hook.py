@@ -6,7 +6,10 @@ from hotfix_hooks.gitcmd import require_repo_or_bare
 from hotfix_hooks.hook_impl import HOOKS, dispatch
 
 
-@click.command(context_settings={"ignore_unknown_options": True})
+@click.command(
+    short_help="Run one hook as git would (installed hooks call this).",
+    context_settings={"ignore_unknown_options": True},
+)
 @click.argument("hook_name", metavar="HOOK", type=click.Choice(list(HOOKS)))
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def hook(hook_name: str, args: tuple[str, ...]) -> None:

@@ -9,7 +9,7 @@ from hotfix_hooks.install import install as install_hooks
 from hotfix_hooks.install import uninstall as uninstall_hooks
 
 
-@click.command()
+@click.command(short_help="Install the hooks (client, or --server pre-receive).")
 @click.option("--server", is_flag=True, help="Install the pre-receive gate into a bare repository.")
 @click.option(
     "--force",
@@ -40,7 +40,7 @@ def install(server: bool, force: bool) -> None:
     raise click.exceptions.Exit(OK)
 
 
-@click.command()
+@click.command(short_help="Remove our hooks; restore the ones they replaced.")
 def uninstall() -> None:
     """Remove our hooks and put back any hook they had kept as <name>.local."""
     cwd = require_repo_or_bare()

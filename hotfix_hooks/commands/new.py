@@ -53,7 +53,7 @@ def next_number(taken: dict[str, str]) -> str:
     return format_number(highest + 1)
 
 
-@click.command()
+@click.command(short_help="Start a hotfix: branch, docs, fields filled.")
 @click.argument("title", nargs=-1)
 @click.option("--number", "-n", help="Hotfix number (default: the next free one).")
 @click.option("--base", default="HEAD", show_default=True, help="Where the branch starts.")
@@ -79,6 +79,10 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         raise UsageError(f"branch {branch} already exists: check it out, or choose another title")
     base_sha = ctx.repo.git("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
     if not base_sha:
+        if base == "HEAD":
+            raise UsageError(
+                "this repository has no commits yet: make a first commit, then start the hotfix"
+            )
         raise UsageError(f"--base {base!r} is not a commit")
     if interactive():
         for option, _field, prompt in FIELDS:

@@ -14,7 +14,7 @@ from hotfix_hooks.paths import replace_file
 from hotfix_hooks.report_output import html_page, row, stamp, summary_lines, update_metrics
 
 
-@click.command()
+@click.command(short_help="Time to resolution and the team's record.")
 @click.option("--json", "as_json", is_flag=True, help="Print rows and summary as JSON.")
 @click.option(
     "--since", metavar="DATE", help="Only hotfixes created on or after DATE (YYYY-MM-DD)."

@@ -14,7 +14,7 @@ from hotfix_hooks.paths import create_exclusive
 POSTMORTEM_DOC = "post-mortem.md"
 
 
-@click.command()
+@click.command(short_help="Record the resolution; schedule T005-T007.")
 @click.option("--postmortem", is_flag=True, help="Also create post-mortem.md from the template.")
 def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""

@@ -16,7 +16,7 @@ ESCALATION = (
 )
 
 
-@click.command()
+@click.command(short_help="Show the rollback plan; record the rollback.")
 @click.option("--reason", "-r", help="Why the rollback was triggered (recorded in hotfix.md).")
 def rollback(reason: str | None) -> None:
     """Print the Rollback Plan and Trigger, and record that a rollback was triggered."""

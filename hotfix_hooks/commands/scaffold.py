@@ -10,7 +10,7 @@ from hotfix_hooks.scaffold import print_scaffold
 from hotfix_hooks.scaffold import scaffold as make_scaffold
 
 
-@click.command()
+@click.command(short_help="Create missing hotfix.md/tasks.md by hand.")
 @click.option("--number", "-n", help="Hotfix number, when the branch does not name one.")
 def scaffold(number: str | None) -> None:
     """Create the current hotfix's missing hotfix.md and tasks.md by hand.

@@ -133,7 +133,7 @@ def overview(ctx: Context) -> dict[str, object]:
     }
 
 
-@click.command()
+@click.command(short_help="Where the hotfix stands against the target.")
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(as_json: bool) -> None:
     """Where the current hotfix stands: age against the target, tasks and their

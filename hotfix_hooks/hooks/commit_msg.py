@@ -80,8 +80,12 @@ def _check(root: str, message_file: str, branch: str) -> int:
     if hotfix is None:
         return OK
     path = os.path.abspath(message_file)
-    with open(path, "rb") as handle:
-        data = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        ui.error(f"commit-msg: cannot read the message file {message_file}: {exc.strerror}")
+        return USAGE
     rules = _git_rules(data)
     content = data[: content_end(data, rules)]
     lines = [line for line in content.split(b"\n") if not line.startswith(rules.comment)]
