@@ -217,3 +217,28 @@ def test_hook_cli_reads_stdin(direct: Path) -> None:
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_pre_commit_limits_are_as_documented(pre_commit_installed: Path, remote: Path) -> None:
+    """README "Known limits of pre-commit": these pushes get through pre-commit's
+    pre-push stage; the direct install refuses both (tests above)."""
+    repo = pre_commit_installed
+    git(repo, "checkout", "-q", "-b", BRANCH)
+    git(repo, "commit", "-q", "-m", "T001: docs without a plan")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "main moves")
+    # 1. only the first ref of a multi-ref push is handed to the hook
+    proc = push(repo, "main", BRANCH)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert remote_has(remote, f"refs/heads/{BRANCH}")  # a hotfix branch with no plan got through
+    # 2. a new branch whose commits the remote already has runs no pre-push hook
+    proc = push(repo, "main:refs/heads/hotfix/044-known-commits")
+    assert proc.returncode == 0
+    assert remote_has(remote, "refs/heads/hotfix/044-known-commits")
+
+
+def test_direct_install_checks_a_new_branch_of_known_commits(direct: Path) -> None:
+    git(direct, "checkout", "-q", "main")
+    proc = push(direct, "main:refs/heads/hotfix/044-known-commits")
+    assert proc.returncode != 0
+    assert "044-hotfix/hotfix.md" in proc.stderr
