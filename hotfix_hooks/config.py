@@ -180,7 +180,3 @@ def _read_worktree(root: str | PathLike[str], name: str) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(name, None, "is not UTF-8 text") from None
-
-
-def key_names() -> list[str]:
-    return sorted(_KEYS)

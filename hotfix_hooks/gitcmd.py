@@ -63,17 +63,8 @@ class Repo:
         """Short name of the checked-out branch; None when detached."""
         return fastpath.head_branch(str(self.git_dir))
 
-    def branch_being_rebased(self) -> str | None:
-        return fastpath.rebased_branch(str(self.git_dir))
-
     def git(self, *args: str, check: bool = True) -> str:
         return run(*args, cwd=self.root, check=check)
-
-
-def hook_repo() -> Repo | None:
-    """The repository a client hook runs in."""
-    found = fastpath.locate()
-    return Repo(Path(found[0]), Path(found[1])) if found else None
 
 
 def find_repo(cwd: str | os.PathLike[str] | None = None, *, required: bool = True) -> Repo | None:

@@ -73,13 +73,6 @@ def replace_section_body(text: str, label: str, body: str) -> str:
     return text[: match.end()] + block + new_block + after[len(block) :]
 
 
-def created_at(text: str) -> datetime | None:
-    value = get_field(text, "Created")
-    if not value:
-        return None
-    return clock.parse(value)
-
-
 def parse_stamp(value: str | None) -> datetime | None:
     if not value:
         return None

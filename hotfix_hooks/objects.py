@@ -52,10 +52,6 @@ class CommitFiles:
         found = self._object(f"{rev}:{rel}")
         return bool(found and found[0] == "tree")
 
-    def commit_exists(self) -> bool:
-        found = self._object(f"{self.rev}^{{commit}}")
-        return bool(found and found[0] == "commit")
-
     def close(self) -> None:
         if self._proc.stdin:
             self._proc.stdin.close()

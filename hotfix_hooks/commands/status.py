@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import click
 
@@ -10,7 +12,7 @@ from hotfix_hooks.branch import HotfixBranch
 from hotfix_hooks.context import Context, context
 from hotfix_hooks.docs import HOTFIX_DOC, TASKS_DOC, load_tasks, read_worktree_doc
 from hotfix_hooks.gate import check_commit
-from hotfix_hooks.history import tasks_with_commits
+from hotfix_hooks.history import TaskCommits, tasks_with_commits
 from hotfix_hooks.rollback_plan import judge
 from hotfix_hooks.scaffold import hotfix_directory
 
@@ -33,7 +35,59 @@ def _next_step(
     return "push, deploy and monitor; then: hotfix-hooks resolve (or hotfix-hooks rollback)"
 
 
-def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> dict[str, object]:
+@dataclass
+class HotfixStatus:
+    number: str
+    title: str
+    branch: str
+    status: str
+    created: datetime | None
+    elapsed: timedelta | None
+    target_minutes: int
+    tasks: list[TaskCommits]
+    plan_in_tree: bool
+    plan_at_head: bool
+    problems: list[str]
+    warnings: list[str]
+    file: str
+    next_step: str
+
+    @property
+    def over_target(self) -> bool:
+        return bool(self.elapsed and self.elapsed > timedelta(minutes=self.target_minutes))
+
+    def as_json(self) -> dict[str, object]:
+        elapsed = self.elapsed
+        return {
+            "hotfix": self.number,
+            "title": self.title,
+            "branch": self.branch,
+            "status": self.status,
+            "created": self.created.isoformat() if self.created else None,
+            "elapsed_seconds": int(elapsed.total_seconds()) if elapsed else None,
+            "elapsed": clock.human(elapsed) if elapsed else None,
+            "target_minutes": self.target_minutes,
+            "over_target": self.over_target,
+            "tasks": [
+                {
+                    "task": t.task,
+                    "title": t.title,
+                    "commits": [{"sha": s, "subject": m} for s, m in t.commits],
+                }
+                for t in self.tasks
+            ],
+            "rollback_plan": {
+                "working_tree": self.plan_in_tree,
+                "head": self.plan_at_head,
+                "problems": self.problems,
+            },
+            "warnings": self.warnings,
+            "file": self.file,
+            "next": self.next_step,
+        }
+
+
+def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     directory = hotfix_directory(ctx.repo, ctx.config, hotfix.number)
     path = directory / HOTFIX_DOC
     text = read_worktree_doc(ctx.repo.root, path)
@@ -41,11 +95,8 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> dict[str, object]:
         text is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
     )
     text = text or ""
-    now = clock.now()
     created = hotfix_doc.parse_stamp(hotfix_doc.get_field(text, "Created"))
     status = hotfix_doc.get_field(text, "Status") or ("Active" if text else "missing")
-    target = timedelta(minutes=ctx.config.target_minutes)
-    elapsed = (now - created) if created else None
     tasks, warning = load_tasks(ctx.repo.root, ctx.config, hotfix.number)
     base = hotfix_doc.get_field(text, "Base Commit")
     index = tasks_with_commits(ctx.repo, hotfix.number, tasks, base=base if base else None)
@@ -55,66 +106,48 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> dict[str, object]:
     tree_ok = bool(text) and tree_verdict.passed
     head_ok = bool(head and head.passed)
     tied = sum(len(t.commits) for t in index)
-    return {
-        "hotfix": hotfix.number,
-        "title": hotfix_doc.title_of(text) or hotfix.title,
-        "branch": hotfix.name,
-        "status": status,
-        "created": created.isoformat() if created else None,
-        "elapsed_seconds": int(elapsed.total_seconds()) if elapsed else None,
-        "elapsed": clock.human(elapsed) if elapsed else None,
-        "target_minutes": ctx.config.target_minutes,
-        "over_target": bool(elapsed and elapsed > target),
-        "tasks": [
-            {
-                "task": t.task,
-                "title": t.title,
-                "commits": [{"sha": s, "subject": m} for s, m in t.commits],
-            }
-            for t in index
-        ],
-        "rollback_plan": {
-            "working_tree": tree_ok,
-            "head": head_ok,
-            "problems": tree_verdict.problems if text else [f"{path} is missing"],
-        },
-        "warnings": [warning] if warning else [],
-        "file": str(path),
-        "next": _next_step(has_docs, tree_ok, head_ok, tied, status, str(path)),
-    }
-
-
-def _print_hotfix(data: dict[str, object], stream: object = None) -> None:
-    mark = {True: ui.paint("✓", "green", None), False: ui.paint("✗", "red", None)}
-    ui.emit(
-        ui.paint(f"🚨 Hotfix {data['hotfix']}: {data['title'] or '[Title]'}", "bold")
-        + f"  ({data['branch']})"
+    return HotfixStatus(
+        number=hotfix.number,
+        title=hotfix_doc.title_of(text) or hotfix.title,
+        branch=hotfix.name,
+        status=status,
+        created=created,
+        elapsed=(clock.now() - created) if created else None,
+        target_minutes=ctx.config.target_minutes,
+        tasks=index,
+        plan_in_tree=tree_ok,
+        plan_at_head=head_ok,
+        problems=tree_verdict.problems if text else [f"{path} is missing"],
+        warnings=[warning] if warning else [],
+        file=str(path),
+        next_step=_next_step(has_docs, tree_ok, head_ok, tied, status, str(path)),
     )
-    line = f"Status: {data['status']}"
-    if data["elapsed"]:
-        target = int(str(data["target_minutes"]))
-        over = " — OVER TARGET" if data["over_target"] else ""
-        limit = clock.human(timedelta(minutes=target))
-        line += f" · opened {data['elapsed']} ago (target {limit}){over}"
+
+
+def _print_hotfix(state: HotfixStatus) -> None:
+    out = sys.stdout
+    mark = {True: ui.paint("✓", "green", out), False: ui.paint("✗", "red", out)}
+    title = ui.paint(f"🚨 Hotfix {state.number}: {state.title or '[Title]'}", "bold", out)
+    ui.emit(f"{title}  ({state.branch})")
+    line = f"Status: {state.status}"
+    if state.elapsed is not None:
+        limit = clock.human(timedelta(minutes=state.target_minutes))
+        over = " — OVER TARGET" if state.over_target else ""
+        line += f" · opened {clock.human(state.elapsed)} ago (target {limit}){over}"
     ui.emit(line)
     ui.emit("Tasks:")
-    tasks = data["tasks"]
-    assert isinstance(tasks, list)
-    for task in tasks:
-        commits = task["commits"]
-        summary = (
-            ", ".join(f"{c['sha'][:7]} {c['subject']}" for c in commits[:3]) if commits else "—"
-        )
-        more = f" (+{len(commits) - 3} more)" if len(commits) > 3 else ""
-        ui.emit(f"  {task['task']}  {task['title'][:34]:<34}  {summary}{more}")
-    plan = data["rollback_plan"]
-    assert isinstance(plan, dict)
-    ui.emit(f"Rollback plan: working tree {mark[plan['working_tree']]} · HEAD {mark[plan['head']]}")
-    for problem in plan["problems"]:
+    for task in state.tasks:
+        shown = ", ".join(f"{sha[:7]} {subject}" for sha, subject in task.commits[:3])
+        more = f" (+{len(task.commits) - 3} more)" if len(task.commits) > 3 else ""
+        ui.emit(f"  {task.task}  {task.title[:34]:<34}  {shown or '—'}{more}")
+    ui.emit(
+        f"Rollback plan: working tree {mark[state.plan_in_tree]} · HEAD {mark[state.plan_at_head]}"
+    )
+    for problem in state.problems:
         ui.emit(f"  {problem}")
-    for warning in data["warnings"]:  # type: ignore[attr-defined]
-        ui.warn(str(warning))
-    ui.emit(f"Next: {data['next']}")
+    for warning in state.warnings:
+        ui.warn(warning)
+    ui.emit(f"Next: {state.next_step}")
 
 
 def overview(ctx: Context) -> dict[str, object]:
@@ -140,12 +173,16 @@ def status(as_json: bool) -> None:
     commits, the rollback gate, and the next step. Elsewhere: active hotfixes."""
     ctx = context()
     hotfix = ctx.hotfix()
-    data = hotfix_status(ctx, hotfix) if hotfix else overview(ctx)
+    if hotfix:
+        state = hotfix_status(ctx, hotfix)
+        if as_json:
+            click.echo(json.dumps(state.as_json(), indent=2, ensure_ascii=False))
+        else:
+            _print_hotfix(state)
+        return
+    data = overview(ctx)
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    if hotfix:
-        _print_hotfix(data)
         return
     active = data["active"]
     overdue = data["overdue_postmortems"]
