@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from hotfix_hooks import hotfix_doc
-from hotfix_hooks.branch import parse_branch
+from hotfix_hooks.branch import HotfixBranch, format_number, parse_branch
 from hotfix_hooks.context import Context
 from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
 from hotfix_hooks.objects import CommitFiles
@@ -98,17 +98,22 @@ def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
     return b if key(b) > key(a) else a
 
 
-def hotfix_refs(ctx: Context) -> list[str]:
+def hotfix_refs(ctx: Context) -> list[tuple[str, HotfixBranch]]:
+    """(ref, hotfix) for each local and remote-tracking hotfix branch."""
     prefix = ctx.config.branch_prefix
     out = ctx.repo.git(
         "for-each-ref",
         "--format=%(refname)",
-        f"refs/heads/{prefix}*",
+        f"refs/heads/{prefix}*",  # for-each-ref's * also matches '/'
         f"refs/remotes/*/{prefix}*",
-        f"refs/heads/{prefix}**",
         check=False,
     )
-    return sorted(set(out.splitlines()))
+    found = []
+    for ref in sorted(set(out.splitlines())):
+        hotfix = parse_branch(_branch_of_ref(ref), prefix)
+        if hotfix is not None:
+            found.append((ref, hotfix))
+    return found
 
 
 def _short_ref(ref: str) -> str:
@@ -118,11 +123,26 @@ def _short_ref(ref: str) -> str:
     return ref
 
 
-def _branch_of_ref(ref: str, prefix: str) -> str | None:
+def _branch_of_ref(ref: str) -> str:
+    """``refs/heads/x`` and ``refs/remotes/origin/x`` are both branch ``x``."""
     short = _short_ref(ref)
-    if ref.startswith("refs/remotes/"):
-        short = short.split("/", 1)[1] if "/" in short else short
-    return short if parse_branch(short, prefix) else None
+    if ref.startswith("refs/remotes/") and "/" in short:
+        short = short.split("/", 1)[1]
+    return short
+
+
+def hotfix_dirs(ctx: Context) -> list[tuple[str, PurePosixPath]]:
+    """(number, repository-relative directory) of each ``NNN-hotfix`` in the working tree."""
+    features = worktree_features_rel(ctx.repo.root, ctx.config)
+    base = ctx.repo.root / features
+    if not base.is_dir() or base.is_symlink():
+        return []
+    found = []
+    for entry in sorted(base.iterdir()):
+        match = _DIR.match(entry.name)
+        if match:
+            found.append((format_number(match.group(1)), PurePosixPath(features, entry.name)))
+    return found
 
 
 def collect(ctx: Context) -> list[HotfixRecord]:
@@ -132,27 +152,15 @@ def collect(ctx: Context) -> list[HotfixRecord]:
         known = records.get(record.number)
         records[record.number] = record if known is None else _newer(known, record)
 
-    root = ctx.repo.root
-    features = worktree_features_rel(root, ctx.config)
-    base = root / features
-    if base.is_dir() and not base.is_symlink():
-        for entry in sorted(base.iterdir()):
-            match = _DIR.match(entry.name)
-            if not match:
-                continue
-            rel = PurePosixPath(features, entry.name, HOTFIX_DOC)
-            text = read_worktree_doc(root, rel)
-            if text is not None:
-                number = f"{int(match.group(1)):03d}"
-                add(record_from_text(number, text, "working tree", str(rel)))
+    for number, directory in hotfix_dirs(ctx):
+        rel = directory / HOTFIX_DOC
+        text = read_worktree_doc(ctx.repo.root, rel)
+        if text is not None:
+            add(record_from_text(number, text, "working tree", str(rel)))
     refs = hotfix_refs(ctx)
     if refs:
-        with CommitFiles(root, "HEAD") as files:
-            for ref in refs:
-                branch = _branch_of_ref(ref, ctx.config.branch_prefix)
-                hotfix = parse_branch(branch, ctx.config.branch_prefix)
-                if hotfix is None:
-                    continue
+        with CommitFiles(ctx.repo.root, "HEAD") as files:
+            for ref, hotfix in refs:
 
                 def exists(rel: str, at: str = ref) -> bool:
                     return files.is_dir_at(at, rel)
@@ -166,7 +174,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                     )
                     record.branch = record.branch or hotfix.name
                     add(record)
-    _attach_postmortem_commits(ctx, records, refs)
+    _attach_postmortem_commits(ctx, records, [ref for ref, _ in refs])
     return [records[n] for n in sorted(records, key=lambda n: (len(n), n))]
 
 

@@ -11,11 +11,10 @@ from hotfix_hooks.commands.common import interactive, number_option
 from hotfix_hooks.context import Context, context
 from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.inventory import hotfix_refs
-from hotfix_hooks.paths import replace_file, worktree_features_rel
+from hotfix_hooks.inventory import hotfix_dirs, hotfix_refs
+from hotfix_hooks.paths import replace_file
 from hotfix_hooks.scaffold import hotfix_directory, missing_docs, print_scaffold, scaffold
 
-_DIR = re.compile(r"^([0-9]+)-hotfix$")
 # (option, hotfix.md field, prompt)
 FIELDS = (
     ("summary", "What's Broken", "What's broken (summary)"),
@@ -29,22 +28,10 @@ PROMPTED = ("summary", "impact", "rollback")
 def taken_numbers(ctx: Context) -> dict[str, str]:
     """Hotfix number -> where it is taken (a branch or a directory)."""
     taken: dict[str, str] = {}
-    prefix = ctx.config.branch_prefix
-    for ref in hotfix_refs(ctx):
-        short = (
-            ref.split("/", 3)[3] if ref.startswith("refs/remotes/") else ref[len("refs/heads/") :]
-        )
-        hotfix = parse_branch(short, prefix)
-        if hotfix:
-            taken.setdefault(hotfix.number, ref)
-    features = ctx.repo.root / worktree_features_rel(ctx.repo.root, ctx.config)
-    if features.is_dir():
-        for entry in features.iterdir():
-            match = _DIR.match(entry.name)
-            if match:
-                taken.setdefault(
-                    format_number(match.group(1)), str(entry.relative_to(ctx.repo.root))
-                )
+    for ref, hotfix in hotfix_refs(ctx):
+        taken.setdefault(hotfix.number, ref)
+    for number, directory in hotfix_dirs(ctx):
+        taken.setdefault(number, str(directory))
     return taken
 
 
