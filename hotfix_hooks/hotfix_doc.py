@@ -49,7 +49,7 @@ def set_field(text: str, label: str, value: str) -> str:
 def replace_section_body(text: str, label: str, body: str) -> str:
     """Put ``body`` as the content of a ``**Label**:`` field: inline when one
     line, else as the list lines under it, replacing only placeholder lines."""
-    from hotfix_hooks.rollback_plan import _line_is_real
+    from hotfix_hooks.rollback_plan import line_is_real
 
     match = _field_re(label).search(text)
     if match is None:
@@ -63,12 +63,12 @@ def replace_section_body(text: str, label: str, body: str) -> str:
     following = re.match(r"(?:(?:\r?\n)[ \t]*[-*+][ \t]+[^\r\n]*)*", after)
     assert following is not None
     block = following.group(0)
-    placeholder_only = all(not _line_is_real(line) for line in block.splitlines() if line.strip())
+    placeholder_only = all(not line_is_real(line) for line in block.splitlines() if line.strip())
     inline = match.group("value")
     new_block = "".join(f"{nl}- {line}" for line in lines)
-    if block and placeholder_only and not _line_is_real(inline):
+    if block and placeholder_only and not line_is_real(inline):
         return text[: match.start("value")] + inline.rstrip() + new_block + after[len(block) :]
-    if not _line_is_real(inline):
+    if not line_is_real(inline):
         return text[: match.start("value")] + " " + " ".join(lines) + after
     return text[: match.end()] + block + new_block + after[len(block) :]
 

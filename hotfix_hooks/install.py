@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from hotfix_hooks import __version__
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.gitcmd import run
 from hotfix_hooks.hook_impl import LOCAL_SUFFIX
+from hotfix_hooks.paths import replace_file
 
 MARKER = "# hotfix-hooks: managed hook"
 CLIENT_HOOKS = ("post-checkout", "commit-msg", "pre-push")
@@ -65,16 +65,6 @@ def is_ours(path: Path) -> bool:
     return MARKER.encode() in head
 
 
-def _write_executable(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.hotfix-hooks.tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o755)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    tmp.chmod(0o755)
-    tmp.replace(path)
-
-
 def install(cwd: Path | None = None, *, server: bool = False, force: bool = False) -> InstallReport:
     bare = is_bare(cwd)
     if server and not bare:
@@ -111,7 +101,7 @@ def install(cwd: Path | None = None, *, server: bool = False, force: bool = Fals
         elif path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
             report.unchanged.append(name)
             continue
-        _write_executable(path, text)
+        replace_file(path, text.encode("utf-8"), mode=0o755)
         report.written.append(name)
     return report
 

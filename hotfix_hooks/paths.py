@@ -86,16 +86,19 @@ def create_exclusive(path: Path, data: bytes) -> None:
         raise
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Rewrite a regular file we own the edit of, atomically, never via a symlink."""
+def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write a file we own, atomically, never via a symlink; keeps the old
+    file's mode unless ``mode`` is given."""
     if path.is_symlink():
         raise UnsafePathError(f"{path} is a symlink: refusing to write through it")
     tmp = path.with_name(f".{path.name}.hotfix-hooks.tmp")
     tmp.unlink(missing_ok=True)
     create_exclusive(tmp, data)
-    try:
-        mode = path.stat().st_mode & 0o777
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = None
+    if mode is not None:
         tmp.chmod(mode)
-    except FileNotFoundError:
-        pass
     tmp.replace(path)

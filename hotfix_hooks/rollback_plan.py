@@ -130,7 +130,7 @@ def find_sections(text: str, name: str) -> list[Section]:
     return sections
 
 
-def _line_is_real(line: str) -> bool:
+def line_is_real(line: str) -> bool:
     text = line.strip()
     while True:
         stripped = _CHECKBOX.sub("", _LIST_MARK.sub("", text.lstrip("> ").strip()))
@@ -145,12 +145,12 @@ def _line_is_real(line: str) -> bool:
 
 def is_real(content: str) -> bool:
     without_comments = _COMMENT.sub("", content)
-    return any(_line_is_real(line) for line in without_comments.splitlines())
+    return any(line_is_real(line) for line in without_comments.splitlines())
 
 
 def real_text(content: str) -> str:
     without_comments = _COMMENT.sub("", content)
-    return "\n".join(line for line in without_comments.splitlines() if _line_is_real(line))
+    return "\n".join(line for line in without_comments.splitlines() if line_is_real(line))
 
 
 def find(text: str, name: str) -> Finding:
