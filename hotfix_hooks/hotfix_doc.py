@@ -73,6 +73,15 @@ def replace_section_body(text: str, label: str, body: str) -> str:
     return text[: match.end()] + block + new_block + after[len(block) :]
 
 
+def is_resolved(status: str | None) -> bool:
+    return (status or "").strip().lower() == "resolved"
+
+
+def rollback_triggered(text: str) -> bool:
+    """``**Rollback Triggered**: yes (...)``, as ``hotfix-hooks rollback`` records it."""
+    return (get_field(text, "Rollback Triggered") or "").lower().startswith("yes")
+
+
 def parse_stamp(value: str | None) -> datetime | None:
     if not value:
         return None

@@ -54,7 +54,7 @@ class HotfixRecord:
 
     @property
     def active(self) -> bool:
-        return self.status.lower() != "resolved"
+        return not hotfix_doc.is_resolved(self.status)
 
 
 def _postmortem_section_done(text: str) -> bool:
@@ -74,14 +74,13 @@ def record_from_text(number: str, text: str, source: str, path: str) -> HotfixRe
         if value and stamps[label] is None and not value.startswith("["):
             problems.append(f"{path}: unparseable {label} {value!r}")
     status = (hotfix_doc.get_field(text, "Status") or "Active").strip() or "Active"
-    triggered = (hotfix_doc.get_field(text, "Rollback Triggered") or "").lower()
     return HotfixRecord(
         number=number,
         title=hotfix_doc.title_of(text),
         status=status,
         created=stamps["Created"],
-        resolved=stamps["Resolved"] if status.lower() == "resolved" else None,
-        rollback_triggered=triggered.startswith("yes"),
+        resolved=stamps["Resolved"] if hotfix_doc.is_resolved(status) else None,
+        rollback_triggered=hotfix_doc.rollback_triggered(text),
         checklist_done=_postmortem_section_done(text),
         source=source,
         path=path,

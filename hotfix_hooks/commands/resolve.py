@@ -27,8 +27,7 @@ def resolve(postmortem: bool) -> None:
             "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
         )
     now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
-    already = hotfix_doc.get_field(doc.text, "Status") or ""
-    if already.lower() == "resolved":
+    if hotfix_doc.is_resolved(hotfix_doc.get_field(doc.text, "Status")):
         ui.emit(
             f"hotfix {doc.hotfix.number} is already resolved "
             f"({hotfix_doc.get_field(doc.text, 'Resolved')})"
@@ -41,7 +40,7 @@ def resolve(postmortem: bool) -> None:
     doc.save(text)
     target = doc.ctx.config.target_minutes
     within = duration.total_seconds() <= target * 60
-    triggered = (hotfix_doc.get_field(text, "Rollback Triggered") or "").lower().startswith("yes")
+    triggered = hotfix_doc.rollback_triggered(text)
     ui.emit(ui.paint("✅ EMERGENCY RESOLVED", "green"))
     ui.emit("")
     ui.emit("📊 Resolution:")

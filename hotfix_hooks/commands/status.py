@@ -22,7 +22,7 @@ def _next_step(
 ) -> str:
     if not has_docs:
         return "create the docs: hotfix-hooks scaffold"
-    if status.lower() == "resolved":
+    if hotfix_doc.is_resolved(status):
         return (
             "finish the post-emergency tasks T005-T007 (hotfix-hooks report shows what is overdue)"
         )
