@@ -19,6 +19,13 @@ from hotfix_hooks.paths import features_rel, hotfix_rel, worktree_features_rel
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
 _CHECKED = re.compile(r"^\s*[-*+]\s+\[([ xX])\]", re.M)
 POSTMORTEM_DUE = timedelta(days=7)
+
+
+def within_target(duration: timedelta, target_minutes: int) -> bool:
+    """The seed's target is strict: resolved in *less than* two hours."""
+    return duration < timedelta(minutes=target_minutes)
+
+
 ROOT_CAUSE_DUE = timedelta(hours=48)
 
 
@@ -235,7 +242,8 @@ class Summary:
 
 
 def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -> Summary:
-    minutes = [r.duration.total_seconds() / 60 for r in records if r.duration is not None]
+    durations = [r.duration for r in records if r.duration is not None]
+    minutes = [d.total_seconds() / 60 for d in durations]
     resolved = [r for r in records if r.resolved is not None]
 
     def share(part: int, whole: int) -> float | None:
@@ -246,7 +254,9 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
         resolved=len(resolved),
         median_minutes=round(statistics.median(minutes), 1) if minutes else None,
         mean_minutes=round(statistics.fmean(minutes), 1) if minutes else None,
-        within_target=share(sum(m < target_minutes for m in minutes), len(minutes)),
+        within_target=share(
+            sum(within_target(d, target_minutes) for d in durations), len(durations)
+        ),
         rollback_rate=share(sum(r.rollback_triggered for r in records), len(records)),
         postmortems_done=share(sum(r.postmortem_done for r in resolved), len(resolved)),
         overdue=[r.number for r in records if r.overdue(now)],

@@ -8,7 +8,7 @@ import click
 from hotfix_hooks import clock, hotfix_doc, ui
 from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.inventory import POSTMORTEM_DUE, ROOT_CAUSE_DUE
+from hotfix_hooks.inventory import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 from hotfix_hooks.paths import create_exclusive
 
 POSTMORTEM_DOC = "post-mortem.md"
@@ -39,7 +39,7 @@ def resolve(postmortem: bool) -> None:
     text = hotfix_doc.set_field(text, "Time to Resolution", clock.human(duration))
     doc.save(text)
     target = doc.ctx.config.target_minutes
-    within = duration.total_seconds() <= target * 60
+    within = within_target(duration, target)
     triggered = hotfix_doc.rollback_triggered(text)
     ui.emit(ui.paint("✅ EMERGENCY RESOLVED", "green"))
     ui.emit("")

@@ -13,6 +13,7 @@ from hotfix_hooks.context import Context, context
 from hotfix_hooks.docs import HOTFIX_DOC, TASKS_DOC, load_tasks, read_worktree_doc
 from hotfix_hooks.gate import check_commit
 from hotfix_hooks.history import TaskCommits, tasks_with_commits
+from hotfix_hooks.inventory import within_target
 from hotfix_hooks.rollback_plan import judge
 from hotfix_hooks.scaffold import hotfix_directory
 
@@ -54,7 +55,7 @@ class HotfixStatus:
 
     @property
     def over_target(self) -> bool:
-        return bool(self.elapsed and self.elapsed > timedelta(minutes=self.target_minutes))
+        return self.elapsed is not None and not within_target(self.elapsed, self.target_minutes)
 
     def as_json(self) -> dict[str, object]:
         elapsed = self.elapsed
