@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import Config
@@ -20,7 +20,6 @@ class GateResult:
     exists: bool
     verdict: Verdict | None
     branch: str = ""
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -42,7 +41,7 @@ class GateResult:
             "file": str(self.path),
             "passed": self.passed,
             "problems": self.problems,
-            "warnings": self.warnings + (verdict.warnings if verdict else []),
+            "warnings": verdict.warnings if verdict else [],
             "rollback_plan": verdict.plan.text if verdict and verdict.plan.real else None,
             "rollback_trigger": verdict.trigger.text if verdict and verdict.trigger.real else None,
         }
@@ -72,9 +71,10 @@ def check_commit(
         return check_files(files, number, rev, config)
 
 
-def failure_lines(result: GateResult, short: str) -> list[str]:
+def failure_lines(result: GateResult, short: str, action: str = "push of") -> list[str]:
+    """What to tell the pusher (or CI, ``action="gate for"``) when the gate fails."""
     lines = [
-        f"push of {result.branch or 'hotfix ' + result.number} refused: "
+        f"{action} {result.branch or 'hotfix ' + result.number} refused: "
         f"commit {short} has no real rollback plan.",
         f"  file: {result.path}",
     ]

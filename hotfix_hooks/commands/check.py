@@ -74,8 +74,8 @@ def check(rev: str, branch: str | None, as_json: bool) -> None:
         for warning in result.verdict.warnings:
             ui.warn(warning)
     else:
-        for line in failure_lines(result, sha[:10]):
-            ui.emit(line.replace("push of", "gate for", 1), sys.stderr)
+        for line in failure_lines(result, sha[:10], action="gate for"):
+            ui.emit(line, sys.stderr)
     raise click.exceptions.Exit(OK if result.passed else POLICY_FAILED)
 
 
