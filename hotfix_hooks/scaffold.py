@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from hotfix_hooks import __version__, clock
 from hotfix_hooks.config import Config
+from hotfix_hooks.docs import HOTFIX_DOC, TASKS_DOC
 from hotfix_hooks.gitcmd import Repo, run_bytes
 from hotfix_hooks.paths import (
     check_no_symlinks,
@@ -16,8 +17,6 @@ from hotfix_hooks.paths import (
     worktree_features_rel,
 )
 
-HOTFIX_DOC = "hotfix.md"
-TASKS_DOC = "tasks.md"
 DOCS = (HOTFIX_DOC, TASKS_DOC)
 
 
