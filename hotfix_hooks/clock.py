@@ -68,6 +68,15 @@ def parse(text: str, *, assume_local: bool = True) -> datetime:
         raise BadTimestampError(f"bad UTC offset in {text.strip()!r}: {exc}") from None
 
 
+def seconds(delta: timedelta | None) -> int | None:
+    """Whole seconds for JSON; a zero duration is 0, not missing."""
+    return None if delta is None else int(delta.total_seconds())
+
+
+def human_or_none(delta: timedelta | None) -> str | None:
+    return None if delta is None else human(delta)
+
+
 def human(delta: timedelta) -> str:
     """``1h 05m``, ``12m``, ``2d 3h``, ``45s``."""
     seconds = int(delta.total_seconds())

@@ -25,10 +25,8 @@ def row(record: HotfixRecord, now: datetime) -> dict[str, Any]:
         "status": record.status,
         "created": record.created.isoformat() if record.created else None,
         "resolved": record.resolved.isoformat() if record.resolved else None,
-        "time_to_resolution_seconds": int(duration.total_seconds())
-        if duration is not None
-        else None,
-        "time_to_resolution": clock.human(duration) if duration is not None else None,
+        "time_to_resolution_seconds": clock.seconds(duration),
+        "time_to_resolution": clock.human_or_none(duration),
         "rollback_triggered": record.rollback_triggered,
         "postmortem_done": record.postmortem_done,
         "postmortem_overdue": record.overdue(now),
@@ -66,9 +64,7 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
             {
                 "workflow": "hotfix",
                 "status": record.status.lower(),
-                "total_duration_seconds": int(duration.total_seconds())
-                if duration is not None
-                else None,
+                "total_duration_seconds": clock.seconds(duration),
                 "timestamp": stamp.isoformat() if stamp else None,
             }
         )

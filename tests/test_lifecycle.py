@@ -405,3 +405,13 @@ def test_scaffold_prompts_for_number_on_a_terminal(repo: Path) -> None:
 def test_pre_push_on_a_terminal_does_not_wait(repo: Path) -> None:
     proc = on_terminal(repo, "hook", "pre-push", "origin", "url")
     assert proc.returncode == 2 and "stdin" in proc.stderr
+
+
+def test_status_json_reports_zero_elapsed_as_zero(installed: Path) -> None:
+    git(installed, "checkout", "-q", "-b", "hotfix/042-now")
+    created = (installed / HOTFIX_DIR / "hotfix.md").read_text(encoding="utf-8")
+    stamp = next(line for line in created.splitlines() if line.startswith("**Created**:"))
+    moment = stamp.split(": ", 1)[1]  # "2026-11-26 16:20 +00:00"
+    iso = moment[:10] + "T" + moment[11:16] + ":00" + moment[17:]
+    data = json.loads(run(installed, "status", "--json", now=iso).stdout)
+    assert data["elapsed_seconds"] == 0 and data["elapsed"] == "0s"

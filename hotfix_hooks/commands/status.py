@@ -65,8 +65,8 @@ class HotfixStatus:
             "branch": self.branch,
             "status": self.status,
             "created": self.created.isoformat() if self.created else None,
-            "elapsed_seconds": int(elapsed.total_seconds()) if elapsed else None,
-            "elapsed": clock.human(elapsed) if elapsed else None,
+            "elapsed_seconds": clock.seconds(elapsed),
+            "elapsed": clock.human_or_none(elapsed),
             "target_minutes": self.target_minutes,
             "over_target": self.over_target,
             "tasks": [
