@@ -139,14 +139,17 @@ def trailer_block_start(data: bytes, end: int, rules: Rules) -> int | None:
 def parse_trailers(block: bytes, rules: Rules) -> list[tuple[str, str]]:
     """(key, value) pairs; a continuation line folds into the value, as in git."""
     out: list[tuple[str, str]] = []
+    folding = False  # does a continuation line belong to the last trailer?
     for _, raw in _lines(block):
         line = raw.rstrip(b"\r\n")
-        if line[:1].isspace() and out and line.strip():
-            key, value = out[-1]
-            out[-1] = (key, f"{value} {line.strip().decode('utf-8', 'replace')}")
+        if line[:1].isspace() and line.strip():
+            if folding:
+                key, value = out[-1]
+                out[-1] = (key, f"{value} {line.strip().decode('utf-8', 'replace')}")
             continue
         sep = _separator_pos(line, rules.separators)
-        if sep >= 1 and not line[:1].isspace():
+        folding = sep >= 1 and not line[:1].isspace()
+        if folding:
             key = line[:sep].strip().decode("utf-8", "replace")
             value = line[sep + 1 :].strip().decode("utf-8", "replace")
             out.append((key, value))

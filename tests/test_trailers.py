@@ -145,3 +145,9 @@ def test_same_placement_as_git_interpret_trailers(lines: list[bytes]) -> None:
         check=True,
     ).stdout
     assert ours == theirs
+
+
+def test_continuation_of_a_prose_line_does_not_fold_into_a_trailer() -> None:
+    msg = b"s\n\nTask: T001\nprose\n    continued\nSigned-off-by: A <a@x>\n"
+    assert existing_trailers(msg, RULES) == [("Task", "T001"), ("Signed-off-by", "A <a@x>")]
+    assert add_trailers(msg, OURS, RULES) == msg + b"Hotfix: 042\n"
