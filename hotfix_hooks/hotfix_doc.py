@@ -91,6 +91,17 @@ def parse_stamp(value: str | None) -> datetime | None:
         return None
 
 
+def set_title(text: str, title: str) -> str:
+    """The ``# Hotfix NNN: <title>`` heading with ``title``; nothing else changes."""
+    return re.sub(
+        r"^(#[ \t]+Hotfix[ \t]+\d+[ \t]*:)[^\r\n]*",
+        lambda match: f"{match.group(1)} {title}",
+        text,
+        count=1,
+        flags=re.M,
+    )
+
+
 def title_of(text: str) -> str:
     match = re.search(r"^#[ \t]+Hotfix[ \t]+\d+[ \t]*:[ \t]*(.*?)[ \t]*$", text, re.M)
     title = match.group(1).strip() if match else ""

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-import re
 import subprocess
 
 import click
 
 from hotfix_hooks import hotfix_doc, ui
-from hotfix_hooks.branch import format_number, parse_branch, slugify
+from hotfix_hooks.branch import format_number, slugify, title_from_slug
 from hotfix_hooks.commands.common import interactive, number_option
 from hotfix_hooks.context import Context, context
 from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.inventory import hotfix_dirs, hotfix_refs
 from hotfix_hooks.paths import replace_file
-from hotfix_hooks.scaffold import hotfix_directory, missing_docs, print_scaffold, scaffold
+from hotfix_hooks.scaffold import DOCS, hotfix_directory, missing_docs, print_scaffold, scaffold
 
 # (option, hotfix.md field, prompt)
 FIELDS = (
@@ -82,13 +81,12 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         raise UsageError(f"git checkout -b {branch} failed: nothing was changed")
     directory = hotfix_directory(ctx.repo, ctx.config, chosen)
     if missing_docs(ctx.repo, directory):
-        hotfix = parse_branch(branch, ctx.config.branch_prefix)
         result = scaffold(
             ctx.repo,
             ctx.config,
             chosen,
             branch=branch,
-            title=hotfix.title if hotfix else "",
+            title=title_from_slug(slug),
             base_commit=base_sha,
         )
         print_scaffold(chosen, branch, result)
@@ -96,15 +94,7 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     text = read_worktree_doc(ctx.repo.root, rel)
     if text is None:
         raise UsageError(f"{rel} could not be created: see the messages above")
-    updated = text
-    if name and hotfix_doc.title_of(text) != name:
-        updated = re.sub(
-            rf"^(#[ \t]+Hotfix[ \t]+{chosen}[ \t]*:)[^\r\n]*",
-            lambda m: f"{m.group(1)} {name}",
-            updated,
-            count=1,
-            flags=re.M,
-        )
+    updated = hotfix_doc.set_title(text, name) if name else text
     for option, field, _prompt in FIELDS:
         value = texts.get(option)
         if value:
@@ -112,7 +102,8 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     if updated != text:
         replace_file(ctx.repo.root / rel, updated.encode("utf-8"))
     if ctx.config.stage_scaffold:
-        ctx.repo.git("add", "--", str(directory), check=False)
+        docs = [str(directory / doc) for doc in DOCS]
+        ctx.repo.git("add", "--", *docs, check=False)
     ui.emit(f"✓ Hotfix {chosen} started on {branch}")
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
