@@ -47,13 +47,7 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
         path = update_metrics(ctx.repo.root, records, now)
         ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
     if html_file is not None:
-        page = html_page(rows, summary, now).encode("utf-8")
-        if html_file.is_symlink():
-            raise UsageError(f"{html_file} is a symlink: refusing to write through it")
-        if html_file.exists():
-            replace_file(html_file, page)
-        else:
-            html_file.write_bytes(page)
+        replace_file(html_file, html_page(rows, summary, now).encode("utf-8"))
         ui.emit(f"wrote {html_file}", sys.stderr)
     if as_json:
         click.echo(
