@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -36,9 +38,38 @@ def is_bare(cwd: Path | None = None) -> bool:
     return run("rev-parse", "--is-bare-repository", cwd=cwd) == "true"
 
 
+def _package_parent() -> str:
+    import hotfix_hooks
+
+    return os.path.dirname(os.path.dirname(os.path.abspath(hotfix_hooks.__file__)))
+
+
+def isolated_code(call: str) -> str:
+    """Python code for ``python -I -c`` that imports ``call``'s module from where this
+    package is installed, and from nowhere else.
+
+    ``-I`` keeps the current directory (a repository's root, which anyone who can
+    commit controls), ``PYTHONPATH`` and the user site out of ``sys.path``; the
+    package's own directory is appended (after the standard library, so it can
+    shadow nothing) for installs that live outside the isolated path, such as
+    ``pip install --user``.
+    """
+    module, _, function = call.rpartition(".")
+    parent = _package_parent()
+    return (
+        f"import sys; p = {json.dumps(parent)}; p in sys.path or sys.path.append(p); "
+        f"from {module} import {function}; sys.exit({function}())"
+    )
+
+
+def isolated_argv(call: str, python: str | None = None) -> list[str]:
+    """argv that runs ``call`` (``module.function``) isolated, as every hook does."""
+    return [python or sys.executable, "-I", "-c", isolated_code(call)]
+
+
 def script_text(hook: str, python: str | None = None) -> str:
     interpreter = shlex.quote(python or sys.executable)
-    code = "import sys; from hotfix_hooks.hook_impl import run_installed; sys.exit(run_installed())"
+    code = isolated_code("hotfix_hooks.hook_impl.run_installed")
     fail = _FAIL_CODE.get(hook, 1)
     return f"""#!/bin/sh
 {MARKER} ({hook}, hotfix-hooks {__version__}).
@@ -50,7 +81,7 @@ if [ ! -x "$PY" ]; then
         "run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
     exit {fail}
 fi
-exec "$PY" -c {shlex.quote(code)} {hook} "$0" "$@"
+exec "$PY" -I -c {shlex.quote(code)} {hook} "$0" "$@"
 """
 
 

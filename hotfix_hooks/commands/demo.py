@@ -13,6 +13,7 @@ import click
 
 from hotfix_hooks import clock, hotfix_doc, ui
 from hotfix_hooks.errors import UsageError
+from hotfix_hooks.install import isolated_argv
 
 BRANCH = "hotfix/001-login-returns-500"
 PLAN = "Revert the hotfix commit and redeploy the last release tag (v1.4.2)"
@@ -48,7 +49,7 @@ class Narrator:
         ui.emit(ui.paint(f"$ {display}", "blue", sys.stdout))
         command = list(args)
         if command[0] == "hotfix-hooks":
-            command = [sys.executable, "-m", "hotfix_hooks", *command[1:]]
+            command = [*isolated_argv("hotfix_hooks.cli.main"), *command[1:]]
         proc = subprocess.run(
             command,
             cwd=cwd,
