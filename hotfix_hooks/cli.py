@@ -58,10 +58,12 @@ def _register() -> None:
         resolve,
         rollback,
         scaffold,
+        server_config,
         status,
     )
 
-    for module in (install, scaffold, new, status, check, rollback, resolve, report, demo, hook):
+    modules = (install, scaffold, new, status, check, rollback, resolve, report, demo)
+    for module in (*modules, server_config, hook):
         for command in module.COMMANDS:
             cli.add_command(command)
 

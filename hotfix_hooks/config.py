@@ -59,6 +59,15 @@ class Config:
         self.target_minutes = target_minutes
         self.source = source
 
+    def settings(self) -> dict[str, object]:
+        """Every setting, without where it came from."""
+        return {name: getattr(self, name) for name in self.__slots__ if name != "source"}
+
+    def replace(self, **changes: Any) -> Config:
+        values: dict[str, Any] = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return Config(**values)
+
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
 

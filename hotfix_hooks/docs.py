@@ -33,6 +33,18 @@ def commit_config(files: CommitFiles) -> Config:
     return config_mod.load(".", read=files.text)
 
 
+def config_at(cwd: str | PathLike[str], rev: str) -> Config:
+    """The configuration in force at ``rev``, its features directory resolved in that
+    commit's tree: the rules a change is judged by, read from outside the change."""
+    from hotfix_hooks.objects import CommitFiles
+    from hotfix_hooks.paths import features_rel
+
+    with CommitFiles(cwd, rev) as files:
+        config = commit_config(files)
+        features = features_rel(config, files.is_dir)
+    return config.replace(features_dir=str(features))
+
+
 def commit_doc_path(files: CommitFiles, config: Config, number: str, doc: str) -> PurePosixPath:
     from hotfix_hooks.paths import features_rel, hotfix_rel
 

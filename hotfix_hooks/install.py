@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ class InstallReport:
     unchanged: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    config_recorded: Path | None = None  # --server: the rules recorded for pre-receive
 
 
 def hooks_dir(cwd: Path | None = None) -> Path:
@@ -41,7 +41,7 @@ def is_bare(cwd: Path | None = None) -> bool:
 def _package_parent() -> str:
     import hotfix_hooks
 
-    return os.path.dirname(os.path.dirname(os.path.abspath(hotfix_hooks.__file__)))
+    return str(Path(hotfix_hooks.__file__).absolute().parent.parent)
 
 
 def isolated_code(call: str) -> str:
@@ -134,7 +134,23 @@ def install(cwd: Path | None = None, *, server: bool = False, force: bool = Fals
             continue
         replace_file(path, text.encode("utf-8"), mode=0o755)
         report.written.append(name)
+    if server:
+        report.config_recorded = _record_server_config(cwd)
     return report
+
+
+def _record_server_config(cwd: Path | None) -> Path | None:
+    """Record the default branch's configuration for pre-receive, unless the server
+    already has one (an administrator's choice is never overwritten)."""
+    from hotfix_hooks import server_config
+
+    git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
+    if server_config.read(git_dir) is not None:
+        return None
+    config = server_config.from_default_branch(git_dir)
+    path = Path(server_config.path_in(git_dir))
+    replace_file(path, server_config.render(config).encode("utf-8"), mode=0o644)
+    return path
 
 
 @dataclass

@@ -5,11 +5,14 @@ import sys
 
 import click
 
+from hotfix_hooks import config as config_mod
 from hotfix_hooks import ui
 from hotfix_hooks.branch import HotfixBranch, parse_branch
-from hotfix_hooks.context import Context, context
+from hotfix_hooks.context import Context
+from hotfix_hooks.docs import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.gate import check_commit, failure_lines
+from hotfix_hooks.gitcmd import Repo, require_repo
 
 # Where CI systems name the branch of a detached checkout.
 CI_BRANCH_VARIABLES = (
@@ -22,6 +25,36 @@ CI_BRANCH_VARIABLES = (
     "BRANCH_NAME",
     "GIT_BRANCH",
 )
+
+
+# Where CI systems name the branch a pull request targets.
+CI_TARGET_VARIABLES = (
+    "GITHUB_BASE_REF",
+    "CI_MERGE_REQUEST_TARGET_BRANCH_NAME",
+    "SYSTEM_PULLREQUEST_TARGETBRANCH",
+    "CHANGE_TARGET",
+    "BITBUCKET_PR_DESTINATION_BRANCH",
+    "BUILDKITE_PULL_REQUEST_BASE_BRANCH",
+)
+
+
+def config_source(repo: Repo, sha: str, given: str | None) -> str | None:
+    """The commit whose configuration judges ``sha``: ``--config-from``, else the merge
+    base with the target branch a CI variable names, else with the remote's default
+    branch; None (the working tree's) when none of these exists."""
+    if given is not None:
+        rev = repo.git("rev-parse", "--verify", "-q", f"{given}^{{commit}}", check=False)
+        if not rev:
+            raise UsageError(f"--config-from {given!r} is not a commit in this repository")
+        return rev
+    targets = [os.environ.get(name, "") for name in CI_TARGET_VARIABLES]
+    for target in [t.removeprefix("refs/heads/") for t in targets if t] + ["origin/HEAD"]:
+        for candidate in (f"refs/remotes/origin/{target}", target):
+            if repo.git("rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False):
+                base = repo.git("merge-base", sha, candidate, check=False)
+                if base:
+                    return base
+    return None
 
 
 def hotfix_of_commit(ctx: Context, sha: str, branch: str | None) -> HotfixBranch | None:
@@ -47,16 +80,25 @@ def hotfix_of_commit(ctx: Context, sha: str, branch: str | None) -> HotfixBranch
 @click.option(
     "--branch", help="The hotfix branch REV belongs to (default: from HEAD, CI, trailers)."
 )
+@click.option(
+    "--config-from",
+    metavar="REV",
+    help="Take the rules from this commit (default: the merge base with the CI target "
+    "branch, else with origin/HEAD), never from the change being judged.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check(rev: str, branch: str | None, as_json: bool) -> None:
+def check(rev: str, branch: str | None, config_from: str | None, as_json: bool) -> None:
     """The rollback-plan gate on one commit (default HEAD), for CI.
 
     Exit 0 pass (or not a hotfix commit), 1 fail, 2 bad usage.
     """
-    ctx = context()
-    sha = ctx.repo.git("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
+    repo = require_repo()
+    sha = repo.git("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
     if not sha:
         raise UsageError(f"{rev!r} is not a commit in this repository")
+    source = config_source(repo, sha, config_from)
+    config = config_at(repo.root, source) if source else config_mod.load(repo.root)
+    ctx = Context(repo, config)
     hotfix = hotfix_of_commit(ctx, sha, branch)
     if hotfix is None:
         if as_json:

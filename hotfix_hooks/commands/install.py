@@ -37,6 +37,11 @@ def install(server: bool, force: bool) -> None:
         ui.emit(f"installed {report.hooks_dir / name}")
     for name in report.unchanged:
         ui.emit(f"already installed: {report.hooks_dir / name}")
+    if report.config_recorded is not None:
+        ui.emit(
+            f"recorded the rules pre-receive judges by in {report.config_recorded} "
+            "(from the default branch; pushes never change them; see `hotfix-hooks server-config`)"
+        )
     raise click.exceptions.Exit(OK)
 
 

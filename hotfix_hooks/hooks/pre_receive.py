@@ -1,6 +1,8 @@
 """pre-receive (server): the rollback-plan gate that ``--no-verify`` cannot skip.
 
-Configuration is read from each pushed commit's own tree.
+The rules come from the server (``hotfix-hooks.toml`` in the git directory, recorded
+by ``install --server``), never from a pushed commit; a push that changes our
+configuration on a hotfix branch is itself rejected.
 """
 
 from __future__ import annotations
@@ -13,25 +15,42 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-OK, POLICY_FAILED = 0, 1
+    from hotfix_hooks.config import Config
+    from hotfix_hooks.refupdates import RefUpdate
+
+OK, POLICY_FAILED, USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     data = read_ref_lines("pre-receive") if stdin is None else stdin
     if data is None:
-        return 2
+        return USAGE
     if b"refs/heads/" not in data:
         return OK
-    from pathlib import Path
+    from hotfix_hooks import ui
+    from hotfix_hooks.errors import UsageError
 
+    try:
+        return _check(data)
+    except UsageError as exc:
+        ui.error(f"pre-receive: rejected: {exc}")
+        return USAGE
+
+
+def server_rules() -> Config:
+    """The server's recorded configuration (see ``server_config.rules``)."""
+    from hotfix_hooks import server_config
+    from hotfix_hooks.gitcmd import run
+
+    return server_config.rules(run("rev-parse", "--absolute-git-dir"))
+
+
+def _check(data: bytes) -> int:
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.docs import commit_config
-    from hotfix_hooks.errors import UsageError
-    from hotfix_hooks.gate import check_files, failure_lines
-    from hotfix_hooks.objects import CommitFiles
     from hotfix_hooks.refupdates import Malformed, branch_name, parse_pre_receive
 
+    config = server_rules()
     failed = False
     for update in parse_pre_receive(data):
         if isinstance(update, Malformed):
@@ -40,22 +59,56 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
                 failed = True
             continue
         name = branch_name(update.local_ref)
-        if update.deletes or name is None:
+        hotfix = parse_branch(name, config.branch_prefix)
+        if update.deletes or name is None or hotfix is None:
             continue
-        with CommitFiles(Path.cwd(), update.local_sha) as files:
-            try:
-                config = commit_config(files)
-            except UsageError as exc:
-                ui.error(f"{name}: rejected: bad configuration in the pushed commit: {exc}")
-                failed = True
-                continue
-            hotfix = parse_branch(name, config.branch_prefix)
-            if hotfix is None:
-                continue
-            result = check_files(files, hotfix.number, update.local_sha, config)
-        result.branch = name
-        if not result.passed:
-            failed = True
-            for line in failure_lines(result, update.local_sha[:10]):
-                ui.emit(line, sys.stderr)
+        lines = _config_change(update, name) + _gate(update, name, hotfix.number, config)
+        for line in lines:
+            ui.emit(line, sys.stderr)
+        failed = failed or bool(lines)
     return POLICY_FAILED if failed else OK
+
+
+def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+    from hotfix_hooks.gate import check_commit, failure_lines
+
+    result = check_commit(".", update.local_sha, number, config)
+    result.branch = name
+    return [] if result.passed else failure_lines(result, update.local_sha[:10])
+
+
+def _config_change(update: RefUpdate, name: str) -> list[str]:
+    """A hotfix branch may not change hotfix-hooks' own configuration."""
+    from hotfix_hooks.config import DEDICATED, PYPROJECT
+    from hotfix_hooks.docs import config_at
+    from hotfix_hooks.errors import UsageError
+    from hotfix_hooks.gitcmd import ZERO_SHAS, run
+
+    base = update.remote_sha if update.remote_sha not in ZERO_SHAS else ""
+    if not base:
+        base = run("merge-base", update.local_sha, "HEAD", check=False).split("\n")[0]
+    files = f"{DEDICATED} or [tool.hotfix-hooks] in {PYPROJECT}"
+    try:
+        pushed = config_at(".", update.local_sha).settings()
+    except UsageError as exc:
+        return [
+            f"push of {name} rejected: its hotfix-hooks configuration is invalid: {exc}",
+            f"  fix: restore {files} as it is on the production branch, then push again",
+        ]
+    if not base:
+        return []
+    try:
+        before = config_at(".", base).settings()
+    except UsageError:
+        return []  # broken before this push: the push did not break it
+    changed = sorted(key for key in pushed if pushed[key] != before.get(key))
+    if not changed:
+        return []
+    return [
+        f"push of {name} rejected: it changes hotfix-hooks' configuration "
+        f"({', '.join(changed)}) in {files}.",
+        "  The rules that judge a hotfix are never taken from the hotfix itself: change them",
+        "  on the production branch, and on this server with `hotfix-hooks server-config`.",
+        f"  see it: git diff {base[:10]} {update.local_sha[:10]} -- {DEDICATED} {PYPROJECT}",
+        "  fix: undo that change in a new commit on the branch, then push again",
+    ]

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hotfix_hooks import server_config as recorded_rules
+from hotfix_hooks import ui
+from hotfix_hooks.errors import UsageError
+from hotfix_hooks.gitcmd import require_repo_or_bare, run
+from hotfix_hooks.install import is_bare
+from hotfix_hooks.paths import replace_file
+
+
+@click.command("server-config", short_help="Show or change the rules the server gate uses.")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE", help="Change a key.")
+@click.option("--unset", "unsets", multiple=True, metavar="KEY", help="Back to the default.")
+@click.option(
+    "--from",
+    "from_rev",
+    metavar="REV",
+    help="Record the configuration committed at REV (e.g. HEAD, the default branch).",
+)
+def server_config(
+    assignments: tuple[str, ...], unsets: tuple[str, ...], from_rev: str | None
+) -> None:
+    """Show, or change, the configuration the pre-receive gate judges pushes by.
+
+    It lives in the bare repository (hotfix-hooks.toml in its git directory), was
+    recorded from the default branch by `install --server`, and is never changed by a
+    push. Run this inside the server's bare repository.
+    """
+    cwd = require_repo_or_bare()
+    if not is_bare(cwd):
+        raise UsageError(
+            "server-config works in the server's bare repository (e.g. cd /srv/git/app.git); "
+            "in a working tree the configuration is .hotfix-hooks.toml or pyproject.toml"
+        )
+    git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
+    path = Path(recorded_rules.path_in(git_dir))
+    recorded = recorded_rules.read(git_dir)
+    config = recorded or recorded_rules.from_default_branch(git_dir)
+    if from_rev is not None:
+        if not run("rev-parse", "--verify", "-q", f"{from_rev}^{{commit}}", cwd=cwd, check=False):
+            raise UsageError(f"--from {from_rev!r} is not a commit in this repository")
+        from hotfix_hooks.docs import config_at
+
+        config = config_at(git_dir, from_rev)
+    for key in unsets:
+        config = recorded_rules.without(config, key)
+    for assignment in assignments:
+        config = recorded_rules.with_assignment(config, assignment)
+    if recorded is None or from_rev is not None or assignments or unsets:
+        replace_file(path, recorded_rules.render(config).encode("utf-8"), mode=0o644)
+        ui.emit(f"recorded in {path}:")
+    else:
+        ui.emit(f"{path}:")
+    click.echo(recorded_rules.render(config), nl=False)
+
+
+COMMANDS = (server_config,)

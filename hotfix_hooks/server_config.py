@@ -1,0 +1,118 @@
+"""The server's own configuration: the rules pre-receive judges pushes by.
+
+A pushed commit never configures the gate that judges it (SPEC: Trust). ``install
+--server`` records the configuration in the bare repository's git directory, as
+``hotfix-hooks.toml`` (top-level keys, the format of ``.hotfix-hooks.toml``), taken
+from the default branch at that time; only whoever administers the server changes it
+(``hotfix-hooks server-config``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from hotfix_hooks import config as config_mod
+from hotfix_hooks.config import Config
+from hotfix_hooks.errors import ConfigError
+
+FILE = "hotfix-hooks.toml"
+HEADER = (
+    "# hotfix-hooks: the rules this server's pre-receive hook judges pushes by.\n"
+    "# Pushed commits never change them; edit with `hotfix-hooks server-config`.\n"
+)
+
+
+def path_in(git_dir: str | os.PathLike[str]) -> str:
+    return str(Path(git_dir) / FILE)
+
+
+def read(git_dir: str | os.PathLike[str]) -> Config | None:
+    """The recorded configuration; None when nothing is recorded."""
+    path = path_in(git_dir)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "is not UTF-8 text") from None
+    return config_mod.parse(text, path, in_pyproject=False) or Config(source=path)
+
+
+def from_default_branch(git_dir: str) -> Config:
+    """The default branch's (HEAD's) configuration, features directory resolved;
+    the defaults in a repository with no commits yet."""
+    from hotfix_hooks.docs import config_at
+    from hotfix_hooks.fastpath import SPECSWARM_FEATURES
+    from hotfix_hooks.gitcmd import run
+
+    if run("rev-parse", "--verify", "-q", "HEAD^{commit}", cwd=git_dir, check=False):
+        return config_at(git_dir, "HEAD")
+    return Config(features_dir=SPECSWARM_FEATURES)
+
+
+def rules(git_dir: str) -> Config:
+    """What the server judges by: the recorded configuration, else the default branch's;
+    the features directory is always fixed by the server, never by the pushed tree."""
+    recorded = read(git_dir)
+    if recorded is None:
+        return from_default_branch(git_dir)
+    if recorded.features_dir is None:
+        return recorded.replace(features_dir=from_default_branch(git_dir).features_dir)
+    return recorded
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)  # a TOML basic string
+
+
+def render(config: Config) -> str:
+    """TOML text for every setting that differs from the default, and features_dir."""
+    return render_settings(config.settings())
+
+
+def render_settings(settings: dict[str, object]) -> str:
+    default = Config()
+    lines = [HEADER]
+    for key, value in settings.items():
+        if value is None:
+            continue
+        if key == "features_dir" or value != getattr(default, key, None):
+            lines.append(f"{key} = {_toml_value(value)}\n")
+    return "".join(lines)
+
+
+def with_assignment(config: Config, assignment: str) -> Config:
+    """``config`` with ``KEY=VALUE`` applied (``true``/``false`` and whole numbers as such),
+    validated like any configuration file."""
+    key, sep, value = (part.strip() for part in assignment.partition("="))
+    if not sep or not key:
+        raise ConfigError("--set", None, f"{assignment!r}: expected KEY=VALUE")
+    settings = dict(config.settings())
+    coerced: object = value
+    if value in ("true", "false"):
+        coerced = value == "true"
+    elif value.isdigit() and value.isascii():
+        coerced = int(value)
+    settings[key] = coerced
+    text = render_settings(settings)
+    return config_mod.parse(text, "--set", in_pyproject=False) or Config()
+
+
+def without(config: Config, key: str) -> Config:
+    settings = dict(config.settings())
+    if key not in settings:
+        known = ", ".join(sorted(settings))
+        raise ConfigError("--unset", key, f"unknown key (known keys: {known})")
+    settings[key] = getattr(Config(), key)
+    return config_mod.parse(render_settings(settings), "--unset", in_pyproject=False) or Config()
