@@ -10,7 +10,7 @@ import click
 
 from hotfix_hooks import __version__
 from hotfix_hooks.errors import USAGE, UsageError
-from hotfix_hooks.gitcmd import GitError
+from hotfix_hooks.git.repo import GitError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import Config
-from hotfix_hooks.docs import HOTFIX_DOC, commit_config, commit_doc_path
-from hotfix_hooks.objects import CommitFiles
+from hotfix_hooks.document.location import HOTFIX_DOC, commit_config, commit_doc_path
+from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.rollback_plan import Verdict, judge
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from hotfix_hooks import __version__
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.gitcmd import run
-from hotfix_hooks.hook_impl import LOCAL_SUFFIX
-from hotfix_hooks.paths import replace_file
+from hotfix_hooks.git.repo import run
+from hotfix_hooks.hooks.entry import LOCAL_SUFFIX
+from hotfix_hooks.safe_files import replace_file
 
 MARKER = "# hotfix-hooks: managed hook"
 CLIENT_HOOKS = ("post-checkout", "commit-msg", "pre-push")
@@ -69,7 +69,7 @@ def isolated_argv(call: str, python: str | None = None) -> list[str]:
 
 def script_text(hook: str, python: str | None = None) -> str:
     interpreter = shlex.quote(python or sys.executable)
-    code = isolated_code("hotfix_hooks.hook_impl.run_installed")
+    code = isolated_code("hotfix_hooks.hooks.entry.run_installed")
     fail = _FAIL_CODE.get(hook, 1)
     return f"""#!/bin/sh
 {MARKER} ({hook}, hotfix-hooks {__version__}).

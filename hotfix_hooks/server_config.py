@@ -48,9 +48,8 @@ def read(git_dir: str | os.PathLike[str]) -> Config | None:
 def from_default_branch(git_dir: str) -> Config:
     """The default branch's (HEAD's) configuration, features directory resolved;
     the defaults in a repository with no commits yet."""
-    from hotfix_hooks.docs import config_at
-    from hotfix_hooks.fastpath import SPECSWARM_FEATURES
-    from hotfix_hooks.gitcmd import run
+    from hotfix_hooks.document.location import SPECSWARM_FEATURES, config_at
+    from hotfix_hooks.git.repo import run
 
     if run("rev-parse", "--verify", "-q", "HEAD^{commit}", cwd=git_dir, check=False):
         return config_at(git_dir, "HEAD")

@@ -16,7 +16,7 @@ PROBE = f"""
 import sys
 already = set(sys.modules)
 if sys.argv[1] != "-":
-    from hotfix_hooks.hook_impl import dispatch
+    from hotfix_hooks.hooks.entry import dispatch
     dispatch(sys.argv[1], sys.argv[2:], stdin=b"")
 print(",".join(m for m in {HEAVY!r} if m in sys.modules and m not in already))
 """

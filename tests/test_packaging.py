@@ -29,7 +29,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_ships_templates_inside_the_package(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"hotfix_hooks/templates/{t}" for t in TEMPLATES} <= names
-    assert "hotfix_hooks/hook_impl.py" in names
+    assert "hotfix_hooks/hooks/entry.py" in names
 
 
 def test_fresh_venv_install_then_checkout_scaffolds(

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotfix_hooks.config import Config
+from hotfix_hooks.document.templates import render
 from hotfix_hooks.rollback_plan import PLAN, find_sections, is_real, judge
-from hotfix_hooks.templates import render
 
 CONTEXT = {
     "number": "042",

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.config import Config
-from hotfix_hooks.templates import TemplateProblem, render, render_text, shipped_dir
+from hotfix_hooks.document.templates import TemplateProblem, render, render_text, shipped_dir
 
 CONTEXT = {
     "number": "042",

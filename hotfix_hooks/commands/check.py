@@ -9,10 +9,10 @@ from hotfix_hooks import config as config_mod
 from hotfix_hooks import ui
 from hotfix_hooks.branch import HotfixBranch, parse_branch
 from hotfix_hooks.context import Context
-from hotfix_hooks.docs import config_at
+from hotfix_hooks.document.location import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.gate import check_commit, failure_lines
-from hotfix_hooks.gitcmd import Repo, require_repo
+from hotfix_hooks.git.repo import Repo, require_repo
 
 # Where CI systems name the branch of a detached checkout.
 CI_BRANCH_VARIABLES = (

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks.gitcmd import require_repo_or_bare
-from hotfix_hooks.hook_impl import HOOKS, dispatch
+from hotfix_hooks.git.repo import require_repo_or_bare
+from hotfix_hooks.hooks.entry import HOOKS, dispatch
 
 
 @click.command(

@@ -7,10 +7,10 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.branch import HotfixBranch
 from hotfix_hooks.context import Context, context
-from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.document.scaffold import hotfix_directory
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.paths import replace_file
-from hotfix_hooks.scaffold import hotfix_directory
+from hotfix_hooks.safe_files import replace_file
 
 
 @dataclass

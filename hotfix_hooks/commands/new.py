@@ -8,11 +8,17 @@ from hotfix_hooks import hotfix_doc, ui
 from hotfix_hooks.branch import format_number, slugify, title_from_slug
 from hotfix_hooks.commands.common import interactive, number_option
 from hotfix_hooks.context import Context, context
-from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.document.scaffold import (
+    DOCS,
+    hotfix_directory,
+    missing_docs,
+    print_scaffold,
+    scaffold,
+)
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.inventory import hotfix_dirs, hotfix_refs
-from hotfix_hooks.paths import replace_file
-from hotfix_hooks.scaffold import DOCS, hotfix_directory, missing_docs, print_scaffold, scaffold
+from hotfix_hooks.report.inventory import hotfix_dirs, hotfix_refs
+from hotfix_hooks.safe_files import replace_file
 
 # (option, hotfix.md field, prompt)
 FIELDS = (

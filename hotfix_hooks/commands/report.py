@@ -9,9 +9,9 @@ import click
 from hotfix_hooks import clock, ui
 from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.inventory import collect, summarize
-from hotfix_hooks.paths import replace_file
-from hotfix_hooks.report_output import html_page, row, stamp, summary_lines, update_metrics
+from hotfix_hooks.report.inventory import collect, summarize
+from hotfix_hooks.report.outputs import html_page, row, stamp, summary_lines, update_metrics
+from hotfix_hooks.safe_files import replace_file
 
 
 @click.command(short_help="Time to resolution and the team's record.")

@@ -8,8 +8,8 @@ import click
 from hotfix_hooks import clock, hotfix_doc, ui
 from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.inventory import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
-from hotfix_hooks.paths import create_exclusive
+from hotfix_hooks.report.inventory import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
+from hotfix_hooks.safe_files import create_exclusive
 
 POSTMORTEM_DOC = "post-mortem.md"
 
@@ -65,7 +65,7 @@ def resolve(postmortem: bool) -> None:
 def _write_postmortem(
     doc: CurrentDoc, now: datetime, duration: timedelta, triggered: bool
 ) -> PurePosixPath:
-    from hotfix_hooks.templates import render
+    from hotfix_hooks.document.templates import render
 
     rel = doc.rel.parent / POSTMORTEM_DOC
     target = doc.ctx.repo.root / rel

@@ -7,9 +7,9 @@ import click
 from hotfix_hooks import server_config as recorded_rules
 from hotfix_hooks import ui
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.gitcmd import require_repo_or_bare, run
+from hotfix_hooks.git.repo import require_repo_or_bare, run
 from hotfix_hooks.install import is_bare
-from hotfix_hooks.paths import replace_file
+from hotfix_hooks.safe_files import replace_file
 
 
 @click.command("server-config", short_help="Show or change the rules the server gate uses.")
@@ -43,7 +43,7 @@ def server_config(
     if from_rev is not None:
         if not run("rev-parse", "--verify", "-q", f"{from_rev}^{{commit}}", cwd=cwd, check=False):
             raise UsageError(f"--from {from_rev!r} is not a commit in this repository")
-        from hotfix_hooks.docs import config_at
+        from hotfix_hooks.document.location import config_at
 
         config = config_at(git_dir, from_rev)
     for key in unsets:

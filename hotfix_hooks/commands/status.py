@@ -10,12 +10,12 @@ import click
 from hotfix_hooks import clock, hotfix_doc, ui
 from hotfix_hooks.branch import HotfixBranch
 from hotfix_hooks.context import Context, context
-from hotfix_hooks.docs import HOTFIX_DOC, TASKS_DOC, load_tasks, read_worktree_doc
+from hotfix_hooks.document.location import HOTFIX_DOC, TASKS_DOC, load_tasks, read_worktree_doc
+from hotfix_hooks.document.scaffold import hotfix_directory
 from hotfix_hooks.gate import check_commit
-from hotfix_hooks.history import TaskCommits, tasks_with_commits
-from hotfix_hooks.inventory import within_target
+from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
+from hotfix_hooks.report.inventory import within_target
 from hotfix_hooks.rollback_plan import judge
-from hotfix_hooks.scaffold import hotfix_directory
 
 
 def _next_step(
@@ -152,7 +152,7 @@ def _print_hotfix(state: HotfixStatus) -> None:
 
 
 def overview(ctx: Context) -> dict[str, object]:
-    from hotfix_hooks.inventory import collect
+    from hotfix_hooks.report.inventory import collect
 
     now = clock.now()
     records = collect(ctx)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import sys
 
-from hotfix_hooks import fastpath
+from hotfix_hooks.git import lean
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.trailers import Rules
+    from hotfix_hooks.git.trailers import Rules
 
 OK, POLICY_FAILED, USAGE = 0, 1, 2
 PASS_PREFIXES = (b"fixup!", b"squash!", b"amend!", b'Revert "')
@@ -28,12 +28,12 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
         ui.error("commit-msg: expected one argument, the commit message file")
         return USAGE
-    found = fastpath.locate()
+    found = lean.locate()
     if found is None:
         return OK
     root, git_dir = found
-    branch = fastpath.head_branch(git_dir) or fastpath.rebased_branch(git_dir)
-    if not fastpath.could_be_hotfix(root, branch) or fastpath.in_progress(git_dir, ("MERGE_HEAD",)):
+    branch = lean.head_branch(git_dir) or lean.rebased_branch(git_dir)
+    if not lean.could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
         return OK
     from hotfix_hooks import ui
     from hotfix_hooks.errors import UsageError
@@ -46,9 +46,9 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 
 def _git_rules(data: bytes) -> Rules:
-    from hotfix_hooks.trailers import rules_from_config
+    from hotfix_hooks.git.trailers import rules_from_config
 
-    _, out = fastpath.git_output("config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)")
+    _, out = lean.git_output("config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)")
     entries = []
     for item in out.decode("utf-8", "replace").split("\0"):
         key, _, value = item.partition("\n")
@@ -71,9 +71,9 @@ def _check(root: str, message_file: str, branch: str) -> int:
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.docs import load_tasks
-    from hotfix_hooks.tasks import named_tasks
-    from hotfix_hooks.trailers import add_trailers, content_end
+    from hotfix_hooks.document.location import load_tasks
+    from hotfix_hooks.document.tasks import named_tasks
+    from hotfix_hooks.git.trailers import add_trailers, content_end
 
     config = config_mod.load(root)
     hotfix = parse_branch(branch, config.branch_prefix)
@@ -128,7 +128,7 @@ def _write_back(path: str, data: bytes) -> None:
 
 
 def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:
-    from hotfix_hooks.tasks import EMERGENCY, emergency_first
+    from hotfix_hooks.document.tasks import EMERGENCY, emergency_first
 
     out = []
     heading = ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from hotfix_hooks import fastpath
+from hotfix_hooks.git import lean
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -44,24 +44,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(_prev: str, new: str, flag: str) -> None:
     if flag != "1":
         return
-    found = fastpath.locate()
-    if found is None or fastpath.in_progress(found[1]):
+    found = lean.locate()
+    if found is None or lean.in_progress(found[1]):
         return
-    name = fastpath.head_branch(found[1])
-    if name is None or not fastpath.could_be_hotfix(found[0], name):
+    name = lean.head_branch(found[1])
+    if name is None or not lean.could_be_hotfix(found[0], name):
         return
     from pathlib import Path
 
     from hotfix_hooks import config as config_mod
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.gitcmd import Repo
+    from hotfix_hooks.git.repo import Repo
 
     repo = Repo(Path(found[0]), Path(found[1]))
     config = config_mod.load(repo.root)
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is None:
         return
-    from hotfix_hooks.scaffold import print_scaffold, scaffold
+    from hotfix_hooks.document.scaffold import print_scaffold, scaffold
 
     result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
     print_scaffold(hotfix.number, name, result)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from hotfix_hooks import fastpath
-from hotfix_hooks.hooks._stdin import read_ref_lines
+from hotfix_hooks.git import lean
+from hotfix_hooks.hooks.skeleton import read_ref_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def _pre_commit_lines() -> bytes | None:
         return None
     sha = env.get("PRE_COMMIT_TO_REF")  # absent on a root push
     if not sha:
-        from hotfix_hooks.gitcmd import run
+        from hotfix_hooks.git.repo import run
 
         sha = run("rev-parse", "--verify", "-q", f"{local}^{{commit}}", check=False)
     if not sha:
@@ -42,10 +42,10 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
         data = read_ref_lines("pre-push") if stdin is None else stdin
     if data is None:
         return USAGE
-    found = fastpath.locate()
+    found = lean.locate()
     if found is None:
         return OK
-    prefix = fastpath.cheap_prefix(found[0])
+    prefix = lean.cheap_prefix(found[0])
     if prefix is not None and prefix.encode() not in data:
         return OK
     from hotfix_hooks import ui
@@ -65,8 +65,8 @@ def _check(root: str, data: bytes) -> int:
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
     from hotfix_hooks.gate import check_files, failure_lines
-    from hotfix_hooks.objects import CommitFiles
-    from hotfix_hooks.refupdates import Malformed, branch_name, parse_pre_push
+    from hotfix_hooks.git.blobs import CommitFiles
+    from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_push
 
     config = config_mod.load(Path(root))
     prefix = config.branch_prefix

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import sys
 
-from hotfix_hooks.hooks._stdin import read_ref_lines
+from hotfix_hooks.hooks.skeleton import read_ref_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hotfix_hooks.config import Config
-    from hotfix_hooks.refupdates import RefUpdate
+    from hotfix_hooks.git.refs import RefUpdate
 
 OK, POLICY_FAILED, USAGE = 0, 1, 2
 
@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 def server_rules() -> Config:
     """The server's recorded configuration (see ``server_config.rules``)."""
     from hotfix_hooks import server_config
-    from hotfix_hooks.gitcmd import run
+    from hotfix_hooks.git.repo import run
 
     return server_config.rules(run("rev-parse", "--absolute-git-dir"))
 
@@ -48,7 +48,7 @@ def server_rules() -> Config:
 def _check(data: bytes) -> int:
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.refupdates import Malformed, branch_name, parse_pre_receive
+    from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_receive
 
     config = server_rules()
     failed = False
@@ -80,9 +80,9 @@ def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str
 def _config_change(update: RefUpdate, name: str) -> list[str]:
     """A hotfix branch may not change hotfix-hooks' own configuration."""
     from hotfix_hooks.config import DEDICATED, PYPROJECT
-    from hotfix_hooks.docs import config_at
+    from hotfix_hooks.document.location import config_at
     from hotfix_hooks.errors import UsageError
-    from hotfix_hooks.gitcmd import ZERO_SHAS, run
+    from hotfix_hooks.git.repo import ZERO_SHAS, run
 
     base = update.remote_sha if update.remote_sha not in ZERO_SHAS else ""
     if not base:

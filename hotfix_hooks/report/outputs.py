@@ -10,8 +10,8 @@ from typing import Any
 
 from hotfix_hooks import clock
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.inventory import HotfixRecord, Summary
-from hotfix_hooks.paths import create_exclusive, make_dirs, replace_file
+from hotfix_hooks.report.inventory import HotfixRecord, Summary
+from hotfix_hooks.safe_files import create_exclusive, make_dirs, replace_file
 
 METRICS_FILE = ".specswarm/workflow-metrics.json"
 

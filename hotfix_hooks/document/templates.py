@@ -12,8 +12,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hotfix_hooks.config import Config
+from hotfix_hooks.document.location import relative_inside
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.paths import check_no_symlinks, relative_inside
+from hotfix_hooks.safe_files import check_no_symlinks
 
 _MAX_TEMPLATE_BYTES = 256 * 1024
 _MAX_OUTPUT_CHARS = 1024 * 1024
@@ -25,7 +26,7 @@ class TemplateProblem(UsageError):
 
 def shipped_dir() -> Path:
     """``templates/`` inside the wheel, or beside the package in a source checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package
     inside = here / "templates"
     return inside if inside.is_dir() else here.parent / "templates"
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from hotfix_hooks.gitcmd import ZERO_SHAS
+from hotfix_hooks.git.repo import ZERO_SHAS
 
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 

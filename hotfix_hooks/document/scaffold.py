@@ -7,15 +7,14 @@ from pathlib import PurePosixPath
 
 from hotfix_hooks import __version__, clock
 from hotfix_hooks.config import Config
-from hotfix_hooks.docs import HOTFIX_DOC, TASKS_DOC
-from hotfix_hooks.gitcmd import Repo, run_bytes
-from hotfix_hooks.paths import (
-    check_no_symlinks,
-    create_exclusive,
+from hotfix_hooks.document.location import (
+    HOTFIX_DOC,
+    TASKS_DOC,
     hotfix_rel,
-    make_dirs,
     worktree_features_rel,
 )
+from hotfix_hooks.git.repo import Repo, run_bytes
+from hotfix_hooks.safe_files import check_no_symlinks, create_exclusive, make_dirs
 
 DOCS = (HOTFIX_DOC, TASKS_DOC)
 
@@ -59,7 +58,7 @@ def scaffold(
     Every template renders before anything is written, so a broken override
     leaves nothing half-made.
     """
-    from hotfix_hooks.templates import render
+    from hotfix_hooks.document.templates import render
 
     directory = hotfix_directory(repo, config, number)
     check_no_symlinks(repo.root, directory)

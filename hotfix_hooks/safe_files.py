@@ -1,4 +1,4 @@
-"""Where a hotfix lives, and writing there without leaving the repository.
+"""Writing files without leaving the repository or overwriting what is not ours.
 
 Nothing is ever written through a symlink: every directory below the
 repository root is created or checked component by component, and files are
@@ -8,40 +8,9 @@ created exclusively (``O_EXCL`` never follows a symlink).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from hotfix_hooks.config import Config
-from hotfix_hooks.errors import ConfigError, UnsafePathError
-from hotfix_hooks.fastpath import choose_features
-
-
-def relative_inside(value: str, *, file: str | None, key: str) -> PurePosixPath:
-    """A repository-relative path that cannot climb out of the repository."""
-    path = PurePosixPath(value.replace("\\", "/"))
-    if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in value:
-        problem = f"{value!r} must be a relative path inside the repository"
-        raise ConfigError(file or "configuration", key, problem)
-    return path
-
-
-def features_rel(config: Config, exists: Callable[[str], bool] | None = None) -> PurePosixPath:
-    """The features directory, as the seed's features-location.sh picks it.
-
-    ``exists`` answers whether a repository-relative directory exists; by
-    default nothing does (the pushed-commit readers pass their own).
-    """
-    if config.features_dir is not None:
-        return relative_inside(config.features_dir, file=config.source, key="features_dir")
-    return PurePosixPath(choose_features(exists))
-
-
-def worktree_features_rel(root: Path, config: Config) -> PurePosixPath:
-    return features_rel(config, lambda rel: (root / rel).is_dir())
-
-
-def hotfix_rel(features: PurePosixPath, number: str) -> PurePosixPath:
-    return features / f"{number}-hotfix"
+from hotfix_hooks.errors import UnsafePathError
 
 
 def check_no_symlinks(root: Path, rel: PurePosixPath) -> None:

@@ -11,7 +11,7 @@ import os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
 DEFAULT_PREFIX = "hotfix/"
 IN_PROGRESS = (
@@ -132,29 +132,3 @@ def could_be_hotfix(root: str, branch: str | None) -> bool:
         return False
     prefix = cheap_prefix(root)
     return prefix is None or branch.startswith(prefix)
-
-
-SPECSWARM_FEATURES = ".specswarm/features"
-LEGACY_FEATURES = "features"
-
-
-def choose_features(exists: Callable[[str], bool] | None) -> str:
-    """The seed's features-location rule: .specswarm/features, unless only a
-    legacy features/ exists (a hook never moves tracked files)."""
-    if exists is not None and not exists(SPECSWARM_FEATURES) and exists(LEGACY_FEATURES):
-        return LEGACY_FEATURES
-    return SPECSWARM_FEATURES
-
-
-def read_inside(root: str, rel: str) -> str | None:
-    """A file's text below ``root``; None if missing or reached through a symlink."""
-    current = root
-    for part in rel.split("/"):
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            return None
-    try:
-        with open(current, "rb") as handle:
-            return handle.read().decode("utf-8", "replace")
-    except OSError:
-        return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from hotfix_hooks.gitcmd import Repo, ok
+from hotfix_hooks.git.repo import Repo, ok
 
 
 @dataclass

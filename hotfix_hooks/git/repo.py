@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotfix_hooks import fastpath
 from hotfix_hooks.errors import NotARepositoryError
+from hotfix_hooks.git import lean
 
 ZERO_SHAS = frozenset({"0" * 40, "0" * 64})
 
@@ -57,11 +57,11 @@ class Repo:
 
     def in_progress(self) -> str | None:
         """Name of an in-progress rebase/merge/cherry-pick/revert/bisect, if any."""
-        return fastpath.in_progress(str(self.git_dir))
+        return lean.in_progress(str(self.git_dir))
 
     def head_branch(self) -> str | None:
         """Short name of the checked-out branch; None when detached."""
-        return fastpath.head_branch(str(self.git_dir))
+        return lean.head_branch(str(self.git_dir))
 
     def git(self, *args: str, check: bool = True) -> str:
         return run(*args, cwd=self.root, check=check)

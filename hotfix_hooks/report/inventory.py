@@ -12,9 +12,14 @@ from pathlib import PurePosixPath
 from hotfix_hooks import hotfix_doc
 from hotfix_hooks.branch import HotfixBranch, format_number, parse_branch
 from hotfix_hooks.context import Context
-from hotfix_hooks.docs import HOTFIX_DOC, read_worktree_doc
-from hotfix_hooks.objects import CommitFiles
-from hotfix_hooks.paths import features_rel, hotfix_rel, worktree_features_rel
+from hotfix_hooks.document.location import (
+    HOTFIX_DOC,
+    features_rel,
+    hotfix_rel,
+    read_worktree_doc,
+    worktree_features_rel,
+)
+from hotfix_hooks.git.blobs import CommitFiles
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
 _CHECKED = re.compile(r"^\s*[-*+]\s+\[([ xX])\]", re.M)

@@ -1,0 +1,1 @@
+"""Where hotfixes stand: the inventory of every hotfix and the report outputs."""
