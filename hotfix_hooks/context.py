@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from hotfix_hooks import config as config_mod
 from hotfix_hooks.branch import HotfixBranch, parse_branch
 from hotfix_hooks.config import Config
-from hotfix_hooks.git.repo import Repo, require_repo
+from hotfix_hooks.git.repo import Repository, require_repo
 
 
 @dataclass(frozen=True)
 class Context:
-    repo: Repo
+    repo: Repository
     config: Config
 
     @property

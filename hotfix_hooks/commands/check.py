@@ -12,7 +12,7 @@ from hotfix_hooks.context import Context
 from hotfix_hooks.document.location import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.gate import check_commit, failure_lines
-from hotfix_hooks.git.repo import Repo, require_repo
+from hotfix_hooks.git.repo import Repository, require_repo
 
 # Where CI systems name the branch of a detached checkout.
 CI_BRANCH_VARIABLES = (
@@ -38,20 +38,20 @@ CI_TARGET_VARIABLES = (
 )
 
 
-def config_source(repo: Repo, sha: str, given: str | None) -> str | None:
+def config_source(repo: Repository, sha: str, given: str | None) -> str | None:
     """The commit whose configuration judges ``sha``: ``--config-from``, else the merge
     base with the target branch a CI variable names, else with the remote's default
     branch; None (the working tree's) when none of these exists."""
     if given is not None:
-        rev = repo.git("rev-parse", "--verify", "-q", f"{given}^{{commit}}", check=False)
+        rev = repo.resolve(given)
         if not rev:
             raise UsageError(f"--config-from {given!r} is not a commit in this repository")
         return rev
     targets = [os.environ.get(name, "") for name in CI_TARGET_VARIABLES]
     for target in [t.removeprefix("refs/heads/") for t in targets if t] + ["origin/HEAD"]:
         for candidate in (f"refs/remotes/origin/{target}", target):
-            if repo.git("rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False):
-                base = repo.git("merge-base", sha, candidate, check=False)
+            if repo.resolve(candidate):
+                base = repo.merge_base(sha, candidate)
                 if base:
                     return base
     return None
@@ -93,7 +93,7 @@ def check(rev: str, branch: str | None, config_from: str | None, as_json: bool) 
     Exit 0 pass (or not a hotfix commit), 1 fail, 2 bad usage.
     """
     repo = require_repo()
-    sha = repo.git("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False)
+    sha = repo.resolve(rev)
     if not sha:
         raise UsageError(f"{rev!r} is not a commit in this repository")
     source = config_source(repo, sha, config_from)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-
 import click
 
 from hotfix_hooks import hotfix_doc, ui
@@ -17,6 +15,7 @@ from hotfix_hooks.document.scaffold import (
     scaffold,
 )
 from hotfix_hooks.errors import UsageError
+from hotfix_hooks.git.repo import GitError
 from hotfix_hooks.report.inventory import hotfix_dirs, hotfix_refs
 from hotfix_hooks.safe_files import replace_file
 
@@ -67,9 +66,9 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         raise UsageError(f"hotfix {chosen} is taken ({taken[chosen]}): pick another --number")
     slug = slugify(name)
     branch = f"{ctx.config.branch_prefix}{chosen}" + (f"-{slug}" if slug else "")
-    if ctx.repo.git("rev-parse", "--verify", "-q", f"refs/heads/{branch}", check=False):
+    if ctx.repo.resolve(f"refs/heads/{branch}"):
         raise UsageError(f"branch {branch} already exists: check it out, or choose another title")
-    base_sha = ctx.repo.git("rev-parse", "--verify", "-q", f"{base}^{{commit}}", check=False)
+    base_sha = ctx.repo.resolve(base)
     if not base_sha:
         if base == "HEAD":
             raise UsageError(
@@ -80,11 +79,12 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         for option, _field, prompt in FIELDS:
             if option in PROMPTED and not texts.get(option):
                 texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
-    proc = subprocess.run(
-        ("git", "checkout", "-b", branch, base_sha), cwd=ctx.repo.root, check=False
-    )
-    if proc.returncode != 0:
-        raise UsageError(f"git checkout -b {branch} failed: nothing was changed")
+    try:
+        ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
+    except GitError as exc:
+        raise UsageError(
+            f"git checkout -b {branch} failed, nothing was changed: {exc.stderr.strip()}"
+        ) from None
     directory = hotfix_directory(ctx.repo, ctx.config, chosen)
     if missing_docs(ctx.repo, directory):
         result = scaffold(

@@ -33,7 +33,7 @@ def scaffold(number: str | None) -> None:
         ui.emit("No hotfix branch detected. Provide hotfix number:")
         chosen = number_option(click.prompt("Hotfix number", type=str))
     assert chosen is not None
-    base = ctx.repo.git("rev-parse", "--verify", "-q", "HEAD", check=False)
+    base = ctx.repo.resolve("HEAD") or ""
     result = make_scaffold(
         ctx.repo,
         ctx.config,

@@ -102,7 +102,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     base = hotfix_doc.get_field(text, "Base Commit")
     index = tasks_with_commits(ctx.repo, hotfix.number, tasks, base=base if base else None)
     tree_verdict = judge(text, trigger_required=ctx.config.rollback_trigger_required)
-    head_sha = ctx.repo.git("rev-parse", "--verify", "-q", "HEAD", check=False)
+    head_sha = ctx.repo.resolve("HEAD") or ""
     head = check_commit(ctx.repo.root, head_sha, hotfix.number, ctx.config) if head_sha else None
     tree_ok = bool(text) and tree_verdict.passed
     head_ok = bool(head and head.passed)

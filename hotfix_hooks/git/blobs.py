@@ -1,7 +1,9 @@
-"""Reading files out of a commit (never the working tree) with one ``git cat-file``.
+"""Reading files out of a commit (never the working tree) with one ``git cat-file --batch``.
 
-Cost does not depend on how many commits a push carries: only the blobs
-asked for are read.
+Cost does not depend on how many commits a push carries: only the trees and blobs
+asked for are read. A path counts as a file only when its tree entry is a regular
+file (mode 100644 or 100755): a symlink, a submodule or a directory at that path is
+no file, whatever its link text says.
 """
 
 from __future__ import annotations
@@ -9,6 +11,13 @@ from __future__ import annotations
 import os
 import subprocess
 from types import TracebackType
+
+FILE_MODES = frozenset({b"100644", b"100755"})
+TREE_MODE = b"40000"
+
+
+class BlobProtocolError(Exception):
+    """git cat-file answered something that is not its documented protocol."""
 
 
 class CommitFiles:
@@ -24,33 +33,60 @@ class CommitFiles:
             stderr=subprocess.DEVNULL,
         )
 
-    def _object(self, spec: str) -> tuple[str, bytes] | None:
-        if "\n" in spec or "\0" in spec:
+    def _object(self, spec: bytes) -> tuple[bytes, bytes, bytes] | None:
+        """(object id, type, content) of one object; None when git has no such object.
+
+        The reply is ``<oid> SP <type> SP <size> LF <content> LF``, or ``<spec> SP
+        missing LF`` (``ambiguous`` likewise) where ``<spec>`` is echoed as given, spaces
+        and all: it is recognised as that echo, never split on spaces.
+        """
+        if b"\n" in spec or b"\0" in spec:
             return None
         assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(spec.encode("utf-8", "surrogateescape") + b"\n")
+        self._proc.stdin.write(spec + b"\n")
         self._proc.stdin.flush()
-        header = self._proc.stdout.readline().split()
-        if len(header) != 3:  # "<spec> missing" or "ambiguous"
+        header = self._proc.stdout.readline().rstrip(b"\n")
+        if header in (spec + b" missing", spec + b" ambiguous"):
             return None
-        size = int(header[2])
+        fields = header.split(b" ")
+        if len(fields) != 3 or not fields[2].isdigit():
+            raise BlobProtocolError(f"unexpected reply from git cat-file: {header[:200]!r}")
+        size = int(fields[2])
         body = self._proc.stdout.read(size + 1)[:size]
-        return header[1].decode(), body
+        return fields[0], fields[1], body
+
+    def _entry(self, rel: str, rev: str | None = None) -> tuple[bytes, bytes] | None:
+        """(mode, object id) of the tree entry at ``rel``; None when there is none."""
+        parts = [part for part in rel.split("/") if part]
+        if not parts:
+            return None
+        tree_spec = (
+            f"{rev or self.rev}^{{tree}}"
+            if len(parts) == 1
+            else f"{rev or self.rev}:{'/'.join(parts[:-1])}"
+        )
+        found = self._object(tree_spec.encode("utf-8", "surrogateescape"))
+        if found is None or found[1] != b"tree":
+            return None
+        oid, _, tree = found
+        return _find_entry(tree, parts[-1].encode("utf-8", "surrogateescape"), len(oid) // 2)
 
     def read(self, rel: str, rev: str | None = None) -> bytes | None:
-        found = self._object(f"{rev or self.rev}:{rel}")
-        return found[1] if found and found[0] == "blob" else None
+        """A regular file's bytes (at ``rev``, default this commit); None for anything
+        else or nothing."""
+        entry = self._entry(rel, rev)
+        if entry is None or entry[0] not in FILE_MODES:
+            return None
+        found = self._object(entry[1])
+        return found[2] if found and found[1] == b"blob" else None
 
     def text(self, rel: str) -> str | None:
         data = self.read(rel)
         return None if data is None else data.decode("utf-8", "replace")
 
-    def is_dir(self, rel: str) -> bool:
-        return self.is_dir_at(self.rev, rel)
-
-    def is_dir_at(self, rev: str, rel: str) -> bool:
-        found = self._object(f"{rev}:{rel}")
-        return bool(found and found[0] == "tree")
+    def is_dir(self, rel: str, rev: str | None = None) -> bool:
+        entry = self._entry(rel, rev)
+        return entry is not None and entry[0] == TREE_MODE
 
     def close(self) -> None:
         if self._proc.stdin:
@@ -69,3 +105,18 @@ class CommitFiles:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _find_entry(tree: bytes, name: bytes, width: int) -> tuple[bytes, bytes] | None:
+    """Scan a raw tree object (``<mode> SP <name> NUL <binary oid>`` entries, ``width``
+    bytes an oid) for ``name``: (mode, hex object id)."""
+    position = 0
+    while position < len(tree):
+        space = tree.find(b" ", position)
+        nul = tree.find(b"\0", space + 1)
+        if space < 0 or nul < 0:
+            return None
+        if tree[space + 1 : nul] == name:
+            return tree[position:space], tree[nul + 1 : nul + 1 + width].hex().encode()
+        position = nul + 1 + width
+    return None

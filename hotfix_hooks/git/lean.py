@@ -33,14 +33,22 @@ def _read(path: str) -> str | None:
         return None
 
 
-def git_output(*args: str, cwd: str | None = None) -> tuple[int, bytes]:
-    """Run git; (exit code, stdout). posix_spawn: the subprocess module costs
-    more to import than the whole hook is allowed to take."""
-    if not hasattr(os, "posix_spawnp") or cwd is not None:
+def run_git(
+    *args: str, cwd: str | None = None, input: bytes | None = None
+) -> tuple[int, bytes, bytes]:
+    """The one way hooks run git: (exit code, stdout, stderr).
+
+    Output-only calls use posix_spawn, since the subprocess module costs more to
+    import than a hook on a non-hotfix branch may take; calls that need a working
+    directory or standard input use subprocess.
+    """
+    if not hasattr(os, "posix_spawnp") or cwd is not None or input is not None:
         import subprocess
 
-        proc = subprocess.run(("git", *args), cwd=cwd, capture_output=True, check=False)
-        return proc.returncode, proc.stdout
+        proc = subprocess.run(
+            ("git", *args), cwd=cwd, input=input, capture_output=True, check=False
+        )
+        return proc.returncode, proc.stdout, proc.stderr
     read_end, write_end = os.pipe()
     devnull = os.open(os.devnull, os.O_RDWR)
     try:
@@ -65,7 +73,13 @@ def git_output(*args: str, cwd: str | None = None) -> tuple[int, bytes]:
         chunks.append(chunk)
     os.close(read_end)
     _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks), b""
+
+
+def git_output(*args: str) -> tuple[int, bytes]:
+    """(exit code, stdout) of a git command run in the current directory."""
+    code, out, _ = run_git(*args)
+    return code, out
 
 
 def _ask_git() -> tuple[str, str] | None:

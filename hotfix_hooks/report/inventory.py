@@ -174,7 +174,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
             for ref, hotfix in refs:
 
                 def exists(rel: str, at: str = ref) -> bool:
-                    return files.is_dir_at(at, rel)
+                    return files.is_dir(rel, rev=at)
 
                 rel_features = features_rel(ctx.config, exists)
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
