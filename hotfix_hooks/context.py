@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from hotfix_hooks import config as config_mod
 from hotfix_hooks.branch import HotfixBranch, parse_branch
 from hotfix_hooks.config import Config
-from hotfix_hooks.git.repo import Repository, require_repo
+from hotfix_hooks.git.repository import Repository, require_repo
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from hotfix_hooks import __version__
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.repo import run
-from hotfix_hooks.hooks.entry import LOCAL_SUFFIX
+from hotfix_hooks.hook_names import LOCAL_SUFFIX
 from hotfix_hooks.safe_files import replace_file
 
 MARKER = "# hotfix-hooks: managed hook"

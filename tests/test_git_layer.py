@@ -9,7 +9,8 @@ import pytest
 
 from hotfix_hooks.errors import NotARepositoryError, UsageError
 from hotfix_hooks.git.blobs import CommitFiles
-from hotfix_hooks.git.repo import GitError, find_repo, require_repo
+from hotfix_hooks.git.repo import GitError
+from hotfix_hooks.git.repository import find_repo, require_repo
 from tests.conftest import git, hh
 
 PLAN = "# Hotfix 042: x\n\n**3. Rollback Plan**:\n- revert v2 and redeploy v1.4.2\n"

@@ -12,7 +12,7 @@ from hotfix_hooks.context import Context
 from hotfix_hooks.document.location import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.gate import check_commit, failure_lines
-from hotfix_hooks.git.repo import Repository, require_repo
+from hotfix_hooks.git.repository import Repository, require_repo
 
 # Where CI systems name the branch of a detached checkout.
 CI_BRANCH_VARIABLES = (

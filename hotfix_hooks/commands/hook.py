@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks.git.repo import require_repo_or_bare
+from hotfix_hooks.errors import NotARepositoryError
+from hotfix_hooks.git.repo import ok
 from hotfix_hooks.hooks.entry import HOOKS, dispatch
 
 
@@ -21,7 +22,8 @@ def hook(hook_name: str, args: tuple[str, ...]) -> None:
     pre-push REMOTE URL           (ref lines on stdin)
     pre-receive                   (ref updates on stdin, in a bare repository)
     """
-    require_repo_or_bare()
+    if not ok("rev-parse", "--git-dir"):  # bare or not; GitPython stays off this path
+        raise NotARepositoryError()
     raise click.exceptions.Exit(dispatch(hook_name, args))
 
 

@@ -4,7 +4,7 @@ import click
 
 from hotfix_hooks import ui
 from hotfix_hooks.errors import OK, POLICY_FAILED
-from hotfix_hooks.git.repo import require_repo_or_bare
+from hotfix_hooks.git.repository import require_repo_or_bare
 from hotfix_hooks.install import install as install_hooks
 from hotfix_hooks.install import uninstall as uninstall_hooks
 

@@ -7,7 +7,8 @@ import click
 from hotfix_hooks import server_config as recorded_rules
 from hotfix_hooks import ui
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.git.repo import require_repo_or_bare, run
+from hotfix_hooks.git.repo import run
+from hotfix_hooks.git.repository import require_repo_or_bare
 from hotfix_hooks.install import is_bare
 from hotfix_hooks.safe_files import replace_file
 

@@ -10,6 +10,8 @@ import importlib
 import os
 import sys
 
+from hotfix_hooks.hook_names import LOCAL_SUFFIX
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,7 +25,6 @@ HOOKS: dict[str, tuple[str, bool]] = {
     "pre-push": ("hotfix_hooks.hooks.pre_push", True),
     "pre-receive": ("hotfix_hooks.hooks.pre_receive", True),
 }
-LOCAL_SUFFIX = ".local"
 
 
 def dispatch(hook: str, args: Sequence[str], stdin: bytes | None = None) -> int:
