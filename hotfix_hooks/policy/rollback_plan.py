@@ -1,0 +1,372 @@
+"""The Rollback Plan and Rollback Trigger of a hotfix document, judged. Pure: no git, no I/O.
+
+Real content passes. Placeholders in any dress do not: after NFKC normalisation, without
+zero-width and other format characters, a ``[bracketed hint]``, TBD/TODO/FIXME/TBC/XXX,
+N/A, none, nil, null, nothing, pending, unknown (also as ``(TBD)``, ``<TBD>``, ``"none"``,
+``T.B.D.``, ``ＴＢＤ``), a line that starts with TBD/TODO/FIXME/TBC/XXX, punctuation
+(``-``, ``?``, ``…``), whitespace or nothing. What Markdown hides does not count either:
+HTML comments and blocks, ``<br>`` and other tags, ~~struck-through~~ text, the text of a
+link without a real target (``[hint]()``), images. A link with a real target counts; so does
+a code block under the label whose code is real (comment lines such as ``# TODO`` aside).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+    from hotfix_hooks.document.model import Block, HotfixDocument
+
+PLAN = "Rollback Plan"
+TRIGGER = "Rollback Trigger"
+
+# Estimated microseconds of markdown-it inline parsing one verdict may spend: a parse costs
+# about 100 µs, prose about 1 µs a character, each bracket, angle bracket or emphasis mark
+# up to ~60 µs (measured with markdown-it-py 4.3, the worst being runs of "![").
+INLINE_BUDGET = 200_000
+_PARSE_COST = 100
+_SPECIALS = "[]!<*_~&`\\"
+_SPECIAL_COST = 64
+
+_PLACEHOLDER_WORDS = frozenset(
+    {
+        "tbd",
+        "tbc",
+        "tba",
+        "todo",
+        "fixme",
+        "xxx",
+        "na",
+        "none",
+        "nil",
+        "null",
+        "nothing",
+        "pending",
+        "unknown",
+        "placeholder",
+        "later",
+    }
+)
+_PLACEHOLDER_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in (
+    "to be determined",
+    "to be decided",
+    "to be defined",
+    "to be done",
+    "to be confirmed",
+    "to be announced",
+    "to be added",
+    "to be written",
+    "fill",
+    "fill in",
+    "fill this in",
+    "fill me in",
+    "not applicable",
+    "not available",
+    "n a",
+):
+    _PLACEHOLDER_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
+for _phrases in _PLACEHOLDER_PHRASES.values():
+    _phrases.sort(key=len, reverse=True)
+_PLACEHOLDER_START = frozenset({"tbd", "tbc", "tba", "todo", "fixme", "xxx"})
+_ALNUM = re.compile(r"[^\W_]+")
+_ANY_ALNUM = re.compile(r"[^\W_]")
+_BRACKET = re.compile(r"[\[\]]")
+_BR = re.compile(r"<br *(?:/ *)?>", re.I)
+_LIST_MARK = re.compile(r"(?:[-*+•>]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # [^<>]* stops at the next "<": linear
+_CODE_COMMENT = ("#", "//", "--", ";", "::")
+
+
+@dataclass(frozen=True)
+class Finding:
+    name: str
+    found: bool
+    real: bool
+    text: str  # the real content, or what stood there
+    line: int | None
+    note: str | None = None  # why it could not be judged, when it could not
+
+    @property
+    def problem(self) -> str | None:
+        if not self.found:
+            return f"no {self.name} section"
+        if not self.real:
+            if self.note:
+                return f"the {self.name} could not be judged: {self.note}"
+            return f"the {self.name} holds only a placeholder ({_short(self.text)})"
+        return None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    plan: Finding
+    trigger: Finding
+    trigger_required: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.plan.real and (self.trigger.real or not self.trigger_required)
+
+    @property
+    def problems(self) -> list[str]:
+        out = [p for p in (self.plan.problem,) if p]
+        if self.trigger_required and self.trigger.problem:
+            out.append(self.trigger.problem)
+        return out
+
+    @property
+    def warnings(self) -> list[str]:
+        if not self.trigger_required and self.trigger.problem:
+            return [self.trigger.problem]
+        return []
+
+
+def judge(doc: HotfixDocument, *, trigger_required: bool = False) -> Verdict:
+    budget = _Budget(INLINE_BUDGET)
+    return Verdict(find(doc, PLAN, budget), find(doc, TRIGGER, budget), trigger_required)
+
+
+def find(doc: HotfixDocument, name: str, budget: _Budget | None = None) -> Finding:
+    """The first section called ``name`` with real content, else the first one at all."""
+    budget = budget or _Budget(INLINE_BUDGET)
+    sections = doc.sections(name)
+    note = None
+    for section in sections:
+        shown = []
+        for block in section.blocks:
+            try:
+                if real_lines(block, budget):
+                    shown.append(_display(block))
+            except TooComplexError as error:
+                note = note or str(error)
+        if shown:
+            return Finding(name, True, True, "\n".join(shown), section.line)
+    if sections:
+        return Finding(name, True, False, sections[0].content, sections[0].line, note)
+    return Finding(name, False, False, "", None)
+
+
+class TooComplexError(Exception):
+    """A block holds more Markdown than the verdict's budget lets it parse."""
+
+
+class _Budget:
+    def __init__(self, amount: int) -> None:
+        self.left = amount
+
+    def spend(self, block: Block) -> None:
+        source = block.source
+        cost = _PARSE_COST + len(source) + _SPECIAL_COST * sum(source.count(ch) for ch in _SPECIALS)
+        if cost > self.left:
+            raise TooComplexError(
+                f"too much Markdown markup to read at line {block.line}: simplify it"
+            )
+        self.left -= cost
+
+
+def real_lines(block: Block, budget: _Budget | None = None) -> list[str]:
+    """The visible lines of ``block`` that are real content (placeholders left out)."""
+    if block.kind == "code":
+        return _real_code_lines(block.source)
+    if block.kind != "text" or not _ANY_ALNUM.search(block.source):
+        return []
+    (budget or _Budget(INLINE_BUDGET)).spend(block)
+    return [text for text, linked in _visible_lines(block.inline()) if linked or text_is_real(text)]
+
+
+def block_is_real(block: Block) -> bool:
+    """For edits: a block too large to judge counts as real (it is never overwritten)."""
+    try:
+        return bool(real_lines(block))
+    except TooComplexError:
+        return True
+
+
+def text_is_real(text: str) -> bool:
+    """Plain visible text: real unless it is only placeholders, punctuation or nothing, or a
+    to-do note (TBD/TODO/FIXME/TBC/XXX, after nothing but placeholders)."""
+    text = _fold(text)
+    if "&" in text:
+        import html
+
+        text = _fold(html.unescape(text))
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    text = text.strip()
+    start = 0
+    mark = _LIST_MARK.match(text)
+    while mark and mark.end() > start:  # "1. TBD", "- > TBD": list marks written as text
+        start = mark.end()
+        mark = _LIST_MARK.match(text, start)
+    return not _only_placeholders(_words(_drop_brackets(text[start:])))
+
+
+def _display(block: Block) -> str:
+    if block.kind == "code":
+        return "\n".join(_real_code_lines(block.source))
+    return f"- {block.source}" if block.list_item else block.source
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    if not flat:
+        return "nothing"
+    return repr(flat if len(flat) <= 60 else flat[:57] + "...")
+
+
+def _fold(text: str) -> str:
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        text = unicodedata.normalize("NFKC", text)
+    return text.casefold()
+
+
+def _drop_brackets(text: str) -> str:
+    """Without every balanced ``[...]``, nested or not (a lone bracket stays)."""
+    if "[" not in text or "]" not in text:
+        return text
+    opened: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for match in _BRACKET.finditer(text):
+        if match.group() == "[":
+            opened.append(match.start())
+        elif opened:
+            pairs.append((opened.pop(), match.end()))
+    pairs.sort()
+    kept = []
+    position = 0
+    for start, end in pairs:
+        if start < position:
+            continue  # inside the pair before
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return " ".join(kept)
+
+
+def _words(text: str) -> list[str]:
+    words: list[str] = []
+    for chunk in text.split():
+        if chunk.isalnum():
+            words.append(chunk)
+            continue
+        spans = [match.span() for match in _ALNUM.finditer(chunk)]
+        if not spans:
+            continue
+        if (
+            len(spans) > 1
+            and all(end - start == 1 for start, end in spans)
+            and all(
+                following == end + 1 and chunk[end] in "./"
+                for (_, end), (following, _) in zip(spans, spans[1:])
+            )
+        ):
+            words.append("".join(chunk[start] for start, _ in spans))  # N/A, T.B.D.
+        else:
+            words.extend(chunk[start:end] for start, end in spans)
+    return words
+
+
+def _only_placeholders(words: list[str]) -> bool:
+    position = 0
+    while position < len(words):
+        word = words[position]
+        if word in _PLACEHOLDER_START:
+            return True  # "TODO: write this", "N/A, TBD later"
+        for phrase in _PLACEHOLDER_PHRASES.get(word, ()):
+            if tuple(words[position : position + len(phrase)]) == phrase:
+                position += len(phrase)
+                break
+        else:
+            if word not in _PLACEHOLDER_WORDS:
+                return False
+            position += 1
+    return True
+
+
+def _href_is_real(href: object) -> bool:
+    if not isinstance(href, str):
+        return False
+    from urllib.parse import unquote
+
+    target = unquote(href).strip()
+    return target not in ("", "#") and text_is_real(target)
+
+
+def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
+    """(visible text, holds a real link) per line of inline tokens."""
+    texts: list[list[str]] = [[]]
+    linked = [False]
+    struck = 0
+    dead = 0
+    links: list[bool] = []
+    for token in children:
+        kind = token.type
+        if kind in ("softbreak", "hardbreak"):
+            texts.append([])
+            linked.append(False)
+        elif kind == "s_open":
+            struck += 1
+        elif kind == "s_close":
+            struck = max(0, struck - 1)
+        elif kind == "link_open":
+            live = _href_is_real(token.attrGet("href"))
+            links.append(live)
+            if not live:
+                dead += 1
+            elif not struck and not dead:
+                linked[-1] = True
+        elif kind == "link_close":
+            if links and not links.pop():
+                dead -= 1
+        elif struck or dead:
+            continue
+        elif kind in ("text", "code_inline"):
+            texts[-1].append(token.content)
+        elif kind == "html_inline" and _BR.fullmatch(token.content):
+            texts.append([])
+            linked.append(False)
+        elif kind in ("html_inline", "image"):
+            texts[-1].append(" ")
+    return [("".join(parts), link) for parts, link in zip(texts, linked)]
+
+
+def _drop_code_comments(body: str) -> str:
+    """Without ``/* ... */`` and ``<!-- ... -->`` (an unclosed one runs to the end)."""
+    for opener, closer in (("/*", "*/"), ("<!--", "-->")):
+        if opener not in body:
+            continue
+        kept = []
+        position = 0
+        while True:
+            start = body.find(opener, position)
+            if start < 0:
+                kept.append(body[position:])
+                break
+            kept.append(body[position:start])
+            end = body.find(closer, start + len(opener))
+            if end < 0:
+                break
+            position = end + len(closer)
+            kept.append("\n" * body.count("\n", start, position))
+        body = "".join(kept)
+    return body
+
+
+def _real_code_lines(body: str) -> list[str]:
+    real = []
+    for line in _drop_code_comments(body).splitlines():
+        code = line.strip()
+        if code.startswith(_CODE_COMMENT) or code[:4].casefold() == "rem ":
+            continue
+        if code.startswith("$ "):
+            code = code[2:].strip()
+        if text_is_real(code):
+            real.append(code)
+    return real
