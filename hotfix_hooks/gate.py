@@ -8,8 +8,10 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import Config
 from hotfix_hooks.document.location import HOTFIX_DOC, commit_config, commit_doc_path
+from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
-from hotfix_hooks.rollback_plan import Verdict, judge
+from hotfix_hooks.policy.rollback_plan import Verdict, judge
 
 
 @dataclass
@@ -20,6 +22,7 @@ class GateResult:
     exists: bool
     verdict: Verdict | None
     branch: str = ""
+    unreadable: str = ""  # why the file could not be read as a hotfix document
 
     @property
     def passed(self) -> bool:
@@ -28,8 +31,9 @@ class GateResult:
     @property
     def problems(self) -> list[str]:
         if not self.exists:
-            return [f"{self.path} does not exist in this commit"]
-        assert self.verdict is not None
+            return [f"{self.path} does not exist in this commit (or is not a regular file)"]
+        if self.verdict is None:
+            return [self.unreadable]
         return self.verdict.problems
 
     def as_json(self) -> dict[str, object]:
@@ -59,8 +63,11 @@ def check_files(
     data = files.read(str(path))
     if data is None:
         return GateResult(number, commit, path, False, None)
-    text = data.decode("utf-8", "replace")
-    verdict = judge(text, trigger_required=cfg.rollback_trigger_required)
+    try:
+        doc = HotfixDocument.parse(data, str(path))
+    except UsageError as exc:  # not UTF-8, or larger than we read
+        return GateResult(number, commit, path, True, None, unreadable=str(exc))
+    verdict = judge(doc, trigger_required=cfg.rollback_trigger_required)
     return GateResult(number, commit, path, True, verdict)
 
 

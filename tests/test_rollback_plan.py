@@ -7,8 +7,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hotfix_hooks.config import Config
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.templates import render
-from hotfix_hooks.rollback_plan import PLAN, find_sections, is_real, judge
+from hotfix_hooks.policy import rollback_plan
+from hotfix_hooks.policy.rollback_plan import PLAN, Verdict
+
+
+def judge(text: str, *, trigger_required: bool = False) -> Verdict:
+    """The verdict on hotfix.md text, through the one document model."""
+    return rollback_plan.judge(
+        HotfixDocument.parse(text.encode("utf-8")), trigger_required=trigger_required
+    )
+
+
+def is_real(body: str) -> bool:
+    return judge(f"**3. Rollback Plan**:\n{body}\n").plan.real
 
 CONTEXT = {
     "number": "042",
@@ -115,7 +128,7 @@ def test_trigger_required(template: str) -> None:
 
 
 def test_find_sections_lines(template: str) -> None:
-    sections = find_sections(template, PLAN)
+    sections = HotfixDocument.parse(template.encode("utf-8")).sections(PLAN)
     assert len(sections) == 1
     assert template.splitlines()[sections[0].line - 1].startswith("**3. Rollback Plan**")
 
@@ -147,9 +160,14 @@ def test_placeholder_only_is_never_accepted(items: list[str], marker: str) -> No
     assert not judge(f"**3. Rollback Plan**:\n{body}\n").passed
 
 
-@given(st.text())
+@given(st.text(st.characters(blacklist_characters="\0")))  # NUL: refused as not UTF-8 text
 def test_never_crashes(text: str) -> None:
     verdict = judge(text)
-    assert isinstance(verdict.passed, bool)
+    # a pass needs a real plan, and a real plan is text that was there
+    assert verdict.passed == verdict.plan.real
+    if verdict.plan.real:
+        assert verdict.plan.text.strip()  # the plan shown is never empty
+    else:
+        assert verdict.problems
     judge(f"**3. Rollback Plan**:\n{text}")
     judge(f"## Rollback Plan\n{text}")

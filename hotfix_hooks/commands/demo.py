@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from hotfix_hooks import clock, hotfix_doc, ui
+from hotfix_hooks import clock, ui
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.install import isolated_argv
 
@@ -145,10 +146,9 @@ def run_demo(directory: Path | None) -> Path:
 
     n.step("Write the rollback plan and trigger, commit, push: accepted")
     doc = app / ".specswarm" / "features" / "001-hotfix" / "hotfix.md"
-    text = doc.read_text(encoding="utf-8")
-    text = hotfix_doc.replace_section_body(text, "3. Rollback Plan", PLAN)
-    text = hotfix_doc.replace_section_body(text, "Rollback Trigger", TRIGGER)
-    doc.write_text(text, encoding="utf-8")
+    data = HotfixDocument.parse(doc.read_bytes()).with_section_body("3. Rollback Plan", PLAN)
+    data = HotfixDocument.parse(data).with_section_body("Rollback Trigger", TRIGGER)
+    doc.write_bytes(data)
     n.say(f"Rollback Plan: {PLAN}")
     n.run(["git", "commit", "-q", "-am", "T003: rollback plan for the login hotfix"], app)
     n.run(["git", "push", "-q", "origin", BRANCH], app)

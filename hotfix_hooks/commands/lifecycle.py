@@ -7,7 +7,8 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.branch import HotfixBranch
 from hotfix_hooks.context import Context, context
-from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.scaffold import hotfix_directory
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.safe_files import replace_file
@@ -18,16 +19,17 @@ class CurrentDoc:
     ctx: Context
     hotfix: HotfixBranch
     rel: PurePosixPath
-    text: str
+    doc: HotfixDocument
 
     @property
     def path(self) -> Path:
         return self.ctx.repo.root / self.rel
 
-    def save(self, text: str) -> None:
-        if text != self.text:
-            replace_file(self.path, text.encode("utf-8"))
-            self.text = text
+    def save(self, data: bytes) -> None:
+        """Write the edited bytes (only the owned lines differ) and re-read them."""
+        if data != self.doc.data:
+            replace_file(self.path, data)
+            self.doc = HotfixDocument.parse(data, str(self.rel))
 
 
 def current_doc() -> CurrentDoc:
@@ -39,7 +41,7 @@ def current_doc() -> CurrentDoc:
             f"{ctx.config.branch_prefix}NNN-<slug> first (hotfix-hooks status lists them)"
         )
     rel = hotfix_directory(ctx.repo, ctx.config, hotfix.number) / HOTFIX_DOC
-    text = read_worktree_doc(ctx.repo.root, rel)
-    if text is None:
+    data = read_worktree_bytes(ctx.repo.root, rel)
+    if data is None:
         raise UsageError(f"{rel} is missing (or a symlink): run hotfix-hooks scaffold")
-    return CurrentDoc(ctx, hotfix, rel, text)
+    return CurrentDoc(ctx, hotfix, rel, HotfixDocument.parse(data, str(rel)))

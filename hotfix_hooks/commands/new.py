@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks import hotfix_doc, ui
+from hotfix_hooks import ui
 from hotfix_hooks.branch import format_number, slugify, title_from_slug
 from hotfix_hooks.commands.common import interactive, number_option
 from hotfix_hooks.context import Context, context
-from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_doc
+from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.scaffold import (
     DOCS,
     hotfix_directory,
@@ -97,16 +98,16 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         )
         print_scaffold(chosen, branch, result)
     rel = directory / HOTFIX_DOC
-    text = read_worktree_doc(ctx.repo.root, rel)
-    if text is None:
+    data = read_worktree_bytes(ctx.repo.root, rel)
+    if data is None:
         raise UsageError(f"{rel} could not be created: see the messages above")
-    updated = hotfix_doc.set_title(text, name) if name else text
+    updated = HotfixDocument.parse(data, str(rel)).with_title(name) if name else data
     for option, field, _prompt in FIELDS:
         value = texts.get(option)
         if value:
-            updated = hotfix_doc.replace_section_body(updated, field, value)
-    if updated != text:
-        replace_file(ctx.repo.root / rel, updated.encode("utf-8"))
+            updated = HotfixDocument.parse(updated, str(rel)).with_section_body(field, value)
+    if updated != data:
+        replace_file(ctx.repo.root / rel, updated)
     if ctx.config.stage_scaffold:
         docs = [str(directory / doc) for doc in DOCS]
         ctx.repo.git("add", "--", *docs, check=False)

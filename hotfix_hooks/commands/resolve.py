@@ -5,8 +5,9 @@ from pathlib import PurePosixPath
 
 import click
 
-from hotfix_hooks import clock, hotfix_doc, ui
+from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc
+from hotfix_hooks.document import fields
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.report.inventory import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 from hotfix_hooks.safe_files import create_exclusive
@@ -19,28 +20,29 @@ POSTMORTEM_DOC = "post-mortem.md"
 def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
     doc = current_doc()
-    created = hotfix_doc.get_field(doc.text, "Created")
-    started = hotfix_doc.parse_stamp(created)
+    created = doc.doc.field(fields.CREATED)
+    started = fields.parse_stamp(created)
     if started is None:
         raise UsageError(
             f"{doc.rel}: **Created** is {created!r}, not a timestamp such as "
             "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
         )
     now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
-    if hotfix_doc.is_resolved(hotfix_doc.get_field(doc.text, "Status")):
+    if fields.is_resolved(fields.status(doc.doc)):
         ui.emit(
-            f"hotfix {doc.hotfix.number} is already resolved "
-            f"({hotfix_doc.get_field(doc.text, 'Resolved')})"
+            f"hotfix {doc.hotfix.number} is already resolved ({doc.doc.field(fields.RESOLVED)})"
         )
         return
     duration = now - started
-    text = hotfix_doc.set_field(doc.text, "Status", "Resolved")
-    text = hotfix_doc.set_field(text, "Resolved", clock.format_stamp(now))
-    text = hotfix_doc.set_field(text, "Time to Resolution", clock.human(duration))
-    doc.save(text)
+    changes = [
+        (fields.STATUS, "Resolved"),
+        (fields.RESOLVED, clock.format_stamp(now)),
+        (fields.TIME_TO_RESOLUTION, clock.human(duration)),
+    ]
+    doc.save(fields.with_fields(doc.doc, changes))
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
-    triggered = hotfix_doc.rollback_triggered(text)
+    triggered = fields.rollback_triggered(doc.doc)
     ui.emit(ui.paint("✅ EMERGENCY RESOLVED", "green"))
     ui.emit("")
     ui.emit("📊 Resolution:")
@@ -86,9 +88,9 @@ def _write_postmortem(
         timeline.append((clock.format_stamp(clock.parse(when)), subject))
     context = {
         "number": doc.hotfix.number,
-        "title": hotfix_doc.title_of(doc.text),
+        "title": doc.doc.title,
         "branch": doc.hotfix.name,
-        "created": hotfix_doc.get_field(doc.text, "Created"),
+        "created": doc.doc.field(fields.CREATED),
         "resolved": clock.format_stamp(now),
         "duration": clock.human(duration),
         "rollback": "Yes" if triggered else "No",

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks import clock, hotfix_doc, ui
+from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.lifecycle import current_doc
-from hotfix_hooks.rollback_plan import judge
+from hotfix_hooks.document import fields
+from hotfix_hooks.policy.rollback_plan import judge
 
 ESCALATION = (
     "If the rollback fails: CRITICAL — manual intervention required; alert the on-call "
@@ -21,7 +22,7 @@ ESCALATION = (
 def rollback(reason: str | None) -> None:
     """Print the Rollback Plan and Trigger, and record that a rollback was triggered."""
     doc = current_doc()
-    verdict = judge(doc.text)
+    verdict = judge(doc.doc)
     ui.emit(ui.paint(f"🔄 ROLLBACK INITIATED — Hotfix {doc.hotfix.number}", "bold"))
     ui.emit("")
     ui.emit("Rollback Plan:")
@@ -38,10 +39,10 @@ def rollback(reason: str | None) -> None:
     for line in ESCALATION:
         ui.emit(f"⚠ {line}")
     stamp = clock.format_stamp(clock.now())
-    text = hotfix_doc.set_field(doc.text, "Rollback Triggered", f"yes ({stamp})")
+    changes = [(fields.ROLLBACK_TRIGGERED, f"yes ({stamp})")]
     if reason:
-        text = hotfix_doc.set_field(text, "Rollback Reason", reason)
-    doc.save(text)
+        changes.append((fields.ROLLBACK_REASON, reason))
+    doc.save(fields.with_fields(doc.doc, changes))
     ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
     ui.emit('Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')

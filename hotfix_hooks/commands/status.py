@@ -7,15 +7,23 @@ from datetime import datetime, timedelta
 
 import click
 
-from hotfix_hooks import clock, hotfix_doc, ui
+from hotfix_hooks import clock, ui
 from hotfix_hooks.branch import HotfixBranch
 from hotfix_hooks.context import Context, context
-from hotfix_hooks.document.location import HOTFIX_DOC, TASKS_DOC, load_tasks, read_worktree_doc
+from hotfix_hooks.document import fields
+from hotfix_hooks.document.location import (
+    HOTFIX_DOC,
+    TASKS_DOC,
+    load_tasks,
+    read_worktree_bytes,
+    read_worktree_doc,
+)
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.scaffold import hotfix_directory
 from hotfix_hooks.gate import check_commit
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
+from hotfix_hooks.policy.rollback_plan import judge
 from hotfix_hooks.report.inventory import within_target
-from hotfix_hooks.rollback_plan import judge
 
 
 def _next_step(
@@ -23,7 +31,7 @@ def _next_step(
 ) -> str:
     if not has_docs:
         return "create the docs: hotfix-hooks scaffold"
-    if hotfix_doc.is_resolved(status):
+    if fields.is_resolved(status):
         return (
             "finish the post-emergency tasks T005-T007 (hotfix-hooks report shows what is overdue)"
         )
@@ -91,17 +99,18 @@ class HotfixStatus:
 def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     directory = hotfix_directory(ctx.repo, ctx.config, hotfix.number)
     path = directory / HOTFIX_DOC
-    text = read_worktree_doc(ctx.repo.root, path)
+    data = read_worktree_bytes(ctx.repo.root, path)
     has_docs = (
-        text is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
+        data is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
     )
-    text = text or ""
-    created = hotfix_doc.parse_stamp(hotfix_doc.get_field(text, "Created"))
-    status = hotfix_doc.get_field(text, "Status") or ("Active" if text else "missing")
+    doc = HotfixDocument.parse(data or b"", str(path))
+    text = doc.text
+    created = fields.stamp(doc, fields.CREATED)
+    status = fields.status(doc) if data is not None else "missing"
     tasks, warning = load_tasks(ctx.repo.root, ctx.config, hotfix.number)
-    base = hotfix_doc.get_field(text, "Base Commit")
+    base = doc.field(fields.BASE_COMMIT)
     index = tasks_with_commits(ctx.repo, hotfix.number, tasks, base=base if base else None)
-    tree_verdict = judge(text, trigger_required=ctx.config.rollback_trigger_required)
+    tree_verdict = judge(doc, trigger_required=ctx.config.rollback_trigger_required)
     head_sha = ctx.repo.resolve("HEAD") or ""
     head = check_commit(ctx.repo.root, head_sha, hotfix.number, ctx.config) if head_sha else None
     tree_ok = bool(text) and tree_verdict.passed
@@ -109,7 +118,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     tied = sum(len(t.commits) for t in index)
     return HotfixStatus(
         number=hotfix.number,
-        title=hotfix_doc.title_of(text) or hotfix.title,
+        title=doc.title or hotfix.title,
         branch=hotfix.name,
         status=status,
         created=created,

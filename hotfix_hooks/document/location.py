@@ -38,8 +38,8 @@ def choose_features(exists: Callable[[str], bool] | None) -> str:
     return SPECSWARM_FEATURES
 
 
-def read_inside(root: str, rel: str) -> str | None:
-    """A file's text below ``root``; None if missing or reached through a symlink."""
+def read_inside(root: str, rel: str) -> bytes | None:
+    """A file's bytes below ``root``; None if missing or reached through a symlink."""
     current = root
     for part in rel.split("/"):
         current = os.path.join(current, part)
@@ -47,7 +47,7 @@ def read_inside(root: str, rel: str) -> str | None:
             return None
     try:
         with open(current, "rb") as handle:
-            return handle.read().decode("utf-8", "replace")
+            return handle.read()
     except OSError:
         return None
 
@@ -85,7 +85,14 @@ def hotfix_rel(features: PurePosixPath, number: str) -> PurePosixPath:
 
 
 def read_worktree_doc(root: str | PathLike[str], rel: str | PurePosixPath) -> str | None:
-    """A document's text; None if missing, or a symlink (never followed out)."""
+    """A document's text (undecodable bytes replaced: for reading task IDs); None if
+    missing, or a symlink (never followed out)."""
+    data = read_inside(str(root), str(rel))
+    return None if data is None else data.decode("utf-8", "replace")
+
+
+def read_worktree_bytes(root: str | PathLike[str], rel: str | PurePosixPath) -> bytes | None:
+    """A document's bytes, for the hotfix.md model; None if missing, or a symlink."""
     return read_inside(str(root), str(rel))
 
 

@@ -9,20 +9,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
-from hotfix_hooks import hotfix_doc
 from hotfix_hooks.branch import HotfixBranch, format_number, parse_branch
 from hotfix_hooks.context import Context
+from hotfix_hooks.document import fields
 from hotfix_hooks.document.location import (
     HOTFIX_DOC,
     features_rel,
     hotfix_rel,
-    read_worktree_doc,
+    read_worktree_bytes,
     worktree_features_rel,
 )
+from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
-_CHECKED = re.compile(r"^\s*[-*+]\s+\[([ xX])\]", re.M)
 POSTMORTEM_DUE = timedelta(days=7)
 
 
@@ -66,37 +67,44 @@ class HotfixRecord:
 
     @property
     def active(self) -> bool:
-        return not hotfix_doc.is_resolved(self.status)
+        return not fields.is_resolved(self.status)
 
 
-def _postmortem_section_done(text: str) -> bool:
-    match = re.search(r"^##[ \t]+Post-Mortem Required.*?(?=^##[ \t]|\Z)", text, re.M | re.S)
-    if not match:
-        return False
-    boxes = _CHECKED.findall(match.group(0))
-    return bool(boxes) and all(box in "xX" for box in boxes)
-
-
-def record_from_text(number: str, text: str, source: str, path: str) -> HotfixRecord:
+def record_from_bytes(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
     problems = []
+    try:
+        doc = HotfixDocument.parse(data, path)
+    except UsageError as exc:
+        return HotfixRecord(
+            number=number,
+            title="",
+            status="unreadable",
+            created=None,
+            resolved=None,
+            rollback_triggered=False,
+            checklist_done=False,
+            source=source,
+            path=path,
+            problems=[str(exc)],
+        )
     stamps: dict[str, datetime | None] = {}
-    for label in ("Created", "Resolved"):
-        value = hotfix_doc.get_field(text, label)
-        stamps[label] = hotfix_doc.parse_stamp(value)
+    for label in (fields.CREATED, fields.RESOLVED):
+        value = doc.field(label)
+        stamps[label] = fields.parse_stamp(value)
         if value and stamps[label] is None and not value.startswith("["):
             problems.append(f"{path}: unparseable {label} {value!r}")
-    status = (hotfix_doc.get_field(text, "Status") or "Active").strip() or "Active"
+    status = fields.status(doc)
     return HotfixRecord(
         number=number,
-        title=hotfix_doc.title_of(text),
+        title=doc.title,
         status=status,
-        created=stamps["Created"],
-        resolved=stamps["Resolved"] if hotfix_doc.is_resolved(status) else None,
-        rollback_triggered=hotfix_doc.rollback_triggered(text),
-        checklist_done=_postmortem_section_done(text),
+        created=stamps[fields.CREATED],
+        resolved=stamps[fields.RESOLVED] if fields.is_resolved(status) else None,
+        rollback_triggered=fields.rollback_triggered(doc),
+        checklist_done=fields.postmortem_checklist_done(doc),
         source=source,
         path=path,
-        branch=hotfix_doc.get_field(text, "Branch") or "",
+        branch=doc.field(fields.BRANCH) or "",
         problems=problems,
     )
 
@@ -165,9 +173,9 @@ def collect(ctx: Context) -> list[HotfixRecord]:
 
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
-        text = read_worktree_doc(ctx.repo.root, rel)
-        if text is not None:
-            add(record_from_text(number, text, "working tree", str(rel)))
+        data = read_worktree_bytes(ctx.repo.root, rel)
+        if data is not None:
+            add(record_from_bytes(number, data, "working tree", str(rel)))
     refs = hotfix_refs(ctx)
     if refs:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
@@ -180,9 +188,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
                 data = files.read(str(rel), rev=ref)
                 if data is not None:
-                    record = record_from_text(
-                        hotfix.number, data.decode("utf-8", "replace"), _short_ref(ref), str(rel)
-                    )
+                    record = record_from_bytes(hotfix.number, data, _short_ref(ref), str(rel))
                     record.branch = record.branch or hotfix.name
                     add(record)
     _attach_postmortem_commits(ctx, records, [ref for ref, _ in refs])
