@@ -1,0 +1,1 @@
+"""Pure policy rules: no git, no click; given bytes and settings, a verdict."""
