@@ -20,6 +20,7 @@ def hook(hook_name: str, args: tuple[str, ...]) -> None:
     commit-msg MSGFILE
     pre-push REMOTE URL           (ref lines on stdin)
     pre-receive                   (ref updates on stdin, in a bare repository)
+    update REFNAME OLDSHA NEWSHA  (one ref, in a bare repository; --per-ref)
     """
     require_repo_or_bare()
     raise click.exceptions.Exit(dispatch(hook_name, args))
