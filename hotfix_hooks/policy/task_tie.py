@@ -65,9 +65,14 @@ class Verdict:
         return f"Verdict({self.kind!r}, named={self.named!r}, unknown={self.unknown!r})"
 
 
+_ANY_EXEMPT = EXEMPT_PREFIXES + MERGE_SUBJECTS
+
+
 def _exemption(subject: bytes, merge: bool | None) -> str:
     if merge:
         return "merge"
+    if not subject.startswith(_ANY_EXEMPT):
+        return ""
     if merge is None and subject.startswith(MERGE_SUBJECTS):
         return "merge"
     for prefix in EXEMPT_PREFIXES:
@@ -77,8 +82,10 @@ def _exemption(subject: bytes, merge: bool | None) -> str:
 
 
 def _cut(message: bytes, rules: Rules | None) -> list[bytes]:
+    """The lines that count; for a stored message (every line counts) only its subject
+    line, which is all the caller needs besides the message itself."""
     if rules is None:
-        return message.split(b"\n")
+        return [message.lstrip().split(b"\n", 1)[0]]
     content = message[: content_end(message, rules)]
     return [line for line in content.split(b"\n") if not line.startswith(rules.comment)]
 
@@ -87,8 +94,18 @@ def screen(
     message: bytes, *, rules: Rules | None = None, merge: bool | None = None
 ) -> Verdict | None:
     """The verdict when no task list is needed (exempt or empty), else None."""
-    lines = _cut(message, rules)
-    subject = next((line.strip() for line in lines if line.strip()), b"")
+    return _screen(_cut(message, rules), merge)
+
+
+def _subject(lines: list[bytes]) -> bytes:
+    for line in lines:
+        if line.strip():
+            return line.strip()
+    return b""
+
+
+def _screen(lines: list[bytes], merge: bool | None) -> Verdict | None:
+    subject = _subject(lines)
     exemption = _exemption(subject, merge)
     if exemption:
         return Verdict(EXEMPT, exemption=exemption, subject=subject)
@@ -113,12 +130,12 @@ def judge(
     cuts it. ``merge`` None: the parents are unknown, a merge is recognised by
     git's subject; True/False: the caller knows.
     """
-    early = screen(message, rules=rules, merge=merge)
+    lines = _cut(message, rules)
+    early = _screen(lines, merge)
     if early is not None:
         return early
-    lines = _cut(message, rules)
-    subject = next(line.strip() for line in lines if line.strip())
-    named = named_tasks(b"\n".join(lines))
+    subject = _subject(lines)
+    named = named_tasks(message if rules is None else b"\n".join(lines))
     unknown = [task for task in named if task not in valid]
     named = [task for task in named if task in valid]
     if unknown and require_task:
