@@ -84,8 +84,6 @@ def script_text(hook: str, python: str | None = None) -> str:
 {MARKER} ({hook}, hotfix-hooks {__version__}).
 # Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back
 # any hook that was here before, which meanwhile runs first as {hook}{LOCAL_SUFFIX}.
-# Edit it and install/uninstall leave it alone (unless --force); put your own commands
-# in {hook}{LOCAL_SUFFIX} instead.
 PY={interpreter}
 if [ ! -x "$PY" ]; then
     echo "hotfix-hooks: $PY no longer exists;" \
@@ -120,9 +118,27 @@ def hook_state(path: Path) -> str:
     if MARKER.encode() not in data[:512]:
         return FOREIGN
     body, sep, tail = data.rpartition(CHECKSUM.encode())
-    if not sep or tail.strip() != _digest(body).encode() or tail.count(b"\n") > 1:
+    if not sep:
+        return OURS if _unedited_legacy(data, path.name) else EDITED
+    if tail.strip() != _digest(body).encode() or tail.count(b"\n") > 1:
         return EDITED
     return OURS
+
+
+# Lines of a script that differ between installs: the version, the interpreter, the
+# package's location.
+_VARYING = (MARKER, "PY=", "exec ")
+
+
+def _unedited_legacy(data: bytes, hook: str) -> bool:
+    """A script from before the checksum line: unedited when it is line for line our
+    template, but for the lines that vary between installs."""
+    template = script_text(hook).splitlines()[:-1]  # without the checksum line
+    have = data.decode("utf-8", "replace").splitlines()
+    return len(have) == len(template) and all(
+        a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)
+        for a, b in zip(have, template)
+    )
 
 
 def is_executable(path: Path) -> bool:

@@ -309,3 +309,15 @@ def test_edited_hook_is_neither_overwritten_nor_deleted(installed: Path) -> None
     assert hook.read_text(encoding="utf-8") == edited  # put back as it was
     assert hh(installed, "uninstall", "--force").returncode == 0
     assert not hook.exists()
+
+
+def test_script_from_before_checksums_is_upgraded_not_refused(installed: Path) -> None:
+    hook = hooks_dir(installed) / "commit-msg"
+    lines = hook.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]  # no checksum
+    legacy = "".join("PY=/old/venv/bin/python\n" if x.startswith("PY=") else x for x in lines)
+    hook.write_text(legacy, encoding="utf-8")
+    proc = hh(installed, "install")
+    assert proc.returncode == 0, proc.stderr
+    assert f"installed {hook}" in proc.stdout
+    hook.write_text(legacy.replace("exit 1", "exit 0"), encoding="utf-8")  # edited
+    assert hh(installed, "install").returncode == 1
