@@ -213,6 +213,9 @@ def test_check_in_a_merge_queue_reads_the_merged_in_parent(
     proc = hh(direct_hotfix, "check")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "hotfix 042" in proc.stderr and "042-hotfix/hotfix.md" in proc.stderr
+    monkeypatch.setenv("GITHUB_REF_NAME", "main")  # a named branch: parents are not read
+    proc = hh(direct_hotfix, "check")
+    assert proc.returncode == 0 and "cannot tell" not in proc.stderr, proc.stderr
 
 
 def test_check_says_when_it_cannot_tell(repo: Path) -> None:

@@ -101,7 +101,8 @@ def hotfix_of_commit(
 ) -> tuple[HotfixBranch | None, bool]:
     """(the hotfix a commit belongs to, whether the branch could be told at all): the
     branch given or checked out, a CI variable, the commit's own ``Hotfix:`` trailer,
-    else, for a merge commit, the merged-in parents' trailers."""
+    else, when nothing names a branch (GitHub's merge queue names only the target), a
+    merge commit's merged-in parents' trailers."""
     prefix = ctx.config.branch_prefix
     candidates = [branch, ctx.branch] + [os.environ.get(v) for v in CI_BRANCH_VARIABLES]
     known = False
@@ -118,6 +119,8 @@ def hotfix_of_commit(
     found = _trailer_hotfix(ctx, sha)
     if found is not None:
         return found, True
+    if known:
+        return None, True
     parents = ctx.repo.git("rev-list", "--no-walk", "--parents", sha).split()[1:]
     for parent in parents[1:]:  # the merged-in side of a merge commit
         found = _trailer_hotfix(ctx, parent)
