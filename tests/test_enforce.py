@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fill_plan, git, hh
+from tests.conftest import BIN, fill_plan, git, hh
 
 BRANCH = "hotfix/042-login-500"
 
@@ -155,18 +155,37 @@ def test_bare_clone_with_hooks_path_runs_pre_push(repo: Path, remote: Path, tmp_
     assert git(bare, "push", "origin", "main").returncode == 0  # nothing else is in the way
 
 
-def test_hook_manager_that_swallows_stdin(repo: Path, remote: Path) -> None:
+LEFTHOOK_NO_STDIN = """\
+pre-push:
+  commands:
+    hotfix-rollback-plan:
+      run: hotfix-hooks hook pre-push {1} {2}
+"""
+
+
+@pytest.mark.parametrize("manager", ["sh", "lefthook"])
+def test_hook_manager_that_swallows_stdin(repo: Path, remote: Path, manager: str) -> None:
     """lefthook without `use_stdin: true` runs the hook with nothing on stdin."""
-    hook = hooks_dir(repo) / "pre-push"
-    hook.parent.mkdir(parents=True, exist_ok=True)
-    hook.write_text('#!/bin/sh\nexec hotfix-hooks hook pre-push "$@" < /dev/null\n', "utf-8")
-    hook.chmod(0o755)
+    if manager == "lefthook":
+        if not (BIN / "lefthook").exists():
+            pytest.skip("lefthook is not installed (pip install lefthook)")
+        (repo / "lefthook.yml").write_text(LEFTHOOK_NO_STDIN, encoding="utf-8")
+        git(repo, "add", "lefthook.yml")
+        git(repo, "commit", "-q", "-m", "lefthook")
+        subprocess.run(
+            (str(BIN / "lefthook"), "install"), cwd=repo, check=True, capture_output=True
+        )
+    else:  # any wrapper that does not pass stdin on
+        hook = hooks_dir(repo) / "pre-push"
+        hook.parent.mkdir(parents=True, exist_ok=True)
+        hook.write_text('#!/bin/sh\nexec hotfix-hooks hook pre-push "$@" < /dev/null\n', "utf-8")
+        hook.chmod(0o755)
     git(repo, "checkout", "-q", "-b", BRANCH)
     assert hh(repo, "scaffold").returncode == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "T001: docs, no plan")
     proc = push(repo, BRANCH)
-    assert proc.returncode != 0 and "042-hotfix/hotfix.md" in proc.stderr
+    assert proc.returncode != 0 and "042-hotfix/hotfix.md" in proc.stdout + proc.stderr
     assert not remote_has(remote, BRANCH)
     git(repo, "checkout", "-q", "main")
     assert push(repo, "main").returncode == 0  # not a hotfix branch: nothing gated
