@@ -169,6 +169,8 @@ def tie_failure_lines(result: TieResult, where: str, action: str = "push of") ->
         lines.append(f"  {sha[:10]} {subject[:60] or '(empty message)'}  [{why}]")
     if count > SHOWN_FAILURES:
         lines.append(f"  ... and {count - SHOWN_FAILURES} more")
+    if result.warning:
+        lines.append(f"  note: {result.warning}")
     lines += [
         "  fix: name a task in each of these messages (e.g. 'T001: guard null user'):",
         "       git rebase -i <base>, mark them 'reword', then push again",

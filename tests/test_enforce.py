@@ -343,3 +343,14 @@ def test_script_from_before_checksums_is_upgraded_not_refused(installed: Path) -
     assert f"installed {hook}" in proc.stdout
     hook.write_text(legacy.replace("exit 1", "exit 0"), encoding="utf-8")  # edited
     assert hh(installed, "install").returncode == 1
+
+
+def test_many_untied_commits_are_summed_up(planned: Path) -> None:
+    git(planned, "rm", "-q", ".specswarm/features/042-hotfix/tasks.md")
+    git(planned, "commit", "-q", "-m", "T001: no tasks.md")
+    for n in range(12):
+        untied(planned, f"untied {n}")
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0
+    assert "12 of 14 new commit(s)" in proc.stderr and "... and 2 more" in proc.stderr
+    assert "tasks.md is missing; using the seed's tasks T001-T007" in proc.stderr
