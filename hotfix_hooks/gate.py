@@ -1,17 +1,25 @@
-"""The rollback-plan gate on one commit's tree (never the working tree)."""
+"""The server and CI gates: the rollback plan in one commit's tree (never the working
+tree), and the task tie over the commits a push or a pull request adds."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import Config
-from hotfix_hooks.document.location import HOTFIX_DOC, commit_config, commit_doc_path
+from hotfix_hooks.document.location import (
+    HOTFIX_DOC,
+    commit_config,
+    commit_doc_path,
+    commit_tasks,
+)
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.policy.rollback_plan import Verdict, judge
+from hotfix_hooks.policy.task_tie import Verdict as TieVerdict
 
 
 @dataclass
@@ -89,5 +97,89 @@ def failure_lines(result: GateResult, short: str, action: str = "push of") -> li
     lines += [
         "  fix: write how to roll back under '**3. Rollback Plan**:' in that file, then",
         f'       git add {result.path} && git commit -m "T003: rollback plan" && git push',
+    ]
+    return lines
+
+
+@dataclass
+class TieResult:
+    """The task tie over a set of new commits: the ones that break it."""
+
+    number: str
+    checked: int
+    failures: list[tuple[str, TieVerdict]]  # (sha, verdict)
+    tasks: list[tuple[str, str]]
+    warning: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "checked": self.checked,
+            "passed": self.passed,
+            "failures": [
+                {
+                    "commit": sha,
+                    "subject": verdict.subject.decode("utf-8", "replace"),
+                    "unknown": verdict.unknown,
+                }
+                for sha, verdict in self.failures
+            ],
+        }
+
+
+def check_ties(
+    cwd: Path | str, revs: Sequence[str], number: str, tip: str, config: Config
+) -> TieResult:
+    """Every non-merge commit ``git log REVS`` lists must name a task of hotfix ``number``
+    (tasks.md at ``tip``, else the seed's); one ``git log`` for all of them."""
+    from hotfix_hooks.git.log import commit_messages
+    from hotfix_hooks.policy import task_tie
+
+    if not config.require_task:
+        return TieResult(number, 0, [], [])
+    with CommitFiles(cwd, tip) as files:
+        tasks, warning = commit_tasks(files, config, number)
+    valid = {task for task, _ in tasks}
+    commits = commit_messages(cwd, revs)
+    failures = []
+    for commit in commits:
+        verdict = task_tie.judge(
+            commit.message,
+            valid,
+            require_task=True,
+            default_task=config.default_task,
+            merge=commit.parents > 1,
+        )
+        if verdict.kind in (task_tie.UNNAMED, task_tie.UNKNOWN, task_tie.EMPTY):
+            failures.append((commit.sha, verdict))
+    return TieResult(number, len(commits), failures, tasks, warning)
+
+
+SHOWN_FAILURES = 10
+
+
+def tie_failure_lines(result: TieResult, where: str, action: str = "push of") -> list[str]:
+    """What to tell the pusher (or CI) when commits name no task of the hotfix."""
+    count = len(result.failures)
+    ids = ", ".join(task for task, _ in result.tasks)
+    lines = [
+        f"{action} {where} refused: {count} of {result.checked} new commit(s) name no task "
+        f"of hotfix {result.number} ({ids}).",
+    ]
+    for sha, verdict in result.failures[:SHOWN_FAILURES]:
+        subject = verdict.subject.decode("utf-8", "replace")
+        subject = subject if subject.isprintable() else repr(subject)
+        why = f"unknown task {', '.join(verdict.unknown)}" if verdict.unknown else "no task"
+        lines.append(f"  {sha[:10]} {subject[:60] or '(empty message)'}  [{why}]")
+    if count > SHOWN_FAILURES:
+        lines.append(f"  ... and {count - SHOWN_FAILURES} more")
+    if result.warning:
+        lines.append(f"  note: {result.warning}")
+    lines += [
+        "  fix: name a task in each of these messages (e.g. 'T001: guard null user'):",
+        "       git rebase -i <base>, mark them 'reword', then push again",
     ]
     return lines

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -15,8 +17,12 @@ from hotfix_hooks.hook_names import LOCAL_SUFFIX
 from hotfix_hooks.safe_files import replace_file
 
 MARKER = "# hotfix-hooks: managed hook"
+CHECKSUM = "# hotfix-hooks: sha256 "  # of every line above it: an edit shows
 CLIENT_HOOKS = ("post-checkout", "commit-msg", "pre-push")
-SERVER_HOOKS = ("pre-receive",)
+SERVER_HOOKS = ("pre-receive", "update")  # pre-receive, or update with --per-ref
+
+# What a hook path holds (``hook_state``)
+ABSENT, FOREIGN, OURS, EDITED = "absent", "foreign", "ours", "edited"
 _FAIL_CODE = {"post-checkout": 0}  # what a hook does when its interpreter is gone
 
 
@@ -26,7 +32,10 @@ class InstallReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)  # ours, but git ignored it
+    removed: list[str] = field(default_factory=list)  # the other server hook's mode
     refused: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)  # refused: ours, edited since
     config_recorded: Path | None = None  # --server: the rules recorded for pre-receive
 
 
@@ -71,7 +80,7 @@ def script_text(hook: str, python: str | None = None) -> str:
     interpreter = shlex.quote(python or sys.executable)
     code = isolated_code("hotfix_hooks.hooks.entry.run_installed")
     fail = _FAIL_CODE.get(hook, 1)
-    return f"""#!/bin/sh
+    body = f"""#!/bin/sh
 {MARKER} ({hook}, hotfix-hooks {__version__}).
 # Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back
 # any hook that was here before, which meanwhile runs first as {hook}{LOCAL_SUFFIX}.
@@ -83,60 +92,148 @@ if [ ! -x "$PY" ]; then
 fi
 exec "$PY" -I -c {shlex.quote(code)} {hook} "$0" "$@"
 """
+    return body + CHECKSUM + _digest(body.encode("utf-8")) + "\n"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def is_ours(path: Path) -> bool:
+    """Written by us (edited since or not): it carries our marker."""
+    return hook_state(path) in (OURS, EDITED)
+
+
+def hook_state(path: Path) -> str:
+    """ABSENT, FOREIGN (not ours), OURS (as we wrote it, whatever its mode), or EDITED
+    (ours, changed since: the checksum line no longer matches what is above it)."""
+    if not (path.is_symlink() or path.exists()):
+        return ABSENT
     if path.is_symlink() or not path.is_file():
-        return False
+        return FOREIGN
     try:
-        with path.open("rb") as handle:
-            head = handle.read(512)
+        data = path.read_bytes()
     except OSError:
-        return False
-    return MARKER.encode() in head
+        return FOREIGN
+    if MARKER.encode() not in data[:512]:
+        return FOREIGN
+    body, sep, tail = data.rpartition(CHECKSUM.encode())
+    if not sep:
+        return OURS if _unedited_legacy(data, path.name) else EDITED
+    if tail.strip() != _digest(body).encode() or tail.count(b"\n") > 1:
+        return EDITED
+    return OURS
 
 
-def install(cwd: Path | None = None, *, server: bool = False, force: bool = False) -> InstallReport:
+# Lines of a script that differ between installs: the version, the interpreter, the
+# package's location.
+_VARYING = (MARKER, "PY=", "exec ")
+
+
+def _unedited_legacy(data: bytes, hook: str) -> bool:
+    """A script from before the checksum line: unedited when it is line for line our
+    template, but for the lines that vary between installs."""
+    template = script_text(hook).splitlines()[:-1]  # without the checksum line
+    have = data.decode("utf-8", "replace").splitlines()
+    return len(have) == len(template) and all(
+        a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)
+        for a, b in zip(have, template)
+    )
+
+
+def is_executable(path: Path) -> bool:
+    return os.access(path, os.X_OK)
+
+
+def install(
+    cwd: Path | None = None, *, server: bool = False, force: bool = False, per_ref: bool = False
+) -> InstallReport:
     bare = is_bare(cwd)
     if server and not bare:
         raise UsageError(
             "--server installs a pre-receive hook into a bare repository: run it inside the "
             "server's bare repository (for a working tree, use `hotfix-hooks install`)"
         )
+    if per_ref and not server:
+        raise UsageError("--per-ref goes with --server: it installs an update hook on the server")
     if bare and not server:
         raise UsageError(
-            "this is a bare repository: client hooks never run here; "
-            "use `hotfix-hooks install --server` for the pre-receive gate"
+            "this is a bare repository: use `hotfix-hooks install --server` for the server "
+            "gate (a bare clone you push from picks up client hooks through core.hooksPath)"
         )
     directory = hooks_dir(cwd)
     report = InstallReport(directory)
-    names = SERVER_HOOKS if server else CLIENT_HOOKS
+    if server:
+        names: tuple[str, ...] = ("update",) if per_ref else ("pre-receive",)
+        other = "pre-receive" if per_ref else "update"
+    else:
+        names, other = CLIENT_HOOKS, ""
     plan: list[tuple[str, bool]] = []  # (hook, move the existing one to .local)
     for name in names:
         path = directory / name
-        present = path.is_symlink() or path.exists()
-        foreign = present and not is_ours(path)
+        state = hook_state(path)
+        keep = state in (FOREIGN, EDITED)
         local = directory / (name + LOCAL_SUFFIX)
-        if foreign and (not force or local.is_symlink() or local.exists()):
-            report.refused.append(name)
-        plan.append((name, foreign))
-    if report.refused:
+        if keep and (not force or local.is_symlink() or local.exists()):
+            (report.edited if state == EDITED else report.refused).append(name)
+        plan.append((name, keep))
+    if report.refused or report.edited:
         return report
     directory.mkdir(parents=True, exist_ok=True)
-    for name, foreign in plan:
+    for name, keep in plan:
         path = directory / name
         text = script_text(name)
-        if foreign:
+        if keep:
             path.rename(directory / (name + LOCAL_SUFFIX))
             report.kept_local.append(name)
         elif path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
-            report.unchanged.append(name)
-            continue
+            if is_executable(path):
+                report.unchanged.append(name)
+                continue
+            report.repaired.append(name)  # git silently skips a hook it cannot execute
         replace_file(path, text.encode("utf-8"), mode=0o755)
         report.written.append(name)
+    if other and _remove_ours(directory, other):
+        report.removed.append(other)
     if server:
         report.config_recorded = _record_server_config(cwd)
     return report
+
+
+def _remove_ours(directory: Path, name: str, force: bool = False) -> bool:
+    """Remove our hook ``name`` (an edited one only with ``force``), putting back the
+    hook it had kept as ``<name>.local``."""
+    path = directory / name
+    state = hook_state(path)
+    if state != OURS and not (force and state == EDITED):
+        return False
+    path.unlink()
+    local = directory / (name + LOCAL_SUFFIX)
+    if local.is_symlink() or local.exists():
+        local.rename(path)
+    return True
+
+
+def hook_problems(cwd: Path | None = None) -> list[str]:
+    """Why installed hooks of ours would not do their job: git ignores a hook it cannot
+    execute; an edited one is left alone by install."""
+    directory = hooks_dir(cwd)
+    names = SERVER_HOOKS if is_bare(cwd) else CLIENT_HOOKS
+    problems = []
+    for name in names:
+        path = directory / name
+        state = hook_state(path)
+        if state in (OURS, EDITED) and not is_executable(path):
+            problems.append(
+                f"{path} is not executable: git ignores it. Fix: hotfix-hooks install"
+                + (" --force" if state == EDITED else "")
+            )
+        elif state == EDITED:
+            problems.append(
+                f"{path} was edited since hotfix-hooks installed it: install and uninstall "
+                f"leave it alone (--force keeps your edit as {name}{LOCAL_SUFFIX})"
+            )
+    return problems
 
 
 def _record_server_config(cwd: Path | None) -> Path | None:
@@ -159,21 +256,25 @@ class UninstallReport:
     removed: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)  # ours, edited: kept without --force
 
 
-def uninstall(cwd: Path | None = None) -> UninstallReport:
+def uninstall(cwd: Path | None = None, *, force: bool = False) -> UninstallReport:
     directory = hooks_dir(cwd)
     report = UninstallReport(directory)
     for name in CLIENT_HOOKS + SERVER_HOOKS:
         path = directory / name
-        if not is_ours(path):
-            if path.is_symlink() or path.exists():
-                report.left_alone.append(name)
+        state = hook_state(path)
+        if state == FOREIGN:
+            report.left_alone.append(name)
             continue
-        path.unlink()
-        report.removed.append(name)
+        if state == EDITED and not force:
+            report.edited.append(name)
+            continue
         local = directory / (name + LOCAL_SUFFIX)
-        if local.is_symlink() or local.exists():
-            local.rename(path)
-            report.restored.append(name)
+        had_local = local.is_symlink() or local.exists()
+        if _remove_ours(directory, name, force=force):
+            report.removed.append(name)
+            if had_local:
+                report.restored.append(name)
     return report

@@ -66,7 +66,21 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_hom
     for name in GIT_ENV_DROP:
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):
-        if name.startswith(("GIT_CONFIG", "GITHUB_", "CI_COMMIT", "BUILDKITE", "CIRCLE_")):
+        if name.startswith(
+            (
+                "GIT_CONFIG",
+                "GITHUB_",
+                "CI_COMMIT",
+                "CI_MERGE_REQUEST",
+                "BUILDKITE",
+                "CIRCLE_",
+                "SYSTEM_PULLREQUEST",
+                "BUILD_SOURCEBRANCH",
+                "CHANGE_",
+                "BITBUCKET_",
+                "DRONE_",
+            )
+        ):
             monkeypatch.delenv(name, raising=False)
     for name in ("BRANCH_NAME", "GIT_BRANCH"):
         monkeypatch.delenv(name, raising=False)

@@ -23,6 +23,7 @@ def judge(text: str, *, trigger_required: bool = False) -> Verdict:
 def is_real(body: str) -> bool:
     return judge(f"**3. Rollback Plan**:\n{body}\n").plan.real
 
+
 CONTEXT = {
     "number": "042",
     "title": "X",

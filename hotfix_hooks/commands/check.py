@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -11,20 +12,31 @@ from hotfix_hooks.branch import HotfixBranch, parse_branch
 from hotfix_hooks.context import Context
 from hotfix_hooks.document.location import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
-from hotfix_hooks.gate import check_commit, failure_lines
+from hotfix_hooks.gate import check_commit, check_ties, failure_lines, tie_failure_lines
+from hotfix_hooks.git.log import MalformedLog
 from hotfix_hooks.git.repository import Repository, require_repo
 
-# Where CI systems name the branch of a detached checkout.
+# Where CI systems name the branch of a detached checkout, pull-request sources first
+# (some systems name the *target* in their plain branch variable on a pull request).
 CI_BRANCH_VARIABLES = (
-    "GITHUB_HEAD_REF",
-    "GITHUB_REF_NAME",
-    "CI_COMMIT_REF_NAME",
-    "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",
-    "BUILDKITE_BRANCH",
-    "CIRCLE_BRANCH",
-    "BRANCH_NAME",
-    "GIT_BRANCH",
+    "GITHUB_HEAD_REF",  # GitHub Actions, pull request
+    "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME",  # GitLab, merge request
+    "SYSTEM_PULLREQUEST_SOURCEBRANCH",  # Azure Pipelines, pull request
+    "CHANGE_BRANCH",  # Jenkins multibranch, pull request
+    "BITBUCKET_BRANCH",  # Bitbucket Pipelines
+    "BUILDKITE_BRANCH",  # Buildkite
+    "DRONE_SOURCE_BRANCH",  # Drone, pull request source
+    "CI_COMMIT_SOURCE_BRANCH",  # Woodpecker, pull request source
+    "CIRCLE_BRANCH",  # CircleCI
+    "GITHUB_REF_NAME",  # GitHub Actions, push (gh-readonly-queue/... in a merge queue)
+    "CI_COMMIT_REF_NAME",  # GitLab
+    "BUILD_SOURCEBRANCH",  # Azure Pipelines (refs/heads/..., refs/pull/N/merge on a PR)
+    "DRONE_BRANCH",  # Drone
+    "CI_COMMIT_BRANCH",  # Woodpecker, GitLab
+    "BRANCH_NAME",  # Jenkins multibranch, TeamCity
+    "GIT_BRANCH",  # Jenkins git plugin (origin/...)
 )
+MERGE_QUEUE = "gh-readonly-queue/"  # GitHub's merge queue: names the target, not the branch
 
 
 # Where CI systems name the branch a pull request targets.
@@ -35,7 +47,29 @@ CI_TARGET_VARIABLES = (
     "CHANGE_TARGET",
     "BITBUCKET_PR_DESTINATION_BRANCH",
     "BUILDKITE_PULL_REQUEST_BASE_BRANCH",
+    "DRONE_TARGET_BRANCH",
+    "CI_COMMIT_TARGET_BRANCH",
 )
+
+
+def _short(name: str) -> str:
+    for prefix in ("refs/heads/", "refs/remotes/origin/", "origin/"):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def target_ref(repo: Repository) -> str | None:
+    """The branch a pull request targets (a CI variable), else the remote's default
+    branch (origin/HEAD), as a ref that exists here; None when there is none."""
+    targets = [_short(os.environ.get(name, "")) for name in CI_TARGET_VARIABLES]
+    for target in [t for t in targets if t] + ["HEAD"]:
+        for candidate in (f"refs/remotes/origin/{target}", f"refs/heads/{target}"):
+            if target == "HEAD" and candidate.startswith("refs/heads/"):
+                continue
+            if repo.git("rev-parse", "--verify", "-q", f"{candidate}^{{commit}}", check=False):
+                return candidate
+    return None
 
 
 def config_source(repo: Repository, sha: str, given: str | None) -> str | None:
@@ -47,38 +81,81 @@ def config_source(repo: Repository, sha: str, given: str | None) -> str | None:
         if not rev:
             raise UsageError(f"--config-from {given!r} is not a commit in this repository")
         return rev
-    targets = [os.environ.get(name, "") for name in CI_TARGET_VARIABLES]
-    for target in [t.removeprefix("refs/heads/") for t in targets if t] + ["origin/HEAD"]:
-        for candidate in (f"refs/remotes/origin/{target}", target):
-            if repo.resolve(candidate):
-                base = repo.merge_base(sha, candidate)
-                if base:
-                    return base
-    return None
+    target = target_ref(repo)
+    if target is None:
+        return None
+    return repo.git("merge-base", sha, target, check=False) or None
 
 
-def hotfix_of_commit(ctx: Context, sha: str, branch: str | None) -> HotfixBranch | None:
-    """The hotfix a commit belongs to: the branch given or checked out, a CI
-    variable, else the commit's own ``Hotfix:`` trailer."""
+def _trailer_hotfix(ctx: Context, rev: str) -> HotfixBranch | None:
     prefix = ctx.config.branch_prefix
-    candidates = [branch, ctx.branch] + [os.environ.get(v) for v in CI_BRANCH_VARIABLES]
-    for candidate in candidates:
-        if candidate:
-            name = candidate.removeprefix("refs/heads/").removeprefix("origin/")
-            hotfix = parse_branch(name, prefix)
-            if hotfix is not None:
-                return hotfix
     trailer = ctx.repo.git(
-        "log", "-1", "--format=%(trailers:key=Hotfix,valueonly,separator=%x2C)", sha
+        "log", "-1", "--format=%(trailers:key=Hotfix,valueonly,separator=%x2C)", rev, check=False
     ).strip()
     number = trailer.split(",")[0].strip()
     return parse_branch(f"{prefix}{number}", prefix) if number.isdigit() else None
 
 
-@click.command(short_help="The rollback-plan gate on one commit, for CI.")
+def hotfix_of_commit(
+    ctx: Context, sha: str, branch: str | None
+) -> tuple[HotfixBranch | None, bool]:
+    """(the hotfix a commit belongs to, whether the branch could be told at all): the
+    branch given or checked out, a CI variable, the commit's own ``Hotfix:`` trailer,
+    else, when nothing names a branch (GitHub's merge queue names only the target), a
+    merge commit's merged-in parents' trailers."""
+    prefix = ctx.config.branch_prefix
+    candidates = [branch, ctx.branch] + [os.environ.get(v) for v in CI_BRANCH_VARIABLES]
+    known = False
+    for candidate in candidates:
+        if not candidate or candidate.startswith(("refs/pull/", "refs/merge-requests/")):
+            continue
+        name = _short(candidate)
+        if name.startswith(MERGE_QUEUE):
+            continue
+        known = True
+        hotfix = parse_branch(name, prefix)
+        if hotfix is not None:
+            return hotfix, True
+    found = _trailer_hotfix(ctx, sha)
+    if found is not None:
+        return found, True
+    if known:
+        return None, True
+    parents = ctx.repo.git("rev-list", "--no-walk", "--parents", sha).split()[1:]
+    for parent in parents[1:]:  # the merged-in side of a merge commit
+        found = _trailer_hotfix(ctx, parent)
+        if found is not None:
+            return found, True
+    return None, known
+
+
+def _range(repo: Repository, spec: str) -> tuple[str, str]:
+    """(base, tip) object ids of ``A..B``."""
+    base, sep, tip = spec.partition("..")
+    if not sep or tip.startswith(".") or not base or not tip:
+        raise UsageError(f"--range {spec!r}: expected A..B (two commits)")
+    out = []
+    for rev in (base, tip):
+        sha = repo.git(
+            "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", check=False
+        )
+        if not sha:
+            raise UsageError(f"--range {spec!r}: {rev!r} is not a commit in this repository")
+        out.append(sha)
+    return out[0], out[1]
+
+
+@click.command(short_help="The rollback-plan gate and the task tie, for CI.")
 @click.argument("rev", default="HEAD")
 @click.option(
     "--branch", help="The hotfix branch REV belongs to (default: from HEAD, CI, trailers)."
+)
+@click.option(
+    "--range",
+    "range_",
+    metavar="A..B",
+    help="Tie every commit of A..B to a task, and gate B (instead of REV). Default: "
+    "the commits REV adds over the CI target branch, else over origin/HEAD, else REV alone.",
 )
 @click.option(
     "--config-from",
@@ -86,39 +163,85 @@ def hotfix_of_commit(ctx: Context, sha: str, branch: str | None) -> HotfixBranch
     help="Take the rules from this commit (default: the merge base with the CI target "
     "branch, else with origin/HEAD), never from the change being judged.",
 )
+@click.option("--strict", is_flag=True, help="Fail (exit 1) when the branch of REV cannot be told.")
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check(rev: str, branch: str | None, config_from: str | None, as_json: bool) -> None:
-    """The rollback-plan gate on one commit (default HEAD), for CI.
+def check(
+    rev: str,
+    branch: str | None,
+    range_: str | None,
+    config_from: str | None,
+    strict: bool,
+    as_json: bool,
+) -> None:
+    """The rollback-plan gate on one commit (default HEAD), and the task tie on every
+    commit the hotfix branch adds, for CI.
 
     Exit 0 pass (or not a hotfix commit), 1 fail, 2 bad usage.
     """
     repo = require_repo()
-    sha = repo.resolve(rev)
-    if not sha:
-        raise UsageError(f"{rev!r} is not a commit in this repository")
+    base: str | None = None
+    if range_ is not None:
+        base, sha = _range(repo, range_)
+        rev = range_
+    else:
+        sha = repo.git(
+            "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", check=False
+        )
+        if not sha:
+            raise UsageError(f"{rev!r} is not a commit in this repository")
     source = config_source(repo, sha, config_from)
     config = config_at(repo.root, source) if source else config_mod.load(repo.root)
     ctx = Context(repo, config)
-    hotfix = hotfix_of_commit(ctx, sha, branch)
+    hotfix, known = hotfix_of_commit(ctx, sha, branch)
     if hotfix is None:
+        if not known:
+            ui.warn(
+                f"cannot tell which branch {rev} is on (no --branch, no checked-out branch, no "
+                "CI branch variable, no Hotfix: trailer): not checked as a hotfix"
+                + ("" if strict else "; --strict makes this a failure")
+            )
+            if strict:
+                raise click.exceptions.Exit(POLICY_FAILED)
         if as_json:
             click.echo('{"hotfix": null, "passed": true, "problems": []}')
         else:
             ui.emit(f"{rev} is not on a hotfix branch: nothing to check")
         raise click.exceptions.Exit(OK)
+    if base is None:
+        target = target_ref(repo)
+        revs = [sha, "--not", target] if target else [sha, "--max-count=1"]
+    else:
+        revs = [sha, "--not", base]
     result = check_commit(ctx.repo.root, sha, hotfix.number, ctx.config)
     result.branch = hotfix.name if branch or ctx.hotfix() else ""
+    try:
+        ties = check_ties(ctx.repo.root, revs, hotfix.number, sha, ctx.config)
+    except MalformedLog as exc:
+        raise UsageError(f"cannot read the commits of {rev}: {exc}") from None
+    passed = result.passed and ties.passed
+    where = result.branch or f"hotfix {hotfix.number}"
     if as_json:
-        click.echo(result.dumps())
-    elif result.passed:
-        assert result.verdict is not None
-        ui.emit(f"✓ hotfix {hotfix.number}: {result.path} at {sha[:10]} has a rollback plan")
-        for warning in result.verdict.warnings:
-            ui.warn(warning)
+        data = result.as_json()
+        data["rollback_plan_passed"] = data["passed"]
+        data["passed"] = passed
+        data["task_tie"] = ties.as_json()
+        click.echo(json.dumps(data, indent=2))
     else:
-        for line in failure_lines(result, sha[:10], action="gate for"):
-            ui.emit(line, sys.stderr)
-    raise click.exceptions.Exit(OK if result.passed else POLICY_FAILED)
+        if result.passed:
+            assert result.verdict is not None
+            ui.emit(f"✓ hotfix {hotfix.number}: {result.path} at {sha[:10]} has a rollback plan")
+            for warning in result.verdict.warnings:
+                ui.warn(warning)
+        else:
+            for line in failure_lines(result, sha[:10], action="gate for"):
+                ui.emit(line, sys.stderr)
+        if ties.passed:
+            if ctx.config.require_task:
+                ui.emit(f"✓ hotfix {hotfix.number}: {ties.checked} commit(s) each name a task")
+        else:
+            for line in tie_failure_lines(ties, where, action="gate for"):
+                ui.emit(line, sys.stderr)
+    raise click.exceptions.Exit(OK if passed else POLICY_FAILED)
 
 
 COMMANDS = (check,)

@@ -21,6 +21,7 @@ def hook(hook_name: str, args: tuple[str, ...]) -> None:
     commit-msg MSGFILE
     pre-push REMOTE URL           (ref lines on stdin)
     pre-receive                   (ref updates on stdin, in a bare repository)
+    update REFNAME OLDSHA NEWSHA  (one ref, in a bare repository; --per-ref)
     """
     if not ok("rev-parse", "--git-dir"):  # bare or not; GitPython stays off this path
         raise NotARepositoryError()

@@ -12,27 +12,45 @@ from hotfix_hooks.install import uninstall as uninstall_hooks
 @click.command(short_help="Install the hooks (client, or --server pre-receive).")
 @click.option("--server", is_flag=True, help="Install the pre-receive gate into a bare repository.")
 @click.option(
+    "--per-ref",
+    is_flag=True,
+    help="With --server: an update hook instead, which rejects only the offending ref "
+    "(pre-receive rejects the whole push).",
+)
+@click.option(
     "--force",
     is_flag=True,
-    help="Keep an existing foreign hook as <name>.local; it still runs first.",
+    help="Keep an existing foreign (or edited) hook as <name>.local; it still runs first.",
 )
-def install(server: bool, force: bool) -> None:
-    """Write the post-checkout, commit-msg and pre-push hooks (or pre-receive, --server).
+def install(server: bool, per_ref: bool, force: bool) -> None:
+    """Write the post-checkout, commit-msg and pre-push hooks (or pre-receive, --server;
+    update, --server --per-ref).
 
-    Honours core.hooksPath and worktrees. Re-running is harmless.
+    Honours core.hooksPath and worktrees. Re-running is harmless, and repairs a hook of
+    ours that lost its executable bit.
     """
     cwd = require_repo_or_bare()
-    report = install_hooks(cwd, server=server, force=force)
-    if report.refused:
+    report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
+    if report.refused or report.edited:
         for name in report.refused:
             ui.error(
                 f"{report.hooks_dir / name} exists and is not ours: nothing was installed. "
                 "Re-run with --force to keep it as "
                 f"{name}.local (it will still run first), or remove it."
             )
+        for name in report.edited:
+            ui.error(
+                f"{report.hooks_dir / name} is ours but was edited since: nothing was "
+                f"installed. Re-run with --force to keep your edit as {name}.local "
+                "(it will still run first), or remove it."
+            )
         raise click.exceptions.Exit(POLICY_FAILED)
     for name in report.kept_local:
         ui.emit(f"kept your existing {name} hook as {name}.local (it runs first)")
+    for name in report.repaired:
+        ui.emit(f"repaired {report.hooks_dir / name}: it was not executable, git ignored it")
+    for name in report.removed:
+        ui.emit(f"removed {report.hooks_dir / name} (replaced by the hook installed now)")
     for name in report.written:
         ui.emit(f"installed {report.hooks_dir / name}")
     for name in report.unchanged:
@@ -46,17 +64,23 @@ def install(server: bool, force: bool) -> None:
 
 
 @click.command(short_help="Remove our hooks; restore the ones they replaced.")
-def uninstall() -> None:
+@click.option("--force", is_flag=True, help="Remove a hook of ours even if it was edited.")
+def uninstall(force: bool) -> None:
     """Remove our hooks and put back any hook they had kept as <name>.local."""
     cwd = require_repo_or_bare()
-    report = uninstall_hooks(cwd)
+    report = uninstall_hooks(cwd, force=force)
+    for name in report.edited:
+        ui.warn(
+            f"left {report.hooks_dir / name} alone: it was edited since hotfix-hooks "
+            "installed it (uninstall --force removes it)"
+        )
     for name in report.removed:
         ui.emit(f"removed {report.hooks_dir / name}")
     for name in report.restored:
         ui.emit(f"restored your original {name} hook")
     for name in report.left_alone:
         ui.emit(f"left {report.hooks_dir / name} alone (not installed by hotfix-hooks)")
-    if not (report.removed or report.left_alone):
+    if not (report.removed or report.left_alone or report.edited):
         ui.emit("no hotfix-hooks hooks were installed here")
 
 

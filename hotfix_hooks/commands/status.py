@@ -22,6 +22,7 @@ from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.scaffold import hotfix_directory
 from hotfix_hooks.gate import check_commit
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
+from hotfix_hooks.install import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
 from hotfix_hooks.report.inventory import within_target
 
@@ -182,6 +183,8 @@ def status(as_json: bool) -> None:
     """Where the current hotfix stands: age against the target, tasks and their
     commits, the rollback gate, and the next step. Elsewhere: active hotfixes."""
     ctx = context()
+    for problem in hook_problems(ctx.repo.root):
+        ui.warn(problem)
     hotfix = ctx.hotfix()
     if hotfix:
         state = hotfix_status(ctx, hotfix)

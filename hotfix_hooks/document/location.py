@@ -124,6 +124,15 @@ def _worktree_features(root: str, config: Config) -> str:
     return str(worktree_features_rel(Path(root), config))
 
 
+def _tasks_from(text: str | None, rel: str) -> tuple[list[tuple[str, str]], str | None]:
+    if text is not None:
+        parsed = parse_tasks(text)
+        if parsed:
+            return parsed, None
+        return list(SEED_TASKS), f"{rel} lists no tasks (### T001: ...); using T001-T007"
+    return list(SEED_TASKS), f"{rel} is missing; using the seed's tasks T001-T007"
+
+
 def load_tasks(
     root: str | PathLike[str], config: Config, number: str
 ) -> tuple[list[tuple[str, str]], str | None]:
@@ -135,9 +144,12 @@ def load_tasks(
 
         with CommitFiles(root, "HEAD") as files:
             text = files.text(str(commit_doc_path(files, config, number, TASKS_DOC)))
-    if text is not None:
-        parsed = parse_tasks(text)
-        if parsed:
-            return parsed, None
-        return list(SEED_TASKS), f"{rel} lists no tasks (### T001: ...); using T001-T007"
-    return list(SEED_TASKS), f"{rel} is missing; using the seed's tasks T001-T007"
+    return _tasks_from(text, rel)
+
+
+def commit_tasks(
+    files: CommitFiles, config: Config, number: str
+) -> tuple[list[tuple[str, str]], str | None]:
+    """(tasks, warning): tasks.md in one commit (the pushed tip), else the seed's."""
+    rel = str(commit_doc_path(files, config, number, TASKS_DOC))
+    return _tasks_from(files.text(rel), rel)

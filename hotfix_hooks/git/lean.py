@@ -104,6 +104,13 @@ def locate() -> tuple[str, str] | None:
     return _ask_git()
 
 
+def bare_git_dir() -> str | None:
+    """The git directory when the hook runs in a bare repository, else None."""
+    code, out = git_output("rev-parse", "--is-bare-repository", "--absolute-git-dir")
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    return lines[1] if code == 0 and len(lines) == 2 and lines[0] == "true" else None
+
+
 def head_branch(git_dir: str) -> str | None:
     """The checked-out branch's short name; None when HEAD is detached."""
     head = (_read(os.path.join(git_dir, "HEAD")) or "").strip()

@@ -1,11 +1,16 @@
-"""Commits tied to a hotfix's tasks, read from their ``Hotfix:``/``Task:`` trailers."""
+"""Reading commits in bulk: tasks tied through ``Hotfix:``/``Task:`` trailers, and raw
+messages for the task-tie rule (one ``git log`` either way)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from hotfix_hooks.git.repo import Repo, ok
+from hotfix_hooks.git.repo import GitError, Repo, ok, run_bytes
+
+_SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 @dataclass
@@ -79,3 +84,40 @@ def tasks_with_commits(
     base: str | None = None,
 ) -> list[TaskCommits]:
     return task_index(hotfix_log(repo, tip, base), number, tasks)
+
+
+class CommitMessage:
+    """One commit's id, parent count and raw message (a plain class, cheap to make)."""
+
+    __slots__ = ("message", "parents", "sha")
+
+    def __init__(self, sha: str, parents: int, message: bytes) -> None:
+        self.sha = sha
+        self.parents = parents
+        self.message = message
+
+
+class MalformedLog(Exception):
+    """``git log`` printed a record that does not parse (a crafted message)."""
+
+
+def commit_messages(cwd: str | os.PathLike[str], revs: Sequence[str]) -> list[CommitMessage]:
+    """Every commit ``git log REVS`` lists, with its raw message, read in bulk with one
+    ``git log`` (NUL-separated records): the cost grows with the number of commits only
+    through that one process. ``revs`` are object ids or options of ours (``--not``,
+    ``--all``), never raw user input."""
+    proc = run_bytes("log", "-z", "--format=%H %P%n%B", *revs, "--", cwd=cwd, check=False)
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(("log", *revs), proc.returncode, stderr[0] if stderr else "")
+    out: list[CommitMessage] = []
+    for record in proc.stdout.split(b"\0"):
+        if not record:
+            continue
+        header, _, message = record.partition(b"\n")
+        ids = header.split(b" ")
+        if not _SHA.fullmatch(ids[0]) or not all(_SHA.fullmatch(i) for i in ids[1:] if i):
+            raise MalformedLog(header[:80].decode("utf-8", "replace"))
+        parents = sum(1 for i in ids[1:] if i)
+        out.append(CommitMessage(ids[0].decode("ascii"), parents, message))
+    return out

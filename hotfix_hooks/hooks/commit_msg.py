@@ -15,10 +15,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.git.trailers import Rules
+    from hotfix_hooks.trailers import Rules
 
 OK, POLICY_FAILED, USAGE = 0, 1, 2
-PASS_PREFIXES = (b"fixup!", b"squash!", b"amend!", b'Revert "')
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
@@ -46,7 +45,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 
 def _git_rules(data: bytes) -> Rules:
-    from hotfix_hooks.git.trailers import rules_from_config
+    from hotfix_hooks.trailers import rules_from_config
 
     _, out = lean.git_output("config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)")
     entries = []
@@ -57,23 +56,13 @@ def _git_rules(data: bytes) -> Rules:
     return rules_from_config(entries, data)
 
 
-_GIT_MERGE = (
-    b"Merge branch ",
-    b"Merge branches ",
-    b"Merge remote-tracking branch ",
-    b"Merge tag ",
-    b"Merge commit ",
-    b"Merge pull request ",
-)
-
-
 def _check(root: str, message_file: str, branch: str) -> int:
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
     from hotfix_hooks.document.location import load_tasks
-    from hotfix_hooks.document.tasks import named_tasks
-    from hotfix_hooks.git.trailers import add_trailers, content_end
+    from hotfix_hooks.policy import task_tie
+    from hotfix_hooks.trailers import add_trailers
 
     config = config_mod.load(root)
     hotfix = parse_branch(branch, config.branch_prefix)
@@ -87,31 +76,26 @@ def _check(root: str, message_file: str, branch: str) -> int:
         ui.error(f"commit-msg: cannot read the message file {message_file}: {exc.strerror}")
         return USAGE
     rules = _git_rules(data)
-    content = data[: content_end(data, rules)]
-    lines = [line for line in content.split(b"\n") if not line.startswith(rules.comment)]
-    text = b"\n".join(lines)
-    if not text.strip():
-        return OK  # empty, or only comments: git aborts the commit itself
-    subject = next(line for line in lines if line.strip()).lstrip()
-    if subject.startswith(PASS_PREFIXES) or subject.startswith(_GIT_MERGE):
-        return OK
+    if task_tie.screen(data, rules=rules) is not None:
+        return OK  # exempt; or empty, and git aborts the commit itself
     tasks, warning = load_tasks(root, config, hotfix.number)
     if warning:
         ui.warn(warning)
-    valid = {task for task, _ in tasks}
-    named = named_tasks(text)
-    unknown = [task for task in named if task not in valid]
-    if not config.require_task:
-        named = [task for task in named if task in valid]
-    elif unknown:
-        _refuse_unknown(hotfix.number, unknown, tasks)
+    verdict = task_tie.judge(
+        data,
+        {task for task, _ in tasks},
+        require_task=config.require_task,
+        default_task=config.default_task,
+        rules=rules,
+    )
+    if verdict.kind == task_tie.UNKNOWN:
+        _refuse_unknown(hotfix.number, verdict.unknown, tasks)
         return POLICY_FAILED
-    if not named and config.default_task:
-        named = [config.default_task]
-    if not named:
-        if config.require_task:
-            _refuse_unnamed(hotfix.number, branch, tasks, subject, path)
-            return POLICY_FAILED
+    if verdict.kind == task_tie.UNNAMED:
+        _refuse_unnamed(hotfix.number, branch, tasks, verdict.subject, path)
+        return POLICY_FAILED
+    named = verdict.named
+    if not named:  # require_task = false and nothing named
         return OK
     stamps = [("Hotfix", hotfix.number)] + [("Task", task) for task in named]
     updated = add_trailers(data, stamps, rules)

@@ -24,6 +24,7 @@ HOOKS: dict[str, tuple[str, bool]] = {
     "commit-msg": ("hotfix_hooks.hooks.commit_msg", False),
     "pre-push": ("hotfix_hooks.hooks.pre_push", True),
     "pre-receive": ("hotfix_hooks.hooks.pre_receive", True),
+    "update": ("hotfix_hooks.hooks.update", False),
 }
 
 
@@ -57,6 +58,8 @@ def run_installed(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("hotfix-hooks: usage: hook_impl HOOK SCRIPT [ARGS...]\n")
         return USAGE
     hook, script, args = argv[0], argv[1], argv[2:]
+    if script.endswith(LOCAL_SUFFIX):
+        return 0  # an edited script of ours kept by `install --force`: ours runs after it
     stdin = sys.stdin.buffer.read() if HOOKS[hook][1] else None
     local_code = _run_local(script, args, stdin)
     if local_code != 0 and hook != "post-checkout":

@@ -35,6 +35,32 @@ def _pre_commit_lines() -> bytes | None:
     )
 
 
+def _has_ref_lines(data: bytes) -> bool:
+    return any(line.strip() for line in data.split(b"\n"))
+
+
+def _checked_out_lines(root: str, git_dir: str, remote: str | None, bare: bool) -> bytes:
+    """A ref line for the checked-out branch, for a hook manager that swallowed stdin
+    (lefthook without ``use_stdin: true``): its tip is gated unless the remote-tracking
+    branch already has it (git runs pre-push, with nothing on stdin, for an up-to-date
+    push too)."""
+    branch = lean.head_branch(git_dir)
+    if not branch or (not bare and not lean.could_be_hotfix(root, branch)):
+        return b""
+    code, out = lean.git_output("rev-parse", "--verify", "-q", f"refs/heads/{branch}^{{commit}}")
+    sha = out.decode("ascii", "replace").strip()
+    if code != 0 or not sha:
+        return b""
+    if remote:
+        _, tracked = lean.git_output(
+            "rev-parse", "--verify", "-q", f"refs/remotes/{remote}/{branch}^{{commit}}"
+        )
+        if tracked.decode("ascii", "replace").strip() == sha:
+            return b""
+    ref = f"refs/heads/{branch}"
+    return f"{ref} {sha} {ref} {'0' * len(sha)}\n".encode("utf-8", "surrogateescape")
+
+
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     args = list(argv or ())
     data = _pre_commit_lines() if not args else None
@@ -43,32 +69,40 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     if data is None:
         return USAGE
     found = lean.locate()
+    bare = False
     if found is None:
-        return OK
-    prefix = lean.cheap_prefix(found[0])
+        git_dir = lean.bare_git_dir()  # a push from a bare clone runs pre-push too
+        if git_dir is None:
+            return OK
+        found, bare = (git_dir, git_dir), True
+    root, git_dir = found
+    if not _has_ref_lines(data):
+        data = _checked_out_lines(root, git_dir, args[0] if args else None, bare)
+    prefix = None if bare else lean.cheap_prefix(root)
     if prefix is not None and prefix.encode() not in data:
         return OK
     from hotfix_hooks import ui
     from hotfix_hooks.errors import UsageError
 
     try:
-        return _check(found[0], data)
+        return _check(root, data, bare)
     except UsageError as exc:
         ui.error(str(exc))
         return USAGE
 
 
-def _check(root: str, data: bytes) -> int:
+def _check(root: str, data: bytes, bare: bool = False) -> int:
     from pathlib import Path
 
     from hotfix_hooks import config as config_mod
-    from hotfix_hooks import ui
+    from hotfix_hooks import server_config, ui
     from hotfix_hooks.branch import parse_branch
     from hotfix_hooks.gate import check_files, failure_lines
     from hotfix_hooks.git.blobs import CommitFiles
     from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_push
 
-    config = config_mod.load(Path(root))
+    # a bare repository has no working tree: the default branch's rules
+    config = server_config.from_default_branch(root) if bare else config_mod.load(Path(root))
     prefix = config.branch_prefix
     failed = False
     for update in parse_pre_push(data):
@@ -77,9 +111,8 @@ def _check(root: str, data: bytes) -> int:
                 ui.error(f"pre-push: cannot parse {update.line!r}; refusing the push to be safe")
                 failed = True
             continue
-        if update.deletes or update.local_ref.startswith("refs/tags/"):
-            continue
-        if update.remote_ref.startswith("refs/tags/"):
+        # judged by where it lands: a tag pushed to refs/heads/hotfix/... is a hotfix branch
+        if update.deletes or update.remote_ref.startswith("refs/tags/"):
             continue
         destination = branch_name(update.remote_ref)
         hotfix = parse_branch(destination, prefix) or parse_branch(

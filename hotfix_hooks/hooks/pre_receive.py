@@ -1,4 +1,5 @@
-"""pre-receive (server): the rollback-plan gate that ``--no-verify`` cannot skip.
+"""pre-receive (server): the rollback-plan gate and the task tie, which ``--no-verify``
+cannot skip. ``judge_update`` is also the per-ref ``update`` hook's (hooks/update.py).
 
 The rules come from the server (``hotfix-hooks.toml`` in the git directory, recorded
 by ``install --server``), never from a pushed commit; a push that changes our
@@ -29,12 +30,16 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
         return OK
     from hotfix_hooks import ui
     from hotfix_hooks.errors import UsageError
+    from hotfix_hooks.git.repo import GitError
 
     try:
         return _check(data)
     except UsageError as exc:
         ui.error(f"pre-receive: rejected: {exc}")
         return USAGE
+    except GitError as exc:
+        ui.error(f"pre-receive: rejected: {exc}")
+        return POLICY_FAILED
 
 
 def server_rules() -> Config:
@@ -47,8 +52,7 @@ def server_rules() -> Config:
 
 def _check(data: bytes) -> int:
     from hotfix_hooks import ui
-    from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_receive
+    from hotfix_hooks.git.refs import Malformed, parse_pre_receive
 
     config = server_rules()
     failed = False
@@ -58,15 +62,28 @@ def _check(data: bytes) -> int:
                 ui.error(f"pre-receive: cannot parse {update.line!r}; rejecting to be safe")
                 failed = True
             continue
-        name = branch_name(update.local_ref)
-        hotfix = parse_branch(name, config.branch_prefix)
-        if update.deletes or name is None or hotfix is None:
-            continue
-        lines = _config_change(update, name) + _gate(update, name, hotfix.number, config)
+        lines = judge_update(update, config)
         for line in lines:
             ui.emit(line, sys.stderr)
         failed = failed or bool(lines)
     return POLICY_FAILED if failed else OK
+
+
+def judge_update(update: RefUpdate, config: Config) -> list[str]:
+    """Why one ref update is refused (nothing when it is not): our configuration
+    unchanged, a real rollback plan at the tip, every new commit tied to a task."""
+    from hotfix_hooks.branch import parse_branch
+    from hotfix_hooks.git.refs import branch_name
+
+    name = branch_name(update.local_ref)
+    hotfix = parse_branch(name, config.branch_prefix)
+    if update.deletes or name is None or hotfix is None:
+        return []
+    return (
+        _config_change(update, name)
+        + _gate(update, name, hotfix.number, config)
+        + _ties(update, name, hotfix.number, config)
+    )
 
 
 def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
@@ -75,6 +92,21 @@ def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str
     result = check_commit(".", update.local_sha, number, config)
     result.branch = name
     return [] if result.passed else failure_lines(result, update.local_sha[:10])
+
+
+def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+    """The task tie on the commits this push brings: reachable from the new tip and
+    from no ref the server has (so the ref's old value too)."""
+    from hotfix_hooks.gate import check_ties, tie_failure_lines
+    from hotfix_hooks.git.log import MalformedLog
+
+    try:
+        result = check_ties(
+            ".", [update.local_sha, "--not", "--all"], number, update.local_sha, config
+        )
+    except MalformedLog as exc:
+        return [f"push of {name} rejected: a commit's log record does not parse ({exc})"]
+    return [] if result.passed else tie_failure_lines(result, name)
 
 
 def _config_change(update: RefUpdate, name: str) -> list[str]:

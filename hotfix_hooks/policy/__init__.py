@@ -1,1 +1,1 @@
-"""Pure verdicts over the document model: no git, no click, no I/O."""
+"""Pure policy rules: no git, no click, no I/O; a document or bytes in, a verdict out."""

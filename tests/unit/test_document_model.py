@@ -785,9 +785,14 @@ def within_limits(unit: str, head: str = "") -> bytes:
 def test_the_largest_hostile_document_stays_fast(unit: str, head: str) -> None:
     data = within_limits(unit, head)
     assert len(data) <= MAX_BYTES
-    holder: list[HotfixDocument] = []
-    assert timed(lambda: holder.append(HotfixDocument.parse(data))) < 1.0
-    parsed = holder[0]
+    start = time.perf_counter()
+    try:
+        parsed = HotfixDocument.parse(data)
+    except DocumentTooLargeError as error:  # markdown-it-py < 4 only: quadratic references
+        assert "link reference definitions" in str(error)
+        assert time.perf_counter() - start < 0.1
+        return
+    assert time.perf_counter() - start < 1.0
     for action in (
         lambda: parsed.title,
         lambda: parsed.field("Rollback Plan"),

@@ -1,0 +1,47 @@
+"""update (server, ``install --server --per-ref``): the pre-receive rules, one ref at a time.
+
+Git runs it once per pushed ref with ``REFNAME OLDSHA NEWSHA``; a refusal rejects
+that ref only, and the other refs of the same push still land.
+"""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+OK, POLICY_FAILED, USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(argv or ())
+    from hotfix_hooks import ui
+
+    if len(args) != 3:
+        ui.error("update: expected three arguments, REFNAME OLDSHA NEWSHA (git passes them)")
+        return USAGE
+    refname, old, new = args
+    if not refname.startswith("refs/heads/"):
+        return OK
+    from hotfix_hooks.errors import UsageError
+    from hotfix_hooks.git.refs import Malformed, parse_pre_receive
+    from hotfix_hooks.git.repo import GitError
+    from hotfix_hooks.hooks.pre_receive import judge_update, server_rules
+
+    parsed = list(parse_pre_receive(f"{old} {new} {refname}".encode("utf-8", "surrogateescape")))
+    if len(parsed) != 1 or isinstance(parsed[0], Malformed):
+        ui.error(f"update: cannot parse {refname!r} {old!r} {new!r}; rejecting to be safe")
+        return POLICY_FAILED
+    try:
+        lines = judge_update(parsed[0], server_rules())
+    except UsageError as exc:
+        ui.error(f"update: rejected {refname}: {exc}")
+        return USAGE
+    except GitError as exc:
+        ui.error(f"update: rejected {refname}: {exc}")
+        return POLICY_FAILED
+    for line in lines:
+        ui.emit(line, sys.stderr)
+    return POLICY_FAILED if lines else OK

@@ -1,0 +1,356 @@
+"""Issue 8.3-8.6: every path that skipped a gate, through real git, refused after the fix."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN, fill_plan, git, hh
+
+BRANCH = "hotfix/042-login-500"
+
+
+def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return git(repo, "push", "origin", *args, check=False)
+
+
+def remote_has(remote: Path, ref: str) -> bool:
+    return git(remote, "rev-parse", "--verify", "-q", ref, check=False).returncode == 0
+
+
+def hooks_dir(repo: Path) -> Path:
+    return Path(
+        git(repo, "rev-parse", "--path-format=absolute", "--git-path", "hooks").stdout.strip()
+    )
+
+
+@pytest.fixture
+def planned(installed: Path, remote: Path) -> Path:
+    """A hotfix branch with a real rollback plan; the server gate installed."""
+    proc = hh(remote, "install", "--server")
+    assert proc.returncode == 0, proc.stderr
+    git(installed, "checkout", "-q", "-b", BRANCH)
+    fill_plan(installed)
+    git(installed, "commit", "-q", "-am", "T003: rollback plan")
+    return installed
+
+
+def untied(repo: Path, message: str = "guard null user") -> str:
+    git(repo, "commit", "-q", "--allow-empty", "--no-verify", "-m", message)
+    return git(repo, "rev-parse", "HEAD").stdout.strip()
+
+
+# -- 3. the task tie on the server and in CI ------------------------------------------
+
+
+def test_server_refuses_no_verify_commit_without_task(planned: Path, remote: Path) -> None:
+    sha = untied(planned)
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0
+    assert "1 of 2 new commit(s) name no task of hotfix 042" in proc.stderr
+    assert f"{sha[:10]} guard null user  [no task]" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not remote_has(remote, BRANCH)
+    git(planned, "commit", "-q", "--amend", "--no-verify", "--allow-empty", "-m", "T001: guard")
+    assert push(planned, "--no-verify", BRANCH).returncode == 0
+
+
+def test_server_refuses_unknown_task_and_checks_only_new_commits(
+    planned: Path, remote: Path
+) -> None:
+    assert push(planned, BRANCH).returncode == 0
+    untied(planned, "T099: not a task of ours")
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0 and "[unknown task T099]" in proc.stderr
+    assert "1 of 1 new commit(s)" in proc.stderr  # the commit already there is not re-read
+
+
+def test_server_exemptions_are_the_commit_msg_hooks(planned: Path, remote: Path) -> None:
+    git(planned, "checkout", "-q", "-b", "side", "main")
+    untied(planned, "side work")
+    git(planned, "checkout", "-q", BRANCH)
+    git(planned, "merge", "-q", "--no-ff", "--no-verify", "-m", "merged in", "side")
+    untied(planned, "fixup! T003: rollback plan")
+    untied(planned, 'Revert "T003: rollback plan"\n\nThis reverts commit abc.')
+    # the merge is exempt, the commit it brings in is not: it is new on the server too
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0 and "side work" in proc.stderr
+    assert "merged in" not in proc.stderr and "fixup!" not in proc.stderr
+    assert push(planned, "--no-verify", "side").returncode == 0  # now on the server
+    assert push(planned, "--no-verify", BRANCH).returncode == 0
+
+
+def test_server_does_not_trust_a_merge_subject(planned: Path) -> None:
+    untied(planned, "Merge branch 'x' into hotfix/042-login-500")  # one parent
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0 and "Merge branch 'x'" in proc.stderr
+
+
+def test_server_require_task_false_turns_the_tie_off(planned: Path, remote: Path) -> None:
+    untied(planned)
+    assert hh(remote, "server-config", "--set", "require_task=false").returncode == 0
+    assert push(planned, "--no-verify", BRANCH).returncode == 0
+
+
+def test_pushed_tasks_md_defines_the_tasks_at_the_tip(planned: Path) -> None:
+    tasks = planned / ".specswarm/features/042-hotfix/tasks.md"
+    tasks.write_text("# Tasks\n\n### T001: only one\n", encoding="utf-8")
+    git(planned, "commit", "-q", "-am", "T001: one task")
+    untied(planned, "T002: gone now")
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0 and "[unknown task T002]" in proc.stderr
+
+
+def test_check_range_and_pull_request(planned: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = git(planned, "rev-parse", "main").stdout.strip()
+    assert hh(planned, "check", "--range", f"{base}..HEAD").returncode == 0
+    sha = untied(planned)
+    git(planned, "checkout", "-q", "--detach", "HEAD")
+    proc = hh(planned, "check", "--range", f"{base}..{sha}", "--branch", BRANCH)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"{sha[:10]} guard null user" in proc.stderr and "Traceback" not in proc.stderr
+    # a pull request: every commit the branch adds over its target
+    monkeypatch.setenv("GITHUB_HEAD_REF", BRANCH)
+    monkeypatch.setenv("GITHUB_BASE_REF", "main")
+    proc = hh(planned, "check", "--json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["rollback_plan_passed"] is True and data["passed"] is False
+    assert data["task_tie"]["checked"] == 2
+    assert [f["commit"] for f in data["task_tie"]["failures"]] == [sha]
+    for bad in ("nope..HEAD", "HEAD", "HEAD...main", "--output=x..HEAD"):
+        proc = hh(planned, "check", "--range", bad)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, (bad, proc.stderr)
+
+
+# -- 4. push paths that skipped the gate --------------------------------------------
+
+
+def test_tag_pushed_to_a_hotfix_branch_is_judged_by_destination(hooked: Path, remote: Path) -> None:
+    git(hooked, "checkout", "-q", "-b", "wip")
+    git(hooked, "commit", "-q", "--allow-empty", "-m", "no plan here")
+    git(hooked, "tag", "v1")
+    proc = push(hooked, "refs/tags/v1:refs/heads/hotfix/042-x")
+    assert proc.returncode != 0
+    assert "042-hotfix/hotfix.md" in proc.stdout + proc.stderr
+    assert not remote_has(remote, "refs/heads/hotfix/042-x")
+
+
+def test_bare_clone_with_hooks_path_runs_pre_push(repo: Path, remote: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared-hooks"
+    git(repo, "config", "--global", "core.hooksPath", str(shared))
+    assert hh(repo, "install").returncode == 0
+    assert (shared / "pre-push").is_file()
+    bare = tmp_path / "mirror.git"
+    git(tmp_path, "clone", "-q", "--bare", str(remote), str(bare))
+    git(bare, "branch", "hotfix/043-from-bare", "main")
+    proc = git(bare, "push", "origin", "hotfix/043-from-bare", check=False)
+    assert proc.returncode != 0
+    assert "043-hotfix/hotfix.md" in proc.stderr and "Traceback" not in proc.stderr
+    assert not remote_has(remote, "refs/heads/hotfix/043-from-bare")
+    assert git(bare, "push", "origin", "main").returncode == 0  # nothing else is in the way
+
+
+LEFTHOOK_NO_STDIN = """\
+pre-push:
+  commands:
+    hotfix-rollback-plan:
+      run: hotfix-hooks hook pre-push {1} {2}
+"""
+
+
+@pytest.mark.parametrize("manager", ["sh", "lefthook"])
+def test_hook_manager_that_swallows_stdin(repo: Path, remote: Path, manager: str) -> None:
+    """lefthook without `use_stdin: true` runs the hook with nothing on stdin."""
+    if manager == "lefthook":
+        if not (BIN / "lefthook").exists():
+            pytest.skip("lefthook is not installed (pip install lefthook)")
+        (repo / "lefthook.yml").write_text(LEFTHOOK_NO_STDIN, encoding="utf-8")
+        git(repo, "add", "lefthook.yml")
+        git(repo, "commit", "-q", "-m", "lefthook")
+        subprocess.run(
+            (str(BIN / "lefthook"), "install"), cwd=repo, check=True, capture_output=True
+        )
+    else:  # any wrapper that does not pass stdin on
+        hook = hooks_dir(repo) / "pre-push"
+        hook.parent.mkdir(parents=True, exist_ok=True)
+        hook.write_text('#!/bin/sh\nexec hotfix-hooks hook pre-push "$@" < /dev/null\n', "utf-8")
+        hook.chmod(0o755)
+    git(repo, "checkout", "-q", "-b", BRANCH)
+    assert hh(repo, "scaffold").returncode == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "T001: docs, no plan")
+    proc = push(repo, BRANCH)
+    assert proc.returncode != 0 and "042-hotfix/hotfix.md" in proc.stdout + proc.stderr
+    assert not remote_has(remote, BRANCH)
+    git(repo, "checkout", "-q", "main")
+    assert push(repo, "main").returncode == 0  # not a hotfix branch: nothing gated
+    git(repo, "checkout", "-q", BRANCH)
+    fill_plan(repo)
+    git(repo, "commit", "-q", "-am", "T003: plan")
+    assert push(repo, BRANCH).returncode == 0
+    assert push(repo, BRANCH).returncode == 0  # up to date: nothing to gate
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"BUILD_SOURCEBRANCH": f"refs/heads/{BRANCH}"},
+        {"SYSTEM_PULLREQUEST_SOURCEBRANCH": f"refs/heads/{BRANCH}"},
+        {"GIT_BRANCH": f"origin/{BRANCH}"},
+        {"CHANGE_BRANCH": BRANCH},
+        {"BITBUCKET_BRANCH": BRANCH},
+        {"BUILDKITE_BRANCH": BRANCH},
+        {"DRONE_SOURCE_BRANCH": BRANCH, "DRONE_BRANCH": "main"},
+        {"CI_COMMIT_SOURCE_BRANCH": BRANCH},
+        {"CIRCLE_BRANCH": BRANCH},
+    ],
+)
+def test_check_names_the_branch_on_every_ci(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    git(repo, "checkout", "-q", "--detach")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "no trailers, no plan")
+    assert hh(repo, "check").returncode == 0  # cannot tell: passes, but says so
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    proc = hh(repo, "check")
+    assert proc.returncode == 1, (env, proc.stdout, proc.stderr)
+    assert "042-hotfix/hotfix.md" in proc.stderr
+
+
+def test_check_in_a_merge_queue_reads_the_merged_in_parent(
+    direct_hotfix: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    git(direct_hotfix, "checkout", "-q", "--detach", "main")
+    git(direct_hotfix, "merge", "-q", "--no-ff", "--no-verify", "-m", "Merge PR #1", BRANCH)
+    monkeypatch.setenv("GITHUB_REF_NAME", "gh-readonly-queue/main/pr-1-0123456789abcdef")
+    proc = hh(direct_hotfix, "check")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "hotfix 042" in proc.stderr and "042-hotfix/hotfix.md" in proc.stderr
+    monkeypatch.setenv("GITHUB_REF_NAME", "main")  # a named branch: parents are not read
+    proc = hh(direct_hotfix, "check")
+    assert proc.returncode == 0 and "cannot tell" not in proc.stderr, proc.stderr
+
+
+def test_check_says_when_it_cannot_tell(repo: Path) -> None:
+    git(repo, "checkout", "-q", "--detach")
+    proc = hh(repo, "check")
+    assert proc.returncode == 0 and "cannot tell which branch" in proc.stderr
+    proc = hh(repo, "check", "--strict")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    git(repo, "checkout", "-q", "main")
+    proc = hh(repo, "check", "--strict")  # on main: it can tell, and it is not a hotfix
+    assert proc.returncode == 0 and "cannot tell" not in proc.stderr
+
+
+@pytest.fixture
+def direct_hotfix(installed: Path) -> Path:
+    git(installed, "checkout", "-q", "-b", BRANCH)
+    git(installed, "commit", "-q", "-m", "T001: guard null user")
+    git(installed, "checkout", "-q", "main")
+    return installed
+
+
+# -- 5. the update hook: only the offending ref is rejected ----------------------------
+
+
+def test_pre_receive_rejects_the_whole_push(direct_hotfix: Path, remote: Path) -> None:
+    assert hh(remote, "install", "--server").returncode == 0
+    git(direct_hotfix, "commit", "-q", "--allow-empty", "-m", "main moves")
+    proc = push(direct_hotfix, "--no-verify", "main", BRANCH)
+    assert proc.returncode != 0
+    assert git(remote, "rev-parse", "main").stdout != git(direct_hotfix, "rev-parse", "main").stdout
+
+
+def test_update_hook_rejects_only_the_bad_ref(direct_hotfix: Path, remote: Path) -> None:
+    proc = hh(remote, "install", "--server", "--per-ref")
+    assert proc.returncode == 0, proc.stderr
+    assert (remote / "hooks" / "update").is_file()
+    assert not (remote / "hooks" / "pre-receive").exists()
+    git(direct_hotfix, "commit", "-q", "--allow-empty", "-m", "main moves")
+    untied(direct_hotfix, "main moves again")  # main is never judged
+    git(direct_hotfix, "checkout", "-q", BRANCH)
+    untied(direct_hotfix)
+    proc = push(direct_hotfix, "--no-verify", "main", BRANCH)
+    assert proc.returncode != 0
+    assert "042-hotfix/hotfix.md" in proc.stderr and "guard null user" in proc.stderr
+    assert "hook declined" in proc.stderr
+    assert git(remote, "rev-parse", "main").stdout == git(direct_hotfix, "rev-parse", "main").stdout
+    assert not remote_has(remote, BRANCH)
+    # back to pre-receive: the update hook goes
+    assert hh(remote, "install", "--server").returncode == 0
+    assert not (remote / "hooks" / "update").exists()
+    assert hh(remote, "hook", "update", "x").returncode == 2
+
+
+# -- 6. hook scripts that git would ignore, and edited ones ---------------------------
+
+
+def test_non_executable_hook_is_repaired(installed: Path) -> None:
+    hook = hooks_dir(installed) / "commit-msg"
+    hook.chmod(0o644)
+    git(installed, "checkout", "-q", "-b", BRANCH)
+    git(installed, "commit", "-q", "--allow-empty", "-m", "untied", check=True)  # git skipped it
+    proc = hh(installed, "status")
+    assert "commit-msg is not executable: git ignores it" in proc.stderr
+    proc = hh(installed, "install")
+    assert proc.returncode == 0 and "repaired" in proc.stdout, proc.stdout
+    assert hook.stat().st_mode & stat.S_IXUSR
+    assert git(installed, "commit", "--allow-empty", "-m", "untied", check=False).returncode == 1
+    assert "not executable" not in hh(installed, "status").stderr
+
+
+def test_edited_hook_is_neither_overwritten_nor_deleted(installed: Path) -> None:
+    hook = hooks_dir(installed) / "pre-push"
+    text = hook.read_text(encoding="utf-8")
+    edited = text.replace("PY=", 'echo "my edit ran" >&2\nPY=', 1)
+    hook.write_text(edited, encoding="utf-8")
+    proc = hh(installed, "install")
+    assert proc.returncode == 1 and "was edited since" in proc.stderr
+    assert hook.read_text(encoding="utf-8") == edited
+    assert "was edited" in hh(installed, "status").stderr
+    proc = hh(installed, "uninstall")
+    assert proc.returncode == 0 and "edited" in proc.stderr
+    assert hook.read_text(encoding="utf-8") == edited
+    assert not (hooks_dir(installed) / "commit-msg").exists()  # the unedited ones went
+    proc = hh(installed, "install", "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert (hooks_dir(installed) / "pre-push.local").read_text(encoding="utf-8") == edited
+    # the edit still runs first; our gate runs once
+    git(installed, "checkout", "-q", "-b", BRANCH)
+    git(installed, "commit", "-q", "--allow-empty", "-m", "T001: x")
+    proc = push(installed, BRANCH)
+    assert proc.returncode != 0
+    assert proc.stderr.count("my edit ran") == 1 and proc.stderr.count("refused") == 1
+    assert hh(installed, "uninstall").returncode == 0
+    assert hook.read_text(encoding="utf-8") == edited  # put back as it was
+    assert hh(installed, "uninstall", "--force").returncode == 0
+    assert not hook.exists()
+
+
+def test_script_from_before_checksums_is_upgraded_not_refused(installed: Path) -> None:
+    hook = hooks_dir(installed) / "commit-msg"
+    lines = hook.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]  # no checksum
+    legacy = "".join("PY=/old/venv/bin/python\n" if x.startswith("PY=") else x for x in lines)
+    hook.write_text(legacy, encoding="utf-8")
+    proc = hh(installed, "install")
+    assert proc.returncode == 0, proc.stderr
+    assert f"installed {hook}" in proc.stdout
+    hook.write_text(legacy.replace("exit 1", "exit 0"), encoding="utf-8")  # edited
+    assert hh(installed, "install").returncode == 1
+
+
+def test_many_untied_commits_are_summed_up(planned: Path) -> None:
+    git(planned, "rm", "-q", ".specswarm/features/042-hotfix/tasks.md")
+    git(planned, "commit", "-q", "-m", "T001: no tasks.md")
+    for n in range(12):
+        untied(planned, f"untied {n}")
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0
+    assert "12 of 14 new commit(s)" in proc.stderr and "... and 2 more" in proc.stderr
+    assert "tasks.md is missing; using the seed's tasks T001-T007" in proc.stderr
