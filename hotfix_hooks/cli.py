@@ -9,8 +9,7 @@ from typing import Any
 import click
 
 from hotfix_hooks import __version__
-from hotfix_hooks.errors import USAGE, UsageError
-from hotfix_hooks.git.repo import GitError
+from hotfix_hooks.errors import USAGE, GitError, UsageError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

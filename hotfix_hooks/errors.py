@@ -6,6 +6,10 @@ by the entry points: never a traceback.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 OK = 0
 POLICY_FAILED = 1
 USAGE = 2
@@ -35,3 +39,10 @@ class NotARepositoryError(UsageError):
 
 class UnsafePathError(UsageError):
     """A path would leave the repository or pass through a symlink."""
+
+
+class GitError(Exception):
+    def __init__(self, args: Sequence[str], returncode: int, stderr: str) -> None:
+        super().__init__(f"git {' '.join(args)} failed ({returncode}): {stderr.strip()}")
+        self.returncode = returncode
+        self.stderr = stderr

@@ -15,8 +15,7 @@ from hotfix_hooks.document.scaffold import (
     print_scaffold,
     scaffold,
 )
-from hotfix_hooks.errors import UsageError
-from hotfix_hooks.git.repo import GitError
+from hotfix_hooks.errors import GitError, UsageError
 from hotfix_hooks.report.inventory import hotfix_dirs, hotfix_refs
 from hotfix_hooks.safe_files import replace_file
 

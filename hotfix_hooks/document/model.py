@@ -19,9 +19,11 @@ Cost: markdown-it-py 4.3 is linear on hostile input but slow: up to ~50 µs per 
 for dense ``![``/``[`` runs in inline text, ~30-100 µs per line for blocks such as ``#``
 lines, reference definitions or list items. So a document over ``MAX_BYTES`` or
 ``MAX_LINES`` is refused with a clear message before it is parsed, only the block level is
-parsed up front (a quarter of a second at worst within the limits), and inline parsing
-happens on demand (``Block.inline``), budgeted by the verdict. No regular expression here
-can backtrack super-linearly (no nested quantifiers, no adjacent overlapping ones).
+parsed up front (about a third of a second at worst within the limits), and inline parsing
+happens on demand (``Block.inline``), budgeted by the verdict. markdown-it-py 3 (the last
+for Python 3.9) is quadratic on runs of link reference definitions: with it, more than
+``MAX_REFERENCES_MDIT3`` of them are refused too. No regular expression here can backtrack
+super-linearly (no nested quantifiers, no adjacent overlapping ones).
 """
 
 from __future__ import annotations

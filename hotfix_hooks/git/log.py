@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from hotfix_hooks.git.repo import GitError, Repo, ok, run_bytes
+from hotfix_hooks.errors import GitError
+from hotfix_hooks.git.repo import Repo, ok, run_bytes
 
 _SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 

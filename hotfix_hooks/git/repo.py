@@ -8,19 +8,12 @@ subclass (GitPython costs ~150 ms to import: never on a hook's path).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from pathlib import Path
 
+from hotfix_hooks.errors import GitError
 from hotfix_hooks.git import lean
 
 ZERO_SHAS = frozenset({"0" * 40, "0" * 64})
-
-
-class GitError(Exception):
-    def __init__(self, args: Sequence[str], returncode: int, stderr: str) -> None:
-        super().__init__(f"git {' '.join(args)} failed ({returncode}): {stderr.strip()}")
-        self.returncode = returncode
-        self.stderr = stderr
 
 
 class GitResult:

@@ -14,8 +14,8 @@ from pathlib import Path
 import git as gitpython
 from git.exc import BadName, BadObject, InvalidGitRepositoryError, NoSuchPathError
 
-from hotfix_hooks.errors import NotARepositoryError, UsageError
-from hotfix_hooks.git.repo import GitError, Repo
+from hotfix_hooks.errors import GitError, NotARepositoryError, UsageError
+from hotfix_hooks.git.repo import Repo
 
 
 class Repository(Repo):

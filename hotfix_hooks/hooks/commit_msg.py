@@ -10,14 +10,13 @@ import os
 import sys
 
 from hotfix_hooks.git import lean
+from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hotfix_hooks.trailers import Rules
-
-OK, POLICY_FAILED, USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
@@ -34,14 +33,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     branch = lean.head_branch(git_dir) or lean.rebased_branch(git_dir)
     if not lean.could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
         return OK
-    from hotfix_hooks import ui
-    from hotfix_hooks.errors import UsageError
-
-    try:
-        return _check(root, args[0], branch or "")
-    except UsageError as exc:
-        ui.error(str(exc))
-        return USAGE
+    return guarded("commit-msg", lambda: _check(root, args[0], branch or ""))
 
 
 def _git_rules(data: bytes) -> Rules:

@@ -10,13 +10,13 @@ import importlib
 import os
 import sys
 
+from hotfix_hooks.errors import USAGE
 from hotfix_hooks.hook_names import LOCAL_SUFFIX
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-USAGE = 2  # hotfix_hooks.errors.USAGE, not imported to keep start-up small
 
 # hook name -> (module, reads stdin)
 HOOKS: dict[str, tuple[str, bool]] = {

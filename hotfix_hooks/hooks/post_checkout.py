@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 
 from hotfix_hooks.git import lean
+from hotfix_hooks.hooks.skeleton import OK, guarded
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-OK = 0
 
 
 def _arguments(argv: Sequence[str]) -> tuple[str, str, str] | None:
@@ -30,26 +29,24 @@ def _arguments(argv: Sequence[str]) -> tuple[str, str, str] | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(list(argv or ()))
-    try:
-        if args is None:
-            raise ValueError("expected PREV NEW FLAG arguments")
-        _run(*args)
-    except Exception as exc:  # never fail a checkout; say what went wrong
+    if args is None:
         from hotfix_hooks import ui
 
-        ui.error(f"post-checkout: nothing scaffolded: {exc}")
-    return OK
+        ui.error("post-checkout: nothing done: expected PREV NEW FLAG arguments")
+        return OK
+    prev, new, flag = args
+    return guarded("post-checkout", lambda: _run(prev, new, flag), always_ok=True)
 
 
-def _run(_prev: str, new: str, flag: str) -> None:
+def _run(_prev: str, new: str, flag: str) -> int:
     if flag != "1":
-        return
+        return OK
     found = lean.locate()
     if found is None or lean.in_progress(found[1]):
-        return
+        return OK
     name = lean.head_branch(found[1])
     if name is None or not lean.could_be_hotfix(found[0], name):
-        return
+        return OK
     from pathlib import Path
 
     from hotfix_hooks import config as config_mod
@@ -60,8 +57,9 @@ def _run(_prev: str, new: str, flag: str) -> None:
     config = config_mod.load(repo.root)
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is None:
-        return
+        return OK
     from hotfix_hooks.document.scaffold import print_scaffold, scaffold
 
     result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
     print_scaffold(hotfix.number, name, result)
+    return OK

@@ -6,13 +6,11 @@ import os
 import sys
 
 from hotfix_hooks.git import lean
-from hotfix_hooks.hooks.skeleton import read_ref_lines
+from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded, read_ref_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-OK, POLICY_FAILED, USAGE = 0, 1, 2
 
 
 def _pre_commit_lines() -> bytes | None:
@@ -81,14 +79,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     prefix = None if bare else lean.cheap_prefix(root)
     if prefix is not None and prefix.encode() not in data:
         return OK
-    from hotfix_hooks import ui
-    from hotfix_hooks.errors import UsageError
-
-    try:
-        return _check(root, data, bare)
-    except UsageError as exc:
-        ui.error(str(exc))
-        return USAGE
+    return guarded("pre-push", lambda: _check(root, data, bare))
 
 
 def _check(root: str, data: bytes, bare: bool = False) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from hotfix_hooks.hooks.skeleton import read_ref_lines
+from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded, read_ref_lines
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from hotfix_hooks.config import Config
     from hotfix_hooks.git.refs import RefUpdate
 
-OK, POLICY_FAILED, USAGE = 0, 1, 2
-
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     data = read_ref_lines("pre-receive") if stdin is None else stdin
@@ -28,18 +26,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
         return USAGE
     if b"refs/heads/" not in data:
         return OK
-    from hotfix_hooks import ui
-    from hotfix_hooks.errors import UsageError
-    from hotfix_hooks.git.repo import GitError
-
-    try:
-        return _check(data)
-    except UsageError as exc:
-        ui.error(f"pre-receive: rejected: {exc}")
-        return USAGE
-    except GitError as exc:
-        ui.error(f"pre-receive: rejected: {exc}")
-        return POLICY_FAILED
+    return guarded("pre-receive", lambda: _check(data))
 
 
 def server_rules() -> Config:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
+from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-OK, POLICY_FAILED, USAGE = 0, 1, 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,23 +25,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     refname, old, new = args
     if not refname.startswith("refs/heads/"):
         return OK
-    from hotfix_hooks.errors import UsageError
     from hotfix_hooks.git.refs import Malformed, parse_pre_receive
-    from hotfix_hooks.git.repo import GitError
     from hotfix_hooks.hooks.pre_receive import judge_update, server_rules
 
     parsed = list(parse_pre_receive(f"{old} {new} {refname}".encode("utf-8", "surrogateescape")))
     if len(parsed) != 1 or isinstance(parsed[0], Malformed):
         ui.error(f"update: cannot parse {refname!r} {old!r} {new!r}; rejecting to be safe")
         return POLICY_FAILED
-    try:
-        lines = judge_update(parsed[0], server_rules())
-    except UsageError as exc:
-        ui.error(f"update: rejected {refname}: {exc}")
-        return USAGE
-    except GitError as exc:
-        ui.error(f"update: rejected {refname}: {exc}")
-        return POLICY_FAILED
-    for line in lines:
-        ui.emit(line, sys.stderr)
-    return POLICY_FAILED if lines else OK
+    update = parsed[0]
+
+    def policy() -> int:
+        lines = judge_update(update, server_rules())
+        for line in lines:
+            ui.emit(line, sys.stderr)
+        return POLICY_FAILED if lines else OK
+
+    return guarded("update", policy)
