@@ -14,6 +14,7 @@ from hotfix_hooks.document.location import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.gate import check_commit, check_ties, failure_lines, tie_failure_lines
 from hotfix_hooks.git.log import MalformedLog
+from hotfix_hooks.git.refs import branch_of_ref
 from hotfix_hooks.git.repository import Repository, require_repo
 
 # Where CI systems name the branch of a detached checkout, pull-request sources first
@@ -52,17 +53,10 @@ CI_TARGET_VARIABLES = (
 )
 
 
-def _short(name: str) -> str:
-    for prefix in ("refs/heads/", "refs/remotes/origin/", "origin/"):
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    return name
-
-
 def target_ref(repo: Repository) -> str | None:
     """The branch a pull request targets (a CI variable), else the remote's default
     branch (origin/HEAD), as a ref that exists here; None when there is none."""
-    targets = [_short(os.environ.get(name, "")) for name in CI_TARGET_VARIABLES]
+    targets = [branch_of_ref(os.environ.get(name, "")) for name in CI_TARGET_VARIABLES]
     for target in [t for t in targets if t] + ["HEAD"]:
         for candidate in (f"refs/remotes/origin/{target}", f"refs/heads/{target}"):
             if target == "HEAD" and candidate.startswith("refs/heads/"):
@@ -109,7 +103,7 @@ def hotfix_of_commit(
     for candidate in candidates:
         if not candidate or candidate.startswith(("refs/pull/", "refs/merge-requests/")):
             continue
-        name = _short(candidate)
+        name = branch_of_ref(candidate)
         if name.startswith(MERGE_QUEUE):
             continue
         known = True

@@ -9,7 +9,8 @@ from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc
 from hotfix_hooks.document import fields
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.report.inventory import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
+from hotfix_hooks.git.log import trailer_log
+from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 from hotfix_hooks.safe_files import create_exclusive
 
 POSTMORTEM_DOC = "post-mortem.md"
@@ -74,18 +75,11 @@ def _write_postmortem(
     if target.exists() or target.is_symlink():
         ui.warn(f"{rel} already exists: left as it is")
         return rel
-    subjects = doc.ctx.repo.git(
-        "log",
-        "--reverse",
-        "--format=%cI%x1f%s",
-        f"--grep=Hotfix: {doc.hotfix.number}",
-        "HEAD",
-        check=False,
-    )
-    timeline = []
-    for line in subjects.splitlines():
-        when, _, subject = line.partition("\x1f")
-        timeline.append((clock.format_stamp(clock.parse(when)), subject))
+    timeline = [
+        (clock.format_stamp(clock.parse(commit.committed)), commit.subject)
+        for commit in trailer_log(doc.ctx.repo, "HEAD", grep="Hotfix", reverse=True)
+        if doc.hotfix.number in commit.hotfixes  # exactly: hotfix 100 is not 1000
+    ]
     context = {
         "number": doc.hotfix.number,
         "title": doc.doc.title,

@@ -24,7 +24,7 @@ from hotfix_hooks.gate import check_commit
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
 from hotfix_hooks.install import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
-from hotfix_hooks.report.inventory import within_target
+from hotfix_hooks.policy.targets import within_target
 
 
 def _next_step(

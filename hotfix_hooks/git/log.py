@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hotfix_hooks.errors import GitError
 from hotfix_hooks.git.repo import Repo, ok, run_bytes
@@ -21,60 +22,77 @@ class TaskCommits:
     commits: list[tuple[str, str]] = field(default_factory=list)  # (short sha, subject)
 
 
-def task_index(
-    log: Iterable[tuple[str, str, list[str], list[str]]],
-    number: str,
-    tasks: Iterable[tuple[str, str]],
-) -> list[TaskCommits]:
-    """Tie commits to tasks.
+class TrailerCommit(NamedTuple):
+    """One commit as the trailer log reads it."""
 
-    ``log`` yields (sha, subject, Hotfix trailer values, Task trailer values);
-    only commits stamped with this hotfix's number count.
-    """
+    sha: str
+    committed: str  # ISO 8601 with the committer's offset
+    subject: str
+    hotfixes: list[str]  # values of its Hotfix: trailers
+    tasks: list[str]  # values of its Task: trailers, upper-cased
+
+
+def task_index(
+    log: Iterable[TrailerCommit], number: str, tasks: Iterable[tuple[str, str]]
+) -> list[TaskCommits]:
+    """Tie commits to tasks: only commits stamped with exactly this hotfix's number count."""
     index = {task: TaskCommits(task, title) for task, title in tasks}
-    for sha, subject, hotfixes, task_values in log:
-        if number not in hotfixes:
+    for commit in log:
+        if number not in commit.hotfixes:
             continue
-        for value in task_values:
-            key = value.strip().upper()
+        for key in commit.tasks:
             if key not in index:
                 index[key] = TaskCommits(key, "(not in tasks.md)")
-            index[key].commits.append((sha[:10], subject))
+            index[key].commits.append((commit.sha[:10], commit.subject))
     return list(index.values())
 
 
 _FORMAT = (
-    "%H%x1f%s%x1f%(trailers:key=Hotfix,valueonly,separator=%x2C)"
+    "%H%x1f%cI%x1f%s%x1f%(trailers:key=Hotfix,valueonly,separator=%x2C)"
     "%x1f%(trailers:key=Task,valueonly,separator=%x2C)"
 )
 LOG_LIMIT = 20000
 
 
-def hotfix_log(
-    repo: Repo, tip: str = "HEAD", base: str | None = None
-) -> list[tuple[str, str, list[str], list[str]]]:
-    """(sha, subject, Hotfix values, Task values) for commits on ``tip`` since ``base``."""
-    spec = tip
-    if base and ok("merge-base", "--is-ancestor", base, tip, cwd=repo.root):
-        spec = f"{base}..{tip}"
-    out = repo.git(
-        "log", "-z", f"--max-count={LOG_LIMIT}", f"--format={_FORMAT}", spec, check=False
-    )
+def trailer_log(
+    repo: Repo, *revs: str, grep: str | None = None, reverse: bool = False
+) -> list[TrailerCommit]:
+    """The one reader of ``Hotfix:``/``Task:`` trailers: one ``git log`` over ``revs``.
+
+    Callers match trailer values exactly (``"100" in commit.hotfixes``): never a
+    ``--grep`` on the number, which would take hotfix 1000 for hotfix 100. ``grep`` only
+    narrows the log cheaply (a superset, matched exactly afterwards).
+    """
+    options = ["-z", f"--max-count={LOG_LIMIT}", f"--format={_FORMAT}"]
+    if grep:
+        options += ["-i", "--fixed-strings", f"--grep={grep}"]
+    if reverse:
+        options.append("--reverse")
+    out = repo.git("log", *options, *revs, "--", check=False)
     records = []
     for record in out.split("\0"):
         fields = record.strip("\n").split("\x1f")
-        if len(fields) != 4:
+        if len(fields) != 5:
             continue
-        sha, subject, hotfixes, tasks = fields
+        sha, committed, subject, hotfixes, tasks = fields
         records.append(
-            (
+            TrailerCommit(
                 sha,
+                committed,
                 subject,
                 [v.strip() for v in hotfixes.split(",") if v.strip()],
-                [v.strip() for v in tasks.split(",") if v.strip()],
+                [v.strip().upper() for v in tasks.split(",") if v.strip()],
             )
         )
     return records
+
+
+def hotfix_log(repo: Repo, tip: str = "HEAD", base: str | None = None) -> list[TrailerCommit]:
+    """Commits on ``tip`` since ``base`` (when ``base`` is one of its ancestors)."""
+    spec = tip
+    if base and ok("merge-base", "--is-ancestor", base, tip, cwd=repo.root):
+        spec = f"{base}..{tip}"
+    return trailer_log(repo, spec)
 
 
 def tasks_with_commits(

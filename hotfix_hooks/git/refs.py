@@ -74,4 +74,22 @@ def parse_pre_receive(data: bytes) -> Iterator[RefUpdate | Malformed]:
 
 
 def branch_name(ref: str) -> str | None:
+    """The branch a full ref names; None for anything but ``refs/heads/...``."""
     return ref[len("refs/heads/") :] if ref.startswith("refs/heads/") else None
+
+
+def short_ref(ref: str) -> str:
+    """``refs/heads/x`` is ``x``, ``refs/remotes/origin/x`` is ``origin/x``."""
+    for start in ("refs/heads/", "refs/remotes/"):
+        if ref.startswith(start):
+            return ref[len(start) :]
+    return ref
+
+
+def branch_of_ref(ref: str) -> str:
+    """``refs/heads/x``, ``refs/remotes/origin/x`` and ``origin/x`` are all branch ``x``
+    (``origin/`` only as the remote's prefix)."""
+    short = short_ref(ref)
+    if (ref.startswith("refs/remotes/") or ref.startswith("origin/")) and "/" in short:
+        short = short.split("/", 1)[1]
+    return short

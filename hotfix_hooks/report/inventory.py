@@ -22,17 +22,11 @@ from hotfix_hooks.document.location import (
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
+from hotfix_hooks.git.log import trailer_log
+from hotfix_hooks.git.refs import branch_of_ref, short_ref
+from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
-POSTMORTEM_DUE = timedelta(days=7)
-
-
-def within_target(duration: timedelta, target_minutes: int) -> bool:
-    """The seed's target is strict: resolved in *less than* two hours."""
-    return duration < timedelta(minutes=target_minutes)
-
-
-ROOT_CAUSE_DUE = timedelta(hours=48)
 
 
 @dataclass
@@ -129,25 +123,10 @@ def hotfix_refs(ctx: Context) -> list[tuple[str, HotfixBranch]]:
     )
     found = []
     for ref in sorted(set(out.splitlines())):
-        hotfix = parse_branch(_branch_of_ref(ref), prefix)
+        hotfix = parse_branch(branch_of_ref(ref), prefix)
         if hotfix is not None:
             found.append((ref, hotfix))
     return found
-
-
-def _short_ref(ref: str) -> str:
-    for start in ("refs/heads/", "refs/remotes/"):
-        if ref.startswith(start):
-            return ref[len(start) :]
-    return ref
-
-
-def _branch_of_ref(ref: str) -> str:
-    """``refs/heads/x`` and ``refs/remotes/origin/x`` are both branch ``x``."""
-    short = _short_ref(ref)
-    if ref.startswith("refs/remotes/") and "/" in short:
-        short = short.split("/", 1)[1]
-    return short
 
 
 def hotfix_dirs(ctx: Context) -> list[tuple[str, PurePosixPath]]:
@@ -188,7 +167,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
                 data = files.read(str(rel), rev=ref)
                 if data is not None:
-                    record = record_from_bytes(hotfix.number, data, _short_ref(ref), str(rel))
+                    record = record_from_bytes(hotfix.number, data, short_ref(ref), str(rel))
                     record.branch = record.branch or hotfix.name
                     add(record)
     _attach_postmortem_commits(ctx, records, [ref for ref, _ in refs])
@@ -200,28 +179,12 @@ def _attach_postmortem_commits(
 ) -> None:
     if not records:
         return
-    out = ctx.repo.git(
-        "log",
-        "-z",
-        "-i",
-        "--grep=T007",
-        "--format=%H%x1f%(trailers:key=Hotfix,valueonly,separator=%x2C)"
-        "%x1f%(trailers:key=Task,valueonly,separator=%x2C)",
-        "HEAD",
-        *refs,
-        "--",
-        check=False,
-    )
-    for item in out.split("\0"):
-        fields = item.strip("\n").split("\x1f")
-        if len(fields) != 3:
+    for commit in trailer_log(ctx.repo, "HEAD", *refs, grep="T007"):
+        if "T007" not in commit.tasks:
             continue
-        sha, hotfixes, tasks = fields
-        if "T007" not in {t.strip().upper() for t in tasks.split(",")}:
-            continue
-        for number in {h.strip() for h in hotfixes.split(",")}:
-            if number in records and sha not in records[number].postmortem_commits:
-                records[number].postmortem_commits.append(sha)
+        for number in set(commit.hotfixes):
+            if number in records and commit.sha not in records[number].postmortem_commits:
+                records[number].postmortem_commits.append(commit.sha)
 
 
 @dataclass
