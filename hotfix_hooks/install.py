@@ -11,6 +11,7 @@ from pathlib import Path
 from hotfix_hooks import __version__
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.repo import run
+from hotfix_hooks.hook_script import fast_path
 from hotfix_hooks.hooks.entry import LOCAL_SUFFIX
 from hotfix_hooks.safe_files import replace_file
 
@@ -81,8 +82,7 @@ if [ ! -x "$PY" ]; then
         "run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
     exit {fail}
 fi
-exec "$PY" -I -c {shlex.quote(code)} {hook} "$0" "$@"
-"""
+{fast_path(hook, f'"$PY" -I -c {shlex.quote(code)} {hook} "$0" "$@"')}"""
 
 
 def is_ours(path: Path) -> bool:

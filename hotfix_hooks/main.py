@@ -1,0 +1,71 @@
+"""The ``hotfix-hooks`` console script.
+
+Hook managers (pre-commit, prek, lefthook, husky) run ``hotfix-hooks hook <type> ...`` on
+every checkout, commit and push. That argv goes straight to the hook table in
+:mod:`hotfix_hooks.hooks.entry`, without importing click or any command module; everything
+else (``--help`` included) is the click command line in :mod:`hotfix_hooks.cli`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# The hook types of hotfix_hooks.hooks.entry.HOOKS (test_lean_imports checks they agree).
+LEAN_HOOKS = ("post-checkout", "commit-msg", "pre-push", "pre-receive")
+_CLICK_ONLY = ("-h", "--help", "--")
+
+
+def _in_repository(hook: str) -> bool:
+    """Cheaply: is this a repository the hook can run in? When unsure, False (click decides,
+    and says "not a git repository" with exit 2 where that is the case)."""
+    from hotfix_hooks.git import lean
+
+    if hook == "pre-receive":  # git runs it inside the bare repository
+        return os.path.isfile("HEAD") and os.path.isdir("objects") and os.path.isdir("refs")
+    return lean.locate() is not None
+
+
+def lean_hook(argv: Sequence[str]) -> int | None:
+    """Run ``hook <type> ARGS`` without click; None when argv is not that (or needs click)."""
+    if len(argv) < 2 or argv[0] != "hook" or argv[1] not in LEAN_HOOKS:
+        return None
+    if any(arg in _CLICK_ONLY for arg in argv[2:]) or not _in_repository(argv[1]):
+        return None
+    from hotfix_hooks.hooks.entry import dispatch
+
+    try:
+        return dispatch(argv[1], argv[2:])
+    except KeyboardInterrupt:
+        sys.stderr.write("\nAborted!\n")
+        return 1
+    except Exception as exc:  # never a traceback: the same messages as the click path
+        from hotfix_hooks import ui
+        from hotfix_hooks.errors import USAGE, UsageError
+        from hotfix_hooks.git.repo import GitError
+
+        if isinstance(exc, UsageError):
+            ui.error(str(exc))
+            return exc.exit_code
+        if isinstance(exc, GitError):
+            ui.error(str(exc))
+            return USAGE
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    code = lean_hook(args)
+    if code is not None:
+        return code
+    from hotfix_hooks import cli
+
+    return cli.main(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
