@@ -19,13 +19,7 @@ do". Anything unusual hands over to Python, which decides as before:
 from __future__ import annotations
 
 from hotfix_hooks.branch import DEFAULT_PREFIX
-
-# Hook ids (and entries) a pre-commit/prek configuration names ours by, per hook type.
-MANAGER_IDS = {
-    "post-checkout": "hotfix-scaffold",
-    "commit-msg": "hotfix-commit-msg",
-    "pre-push": "hotfix-rollback-plan",
-}
+from hotfix_hooks.managers import HOOK_IDS
 
 _COMMON = """\
 # Not a hotfix branch: exit here, without starting Python. Anything unusual is left to Python.
@@ -108,7 +102,7 @@ def fast_path(hook: str, run: str) -> str:
     body = _BODY.get(hook)
     if body is None:
         return f"exec {run}\n"
-    managed = _MANAGED.format(id=MANAGER_IDS[hook], hook=hook)
+    managed = _MANAGED.format(id=HOOK_IDS[hook], hook=hook)
     return (
         managed
         + _COMMON.format(prefix=DEFAULT_PREFIX)

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotfix_hooks import __version__
+from hotfix_hooks import __version__, managers
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.repo import run
 from hotfix_hooks.hook_script import fast_path
@@ -28,6 +28,7 @@ class InstallReport:
     unchanged: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    managed: dict[str, str] = field(default_factory=dict)  # hook -> manager owning it
     config_recorded: Path | None = None  # --server: the rules recorded for pre-receive
 
 
@@ -116,11 +117,14 @@ def install(cwd: Path | None = None, *, server: bool = False, force: bool = Fals
         path = directory / name
         present = path.is_symlink() or path.exists()
         foreign = present and not is_ours(path)
+        manager = None if server else managers.owner(path, directory)
+        if manager is not None:  # never renamed, even with --force: see managers.py
+            report.managed[name] = manager
         local = directory / (name + LOCAL_SUFFIX)
         if foreign and (not force or local.is_symlink() or local.exists()):
             report.refused.append(name)
         plan.append((name, foreign))
-    if report.refused:
+    if report.refused or report.managed:
         return report
     directory.mkdir(parents=True, exist_ok=True)
     for name, foreign in plan:
@@ -166,6 +170,7 @@ def uninstall(cwd: Path | None = None) -> UninstallReport:
     report = UninstallReport(directory)
     for name in CLIENT_HOOKS + SERVER_HOOKS:
         path = directory / name
+        report.removed.extend(_remove_moved_aside(directory, name))
         if not is_ours(path):
             if path.is_symlink() or path.exists():
                 report.left_alone.append(name)
@@ -177,3 +182,13 @@ def uninstall(cwd: Path | None = None) -> UninstallReport:
             local.rename(path)
             report.restored.append(name)
     return report
+
+
+def _remove_moved_aside(directory: Path, name: str) -> list[str]:
+    """Our script, moved aside by a manager installed over it (pre-commit and prek keep it
+    as ``<name>.legacy`` and run it first): removed with the rest of ours."""
+    legacy = directory / (name + ".legacy")
+    if not is_ours(legacy):
+        return []
+    legacy.unlink()
+    return [legacy.name]

@@ -36,10 +36,47 @@ def lean_hook(argv: Sequence[str]) -> int | None:
         return None
     if any(arg in _CLICK_ONLY for arg in argv[2:]) or not _in_repository(argv[1]):
         return None
+    if os.environ.get("PRE_COMMIT") and not _isatty(sys.stdout):
+        return _captured(argv[1], argv[2:])
+    return _run(argv[1], argv[2:])
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _captured(hook: str, args: Sequence[str]) -> int:
+    """pre-commit and prek (both set ``PRE_COMMIT=1``) show a hook's output only when it
+    fails. A passing hook that has something to say (the scaffold banner, a rollback
+    trigger warning) says it on the terminal (``/dev/tty``) instead, where there is one."""
+    import io
+
+    out, err = sys.stdout, sys.stderr
+    buffer = io.StringIO()
+    sys.stdout = sys.stderr = buffer
+    try:
+        code = _run(hook, args)
+    finally:
+        sys.stdout, sys.stderr = out, err
+    text = buffer.getvalue()
+    if text and code == 0:
+        try:
+            with open("/dev/tty", "w", encoding="utf-8", errors="replace") as tty:
+                tty.write("\n" + text)  # pre-commit has written "name....." already
+            return code
+        except OSError:
+            pass  # no terminal (CI): the manager keeps it, as it keeps any passing output
+    err.write(text)
+    err.flush()
+    return code
+
+
+def _run(hook: str, args: Sequence[str]) -> int:
     from hotfix_hooks.hooks.entry import dispatch
 
     try:
-        return dispatch(argv[1], argv[2:])
+        return dispatch(hook, args)
     except KeyboardInterrupt:
         sys.stderr.write("\nAborted!\n")
         return 1
