@@ -36,20 +36,16 @@ def lean_hook(argv: Sequence[str]) -> int | None:
         return None
     if any(arg in _CLICK_ONLY for arg in argv[2:]) or not _in_repository(argv[1]):
         return None
-    if os.environ.get("PRE_COMMIT") and not _isatty(sys.stdout):
+    if os.environ.get("PRE_COMMIT"):
         return _captured(argv[1], argv[2:])
     return _run(argv[1], argv[2:])
 
 
-def _isatty(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def _captured(hook: str, args: Sequence[str]) -> int:
     """pre-commit and prek (both set ``PRE_COMMIT=1``) show a hook's output only when it
-    fails. A passing hook that has something to say (the scaffold banner, a rollback
-    trigger warning) says it on the terminal (``/dev/tty``) instead, where there is one."""
+    fails (they run it on a pipe, or on a pty of their own for colours). A passing hook that
+    has something to say (the scaffold banner, a rollback trigger warning) says it on the
+    terminal (``/dev/tty``) instead, where there is one."""
     import io
 
     out, err = sys.stdout, sys.stderr

@@ -78,6 +78,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_hom
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Zoë Ångström")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zoe@example.com")
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+    monkeypatch.setenv("PREK_HOME", str(pre_commit_home / "prek"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     (home / ".gitconfig").write_text(
@@ -179,7 +180,9 @@ def pre_commit_installed(repo: Path, hook_repo_rev: tuple[Path, str]) -> Iterato
     yield repo
 
 
-@pytest.fixture(params=["direct", "pre-commit"])
+@pytest.fixture(
+    params=["direct", pytest.param("pre-commit", marks=(pytest.mark.slow, pytest.mark.precommit))]
+)
 def hooked(request: pytest.FixtureRequest) -> Path:
     """A repository with our hooks, installed each way users install them."""
     name = "installed" if request.param == "direct" else "pre_commit_installed"
