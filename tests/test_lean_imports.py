@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import BIN, git, hh
 
-HEAVY = ("jinja2", "git", "click", "dataclasses", "typing", "pathlib", "subprocess")
+HEAVY = ("jinja2", "git", "click", "dataclasses", "typing", "pathlib", "subprocess", "re")
 PROBE = f"""
 import sys
 already = set(sys.modules)
@@ -55,6 +55,7 @@ def test_hotfix_commit_msg_imports_no_jinja_gitpython_or_click(installed: Path) 
     (installed / "MSG").write_text("T001: fix\n", encoding="utf-8")
     heavy = imported(installed, "commit-msg", "MSG")
     assert not heavy & {"jinja2", "git", "click", "dataclasses", "typing", "pathlib", "subprocess"}
+    assert "re" not in heavy  # its import costs more than the rest of the hook
     assert "Task: T001" in (installed / "MSG").read_text(encoding="utf-8")
 
 
