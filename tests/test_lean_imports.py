@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, git, hh
+from tests.conftest import BIN, PROJECT, git, hh
 
 HEAVY = ("jinja2", "git", "click", "dataclasses", "typing", "pathlib", "subprocess", "re")
 PROBE = f"""
@@ -71,8 +71,21 @@ atexit.register(_dump)
 """
 
 
+def manifest_entry(hook: str) -> list[str]:
+    """The command pre-commit and prek run for our hook of type ``hook`` (from the manifest)."""
+    import shlex
+
+    import yaml
+
+    manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (entry,) = [h["entry"] for h in manifest if hook in h["stages"]]
+    argv = shlex.split(entry)
+    assert argv[0] == "python"  # the hook's own venv python, first on PATH under a manager
+    return [str(BIN / "python"), *argv[1:]]
+
+
 def console_script_modules(
-    cwd: Path, tmp_path: Path, *args: str, stdin: str = ""
+    cwd: Path, tmp_path: Path, *args: str, stdin: str = "", manifest: bool = False
 ) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     probe = tmp_path / "probe"
     probe.mkdir(exist_ok=True)
@@ -80,8 +93,13 @@ def console_script_modules(
     out = tmp_path / "modules.txt"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "COV_CORE_"))}
     env.update(PYTHONPATH=str(probe), HH_PROBE_OUT=str(out))
+    if manifest:  # -I ignores PYTHONPATH: there, -X importtime lists what loads
+        python, *rest = manifest_entry(args[0])
+        command = [python, "-X", "importtime", *rest, *args[1:]]
+    else:
+        command = [str(BIN / "hotfix-hooks"), "hook", *args]
     proc = subprocess.run(
-        (str(BIN / "hotfix-hooks"), "hook", *args),
+        command,
         cwd=cwd,
         input=stdin,
         capture_output=True,
@@ -89,7 +107,14 @@ def console_script_modules(
         check=False,
         env=env,
     )
-    loaded = out.read_text(encoding="utf-8").split("\n")
+    if manifest:
+        lines = proc.stderr.splitlines()
+        timed = [line for line in lines if line.startswith("import time:")]
+        proc.stderr = "".join(line + "\n" for line in lines if not line.startswith("import time:"))
+        loaded = [line.rsplit("|", 1)[-1].strip() for line in timed[1:]]
+        out.write_text("\n".join(loaded), encoding="utf-8")
+    else:
+        loaded = out.read_text(encoding="utf-8").split("\n")
     return {name.split(".")[0] for name in loaded} & set(NEVER) | {
         name for name in loaded if name.startswith(("hotfix_hooks.cli", "hotfix_hooks.commands"))
     }, proc
@@ -100,9 +125,10 @@ def push_line(repo: Path, local: str, remote_ref: str) -> str:
     return f"refs/heads/{local} {sha} refs/heads/{remote_ref} {'0' * 40}\n"
 
 
+@pytest.mark.parametrize("manifest", [False, True], ids=["console-script", "manifest-entry"])
 @pytest.mark.parametrize("hook", ["post-checkout", "commit-msg", "pre-push"])
 def test_console_script_on_a_non_hotfix_branch_loads_no_click_jinja_gitpython_markdown(
-    repo: Path, tmp_path: Path, hook: str
+    repo: Path, tmp_path: Path, hook: str, manifest: bool
 ) -> None:
     (repo / "MSG").write_text("anything\n", encoding="utf-8")
     head = git(repo, "rev-parse", "HEAD").stdout.strip()
@@ -112,10 +138,12 @@ def test_console_script_on_a_non_hotfix_branch_loads_no_click_jinja_gitpython_ma
         "pre-push": ("origin", "url"),
     }[hook]
     loaded, proc = console_script_modules(
-        repo, tmp_path, hook, *args, stdin=push_line(repo, "main", "main")
+        repo, tmp_path, hook, *args, stdin=push_line(repo, "main", "main"), manifest=manifest
     )
     assert proc.returncode == 0 and proc.stdout + proc.stderr == ""
     assert loaded == set()
+    if manifest:  # nor `re`, which the console-script wrapper itself imports
+        assert "re" not in (tmp_path / "modules.txt").read_text(encoding="utf-8").split("\n")
 
 
 @pytest.mark.parametrize("manager_style", ["git", "pre-commit"])
