@@ -336,6 +336,19 @@ repos:
         always_run: true
         pass_filenames: false
 """
+PRE_COMMIT_NOOP_PYTHON = """\
+default_install_hook_types: [post-checkout, commit-msg, pre-push]
+repos:
+-   repo: local
+    hooks:
+    -   id: noop
+        name: noop
+        entry: python -c "import sys"
+        language: python
+        stages: [post-checkout, commit-msg, pre-push]
+        always_run: true
+        pass_filenames: false
+"""
 LEFTHOOK_NOOP = f"""\
 post-checkout:
   commands:
@@ -370,7 +383,9 @@ def husky_bin(root: Path) -> Path | None:
     return _HUSKY["bin"]
 
 
-def setup_manager(manager: str, repo: Path, source: tuple[Path, str], *, ours: bool) -> None:
+def setup_manager(
+    manager: str, repo: Path, source: tuple[Path, str], *, ours: bool, python_noop: bool = False
+) -> None:
     from hotfix_hooks.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
 
     env = {
@@ -380,6 +395,8 @@ def setup_manager(manager: str, repo: Path, source: tuple[Path, str], *, ours: b
     }
     if manager in ("pre-commit", "prek"):
         text = PRE_COMMIT_OURS.format(repo=source[0], rev=source[1]) if ours else PRE_COMMIT_NOOP
+        if python_noop:
+            text = PRE_COMMIT_NOOP_PYTHON
         (repo / ".pre-commit-config.yaml").write_text(text, encoding="utf-8")
         sh(repo, "git", "add", "-A")
         sh(repo, "git", "commit", "-q", "-m", "config")
@@ -427,7 +444,7 @@ def bench_managers(
             return lambda: sh(repo, "git", "commit", "-q", "--allow-empty", "-m", "x", env=env)
 
         a, b = compare(rounds, commit_in(ours), commit_in(floor))
-        limit = 1.15 if manager in ("pre-commit", "prek") else 0.0
+        limit = 1.15 if manager == "pre-commit" else 0.0
         record(
             group,
             "`git commit --allow-empty`, our three hooks",
@@ -436,6 +453,20 @@ def bench_managers(
             b,
             limit,
         )
+        if manager in ("pre-commit", "prek"):
+            # What the manager itself adds for any `language: python` hook (an environment
+            # check that starts an interpreter): against a local python no-op.
+            py_floor = make_repo(root / f"{manager}-python-floor")
+            setup_manager(manager, py_floor, source, ours=False, python_noop=True)
+            a, b = compare(rounds, commit_in(ours), commit_in(py_floor))
+            record(
+                group,
+                "`git commit --allow-empty`, our three hooks",
+                a,
+                f"{manager} running a local `language: python` no-op",
+                b,
+                0.0,
+            )
         bare = make_repo(root / f"{manager}-bare")
         a, b = compare(rounds, commit_in(floor), commit_in(bare))
         record(group, f"{manager}'s own no-op (for scale)", a, "no hook at all", b, 0.0)
