@@ -15,8 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# The hook types of hotfix_hooks.hooks.entry.HOOKS (test_lean_imports checks they agree).
-LEAN_HOOKS = ("post-checkout", "commit-msg", "pre-push", "pre-receive")
+CLIENT_HOOKS = ("post-checkout", "commit-msg", "pre-push")  # the rest run in a bare repository
 _CLICK_ONLY = ("-h", "--help", "--")
 
 
@@ -25,14 +24,18 @@ def _in_repository(hook: str) -> bool:
     and says "not a git repository" with exit 2 where that is the case)."""
     from hotfix_hooks.git import lean
 
-    if hook == "pre-receive":  # git runs it inside the bare repository
+    if hook not in CLIENT_HOOKS:  # server hooks: git runs them inside the bare repository
         return os.path.isfile("HEAD") and os.path.isdir("objects") and os.path.isdir("refs")
     return lean.locate() is not None
 
 
 def lean_hook(argv: Sequence[str]) -> int | None:
     """Run ``hook <type> ARGS`` without click; None when argv is not that (or needs click)."""
-    if len(argv) < 2 or argv[0] != "hook" or argv[1] not in LEAN_HOOKS:
+    if len(argv) < 2 or argv[0] != "hook":
+        return None
+    from hotfix_hooks.hooks.entry import HOOKS
+
+    if argv[1] not in HOOKS:
         return None
     if any(arg in _CLICK_ONLY for arg in argv[2:]) or not _in_repository(argv[1]):
         return None

@@ -201,13 +201,6 @@ def test_console_script_pre_receive(remote: Path, repo: Path, tmp_path: Path) ->
     assert loaded == set()
 
 
-def test_lean_hook_table_matches_the_entry_table() -> None:
-    from hotfix_hooks.hooks.entry import HOOKS
-    from hotfix_hooks.main import LEAN_HOOKS
-
-    assert set(LEAN_HOOKS) == set(HOOKS)
-
-
 def test_probe_sees_click_when_it_loads(repo: Path, tmp_path: Path) -> None:
     """The probe works: `--help` goes through click."""
     loaded, proc = console_script_modules(repo, tmp_path, "commit-msg", "--help")
