@@ -52,13 +52,15 @@ def _captured(hook: str, args: Sequence[str]) -> int:
     import io
 
     out, err = sys.stdout, sys.stderr
-    buffer = io.StringIO()
+    raw = io.BytesIO()
+    buffer = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", write_through=True)
     sys.stdout = sys.stderr = buffer
     try:
         code = _run(hook, args)
     finally:
         sys.stdout, sys.stderr = out, err
-    text = buffer.getvalue()
+    buffer.flush()
+    text = raw.getvalue().decode("utf-8", "replace")
     if text and code == 0:
         try:
             with open("/dev/tty", "w", encoding="utf-8", errors="replace") as tty:

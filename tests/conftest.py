@@ -29,7 +29,7 @@ GIT_ENV_DROP = (
 def git(
     cwd: Path, *args: str, check: bool = True, **kw: object
 ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
+    proc: subprocess.CompletedProcess[str] = subprocess.run(
         ("git", *args),
         cwd=cwd,
         capture_output=True,

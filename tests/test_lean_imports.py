@@ -75,10 +75,15 @@ def manifest_entry(hook: str) -> list[str]:
     """The command pre-commit and prek run for our hook of type ``hook`` (from the manifest)."""
     import shlex
 
-    import yaml
-
-    manifest = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    (entry,) = [h["entry"] for h in manifest if hook in h["stages"]]
+    text = (PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    entries = []
+    for block in text.split("-   id: ")[1:]:
+        fields = dict(
+            line.strip().split(": ", 1) for line in block.splitlines()[1:] if ": " in line
+        )
+        if fields["stages"] == f"[{hook}]":
+            entries.append(fields["entry"])
+    (entry,) = entries
     argv = shlex.split(entry)
     assert argv[0] == "python"  # the hook's own venv python, first on PATH under a manager
     return [str(BIN / "python"), *argv[1:]]
