@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -199,3 +200,35 @@ def fill_plan(
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("[How to rollback if hotfix fails]", plan), encoding="utf-8")
     return path
+
+
+def run_in_terminal(cwd: Path, *args: str) -> tuple[int, str]:
+    """Run a command with a terminal as its controlling tty (what /dev/tty opens)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.chdir(cwd)
+            os.execvp(args[0], args)
+        finally:
+            os._exit(127)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
+
+
+def git_said(repo: Path, *args: str) -> tuple[int, str]:
+    """Run git as a user would and return (exit code, what the user saw). Under pre-commit a
+    passing hook's output reaches only the terminal, so there git runs on one (a pty)."""
+    if (repo / ".pre-commit-config.yaml").exists():
+        return run_in_terminal(repo, "git", *args)
+    proc = git(repo, *args, check=False)
+    return proc.returncode, proc.stdout + proc.stderr

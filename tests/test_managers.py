@@ -4,8 +4,6 @@ branches, the banner on the terminal, and `install` beside a manager."""
 
 from __future__ import annotations
 
-import os
-import pty
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -15,7 +13,15 @@ import pytest
 
 from hotfix_hooks.install import is_ours
 from hotfix_hooks.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
-from tests.conftest import BIN, HOTFIX_DIR, PRE_COMMIT_CONFIG, fill_plan, git, hh
+from tests.conftest import (
+    BIN,
+    HOTFIX_DIR,
+    PRE_COMMIT_CONFIG,
+    fill_plan,
+    git,
+    hh,
+    run_in_terminal,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -143,29 +149,6 @@ def test_whole_flow(managed: tuple[str, Path], remote: Path) -> None:
     if manager in ("direct", "husky"):
         assert said == ""
     assert on_remote(remote, "feature/x")
-
-
-def run_in_terminal(cwd: Path, *args: str) -> tuple[int, str]:
-    """Run a command with a terminal as its controlling tty (what /dev/tty opens)."""
-    pid, fd = pty.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            os.chdir(cwd)
-            os.execvp(args[0], args)
-        finally:
-            os._exit(127)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
 
 
 @pytest.mark.parametrize("manager", ["pre-commit", "prek"])
