@@ -24,6 +24,7 @@ from tests.conftest import (
 )
 
 pytestmark = pytest.mark.slow
+PRE_COMMIT = pytest.param("pre-commit", marks=pytest.mark.precommit)
 
 MANAGERS = ["direct", "pre-commit", "prek", "lefthook", "husky"]
 
@@ -88,7 +89,7 @@ def husky_installed(repo: Path, husky_bin: Path) -> Path:
     return repo
 
 
-@pytest.fixture(params=MANAGERS)
+@pytest.fixture(params=[PRE_COMMIT if name == "pre-commit" else name for name in MANAGERS])
 def managed(request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
     name = {
         "direct": "installed",
@@ -151,7 +152,7 @@ def test_whole_flow(managed: tuple[str, Path], remote: Path) -> None:
     assert on_remote(remote, "feature/x")
 
 
-@pytest.mark.parametrize("manager", ["pre-commit", "prek"])
+@pytest.mark.parametrize("manager", [PRE_COMMIT, "prek"])
 def test_banner_and_warnings_reach_the_terminal_under_capturing_managers(
     manager: str, request: pytest.FixtureRequest, remote: Path
 ) -> None:
@@ -175,6 +176,7 @@ def test_banner_and_warnings_reach_the_terminal_under_capturing_managers(
     assert "EMERGENCY" not in text and "hook id" not in text and "hotfix-hooks" not in text
 
 
+@pytest.mark.precommit
 def test_install_over_pre_commit_names_it_and_changes_nothing(
     pre_commit_installed: Path,
 ) -> None:
@@ -188,6 +190,7 @@ def test_install_over_pre_commit_names_it_and_changes_nothing(
     assert after == before
 
 
+@pytest.mark.precommit
 def test_install_over_a_manager_without_ours_prints_the_snippet(repo: Path) -> None:
     (repo / ".pre-commit-config.yaml").write_text("repos: []\n", encoding="utf-8")
     commit_config(repo, ".pre-commit-config.yaml")
@@ -220,6 +223,7 @@ def test_install_over_lefthook(lefthook_installed: Path) -> None:
     assert "lefthook owns the hooks here and already runs hotfix-hooks" in proc.stdout
 
 
+@pytest.mark.precommit
 def test_our_install_then_pre_commit_install_runs_each_hook_once(
     repo: Path, hook_repo_rev: tuple[Path, str], remote: Path
 ) -> None:
@@ -250,6 +254,7 @@ def test_our_install_then_pre_commit_install_runs_each_hook_once(
     assert b"pre-commit" in (hooks / "commit-msg").read_bytes()
 
 
+@pytest.mark.precommit
 def test_our_legacy_copy_still_runs_when_pre_commit_config_lacks_ours(repo: Path) -> None:
     assert hh(repo, "install").returncode == 0
     (repo / ".pre-commit-config.yaml").write_text(
