@@ -78,7 +78,7 @@ fi
 exec {run}
 """,
     "pre-push": """\
-if [ $# -eq 2 ] && hh_plain; then
+if [ $# -eq 2 ] && [ ! -t 0 ] && hh_plain; then
     hh_in=$(cat)  # git's ref lines: a hotfix source or destination names the prefix
     case $hh_in in
     *"{prefix}"*) ;;
