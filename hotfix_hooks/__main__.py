@@ -1,5 +1,5 @@
 from __future__ import annotations
 
-from hotfix_hooks.cli import main
+from hotfix_hooks.main import main
 
 raise SystemExit(main())

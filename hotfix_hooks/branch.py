@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 DEFAULT_PREFIX = "hotfix/"
-_TAIL = re.compile(r"([0-9]+)(?:-(.+))?", re.ASCII | re.DOTALL)
-_SLUG_CHUNK = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 40
+_DIGITS = "0123456789"
 
 
 class HotfixBranch:
@@ -50,24 +47,30 @@ def parse_branch(name: str | None, prefix: str = DEFAULT_PREFIX) -> HotfixBranch
     """
     if not name or not prefix or not name.startswith(prefix):
         return None
-    match = _TAIL.fullmatch(name[len(prefix) :])
-    if match is None:
+    # <digits>[-<slug>], scanned by hand: `re` would cost a hook more start-up time than
+    # the rest of its imports (the regex it stands for: ([0-9]+)(?:-(.+))?, ASCII, DOTALL)
+    tail = name[len(prefix) :]
+    digits = len(tail) - len(tail.lstrip(_DIGITS))
+    if digits == 0:
         return None
-    slug = match.group(2) or ""
-    if match.group(2) is not None and not slug.strip("-"):
+    rest = tail[digits:]
+    if rest and (rest[0] != "-" or not rest[1:].strip("-")):
         return None
-    return HotfixBranch(name=name, number=format_number(match.group(1)), slug=slug)
+    return HotfixBranch(name=name, number=format_number(tail[:digits]), slug=rest[1:])
 
 
 def title_from_slug(slug: str) -> str:
+    import re
+
     words = [w for w in re.split(r"[-_/.\s]+", slug) if w]
     return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
 def slugify(title: str, limit: int = MAX_SLUG) -> str:
     """Lowercase ASCII, runs of anything else become one ``-``, trimmed."""
+    import re
     import unicodedata
 
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = _SLUG_CHUNK.sub("-", ascii_title.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     return slug[:limit].rstrip("-")

@@ -10,10 +10,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hotfix_hooks import __version__
+from hotfix_hooks import __version__, managers
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.repo import run
 from hotfix_hooks.hook_names import LOCAL_SUFFIX
+from hotfix_hooks.hook_script import fast_path
 from hotfix_hooks.safe_files import replace_file
 
 MARKER = "# hotfix-hooks: managed hook"
@@ -36,6 +37,7 @@ class InstallReport:
     removed: list[str] = field(default_factory=list)  # the other server hook's mode
     refused: list[str] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)  # refused: ours, edited since
+    managed: dict[str, str] = field(default_factory=dict)  # hook -> manager owning it
     config_recorded: Path | None = None  # --server: the rules recorded for pre-receive
 
 
@@ -90,8 +92,7 @@ if [ ! -x "$PY" ]; then
         "run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
     exit {fail}
 fi
-exec "$PY" -I -c {shlex.quote(code)} {hook} "$0" "$@"
-"""
+{fast_path(hook, f'"$PY" -I -c {shlex.quote(code)} {hook} "$0" "$@"')}"""
     return body + CHECKSUM + _digest(body.encode("utf-8")) + "\n"
 
 
@@ -131,9 +132,12 @@ _VARYING = (MARKER, "PY=", "exec ")
 
 
 def _unedited_legacy(data: bytes, hook: str) -> bool:
-    """A script from before the checksum line: unedited when it is line for line our
-    template, but for the lines that vary between installs."""
-    template = script_text(hook).splitlines()[:-1]  # without the checksum line
+    """A script from before the checksum line (0.1: our interpreter check, then one
+    ``exec`` line): unedited when it is line for line that template, but for the lines
+    that vary between installs."""
+    lines = script_text(hook).splitlines()
+    exec_at = next(i for i, line in enumerate(lines) if line == "fi") + 1
+    template = [*lines[:exec_at], 'exec "$PY" -c']
     have = data.decode("utf-8", "replace").splitlines()
     return len(have) == len(template) and all(
         a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)
@@ -173,11 +177,14 @@ def install(
         path = directory / name
         state = hook_state(path)
         keep = state in (FOREIGN, EDITED)
+        manager = None if server else managers.owner(path, directory)
+        if manager is not None:  # never renamed, even with --force: see managers.py
+            report.managed[name] = manager
         local = directory / (name + LOCAL_SUFFIX)
         if keep and (not force or local.is_symlink() or local.exists()):
             (report.edited if state == EDITED else report.refused).append(name)
         plan.append((name, keep))
-    if report.refused or report.edited:
+    if report.refused or report.edited or report.managed:
         return report
     directory.mkdir(parents=True, exist_ok=True)
     for name, keep in plan:
@@ -264,6 +271,7 @@ def uninstall(cwd: Path | None = None, *, force: bool = False) -> UninstallRepor
     report = UninstallReport(directory)
     for name in CLIENT_HOOKS + SERVER_HOOKS:
         path = directory / name
+        report.removed.extend(_remove_moved_aside(directory, name))
         state = hook_state(path)
         if state == FOREIGN:
             report.left_alone.append(name)
@@ -278,3 +286,13 @@ def uninstall(cwd: Path | None = None, *, force: bool = False) -> UninstallRepor
             if had_local:
                 report.restored.append(name)
     return report
+
+
+def _remove_moved_aside(directory: Path, name: str) -> list[str]:
+    """Our script, moved aside by a manager installed over it (pre-commit and prek keep it
+    as ``<name>.legacy`` and run it first): removed with the rest of ours."""
+    legacy = directory / (name + ".legacy")
+    if not is_ours(legacy):
+        return []
+    legacy.unlink()
+    return [legacy.name]

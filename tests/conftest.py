@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -29,7 +30,7 @@ GIT_ENV_DROP = (
 def git(
     cwd: Path, *args: str, check: bool = True, **kw: object
 ) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
+    proc: subprocess.CompletedProcess[str] = subprocess.run(
         ("git", *args),
         cwd=cwd,
         capture_output=True,
@@ -92,6 +93,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_hom
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Zoë Ångström")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zoe@example.com")
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+    monkeypatch.setenv("PREK_HOME", str(pre_commit_home / "prek"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     (home / ".gitconfig").write_text(
@@ -193,7 +195,9 @@ def pre_commit_installed(repo: Path, hook_repo_rev: tuple[Path, str]) -> Iterato
     yield repo
 
 
-@pytest.fixture(params=["direct", "pre-commit"])
+@pytest.fixture(
+    params=["direct", pytest.param("pre-commit", marks=(pytest.mark.slow, pytest.mark.precommit))]
+)
 def hooked(request: pytest.FixtureRequest) -> Path:
     """A repository with our hooks, installed each way users install them."""
     name = "installed" if request.param == "direct" else "pre_commit_installed"
@@ -210,3 +214,35 @@ def fill_plan(
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("[How to rollback if hotfix fails]", plan), encoding="utf-8")
     return path
+
+
+def run_in_terminal(cwd: Path, *args: str) -> tuple[int, str]:
+    """Run a command with a terminal as its controlling tty (what /dev/tty opens)."""
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            os.chdir(cwd)
+            os.execvp(args[0], args)
+        finally:
+            os._exit(127)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode("utf-8", "replace")
+
+
+def git_said(repo: Path, *args: str) -> tuple[int, str]:
+    """Run git as a user would and return (exit code, what the user saw). Under pre-commit a
+    passing hook's output reaches only the terminal, so there git runs on one (a pty)."""
+    if (repo / ".pre-commit-config.yaml").exists():
+        return run_in_terminal(repo, "git", *args)
+    proc = git(repo, *args, check=False)
+    return proc.returncode, proc.stdout + proc.stderr

@@ -335,8 +335,12 @@ def test_edited_hook_is_neither_overwritten_nor_deleted(installed: Path) -> None
 
 def test_script_from_before_checksums_is_upgraded_not_refused(installed: Path) -> None:
     hook = hooks_dir(installed) / "commit-msg"
-    lines = hook.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]  # no checksum
+    # what hotfix-hooks 0.1 wrote: the interpreter check, then one exec line, no checksum
+    lines = hook.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = lines[: lines.index("fi\n") + 1]
     legacy = "".join("PY=/old/venv/bin/python\n" if x.startswith("PY=") else x for x in lines)
+    legacy += 'exec "$PY" -c \'import sys; from hotfix_hooks.hook_impl import run_installed; '
+    legacy += 'sys.exit(run_installed())\' commit-msg "$0" "$@"\n'
     hook.write_text(legacy, encoding="utf-8")
     proc = hh(installed, "install")
     assert proc.returncode == 0, proc.stderr

@@ -26,12 +26,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return next(out.glob("hotfix_hooks-*.whl"))
 
 
+@pytest.mark.slow
 def test_wheel_ships_templates_inside_the_package(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"hotfix_hooks/templates/{t}" for t in TEMPLATES} <= names
     assert "hotfix_hooks/hooks/entry.py" in names
 
 
+@pytest.mark.slow
 def test_fresh_venv_install_then_checkout_scaffolds(
     wheel: Path, tmp_path: Path, repo: Path
 ) -> None:

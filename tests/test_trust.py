@@ -18,7 +18,7 @@ def plant(repo: Path, sentinel: Path, shadows: tuple[str, ...] = SHADOWS) -> Non
     payload = f"open({str(sentinel)!r}, 'a').write(__name__ + '\\n')\n"
     package = repo / "hotfix_hooks"
     (package / "hooks").mkdir(parents=True)
-    for rel in ("__init__.py", "hook_impl.py", "cli.py", "hooks/__init__.py"):
+    for rel in ("__init__.py", "main.py", "cli.py", "hooks/entry.py", "hooks/__init__.py"):
         (package / rel).write_text(payload, encoding="utf-8")
     for name in shadows:
         (repo / f"{name}.py").write_text(payload, encoding="utf-8")

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from hotfix_hooks import ui
 from hotfix_hooks.errors import OK, POLICY_FAILED
+from hotfix_hooks.git.repo import run
 from hotfix_hooks.git.repository import require_repo_or_bare
+from hotfix_hooks.install import CLIENT_HOOKS
 from hotfix_hooks.install import install as install_hooks
 from hotfix_hooks.install import uninstall as uninstall_hooks
 
@@ -31,6 +36,8 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     """
     cwd = require_repo_or_bare()
     report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
+    if report.managed:
+        raise click.exceptions.Exit(_beside_manager(cwd, report.managed))
     if report.refused or report.edited:
         for name in report.refused:
             ui.error(
@@ -61,6 +68,28 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
             "(from the default branch; pushes never change them; see `hotfix-hooks server-config`)"
         )
     raise click.exceptions.Exit(OK)
+
+
+def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
+    """A hook manager owns the hooks: say so, and how to add ours to it (nothing written)."""
+    from hotfix_hooks import managers
+
+    names = sorted(set(managed.values()))
+    root = Path(run("rev-parse", "--show-toplevel", cwd=cwd))
+    hooks = ", ".join(managed)
+    if len(managed) == len(CLIENT_HOOKS) and all(
+        managers.runs_ours(manager, root, hook) for hook, manager in managed.items()
+    ):
+        ui.emit(f"{' and '.join(names)} owns the hooks here and already runs hotfix-hooks")
+        return OK
+    ui.error(
+        f"{' and '.join(names)} owns the hooks here ({hooks}): nothing was installed "
+        "(not even with --force: the manager would overwrite ours, or stop running its own). "
+        "Add hotfix-hooks to its configuration instead:"
+    )
+    for manager in names:
+        ui.emit(managers.SNIPPETS[manager].rstrip("\n"), sys.stderr)
+    return POLICY_FAILED
 
 
 @click.command(short_help="Remove our hooks; restore the ones they replaced.")

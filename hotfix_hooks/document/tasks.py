@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-TASK_ID = re.compile(rb"(?<![A-Za-z0-9_])[Tt]([0-9]{3})(?![A-Za-z0-9_])")
-_HEADING = re.compile(r"^#{2,6}[ \t]*(T[0-9]{3})\b[ \t]*[:.\-–—]?[ \t]*(.*?)[ \t#]*$", re.M)
+# Scanned by hand, not with `re`: importing it costs the commit-msg hook more start-up time
+# than the rest of its imports together. tests/test_tasks_scan.py holds the equivalent regexes:
+#   a task ID:  (?<![A-Za-z0-9_])[Tt]([0-9]{3})(?![A-Za-z0-9_])            (bytes)
+#   a heading:  ^#{2,6}[ \t]*(T[0-9]{3})\b[ \t]*[:.\-–—]?[ \t]*(.*?)[ \t#]*$  (re.M)
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_DIGITS = "0123456789"
+_SEPARATORS = ":.-–—"
 
 SEED_TASKS: tuple[tuple[str, str], ...] = (
     ("T001", "Implement Hotfix"),
@@ -26,9 +29,27 @@ EMERGENCY = frozenset({"T001", "T002", "T003", "T004"})
 def parse_tasks(text: str) -> list[tuple[str, str]]:
     """(ID, title) of each ``### T001: Title`` heading, in order, first one wins."""
     seen: dict[str, str] = {}
-    for match in _HEADING.finditer(text):
-        seen.setdefault(match.group(1).upper(), match.group(2).strip())
+    for line in text.split("\n"):
+        found = _heading(line)
+        if found is not None:
+            seen.setdefault(found[0], found[1].strip())
     return list(seen.items())
+
+
+def _heading(line: str) -> tuple[str, str] | None:
+    hashes = len(line) - len(line.lstrip("#"))
+    if not 2 <= hashes <= 6:
+        return None
+    rest = line[hashes:].lstrip(" \t")
+    if len(rest) < 4 or rest[0] != "T" or any(c not in _DIGITS for c in rest[1:4]):
+        return None
+    after = rest[4:]
+    if after and (after[0].isalnum() or after[0] == "_"):
+        return None  # \b: the ID is a whole word
+    after = after.lstrip(" \t")
+    if after[:1] and after[0] in _SEPARATORS:
+        after = after[1:]
+    return rest[:4], after.lstrip(" \t").rstrip(" \t#")
 
 
 def emergency_first(tasks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -39,6 +60,17 @@ def emergency_first(tasks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 def named_tasks(message: bytes) -> list[str]:
     """Task IDs a message names, upper-cased, in order of first mention."""
     found: dict[str, None] = {}
-    for match in TASK_ID.finditer(message):
-        found.setdefault("T" + match.group(1).decode(), None)
+    lowered = message.lower()  # ASCII only: T and t alike
+    end = len(message)
+    start = lowered.find(b"t")
+    while start >= 0:
+        digits = message[start + 1 : start + 4]
+        if (
+            (start == 0 or message[start - 1] not in _WORD_BYTES)
+            and len(digits) == 3
+            and digits.isdigit()
+            and (start + 4 == end or message[start + 4] not in _WORD_BYTES)
+        ):
+            found.setdefault("T" + digits.decode(), None)
+        start = lowered.find(b"t", start + 1)
     return list(found)

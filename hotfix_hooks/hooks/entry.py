@@ -55,7 +55,7 @@ def run_installed(argv: Sequence[str] | None = None) -> int:
     """Entry of a script written by ``hotfix-hooks install``: HOOK SCRIPT [ARGS...]."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) < 2 or argv[0] not in HOOKS:
-        sys.stderr.write("hotfix-hooks: usage: hook_impl HOOK SCRIPT [ARGS...]\n")
+        sys.stderr.write("hotfix-hooks: usage: hotfix_hooks.hooks.entry HOOK SCRIPT [ARGS...]\n")
         return USAGE
     hook, script, args = argv[0], argv[1], argv[2:]
     if script.endswith(LOCAL_SUFFIX):
