@@ -766,6 +766,12 @@ PATHOLOGICAL = {
 }
 
 
+# Bounds that tell linear from super-linear (the cubic regex this replaced took 28 s on one
+# 2,000-space line), with room for a loaded 2-core CI machine: not a benchmark.
+LINEAR_BOUND = 5.0
+REFUSAL_BOUND = 1.0
+
+
 def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -778,7 +784,7 @@ def test_a_megabyte_of_anything_is_refused_at_once(unit: str) -> None:
     start = time.perf_counter()
     with pytest.raises(DocumentTooLargeError):
         HotfixDocument.parse(data)
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < REFUSAL_BOUND
 
 
 def within_limits(unit: str, head: str = "") -> bytes:
@@ -800,9 +806,9 @@ def test_the_largest_hostile_document_stays_fast(unit: str, head: str) -> None:
         parsed = HotfixDocument.parse(data)
     except DocumentTooLargeError as error:  # markdown-it-py < 4 only: quadratic references
         assert "link reference definitions" in str(error)
-        assert time.perf_counter() - start < 0.1
+        assert time.perf_counter() - start < REFUSAL_BOUND
         return
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < LINEAR_BOUND
     for action in (
         lambda: parsed.title,
         lambda: parsed.field("Rollback Plan"),
@@ -813,7 +819,7 @@ def test_the_largest_hostile_document_stays_fast(unit: str, head: str) -> None:
         lambda: parsed.with_title("x"),
         lambda: parsed.with_section_body("Rollback Plan", "a\nb"),
     ):
-        assert timed(action) < 1.0
+        assert timed(action) < LINEAR_BOUND
 
 
 def test_importing_the_model_does_not_import_markdown_it() -> None:
