@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 import click
 
 from hotfix_hooks import clock, ui
-from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc, fire_event
+from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.document import fields
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.log import trailer_log
@@ -28,7 +28,7 @@ def resolve(postmortem: bool) -> None:
         )
         return
     if fields.is_cancelled(fields.status(doc.doc)):
-        raise UsageError(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
+        raise Refused(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
     changes, duration = resolution(doc, now)
     doc.save(fields.with_fields(doc.doc, changes))
     fire_event(doc, "on_resolve")

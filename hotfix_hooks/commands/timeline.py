@@ -77,7 +77,8 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     width = max(len(c["event"]) for c in cells)
     for c in cells:
         who = f"  {c['who']}" if c["who"] else ""
-        ui.emit(f"  {c['time']}  {c['offset']:>8}  {c['since']:>7}  {c['event']:<{width}}{who}")
+        line = f"  {c['time']}  {c['offset']:>8}  {c['since']:>7}  {c['event']:<{width}}{who}"
+        ui.emit(line.rstrip())
     spans = tl.durations(rows)
     if spans:
         ui.emit("  " + " · ".join(f"{k}: {clock.human(v)}" for k, v in spans.items()))
