@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.branch import HotfixBranch
@@ -107,3 +108,27 @@ def events_quiet() -> Iterator[None]:
             os.environ.pop(ENV_QUIET, None)
         else:
             os.environ[ENV_QUIET] = before
+
+
+def alert_overdue(ctx: Context, status: str, elapsed: timedelta | None) -> None:
+    """on_overdue, once per hotfix: the current hotfix is active and past its target.
+
+    A marker in the git directory (``hotfix-hooks/overdue-NNN``) keeps a second
+    ``status`` from alerting again; a command that failed is tried again next time.
+    """
+    from hotfix_hooks.policy.lifecycle import overdue
+
+    if ctx.config.event_command("on_overdue") is None:
+        return
+    if not overdue(status, elapsed, ctx.config.target_minutes):
+        return
+    doc = current_doc()
+    marker = ctx.repo.git_dir / "hotfix-hooks" / f"overdue-{doc.hotfix.number}"
+    if marker.exists():
+        return
+    minutes = int(elapsed.total_seconds() // 60) if elapsed else None
+    if fire_event(
+        doc, "on_overdue", elapsed_minutes=minutes, target_minutes=ctx.config.target_minutes
+    ):
+        marker.parent.mkdir(exist_ok=True)
+        marker.write_text(f"{doc.hotfix.name}\n", encoding="utf-8")
