@@ -8,6 +8,7 @@ the finish tag. :func:`rows` orders them and measures the gaps (pure).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
@@ -17,6 +18,7 @@ from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.log import hotfix_log
 from hotfix_hooks.git.repo import Repo
 
+_FULL_SHA = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
 # the order of events that share a minute: the story's order
 KINDS = ("opened", "branch", "commit", "push", "rollback", "resolved", "cancelled", "finished")
 
@@ -132,6 +134,7 @@ def collect(
     if history:
         when, _sha, message, who = history[0]
         how = message.split(": ", 1)[-1] if message else "created"
+        how = _FULL_SHA.sub(lambda m: m.group(0)[:7], how)
         text = f"branch {branch}: {how[:1].lower()}{how[1:]}"
         events.append(Event(when, "branch", text, who=who))
     tip = f"refs/heads/{branch}" if local else "HEAD"
