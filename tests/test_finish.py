@@ -82,7 +82,9 @@ def test_finish_merges_tags_and_deletes(installed: Path) -> None:
 
 
 def test_finish_push_lands_everything_on_the_remote(installed: Path, remote: Path) -> None:
-    start(installed, push=True)
+    start(installed)
+    git(installed, "push", "-q", "-u", "origin", BRANCH)  # an upstream without the resolution
+    assert hh(remote, "install", "--server").returncode == 0
     proc = run(installed, "finish", "--push", now=None)
     assert proc.returncode == 0, proc.stderr
     refs = git(remote, "for-each-ref", "--format=%(refname) %(objectname)").stdout

@@ -342,9 +342,16 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
         repo.git("checkout", "-q", base.name)
 
     steps.append(Step(f"check out {base.name}", checkout))
-    steps.append(
-        Step(f"delete branch {branch}", lambda: repo.git("branch", "-q", "-d", branch) or None)
-    )
+
+    def delete() -> None:
+        # -D, after checking it ourselves: git's -d judges by the branch's upstream when
+        # it has one, which may lack the resolution commit that main now holds
+        tip = repo.resolve(f"refs/heads/{branch}")
+        if tip is None or not repo.is_ancestor(tip, base.tip):
+            raise Refused(f"{branch} is not contained in {base.name}: not deleted")
+        repo.git("branch", "-q", "-D", branch)
+
+    steps.append(Step(f"delete branch {branch}", delete))
     if plan.remote:
         refspecs = [f"{base.ref}:{base.ref}", f"refs/tags/{plan.tag}:refs/tags/{plan.tag}"]
         if develop is not None:
