@@ -97,6 +97,11 @@ def test_every_event_reaches_the_command(installed: Path, recorder: tuple[list[s
     finish = records(log)[-1]
     assert finish["event"] == "on_finish" and finish["tag"] == "hotfix-042"
     assert finish["merged_into"] == "main"
+    common = {"schema", "event", "hotfix", "title", "branch", "status", "times"}
+    common |= {"rollback_plan", "actor", "repository"}
+    for record in records(log):
+        assert common <= set(record), record["event"]
+        assert {"created", "resolved", "cancelled", "rollback", "now"} <= set(record["times"])  # type: ignore[arg-type]
     assert [r["event"] for r in records(log)] == [
         "on_start",
         "on_push",

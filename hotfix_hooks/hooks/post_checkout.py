@@ -76,6 +76,13 @@ def _started(config: Config, root: str, number: str, title: str, branch: str) ->
     from hotfix_hooks import clock, events
 
     now = clock.now().isoformat()
-    times = {"created": now, "resolved": None, "rollback": None, "now": now}
-    build = {"number": number, "title": title, "branch": branch, "times": times, "plan": None}
+    times = {"created": now, "resolved": None, "cancelled": None, "rollback": None, "now": now}
+    build = {
+        "number": number,
+        "title": title,
+        "branch": branch,
+        "times": times,
+        "plan": None,
+        "status": "Active",
+    }
     events.fire(config, "on_start", root, build)

@@ -149,7 +149,12 @@ def _pushed(config: Config, root: str, result: GateResult, sha: str) -> None:
         data = files.read(str(result.path)) or b""
     doc = HotfixDocument.parse(data, str(result.path))
     times: dict[str, str | None] = {"now": clock.now().isoformat()}
-    for key, label in (("created", fields.CREATED), ("resolved", fields.RESOLVED)):
+    labels = (
+        ("created", fields.CREATED),
+        ("resolved", fields.RESOLVED),
+        ("cancelled", fields.CANCELLED),
+    )
+    for key, label in labels:
         moment = fields.stamp(doc, label)
         times[key] = moment.isoformat() if moment else None
     rollback = fields.rollback_time(doc)
