@@ -48,8 +48,10 @@ def cli() -> None:
 
 def _register() -> None:
     from hotfix_hooks.commands import (
+        abort,
         check,
         demo,
+        finish,
         hook,
         install,
         new,
@@ -59,10 +61,11 @@ def _register() -> None:
         scaffold,
         server_config,
         status,
+        timeline,
     )
 
-    modules = (install, scaffold, new, status, check, rollback, resolve, report, demo)
-    for module in (*modules, server_config, hook):
+    modules = (install, scaffold, new, status, check, rollback, resolve, finish, abort, timeline)
+    for module in (*modules, report, demo, server_config, hook):
         for command in module.COMMANDS:
             cli.add_command(command)
 

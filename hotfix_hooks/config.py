@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 PYPROJECT = "pyproject.toml"
+DEFAULT_TAG_FORMAT = "hotfix-{number}"
+EVENTS = ("on_start", "on_push", "on_rollback", "on_resolve", "on_finish", "on_overdue")
 DEDICATED = ".hotfix-hooks.toml"
 TABLE = "hotfix-hooks"
 
@@ -25,13 +27,18 @@ class Config:
     """The settings in force (a plain class: hooks import it, dataclasses cost start-up)."""
 
     __slots__ = (
+        "base_branch",
         "branch_prefix",
         "default_task",
+        "develop_branch",
+        "event_timeout",
+        "events",
         "features_dir",
         "require_task",
         "rollback_trigger_required",
         "source",
         "stage_scaffold",
+        "tag_format",
         "target_minutes",
         "templates_dir",
     )
@@ -47,6 +54,11 @@ class Config:
         require_task: bool = True,
         rollback_trigger_required: bool = False,
         target_minutes: int = 120,
+        base_branch: str | None = None,
+        develop_branch: str | None = None,
+        tag_format: str = DEFAULT_TAG_FORMAT,
+        events: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        event_timeout: int = 10,
         source: str | None = None,  # the file it came from, for messages
     ) -> None:
         self.features_dir = features_dir
@@ -57,7 +69,19 @@ class Config:
         self.require_task = require_task
         self.rollback_trigger_required = rollback_trigger_required
         self.target_minutes = target_minutes
+        self.base_branch = base_branch
+        self.develop_branch = develop_branch
+        self.tag_format = tag_format
+        self.events = events  # (event, argv) pairs, sorted: hashable and comparable
+        self.event_timeout = event_timeout
         self.source = source
+
+    def event_command(self, event: str) -> tuple[str, ...] | None:
+        """The argv configured for ``event`` (``on_push``, ...), or None."""
+        for name, argv in self.events:
+            if name == event:
+                return argv
+        return None
 
     def settings(self) -> dict[str, object]:
         """Every setting, without where it came from."""
@@ -97,6 +121,56 @@ def _check_positive(value: Any) -> str | None:
     return None if value > 0 else "must be a positive number of minutes"
 
 
+def _check_seconds(value: Any) -> str | None:
+    return None if value > 0 else "must be a positive number of seconds"
+
+
+def _check_branch(value: Any) -> str | None:
+    bad = not value or value.startswith("-") or ".." in value
+    if bad or any(c.isspace() or c in "~^:?*[\\" for c in value):
+        return "must be a branch name such as 'main'"
+    return None
+
+
+def _check_tag_format(value: Any) -> str | None:
+    if "{number}" not in value:
+        return "must contain {number}, e.g. 'hotfix-{number}'"
+    try:
+        name = value.format(number="042")
+    except (KeyError, IndexError, ValueError):
+        return "may use only {number}, e.g. 'hotfix-{number}'"
+    if _check_branch(name):
+        return f"gives {name!r}, not a valid tag name"
+    return None
+
+
+def _events(
+    value: dict[str, Any], file: str, where: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``[events]``: event name -> a command line (split like a shell, never run by one)
+    or a list of arguments."""
+    import shlex
+
+    found = []
+    for name, command in value.items():
+        key = f"{where}events.{name}"
+        if name not in EVENTS:
+            raise ConfigError(file, key, f"unknown event (known events: {', '.join(EVENTS)})")
+        if isinstance(command, str):
+            try:
+                argv = shlex.split(command)
+            except ValueError as exc:
+                raise ConfigError(file, key, f"cannot split {command!r}: {exc}") from None
+        elif isinstance(command, list) and all(isinstance(a, str) for a in command):
+            argv = list(command)
+        else:
+            raise ConfigError(file, key, "must be a command line or a list of arguments")
+        if not argv or not argv[0]:
+            raise ConfigError(file, key, "must name a command")
+        found.append((name, tuple(argv)))
+    return tuple(sorted(found))
+
+
 _KEYS: dict[str, tuple[type, Callable[[Any], str | None] | None]] = {
     "features_dir": (str, None),
     "branch_prefix": (str, _check_prefix),
@@ -106,8 +180,13 @@ _KEYS: dict[str, tuple[type, Callable[[Any], str | None] | None]] = {
     "require_task": (bool, None),
     "rollback_trigger_required": (bool, None),
     "target_minutes": (int, _check_positive),
+    "base_branch": (str, _check_branch),
+    "develop_branch": (str, _check_branch),
+    "tag_format": (str, _check_tag_format),
+    "events": (dict, None),
+    "event_timeout": (int, _check_seconds),
 }
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", dict: "a table"}
 
 
 def _loads(text: str) -> dict[str, Any]:
@@ -145,7 +224,7 @@ def parse(text: str, file: str, *, in_pyproject: bool) -> Config | None:
         problem = check(value) if check else None
         if problem:
             raise ConfigError(file, where + key, problem)
-        values[key] = value
+        values[key] = _events(value, file, where) if isinstance(value, dict) else value
     if "default_task" in values:
         values["default_task"] = values["default_task"].upper()
     return Config(source=file, **values)
@@ -166,13 +245,48 @@ def load(root: str | PathLike[str], read: Callable[[str], str | None] | None = N
     dedicated = reader(DEDICATED)
     if dedicated is not None:
         config = parse(dedicated, DEDICATED, in_pyproject=False)
-        return config or Config(source=DEDICATED)
+        return _no_events(config or Config(source=DEDICATED), DEDICATED, "events")
     pyproject = reader(PYPROJECT)
     if pyproject is not None and _mentions_us(pyproject):
         config = parse(pyproject, PYPROJECT, in_pyproject=True)
         if config is not None:
-            return config
+            return _no_events(config, PYPROJECT, f"tool.{TABLE}.events")
     return Config()
+
+
+LOCAL = "hotfix-hooks.toml"  # in the git directory: never committed, never cloned
+
+
+def _no_events(config: Config, file: str, key: str) -> Config:
+    """Event commands run programs: a file anyone can commit never names them."""
+    if config.events:
+        raise ConfigError(
+            file,
+            key,
+            "event commands run programs, so they are never read from a committed file "
+            f"(anyone who can push could change them): put [events] in .git/{LOCAL} instead",
+        )
+    return config
+
+
+def load_local(git_dir: str) -> Config | None:
+    """This clone's own settings, ``<git dir>/hotfix-hooks.toml`` (top-level keys): the
+    only place event commands are read from. None when there is no such file."""
+    import os
+
+    path = os.path.join(git_dir, LOCAL)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(path, None, "is not UTF-8 text") from None
+    return parse(text, path, in_pyproject=False) or Config(source=path)
 
 
 def _read_worktree(root: str | PathLike[str], name: str) -> str | None:

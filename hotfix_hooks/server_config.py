@@ -84,7 +84,7 @@ def render_settings(settings: dict[str, object]) -> str:
     default = Config()
     lines = [HEADER]
     for key, value in settings.items():
-        if value is None:
+        if value is None or key == "events":  # the server never runs event commands
             continue
         if key == "features_dir" or value != getattr(default, key, None):
             lines.append(f"{key} = {_toml_value(value)}\n")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -72,10 +73,22 @@ class Narrator:
     def at(self, minutes: int) -> None:
         """The incident clock: the demo's hotfix runs from 03:12 and resolves in 53 minutes."""
         start = clock.now().replace(hour=3, minute=12, second=0, microsecond=0)
-        self.env[clock.ENV_NOW] = (start + timedelta(minutes=minutes)).isoformat()
+        moment = (start + timedelta(minutes=minutes)).isoformat()
+        # commits, reflogs and our records share the incident clock: the timeline is exact
+        for name in (clock.ENV_NOW, "GIT_COMMITTER_DATE", "GIT_AUTHOR_DATE"):
+            self.env[name] = moment
 
     def say(self, text: str) -> None:
         ui.emit(ui.paint(f"  {text}", "dim", sys.stdout))
+
+
+def _events_config(log: Path) -> str:
+    command = json.dumps(["tee", "-a", str(log)])
+    lines = ["[events]"]
+    lines += [
+        f"{event} = {command}" for event in ("on_start", "on_push", "on_resolve", "on_finish")
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def _workspace(directory: Path | None) -> Path:
@@ -95,6 +108,10 @@ def run_demo(directory: Path | None) -> Path:
     n.run(["git", "init", "-q", "--bare", str(remote)], root, shown="git init --bare remote.git")
     n.run(["git", "init", "-q", "-b", "main", str(app)], root, shown="git init app")
     (app / "login.py").write_text("def login(user):\n    return user.name\n", encoding="utf-8")
+    log = root / "events.jsonl"
+    (app / ".git" / "hotfix-hooks.toml").write_text(_events_config(log), encoding="utf-8")
+    n.say(".git/hotfix-hooks.toml (this clone's own, never committed): every hotfix event")
+    n.say("is appended to events.jsonl by `tee -a` (a Slack webhook is the same line with curl)")
     n.run(["git", "add", "login.py"], app)
     n.run(["git", "commit", "-q", "-m", "Login service"], app)
     n.run(
@@ -154,15 +171,29 @@ def run_demo(directory: Path | None) -> Path:
     n.run(["git", "push", "-q", "origin", BRANCH], app)
     n.run(["hotfix-hooks", "check", "HEAD"], app)
 
-    n.step("03:31 — where do we stand?")
+    n.step("03:31 — where do we stand? And the rollback, should the deploy go wrong")
     n.at(19)
     n.run(["hotfix-hooks", "status"], app)
+    n.run(["hotfix-hooks", "timeline"], app)
 
-    n.step("04:05 — deployed and monitored: resolve, with the post-emergency tasks scheduled")
+    n.step("04:05 — deployed and monitored: resolve, with the timeline for the post-mortem")
     n.at(53)
-    n.run(["hotfix-hooks", "resolve"], app)
-    n.run(["git", "commit", "-q", "-am", "T004: resolved"], app)
+    n.run(["hotfix-hooks", "resolve", "--postmortem"], app)
+    n.run(["hotfix-hooks", "timeline", "--markdown"], app)
+    n.run(["git", "add", "-A"], app)
+    n.run(["git", "commit", "-q", "-m", "T004: resolved, post-mortem drafted"], app)
     n.run(["git", "push", "-q", "origin", BRANCH], app)
+
+    n.step("04:09 — finish: merge into main, tag, delete the branch here and on the server")
+    n.at(57)
+    n.run(["hotfix-hooks", "finish", "--push"], app)
+    n.run(["git", "ls-remote", "--heads", "--tags", "origin"], app)
+
+    n.step("What the event command received (one JSON document per event)")
+    for line in log.read_text(encoding="utf-8").splitlines() if log.exists() else []:
+        event = json.loads(line)
+        when = event["times"]["now"]
+        n.say(f"{event['event']:<11} hotfix {event['hotfix']} {event['title']!r} at {when}")
 
     n.step("The team's record against the 2-hour target")
     n.run(["hotfix-hooks", "report"], app)

@@ -3,8 +3,9 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks import ui
-from hotfix_hooks.branch import format_number, slugify, title_from_slug
+from hotfix_hooks.branch import format_number, parse_branch, slugify, title_from_slug
 from hotfix_hooks.commands.common import interactive, number_option
+from hotfix_hooks.commands.lifecycle import CurrentDoc, events_quiet, fire_event
 from hotfix_hooks.context import Context, context
 from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.document.model import HotfixDocument
@@ -80,7 +81,8 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
             if option in PROMPTED and not texts.get(option):
                 texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
     try:
-        ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
+        with events_quiet():  # on_start fires below, once, with the fields filled in
+            ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
     except GitError as exc:
         raise UsageError(
             f"git checkout -b {branch} failed, nothing was changed: {exc.stderr.strip()}"
@@ -111,6 +113,11 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         docs = [str(directory / doc) for doc in DOCS]
         ctx.repo.git("add", "--", *docs, check=False)
     ui.emit(f"✓ Hotfix {chosen} started on {branch}")
+    started = parse_branch(branch, ctx.config.branch_prefix)
+    if started is not None:
+        fire_event(
+            CurrentDoc(ctx, started, rel, HotfixDocument.parse(updated, str(rel))), "on_start"
+        )
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")

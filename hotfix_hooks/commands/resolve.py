@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 import click
 
 from hotfix_hooks import clock, ui
-from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc
+from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.document import fields
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.log import trailer_log
@@ -21,26 +21,17 @@ POSTMORTEM_DOC = "post-mortem.md"
 def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
     doc = current_doc()
-    created = doc.doc.field(fields.CREATED)
-    started = fields.parse_stamp(created)
-    if started is None:
-        raise UsageError(
-            f"{doc.rel}: **Created** is {created!r}, not a timestamp such as "
-            "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
-        )
     now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
     if fields.is_resolved(fields.status(doc.doc)):
         ui.emit(
             f"hotfix {doc.hotfix.number} is already resolved ({doc.doc.field(fields.RESOLVED)})"
         )
         return
-    duration = now - started
-    changes = [
-        (fields.STATUS, "Resolved"),
-        (fields.RESOLVED, clock.format_stamp(now)),
-        (fields.TIME_TO_RESOLUTION, clock.human(duration)),
-    ]
+    if fields.is_cancelled(fields.status(doc.doc)):
+        raise Refused(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
+    changes, duration = resolution(doc, now)
     doc.save(fields.with_fields(doc.doc, changes))
+    fire_event(doc, "on_resolve")
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
     triggered = fields.rollback_triggered(doc.doc)
@@ -63,6 +54,24 @@ def resolve(postmortem: bool) -> None:
         ui.emit(f"✓ Created {rel}")
     ui.emit("")
     ui.emit('Commit it: git commit -am "T004: resolved" && git push')
+
+
+def resolution(doc: CurrentDoc, now: datetime) -> tuple[list[tuple[str, str]], timedelta]:
+    """The fields ``resolve`` (and ``finish``) record, and the time to resolution."""
+    created = doc.doc.field(fields.CREATED)
+    started = fields.parse_stamp(created)
+    if started is None:
+        raise UsageError(
+            f"{doc.rel}: **Created** is {created!r}, not a timestamp such as "
+            "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
+        )
+    duration = now - started
+    changes = [
+        (fields.STATUS, "Resolved"),
+        (fields.RESOLVED, clock.format_stamp(now)),
+        (fields.TIME_TO_RESOLUTION, clock.human(duration)),
+    ]
+    return changes, duration
 
 
 def _write_postmortem(
@@ -88,11 +97,19 @@ def _write_postmortem(
         "resolved": clock.format_stamp(now),
         "duration": clock.human(duration),
         "rollback": "Yes" if triggered else "No",
-        "timeline": timeline,
+        "timeline": timeline,  # (time, subject) of each tied commit, as before
+        "timeline_rows": _timeline_rows(doc),
     }
     text = render(doc.ctx.repo.root, doc.ctx.config, POSTMORTEM_DOC, context)
     create_exclusive(target, text.encode("utf-8"))
     return rel
+
+
+def _timeline_rows(doc: CurrentDoc) -> list[dict[str, str]]:
+    from hotfix_hooks.commands.timeline import incident_rows
+    from hotfix_hooks.report.timeline import table
+
+    return table(incident_rows(doc))
 
 
 COMMANDS = (resolve,)

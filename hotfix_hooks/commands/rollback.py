@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks import clock, ui
-from hotfix_hooks.commands.lifecycle import current_doc
+from hotfix_hooks.commands.lifecycle import current_doc, fire_event
 from hotfix_hooks.document import fields
 from hotfix_hooks.policy.rollback_plan import judge
 
@@ -43,6 +43,7 @@ def rollback(reason: str | None) -> None:
     if reason:
         changes.append((fields.ROLLBACK_REASON, reason))
     doc.save(fields.with_fields(doc.doc, changes))
+    fire_event(doc, "on_rollback", reason=reason)
     ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
     ui.emit('Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')

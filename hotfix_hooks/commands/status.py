@@ -9,6 +9,7 @@ import click
 
 from hotfix_hooks import clock, ui
 from hotfix_hooks.branch import HotfixBranch
+from hotfix_hooks.commands.lifecycle import alert_overdue
 from hotfix_hooks.context import Context, context
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.location import (
@@ -32,6 +33,8 @@ def _next_step(
 ) -> str:
     if not has_docs:
         return "create the docs: hotfix-hooks scaffold"
+    if fields.is_cancelled(status):
+        return "nothing: cancelled (the record stays; the number is not reused)"
     if fields.is_resolved(status):
         return (
             "finish the post-emergency tasks T005-T007 (hotfix-hooks report shows what is overdue)"
@@ -188,6 +191,7 @@ def status(as_json: bool) -> None:
     hotfix = ctx.hotfix()
     if hotfix:
         state = hotfix_status(ctx, hotfix)
+        alert_overdue(ctx, state.status, state.elapsed)
         if as_json:
             click.echo(json.dumps(state.as_json(), indent=2, ensure_ascii=False))
         else:

@@ -19,6 +19,8 @@ RESOLVED = "Resolved"
 TIME_TO_RESOLUTION = "Time to Resolution"
 ROLLBACK_TRIGGERED = "Rollback Triggered"
 ROLLBACK_REASON = "Rollback Reason"
+CANCELLED = "Cancelled"
+CANCEL_REASON = "Cancel Reason"
 BRANCH = "Branch"
 BASE_COMMIT = "Base Commit"
 POSTMORTEM_SECTION = "Post-Mortem Required"
@@ -33,9 +35,27 @@ def is_resolved(value: str | None) -> bool:
     return (value or "").strip().lower() == "resolved"
 
 
+def is_cancelled(value: str | None) -> bool:
+    """``hotfix-hooks abort``: opened by mistake; kept in the record, in no metric."""
+    return (value or "").strip().lower() in ("cancelled", "canceled")
+
+
+def is_closed(value: str | None) -> bool:
+    return is_resolved(value) or is_cancelled(value)
+
+
 def rollback_triggered(doc: HotfixDocument) -> bool:
     """``**Rollback Triggered**: yes (...)``, as ``hotfix-hooks rollback`` records it."""
     return (doc.field(ROLLBACK_TRIGGERED) or "").lower().startswith("yes")
+
+
+def rollback_time(doc: HotfixDocument) -> datetime | None:
+    """When the rollback was recorded: ``yes (2026-11-26 03:40 +01:00)``."""
+    value = doc.field(ROLLBACK_TRIGGERED) or ""
+    if not value.lower().startswith("yes"):
+        return None
+    inner = value.partition("(")[2].partition(")")[0]
+    return parse_stamp(inner)
 
 
 def parse_stamp(value: str | None) -> datetime | None:

@@ -30,6 +30,7 @@ class TrailerCommit(NamedTuple):
     subject: str
     hotfixes: list[str]  # values of its Hotfix: trailers
     tasks: list[str]  # values of its Task: trailers, upper-cased
+    author: str = ""  # the author's name
 
 
 def task_index(
@@ -49,7 +50,7 @@ def task_index(
 
 _FORMAT = (
     "%H%x1f%cI%x1f%s%x1f%(trailers:key=Hotfix,valueonly,separator=%x2C)"
-    "%x1f%(trailers:key=Task,valueonly,separator=%x2C)"
+    "%x1f%(trailers:key=Task,valueonly,separator=%x2C)%x1f%an"
 )
 LOG_LIMIT = 20000
 
@@ -72,9 +73,9 @@ def trailer_log(
     records = []
     for record in out.split("\0"):
         fields = record.strip("\n").split("\x1f")
-        if len(fields) != 5:
+        if len(fields) != 6:
             continue
-        sha, committed, subject, hotfixes, tasks = fields
+        sha, committed, subject, hotfixes, tasks, author = fields
         records.append(
             TrailerCommit(
                 sha,
@@ -82,6 +83,7 @@ def trailer_log(
                 subject,
                 [v.strip() for v in hotfixes.split(",") if v.strip()],
                 [v.strip().upper() for v in tasks.split(",") if v.strip()],
+                author,
             )
         )
     return records

@@ -15,6 +15,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from hotfix_hooks.config import Config
+
 
 def _arguments(argv: Sequence[str]) -> tuple[str, str, str] | None:
     if len(argv) == 3:
@@ -62,4 +64,26 @@ def _run(_prev: str, new: str, flag: str) -> int:
 
     result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
     print_scaffold(hotfix.number, name, result)
+    if any(path.endswith("/hotfix.md") for path in result.created):
+        _started(config, str(repo.root), hotfix.number, hotfix.title, name)
     return OK
+
+
+def _started(config: Config, root: str, number: str, title: str, branch: str) -> None:
+    """on_start: a new hotfix's docs were just scaffolded (never blocks the checkout)."""
+    from hotfix_hooks import clock, events
+
+    if events.command_for(root, "on_start") is None:
+        return
+
+    now = clock.now().isoformat()
+    times = {"created": now, "resolved": None, "cancelled": None, "rollback": None, "now": now}
+    build = {
+        "number": number,
+        "title": title,
+        "branch": branch,
+        "times": times,
+        "plan": None,
+        "status": "Active",
+    }
+    events.fire(config, "on_start", root, build)

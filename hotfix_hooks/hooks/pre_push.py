@@ -12,6 +12,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from hotfix_hooks.config import Config
+    from hotfix_hooks.gate import GateResult
+
 
 def _pre_commit_lines() -> bytes | None:
     """pre-commit passes one ref through the environment instead of stdin."""
@@ -96,6 +99,7 @@ def _check(root: str, data: bytes, bare: bool = False) -> int:
     config = server_config.from_default_branch(root) if bare else config_mod.load(Path(root))
     prefix = config.branch_prefix
     failed = False
+    passed: list[tuple[GateResult, str]] = []
     for update in parse_pre_push(data):
         if isinstance(update, Malformed):
             if prefix in update.line:
@@ -118,8 +122,51 @@ def _check(root: str, data: bytes, bare: bool = False) -> int:
             assert result.verdict is not None
             for warning in result.verdict.warnings:
                 ui.warn(f"{result.branch}: {warning} ({result.path})")
+            passed.append((result, update.local_sha))
             continue
         failed = True
         for line in failure_lines(result, update.local_sha[:10]):
             ui.emit(line, sys.stderr)
-    return POLICY_FAILED if failed else OK
+    if failed:
+        return POLICY_FAILED
+    if not bare:  # a bare clone has no working tree, and no config of its own to trust
+        for result, sha in passed:
+            _pushed(config, root, result, sha)
+    return OK
+
+
+def _pushed(config: Config, root: str, result: GateResult, sha: str) -> None:
+    """on_push: the gate passed for a hotfix ref (never blocks or fails the push)."""
+    from hotfix_hooks import clock, events
+
+    if events.command_for(root, "on_push") is None:
+        return
+    from hotfix_hooks.document import fields
+    from hotfix_hooks.document.model import HotfixDocument
+    from hotfix_hooks.git.blobs import CommitFiles
+
+    assert result.verdict is not None
+    with CommitFiles(root, sha) as files:
+        data = files.read(str(result.path)) or b""
+    doc = HotfixDocument.parse(data, str(result.path))
+    times: dict[str, str | None] = {"now": clock.now().isoformat()}
+    labels = (
+        ("created", fields.CREATED),
+        ("resolved", fields.RESOLVED),
+        ("cancelled", fields.CANCELLED),
+    )
+    for key, label in labels:
+        moment = fields.stamp(doc, label)
+        times[key] = moment.isoformat() if moment else None
+    rollback = fields.rollback_time(doc)
+    times["rollback"] = rollback.isoformat() if rollback else None
+    build = {
+        "number": result.number,
+        "title": doc.title,
+        "branch": result.branch,
+        "times": times,
+        "plan": result.verdict.plan.text.strip(),
+        "status": fields.status(doc),
+        "commit": sha,
+    }
+    events.fire(config, "on_push", root, build)

@@ -61,7 +61,12 @@ class HotfixRecord:
 
     @property
     def active(self) -> bool:
-        return not fields.is_resolved(self.status)
+        return not fields.is_closed(self.status)
+
+    @property
+    def cancelled(self) -> bool:
+        """Opened by mistake (``abort``): shown, but in no metric."""
+        return fields.is_cancelled(self.status)
 
 
 def record_from_bytes(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
@@ -106,7 +111,8 @@ def record_from_bytes(number: str, data: bytes, source: str, path: str) -> Hotfi
 def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
     def key(r: HotfixRecord) -> tuple[int, int, float]:
         last = max((t.timestamp() for t in (r.created, r.resolved) if t), default=0.0)
-        return (r.resolved is not None, r.rollback_triggered or r.postmortem_done, last)
+        closed = r.resolved is not None or r.cancelled
+        return (closed, r.rollback_triggered or r.postmortem_done, last)
 
     return b if key(b) > key(a) else a
 
@@ -198,6 +204,7 @@ class Summary:
     postmortems_done: float | None
     overdue: list[str]
     target_minutes: int
+    cancelled: int = 0  # shown in the rows, counted in no figure above
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -212,10 +219,14 @@ class Summary:
             "postmortems_done": self.postmortems_done,
             "postmortems_target": 1.0,
             "overdue_postmortems": self.overdue,
+            "cancelled": self.cancelled,
         }
 
 
 def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -> Summary:
+    """The figures; a cancelled hotfix (opened by mistake) counts in none of them."""
+    cancelled = sum(r.cancelled for r in records)
+    records = [r for r in records if not r.cancelled]
     durations = [r.duration for r in records if r.duration is not None]
     minutes = [d.total_seconds() / 60 for d in durations]
     resolved = [r for r in records if r.resolved is not None]
@@ -235,4 +246,5 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
         postmortems_done=share(sum(r.postmortem_done for r in resolved), len(resolved)),
         overdue=[r.number for r in records if r.overdue(now)],
         target_minutes=target_minutes,
+        cancelled=cancelled,
     )

@@ -106,7 +106,8 @@ def _fmt_minutes(value: float | None) -> str:
 def summary_lines(summary: Summary) -> list[str]:
     target = clock.human(timedelta(minutes=summary.target_minutes))
     return [
-        f"Hotfixes: {summary.count} ({summary.resolved} resolved)",
+        f"Hotfixes: {summary.count} ({summary.resolved} resolved)"
+        + (f"; {summary.cancelled} cancelled, in no figure" if summary.cancelled else ""),
         f"Time to resolve: median {_fmt_minutes(summary.median_minutes)}, "
         f"mean {_fmt_minutes(summary.mean_minutes)} (target < {target}); "
         f"within target: {_fmt_share(summary.within_target)}",

@@ -1,0 +1,160 @@
+"""Event commands: ``[events]`` in the clone's own ``.git/hotfix-hooks.toml`` names a command
+per event, run with one JSON document on stdin (a Slack webhook or a pager is one ``curl``
+away). Never from a committed file: anyone who can push could make every checkout run a
+program.
+
+Run as an argv list (never through a shell), with a timeout (``event_timeout``); a command
+that fails, hangs or is missing is reported on stderr and never fails the git operation or
+the command that fired it. Only client hooks on hotfix paths and commands fire events; the
+server never does. Import-light: ``subprocess`` and ``json`` load only when an event is
+configured.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from hotfix_hooks.errors import UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from hotfix_hooks.config import Config
+
+SCHEMA = 1
+# set by commands that fire an event themselves around a git run whose hook would too
+ENV_QUIET = "HOTFIX_HOOKS_NO_EVENTS"
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(f"hotfix-hooks: warning: {text}\n")
+    sys.stderr.flush()
+
+
+def _actor(root: str) -> dict[str, str]:
+    from hotfix_hooks.git.lean import run_git
+
+    code, out, _ = run_git("var", "GIT_AUTHOR_IDENT", cwd=root)
+    ident = out.decode("utf-8", "replace").strip() if code == 0 else ""
+    name, _, rest = ident.partition(" <")
+    return {"name": name.strip(), "email": rest.partition(">")[0]}
+
+
+def _repository(root: str) -> dict[str, str | None]:
+    from hotfix_hooks.git.lean import run_git
+
+    code, out, _ = run_git("config", "--get", "remote.origin.url", cwd=root)
+    url = out.decode("utf-8", "replace").strip() if code == 0 else ""
+    name = os.path.basename(root)  # noqa: PTH119 - no pathlib on a hook's path
+    return {"root": root, "name": name, "remote": url or None}
+
+
+def payload(
+    event: str,
+    root: str,
+    *,
+    number: str,
+    title: str,
+    branch: str,
+    times: Mapping[str, str | None],
+    plan: str | None,
+    **extra: object,
+) -> dict[str, object]:
+    """The JSON document an event command reads on stdin."""
+    return {
+        "schema": SCHEMA,
+        "event": event,
+        "hotfix": number,
+        "title": title,
+        "branch": branch,
+        "times": dict(times),
+        "rollback_plan": plan,
+        "actor": _actor(root),
+        "repository": _repository(root),
+        **extra,
+    }
+
+
+def local_events(root: str) -> Config | None:
+    """The clone's own ``.git/hotfix-hooks.toml``, where event commands live (never a
+    committed file: those could make anyone's checkout run a program)."""
+    from hotfix_hooks.config import load_local
+    from hotfix_hooks.git import lean
+
+    code, out, _ = lean.run_git("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=root)
+    git_dir = out.decode("utf-8", "surrogateescape").strip()
+    return load_local(git_dir) if code == 0 and git_dir else None
+
+
+def command_for(root: str, event: str) -> tuple[str, ...] | None:
+    """The command configured for ``event`` in the clone's ``.git/hotfix-hooks.toml``; None
+    when there is none (or the file is broken: said once on stderr)."""
+    try:
+        local = local_events(root)
+    except UsageError as exc:
+        _say(str(exc))
+        return None
+    return local.event_command(event) if local is not None else None
+
+
+def fire(config: Config, event: str, root: str, build: Mapping[str, object]) -> bool:
+    """Run the command configured for ``event`` (in the clone's ``.git/hotfix-hooks.toml``)
+    with ``payload(event, root, **build)`` on stdin. True when it ran and exited 0; False
+    otherwise (and when none is configured). ``config`` is the repository's: its own
+    settings never name a command."""
+    if os.environ.get(ENV_QUIET):
+        return False
+    try:
+        local = local_events(root)
+    except UsageError as exc:
+        _say(str(exc))
+        return False
+    argv = local.event_command(event) if local is not None else None
+    if argv is None or local is None:
+        return False
+    config = local
+    document = payload(event, root, **build)  # type: ignore[arg-type]
+    return run(argv, document, config.event_timeout, event, root)
+
+
+def run(
+    argv: tuple[str, ...], document: Mapping[str, object], timeout: float, event: str, cwd: str
+) -> bool:
+    import contextlib
+    import json
+    import signal
+    import subprocess
+
+    data = (json.dumps(document, ensure_ascii=False) + "\n").encode("utf-8")
+    shown = f"{event} command {argv[0]!r}"
+    try:
+        proc = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: a timeout ends its children too
+        )
+    except OSError as exc:
+        _say(f"{shown} could not start: {exc.strerror or exc}")
+        return False
+    try:
+        _, err = proc.communicate(data, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.communicate(timeout=2)
+        _say(f"{shown} did not finish within {timeout:g} s: stopped (raise event_timeout?)")
+        return False
+    if proc.returncode != 0:
+        lines = err.decode("utf-8", "replace").strip().splitlines()
+        detail = f": {lines[-1][:200]}" if lines else ""
+        _say(f"{shown} exited {proc.returncode}{detail}")
+        return False
+    return True

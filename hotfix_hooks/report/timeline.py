@@ -1,0 +1,245 @@
+"""The incident's timeline, from git and the record: exact, never typed by hand.
+
+Sources: hotfix.md's Created / Rollback Triggered / Resolved / Cancelled stamps, the
+branch's reflog (when it was created here), every commit stamped ``Hotfix: NNN`` (its
+task and author), the remote-tracking reflogs (each push seen from this clone), and
+the finish tag. :func:`rows` orders them and measures the gaps (pure).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from hotfix_hooks import clock
+from hotfix_hooks.document import fields
+from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.git.log import hotfix_log
+from hotfix_hooks.git.repo import Repo
+
+_FULL_SHA = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
+# the order of events that share a minute: the story's order
+KINDS = ("opened", "branch", "commit", "push", "rollback", "resolved", "cancelled", "finished")
+
+
+@dataclass(frozen=True)
+class Event:
+    when: datetime
+    kind: str
+    text: str
+    who: str = ""
+    task: str = ""
+    commit: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    event: Event
+    offset: timedelta  # since the first event
+    since_previous: timedelta | None
+
+    def as_json(self) -> dict[str, object]:
+        e = self.event
+        return {
+            "time": e.when.isoformat(),
+            "offset_seconds": clock.seconds(self.offset),
+            "since_previous_seconds": clock.seconds(self.since_previous),
+            "kind": e.kind,
+            "event": e.text,
+            "who": e.who or None,
+            "task": e.task or None,
+            "commit": e.commit or None,
+        }
+
+
+def rows(events: list[Event]) -> list[Row]:
+    """Events in time order (ties in the story's order), with offsets and gaps."""
+    ordered = sorted(events, key=lambda e: (e.when, KINDS.index(e.kind)))
+    out: list[Row] = []
+    for i, event in enumerate(ordered):
+        previous = ordered[i - 1].when if i else None
+        out.append(
+            Row(event, event.when - ordered[0].when, event.when - previous if previous else None)
+        )
+    return out
+
+
+def durations(timeline: list[Row]) -> dict[str, timedelta]:
+    """From the first event to the first of each kind that matters for the post-mortem."""
+    if not timeline:
+        return {}
+    out: dict[str, timedelta] = {}
+    labels = {
+        "commit": "to first commit",
+        "push": "to first push",
+        "rollback": "to rollback",
+        "resolved": "to resolution",
+        "finished": "to finish",
+    }
+    for row in timeline:
+        label = labels.get(row.event.kind)
+        if label and label not in out:
+            out[label] = row.offset
+    return out
+
+
+def offset_text(delta: timedelta) -> str:
+    """``+0:00``, ``+0:09``, ``+1:05``, ``+2d 3:04``: exact to the minute."""
+    minutes = int(delta.total_seconds()) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    return f"+{days}d {hours}:{mins:02d}" if days else f"+{hours}:{mins:02d}"
+
+
+def _reflog(repo: Repo, ref: str) -> list[tuple[datetime, str, str, str]]:
+    """(time, new sha, message, who) of each reflog entry of ``ref``, oldest first."""
+    out = repo.git(
+        "reflog",
+        "show",
+        "--date=iso-strict",
+        "--format=%H%x1f%gd%x1f%gs%x1f%gn",
+        ref,
+        "--",
+        check=False,
+    )
+    entries = []
+    for line in out.splitlines():
+        parts = line.split("\x1f")
+        if len(parts) != 4 or "@{" not in parts[1]:
+            continue
+        stamp = parts[1].rsplit("@{", 1)[1].rstrip("}")
+        try:
+            when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        entries.append((when, parts[0], parts[2], parts[3]))
+    return list(reversed(entries))
+
+
+def collect(
+    repo: Repo,
+    doc: HotfixDocument,
+    number: str,
+    branch: str,
+    *,
+    tag: str | None = None,
+) -> list[Event]:
+    events: list[Event] = []
+    created = fields.stamp(doc, fields.CREATED)
+    if created:
+        events.append(Event(created, "opened", f"hotfix {number} opened (hotfix.md Created)"))
+    local = repo.resolve(f"refs/heads/{branch}")
+    history = _reflog(repo, f"refs/heads/{branch}") if local else []
+    if history:
+        when, _sha, message, who = history[0]
+        how = message.split(": ", 1)[-1] if message else "created"
+        how = _FULL_SHA.sub(lambda m: m.group(0)[:7], how)
+        text = f"branch {branch}: {how[:1].lower()}{how[1:]}"
+        events.append(Event(when, "branch", text, who=who))
+    tip = f"refs/heads/{branch}" if local else "HEAD"
+    base = doc.field(fields.BASE_COMMIT) or None
+    for commit in reversed(hotfix_log(repo, tip, base)):
+        if number not in commit.hotfixes:
+            continue
+        task = ", ".join(commit.tasks)
+        events.append(
+            Event(
+                clock.parse(commit.committed),
+                "commit",
+                f"commit {commit.sha[:7]} {commit.subject}",
+                who=commit.author,
+                task=task,
+                commit=commit.sha,
+            )
+        )
+    remotes = repo.git("remote", check=False).split()
+    for remote in remotes:
+        for when, sha, message, who in _reflog(repo, f"refs/remotes/{remote}/{branch}"):
+            if "update by push" in message:
+                text = f"pushed {sha[:7]} to {remote}"
+                events.append(Event(when, "push", text, who=who, commit=sha))
+    rolled = fields.rollback_time(doc)
+    if rolled:
+        reason = doc.field(fields.ROLLBACK_REASON)
+        events.append(
+            Event(rolled, "rollback", "rollback triggered" + (f": {reason}" if reason else ""))
+        )
+    if fields.is_resolved(fields.status(doc)):
+        resolved = fields.stamp(doc, fields.RESOLVED)
+        if resolved:
+            took = doc.field(fields.TIME_TO_RESOLUTION)
+            events.append(
+                Event(
+                    resolved,
+                    "resolved",
+                    "resolved" + (f" (time to resolution {took})" if took else ""),
+                )
+            )
+    cancelled = fields.stamp(doc, fields.CANCELLED)
+    if cancelled and fields.is_cancelled(fields.status(doc)):
+        reason = doc.field(fields.CANCEL_REASON)
+        events.append(
+            Event(cancelled, "cancelled", "cancelled" + (f": {reason}" if reason else ""))
+        )
+    if tag:
+        out = repo.git(
+            "for-each-ref", "--format=%(taggerdate:iso-strict)", f"refs/tags/{tag}", check=False
+        ).strip()
+        if out:
+            when = datetime.fromisoformat(out.replace("Z", "+00:00"))
+            events.append(Event(when, "finished", f"finished: tagged {tag}"))
+    return events
+
+
+def zone(doc: HotfixDocument) -> tzinfo | None:
+    """The incident's time zone: the Created stamp's offset."""
+    created = fields.stamp(doc, fields.CREATED)
+    return created.tzinfo if created else None
+
+
+def in_zone(timeline: list[Row], tz: tzinfo | None) -> list[Row]:
+    if tz is None:
+        return timeline
+    return [
+        Row(
+            Event(r.event.when.astimezone(tz), *(getattr(r.event, f) for f in _FIELDS)),
+            r.offset,
+            r.since_previous,
+        )
+        for r in timeline
+    ]
+
+
+_FIELDS = ("kind", "text", "who", "task", "commit")
+
+
+def table(timeline: list[Row]) -> list[dict[str, str]]:
+    """Display cells, for the text, the Markdown table and the post-mortem template."""
+    return [
+        {
+            "time": clock.format_stamp(r.event.when),
+            "offset": offset_text(r.offset),
+            "since": clock.human(r.since_previous) if r.since_previous is not None else "—",
+            "event": r.event.text,
+            "who": r.event.who,
+            "task": r.event.task,
+        }
+        for r in timeline
+    ]
+
+
+def markdown(cells: list[dict[str, str]]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "| Time | Offset | Since previous | Event | Task | Who |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for c in cells:
+        lines.append(
+            f"| {c['time']} | {c['offset']} | {c['since']} | {cell(c['event'])} | "
+            f"{c['task'] or '—'} | {cell(c['who']) or '—'} |"
+        )
+    return "\n".join(lines) + "\n"
