@@ -74,6 +74,21 @@ for _phrase in (
 for _phrases in _PLACEHOLDER_PHRASES.values():
     _phrases.sort(key=len, reverse=True)
 _PLACEHOLDER_START = frozenset({"tbd", "tbc", "tba", "todo", "fixme", "xxx"})
+_SQUASHED_PLACEHOLDERS = _PLACEHOLDER_WORDS | {"tobedetermined", "tobedone", "notapplicable"}
+# The templates' hints, as words: a hint that lost its brackets (e.g. as a link's text).
+_TEMPLATE_HINTS = frozenset(
+    {
+        "how to rollback if hotfix fails",
+        "when to rollback",
+        "brief description",
+        "quick analysis",
+        "minimal changes to resolve emergency",
+        "list critical files",
+        "minimal essential tests what must pass",
+        "what needs to be fixed immediately",
+        "temporary mitigation in place describe",
+    }
+)
 _ALNUM = re.compile(r"[^\W_]+")
 _ANY_ALNUM = re.compile(r"[^\W_]")
 _BRACKET = re.compile(r"[\[\]]")
@@ -204,7 +219,10 @@ def text_is_real(text: str) -> bool:
     while mark and mark.end() > start:  # "1. TBD", "- > TBD": list marks written as text
         start = mark.end()
         mark = _LIST_MARK.match(text, start)
-    return not _only_placeholders(_words(_drop_brackets(text[start:])))
+    words = _words(_drop_brackets(text[start:]))
+    if " ".join(words) in _TEMPLATE_HINTS or "".join(words) in _SQUASHED_PLACEHOLDERS:
+        return False  # a template hint without its brackets; T-B-D, t_b_d, "To do"
+    return not _only_placeholders(words)
 
 
 def _display(block: Block) -> str:
@@ -220,10 +238,21 @@ def _short(text: str) -> str:
     return repr(flat if len(flat) <= 60 else flat[:57] + "...")
 
 
+# Letters that show as nothing (Hangul fillers, the braille blank): not content.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Invisible or combining: format characters, and marks left over after NFKC composed
+# what it could (a combining grapheme joiner, an accent on a placeholder's letter).
+_INVISIBLE = frozenset({"Cf", "Mn", "Me"})
+
+
 def _fold(text: str) -> str:
     if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
         text = unicodedata.normalize("NFKC", text)
+        text = "".join(
+            ch
+            for ch in text
+            if ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE
+        )
     return text.casefold()
 
 
@@ -316,12 +345,11 @@ def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
         elif kind == "s_close":
             struck = max(0, struck - 1)
         elif kind == "link_open":
+            # a link counts by what it shows, never by its target: [TBD](https://x) is TBD
             live = _href_is_real(token.attrGet("href"))
             links.append(live)
             if not live:
                 dead += 1
-            elif not struck and not dead:
-                linked[-1] = True
         elif kind == "link_close":
             if links and not links.pop():
                 dead -= 1

@@ -1,0 +1,49 @@
+"""Placeholder disguises an attacker review found getting past the verdict, each refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.policy.rollback_plan import judge
+
+
+def plan_passes(plan: str) -> bool:
+    doc = HotfixDocument.parse(f"# Hotfix 042: x\n\n**3. Rollback Plan**:\n{plan}\n".encode())
+    return judge(doc).passed
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "- \u3164",  # Hangul filler: shows as nothing
+        "- \u115f\u1160",
+        "- \u2800",  # braille blank
+        "- T-B-D",
+        "- T B D",
+        "- t_b_d",
+        "- To do",
+        "- T\u034fBD",  # combining grapheme joiner
+        "- T\u0301BD",  # a combining accent
+        "- [TBD](https://example.com/x)",
+        "- [TBD](http://TBD)",
+        "- [](https://example.com)",
+        "- [How to rollback if hotfix fails](a)",
+        "- [TBD][r]\n\n[r]: http://tbd",
+    ],
+)
+def test_disguised_placeholders_are_refused(plan: str) -> None:
+    assert not plan_passes(plan), plan
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        "- See the [runbook](https://wiki.example.com/rollback)",
+        "- <https://wiki.example.com/rollback>",
+        "- Zurück auf 1.4 (Ünïcode), café",
+        "- revert to do-not-use flag off",
+    ],
+)
+def test_real_plans_still_pass(plan: str) -> None:
+    assert plan_passes(plan), plan
