@@ -118,7 +118,20 @@ def _check_task(value: Any) -> str | None:
 
 
 def _check_positive(value: Any) -> str | None:
-    return None if value > 0 else "must be a positive number of minutes"
+    if not 0 < value <= MAX_TARGET_MINUTES:
+        return f"must be a positive number of minutes, at most {MAX_TARGET_MINUTES} (a year)"
+    return None
+
+
+MAX_TARGET_MINUTES = 366 * 24 * 60
+
+
+def _check_relative_path(value: Any) -> str | None:
+    """A repository-relative directory: no NUL, not absolute, never climbing out."""
+    parts = value.replace("\\", "/").split("/")
+    if not value.strip() or "\0" in value or value.startswith("/") or ".." in parts or ":" in value:
+        return "must be a relative path inside the repository, such as 'docs/hotfixes'"
+    return None
 
 
 def _check_seconds(value: Any) -> str | None:
@@ -172,9 +185,9 @@ def _events(
 
 
 _KEYS: dict[str, tuple[type, Callable[[Any], str | None] | None]] = {
-    "features_dir": (str, None),
+    "features_dir": (str, _check_relative_path),
     "branch_prefix": (str, _check_prefix),
-    "templates_dir": (str, None),
+    "templates_dir": (str, _check_relative_path),
     "stage_scaffold": (bool, None),
     "default_task": (str, _check_task),
     "require_task": (bool, None),
@@ -194,7 +207,10 @@ def _loads(text: str) -> dict[str, Any]:
         import tomllib
     else:  # pragma: no cover - exercised on Python < 3.11 only
         import tomli as tomllib
-    data: dict[str, Any] = tomllib.loads(text)
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:  # arrays nested thousands deep
+        raise ValueError("nested too deeply") from None
     return data
 
 

@@ -106,3 +106,36 @@ def test_bad_config_post_checkout_still_exits_0(installed: Path) -> None:
     proc = git(installed, "checkout", "-b", "hotfix/042-x")
     assert ".hotfix-hooks.toml: bogus: unknown key" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('features_dir = "../x"\n', "features_dir"),
+        ('features_dir = "/etc"\n', "features_dir"),
+        ('features_dir = "a\\u0000b"\n', "features_dir"),
+        ('templates_dir = "x/../../y"\n', "templates_dir"),
+        ("target_minutes = 99999999999999999\n", "target_minutes"),
+    ],
+)
+def test_paths_and_bounds_are_checked_where_they_are_read(text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse(text, ".hotfix-hooks.toml", in_pyproject=False)
+    assert str(info.value).startswith(f".hotfix-hooks.toml: {key}: ")
+
+
+def test_deeply_nested_toml_is_one_error(repo: Path) -> None:
+    (repo / ".hotfix-hooks.toml").write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", "utf-8")
+    for command in (("status",), ("check",), ("report",)):
+        proc = hh(repo, *command)
+        assert proc.returncode == 2, proc.stderr
+        assert "nested too deeply" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_server_config_refuses_what_the_hook_would(remote: Path) -> None:
+    assert hh(remote, "install", "--server").returncode == 0
+    before = (remote / "hotfix-hooks.toml").read_bytes()
+    for bad in ("features_dir=../x", "target_minutes=99999999999999999999999"):
+        proc = hh(remote, "server-config", "--set", bad)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert (remote / "hotfix-hooks.toml").read_bytes() == before
