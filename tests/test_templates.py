@@ -127,3 +127,22 @@ def test_override_symlink_refused(tmp_path: Path) -> None:
 def test_shipped_templates_exist() -> None:
     for name in ("hotfix.md", "tasks.md", "post-mortem.md"):
         assert (shipped_dir() / name).is_file()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+        '{% set ns = namespace(s="a") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}'
+        "{% endfor %}{{ ns.s|length }}",
+        '{{ "%900000000d"|format(1) }}',
+        "{{ '{:>900000000}'.format(1) }}",
+    ],
+)
+def test_a_costly_override_is_cut_off(tmp_path: Path, source: str) -> None:
+    override = tmp_path / ".specswarm" / "templates"
+    override.mkdir(parents=True)
+    (override / "hotfix.md").write_text(source, encoding="utf-8")
+    with pytest.raises(TemplateProblem) as info:
+        render(tmp_path, Config(), "hotfix.md", CONTEXT)
+    assert str(info.value).startswith(".specswarm/templates/hotfix.md: ")

@@ -7,6 +7,8 @@ strings or ranges.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -88,6 +90,80 @@ def render_text(source: str, label: str, context: Mapping[str, Any]) -> str:
     return output
 
 
+# What rendering a repository's own template may cost: it runs on a colleague's checkout.
+_RENDER_SECONDS = 3
+_RENDER_MEMORY = 512 * 1024 * 1024
+
+
 def render(root: Path, config: Config, name: str, context: Mapping[str, Any]) -> str:
     source, label = template_source(root, config, name)
-    return render_text(source, label, context)
+    if label.startswith("(built-in)") or not hasattr(os, "fork"):
+        return render_text(source, label, context)
+    return _render_bounded(source, label, context)
+
+
+def _render_bounded(source: str, label: str, context: Mapping[str, Any]) -> str:
+    """A repository's override, rendered in a child process with a CPU, memory and wall
+    time limit: anyone who can commit writes it, and a template like nested ``range`` loops
+    or a doubling ``~`` would otherwise hang or exhaust the checkout that renders it."""
+    import json
+    import select
+    import signal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: render, say the result as JSON, exit
+        os.close(read_end)
+        code = 0
+        try:
+            _limit_child()
+            reply = {"output": render_text(source, label, context)}
+        except BaseException as exc:
+            reply = {"error": str(exc) if isinstance(exc, TemplateProblem) else repr(exc)}
+            code = 1
+        try:
+            with os.fdopen(write_end, "w", encoding="utf-8") as out:
+                out.write(json.dumps(reply))
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + _RENDER_SECONDS + 2
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([read_end], [], [], left)[0]:
+                os.kill(pid, signal.SIGKILL)
+                break
+            chunk = os.read(read_end, 1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    try:
+        reply = json.loads(b"".join(chunks).decode("utf-8"))
+    except ValueError:
+        reply = {}
+    if "output" in reply:
+        return str(reply["output"])
+    if "error" in reply and str(reply["error"]).startswith(label):
+        raise TemplateProblem(str(reply["error"]))
+    raise TemplateProblem(
+        f"{label}: template took more than {_RENDER_SECONDS} s or "
+        f"{_RENDER_MEMORY // (1024 * 1024)} MiB to render: simplify it"
+    )
+
+
+def _limit_child() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (_RENDER_SECONDS, _RENDER_SECONDS + 1))
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            in_use = int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return
+    limit = in_use + _RENDER_MEMORY
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
