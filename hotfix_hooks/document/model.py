@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 MAX_BYTES = 128 * 1024
+_MAX_INLINE_CHECK = 8 * 1024  # a longer paragraph that could hide line breaks: first line only
 MAX_LINES = 2000
 
 _BOM = b"\xef\xbb\xbf"
@@ -637,6 +638,8 @@ class HotfixDocument:
         if "`" in leaf.content or "<!--" in leaf.content:
             opaque = _opaque_line_starts(leaf.content)
         lines = self._content_lines(index)
+        if len(lines) > 1 and self._hides_line_breaks(leaf.content, len(lines)):
+            opaque |= set(range(1, len(lines)))  # fail closed: only the first line counts
         for offset, line in enumerate(lines):
             core = line.strip()
             if offset in opaque or not core.startswith(("**", "__")):
@@ -657,6 +660,20 @@ class HotfixDocument:
         return [
             lab._replace(stop=following.offset) for lab, following in zip(found, found[1:])
         ] + found[-1:]
+
+    def _hides_line_breaks(self, content: str, count: int) -> bool:
+        """Whether some line break of a paragraph lies inside an inline construct (an HTML
+        tag's attribute, a link's destination or title, an image's alt text) rather than
+        between lines: a "label" after such a break is never shown as one. Judged by
+        markdown-it itself, only for paragraphs that could hide one, and within a bound."""
+        if "<" not in content and "](" not in content and "![" not in content:
+            return False
+        if len(content) > _MAX_INLINE_CHECK:
+            return True
+        breaks = sum(
+            1 for token in self._inline(content) if token.type in ("softbreak", "hardbreak")
+        )
+        return breaks < count - 1
 
     def _field_label(self, label: str) -> _Label | None:
         key = label_key(label)

@@ -47,3 +47,22 @@ def test_disguised_placeholders_are_refused(plan: str) -> None:
 )
 def test_real_plans_still_pass(plan: str) -> None:
     assert plan_passes(plan), plan
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        '<span title="\n**Rollback Plan**: revert to v1.2\n"></span>',
+        '[](/u "\n**Rollback Plan**: revert to v1.2\n")',
+        "![\n**Rollback Plan**: revert to v1.2\n](x.png)",
+        '<a href="x"\ndata-x="\n**Rollback Plan**: revert to v1.2">',
+    ],
+)
+def test_a_label_inside_an_attribute_title_or_alt_text_is_no_label(hidden: str) -> None:
+    text = "# Hotfix 042: x\n\n**3. Rollback Plan**:\n- [How to rollback if hotfix fails]\n\n"
+    assert not judge(HotfixDocument.parse((text + hidden + "\n").encode())).passed
+
+
+def test_a_label_after_a_visible_autolink_still_counts() -> None:
+    text = "# Hotfix 042: x\n\nSee <https://x.example>\n**Rollback Plan**: revert to v1.2\n"
+    assert judge(HotfixDocument.parse(text.encode())).passed
