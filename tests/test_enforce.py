@@ -76,11 +76,16 @@ def test_server_exemptions_are_the_commit_msg_hooks(planned: Path, remote: Path)
     git(planned, "merge", "-q", "--no-ff", "--no-verify", "-m", "merged in", "side")
     untied(planned, "fixup! T003: rollback plan")
     untied(planned, 'Revert "T003: rollback plan"\n\nThis reverts commit abc.')
-    # the merge is exempt, the commit it brings in is not: it is new on the server too
+    # the merge is exempt, the commit it brings in is not: it is not in production
     proc = push(planned, "--no-verify", BRANCH)
     assert proc.returncode != 0 and "side work" in proc.stderr
     assert "merged in" not in proc.stderr and "fixup!" not in proc.stderr
-    assert push(planned, "--no-verify", "side").returncode == 0  # now on the server
+    assert push(planned, "--no-verify", "side").returncode == 0  # on the server, not production
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0 and "side work" in proc.stderr
+    git(planned, "checkout", "-q", "main")
+    git(planned, "merge", "-q", "--ff-only", "side")
+    assert push(planned, "--no-verify", "main").returncode == 0  # now production has it
     assert push(planned, "--no-verify", BRANCH).returncode == 0
 
 
@@ -358,3 +363,30 @@ def test_many_untied_commits_are_summed_up(planned: Path) -> None:
     assert proc.returncode != 0
     assert "12 of 14 new commit(s)" in proc.stderr and "... and 2 more" in proc.stderr
     assert "tasks.md is missing; using the seed's tasks T001-T007" in proc.stderr
+
+
+@pytest.mark.parametrize("server_flags", [("--server",), ("--server", "--per-ref")])
+@pytest.mark.parametrize("carrier", ["refs/heads/aaa-carrier", "refs/tmp/stash", "refs/tags/v9"])
+def test_commits_parked_on_another_ref_are_still_judged(
+    installed: Path, remote: Path, server_flags: tuple[str, ...], carrier: str
+) -> None:
+    assert hh(remote, "install", *server_flags).returncode == 0
+    git(installed, "checkout", "-q", "-b", "hotfix/055-one")
+    fill_plan(installed, number="055")
+    git(installed, "add", "-A")
+    git(installed, "commit", "-q", "-m", "T003: plan")
+    git(installed, "commit", "-q", "--no-verify", "--allow-empty", "-m", "untied")
+    # in one push, the carrier first; or parked in an earlier push
+    proc = git(
+        installed, "push", "--no-verify", "origin", f"HEAD:{carrier}", "hotfix/055-one", check=False
+    )
+    assert proc.returncode != 0
+    assert (
+        git(
+            remote, "rev-parse", "-q", "--verify", "refs/heads/hotfix/055-one", check=False
+        ).returncode
+        != 0
+    )
+    git(installed, "push", "-q", "--no-verify", "origin", f"HEAD:{carrier}-2", check=False)
+    proc = git(installed, "push", "--no-verify", "origin", "hotfix/055-one", check=False)
+    assert proc.returncode != 0 and "name no task" in proc.stderr

@@ -82,14 +82,21 @@ def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str
 
 
 def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
-    """The task tie on the commits this push brings: reachable from the new tip and
-    from no ref the server has (so the ref's old value too)."""
+    """The task tie on every commit the hotfix branch adds over the production branch (the
+    server's HEAD) that it did not have before: never "new to the server", which commits
+    first parked on another ref (a branch, a tag, refs/tmp/..., or a ref the same
+    ``--per-ref`` push created a moment earlier) would escape."""
     from hotfix_hooks.gate import check_ties, tie_failure_lines
     from hotfix_hooks.git.log import MalformedLog
+    from hotfix_hooks.git.repo import ZERO_SHAS, run
 
+    production = run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
+    exclude = [production] if production else ["--all"]  # an empty server: all it has
+    if update.remote_sha not in ZERO_SHAS:
+        exclude.append(update.remote_sha)  # judged when it was pushed
     try:
         result = check_ties(
-            ".", [update.local_sha, "--not", "--all"], number, update.local_sha, config
+            ".", [update.local_sha, "--not", *exclude], number, update.local_sha, config
         )
     except MalformedLog as exc:
         return [f"push of {name} rejected: a commit's log record does not parse ({exc})"]
