@@ -249,8 +249,18 @@ def test_check_says_when_it_cannot_tell(repo: Path) -> None:
     proc = hh(repo, "check", "--strict")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     git(repo, "checkout", "-q", "main")
-    proc = hh(repo, "check", "--strict")  # on main: it can tell, and it is not a hotfix
+    proc = hh(repo, "check", "--strict")  # the rules would come from the change itself
+    assert proc.returncode == 1 and "the rules come from the change being judged" in proc.stderr
+    proc = hh(repo, "check", "--strict", "--config-from", "main")  # it is not a hotfix
     assert proc.returncode == 0 and "cannot tell" not in proc.stderr
+
+
+def test_strict_check_does_not_take_a_trailer_at_its_word(planned: Path) -> None:
+    git(planned, "checkout", "-q", "--detach")
+    proc = hh(planned, "check", "--strict", "--config-from", "main")
+    assert proc.returncode == 1 and "pass --branch" in proc.stderr
+    proc = hh(planned, "check", "--strict", "--config-from", "main", "--branch", BRANCH)
+    assert "pass --branch" not in proc.stderr
 
 
 @pytest.fixture

@@ -184,9 +184,24 @@ def check(
         if not sha:
             raise UsageError(f"{rev!r} is not a commit in this repository")
     source = config_source(repo, sha, config_from)
+    if source is None and (strict or os.environ.get("CI")):
+        ui.warn(
+            "no target branch here (no --config-from, no CI target variable naming a fetched "
+            "branch, no origin/HEAD): the rules come from the change being judged"
+            + ("" if strict else "; --strict makes this a failure")
+        )
+        if strict:
+            raise click.exceptions.Exit(POLICY_FAILED)
     config = config_at(repo.root, source) if source else config_mod.load(repo.root)
     ctx = Context(repo, config)
     hotfix, known = hotfix_of_commit(ctx, sha, branch)
+    named = branch or ctx.branch or any(os.environ.get(v) for v in CI_BRANCH_VARIABLES)
+    if strict and hotfix is not None and not named:
+        ui.error(
+            f"only the commit's own Hotfix: trailer says {rev} belongs to hotfix "
+            f"{hotfix.number}, and a commit can say anything: with --strict, pass --branch"
+        )
+        raise click.exceptions.Exit(POLICY_FAILED)
     if hotfix is None:
         if not known:
             ui.warn(
