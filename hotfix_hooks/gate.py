@@ -14,6 +14,7 @@ from hotfix_hooks.document.location import (
     commit_config,
     commit_doc_path,
     commit_tasks,
+    features_rel,
 )
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
@@ -183,3 +184,57 @@ def tie_failure_lines(result: TieResult, where: str, action: str = "push of") ->
         "       git rebase -i <base>, mark them 'reword', then push again",
     ]
     return lines
+
+
+def number_conflict_lines(
+    cwd: Path | str,
+    branch: str,
+    number: str,
+    tip: str,
+    config: Config,
+    *,
+    remotes: bool = True,
+    action: str = "push of",
+) -> list[str]:
+    """Why ``branch`` may not be pushed under its number (nothing when it may): another
+    hotfix branch, or the ``Branch`` field of the hotfix.md at ``tip``, holds it."""
+    from hotfix_hooks.branch import parse_branch
+    from hotfix_hooks.git import numbers
+    from hotfix_hooks.policy.numbers import Claim, conflict_lines, renamed
+
+    prefix = config.branch_prefix
+    with CommitFiles(cwd, tip) as files:
+        features = str(features_rel(config, files.is_dir))
+        path = commit_doc_path(files, config, number, HOTFIX_DOC)
+        data = files.read(str(path))
+    extra = []
+    named = _branch_field(data, str(path))
+    if named and named != branch:
+        other = parse_branch(named, prefix)
+        if other is not None and other.number == number:
+            since = numbers.doc_added(tip, str(path), str(cwd))
+            extra.append(Claim(number, named, f"Branch field of {path}", since, True))
+    verdict = numbers.judge(
+        branch, number, prefix, features, tip=tip, remotes=remotes, cwd=str(cwd), extra=extra
+    )
+    if not verdict.others:
+        return []
+    lines = conflict_lines(
+        branch, number, verdict.others, verdict.free, prefix, f"{action} {branch} refused"
+    )
+    lines.append(
+        f"       and push that: git push -u origin {renamed(branch, prefix, verdict.free)}"
+    )
+    return lines
+
+
+def _branch_field(data: bytes | None, name: str) -> str | None:
+    from hotfix_hooks.document import fields
+
+    if data is None:
+        return None
+    try:
+        doc = HotfixDocument.parse(data, name)
+    except UsageError:
+        return None
+    return (doc.field(fields.BRANCH) or "").strip() or None

@@ -116,7 +116,7 @@ def commit_doc_path(files: CommitFiles, config: Config, number: str, doc: str) -
     return hotfix_rel(features_rel(config, files.is_dir), number) / doc
 
 
-def _worktree_features(root: str, config: Config) -> str:
+def worktree_features(root: str, config: Config) -> str:
     if config.features_dir is None:  # the common case, without pathlib
         return choose_features(lambda rel: os.path.isdir(os.path.join(root, rel)))
     from pathlib import Path
@@ -137,7 +137,7 @@ def load_tasks(
     root: str | PathLike[str], config: Config, number: str
 ) -> tuple[list[tuple[str, str]], str | None]:
     """(tasks, warning): tasks.md in the working tree, else at HEAD, else the seed's."""
-    rel = f"{_worktree_features(str(root), config)}/{number}-hotfix/{TASKS_DOC}"
+    rel = f"{worktree_features(str(root), config)}/{number}-hotfix/{TASKS_DOC}"
     text = read_worktree_doc(root, rel)
     if text is None:
         from hotfix_hooks.git.blobs import CommitFiles

@@ -16,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from hotfix_hooks.config import Config
     from hotfix_hooks.trailers import Rules
 
 
@@ -70,6 +71,8 @@ def _check(root: str, message_file: str, branch: str) -> int:
     rules = _git_rules(data)
     if task_tie.screen(data, rules=rules) is not None:
         return OK  # exempt; or empty, and git aborts the commit itself
+    if _number_conflict(root, config, branch, hotfix.number):
+        return POLICY_FAILED
     tasks, warning = load_tasks(root, config, hotfix.number)
     if warning:
         ui.warn(warning)
@@ -92,15 +95,52 @@ def _check(root: str, message_file: str, branch: str) -> int:
     stamps = [("Hotfix", hotfix.number)] + [("Task", task) for task in named]
     updated = add_trailers(data, stamps, rules)
     if updated != data:
-        _write_back(path, updated)
+        try:
+            _write_back(path, updated)
+        except OSError as exc:
+            ui.error(
+                f"commit-msg: cannot write the trailers into {_display(path)} "
+                f"({exc.strerror or exc}); your message is unchanged and the commit was stopped"
+            )
+            return USAGE
     return OK
 
 
+def _number_conflict(root: str, config: Config, branch: str, number: str) -> bool:
+    """Refuse (after saying why and how to move) when another incident holds the number.
+    One ``git for-each-ref`` unless another branch carries the same number."""
+    from hotfix_hooks import ui
+    from hotfix_hooks.document.location import worktree_features
+    from hotfix_hooks.git import numbers
+    from hotfix_hooks.policy.numbers import conflict_lines
+
+    prefix = config.branch_prefix
+    features = worktree_features(root, config)
+    verdict = numbers.judge(
+        branch,
+        number,
+        prefix,
+        features,
+        cwd=root,
+        extra=numbers.worktree_doc_claims(root, features, number, branch, prefix),
+        taken=numbers.worktree_numbers(root, features),
+    )
+    if not verdict.others:
+        return False
+    lines = conflict_lines(branch, number, verdict.others, verdict.free, prefix, "commit refused")
+    ui.error(lines[0])
+    for line in lines[1:]:
+        ui.emit(line, sys.stderr)
+    return True
+
+
 def _write_back(path: str, data: bytes) -> None:
-    """Rewrite in place (same inode, as editors and git expect)."""
-    with open(path, "r+b") as handle:
-        handle.write(data)
-        handle.truncate()
+    """Replace the message file whole: the new message goes to a temporary file beside
+    it, is flushed to disk and renamed over the original, so a full disk or a crash
+    leaves the original message intact (never a truncated one)."""
+    from hotfix_hooks.safe_files import replace_file
+
+    replace_file(path, data)
 
 
 def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:

@@ -88,7 +88,7 @@ def _check(root: str, data: bytes, bare: bool = False) -> int:
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import server_config, ui
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.gate import check_files, failure_lines
+    from hotfix_hooks.gate import check_files, failure_lines, number_conflict_lines
     from hotfix_hooks.git.blobs import CommitFiles
     from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_push
 
@@ -114,6 +114,14 @@ def _check(root: str, data: bytes, bare: bool = False) -> int:
         with CommitFiles(root, update.local_sha) as files:
             result = check_files(files, hotfix.number, update.local_sha, config)
         result.branch = destination or hotfix.name
+        clash = number_conflict_lines(
+            root, result.branch, hotfix.number, update.local_sha, config, remotes=not bare
+        )
+        if clash:
+            failed = True
+            ui.error(clash[0])
+            for line in clash[1:]:
+                ui.emit(line, sys.stderr)
         if result.passed:
             assert result.verdict is not None
             for warning in result.verdict.warnings:

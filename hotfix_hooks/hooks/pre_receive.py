@@ -68,6 +68,7 @@ def judge_update(update: RefUpdate, config: Config) -> list[str]:
         return []
     return (
         _config_change(update, name)
+        + _number(update, name, hotfix.number, config)
         + _gate(update, name, hotfix.number, config)
         + _ties(update, name, hotfix.number, config)
     )
@@ -79,6 +80,13 @@ def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str
     result = check_commit(".", update.local_sha, number, config)
     result.branch = name
     return [] if result.passed else failure_lines(result, update.local_sha[:10])
+
+
+def _number(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+    """One number, one incident: another branch on this server may hold the number."""
+    from hotfix_hooks.gate import number_conflict_lines
+
+    return number_conflict_lines(".", name, number, update.local_sha, config, remotes=False)
 
 
 def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
