@@ -10,7 +10,15 @@ from hotfix_hooks import clock, ui
 from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.report.inventory import collect, summarize
-from hotfix_hooks.report.outputs import html_page, row, stamp, summary_lines, update_metrics
+from hotfix_hooks.report.outputs import (
+    html_page,
+    postmortem_cell,
+    row,
+    stamp,
+    status_cell,
+    summary_lines,
+    update_metrics,
+)
 from hotfix_hooks.safe_files import replace_file
 
 
@@ -38,11 +46,10 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
         except clock.BadTimestampError:
             raise UsageError(f"--since {since!r}: expected a date such as 2026-11-01") from None
         records = [r for r in records if r.created and r.created >= start]
-    for record in records:
-        for problem in record.problems:
-            ui.warn(problem)
+    for problem in dict.fromkeys(p for record in records for p in record.problems):
+        ui.warn(problem)
     summary = summarize(records, now, ctx.config.target_minutes)
-    rows = [row(r, now) for r in records]
+    rows = [row(r, now, ctx.config.target_minutes) for r in records]
     if write:
         path = update_metrics(ctx.repo.root, records, now)
         ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
@@ -61,15 +68,16 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
         return
     ui.emit(
         f"{'Hotfix':<7} {'Status':<9} {'Created':<24} {'Resolved in':<12} "
-        f"{'Rollback':<9} Post-mortem"
+        f"{'Rollback':<9} {'Post-mortem':<12} Branch"
     )
     for r in rows:
-        pm = "done" if r["postmortem_done"] else ("OVERDUE" if r["postmortem_overdue"] else "open")
         created = stamp(r["created"])
+        flags = status_cell(r)[len(str(r["status"])) :]
         ui.emit(
             f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
             f"{r['time_to_resolution'] or '—':<12} "
-            f"{'yes' if r['rollback_triggered'] else 'no':<9} {pm}"
+            f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
+            f"{r['branch']}{flags}"
         )
     ui.emit("")
     for line in summary_lines(summary):

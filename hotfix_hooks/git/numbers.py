@@ -122,7 +122,8 @@ def judge(
 ) -> Judgement:
     """May ``branch`` (hotfix ``number``, its tip ``tip``) keep its number?
 
-    ``extra``: claims found elsewhere (the ``Branch`` field of an existing hotfix.md,
+    ``cwd``: where git runs (None: here; hooks run at the top of the working tree, and
+    a subprocess costs them start-up time). ``extra``: claims found elsewhere (the ``Branch`` field of an existing hotfix.md,
     dated by the caller). ``taken``: more numbers in use (directories), for the next
     free one.
     """
@@ -153,7 +154,7 @@ def named_branches(data: bytes, prefix: str) -> list[str]:
 
 
 def worktree_doc_claims(
-    root: str, features: str, number: str, branch: str, prefix: str
+    root: str, features: str, number: str, branch: str, prefix: str, cwd: str | None = None
 ) -> list[Claim]:
     """Claims by the branches the hotfix.md already in this number's folder names, when
     it does not name ``branch`` (the hooks' cheap reading of its ``Branch`` field: a file
@@ -172,7 +173,7 @@ def worktree_doc_claims(
         if hotfix is not None and hotfix.number == number and name != branch:
             out.append(Claim(number, name, f"named in {path}", None, True))
     if out:
-        since = doc_added("HEAD", path, root)
+        since = doc_added("HEAD", path, cwd)
         for claim in out:
             claim.since = since
     return out

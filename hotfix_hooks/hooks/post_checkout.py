@@ -85,7 +85,6 @@ def _number_conflict(root: str, config: Config, branch: str, number: str) -> boo
         number,
         prefix,
         features,
-        cwd=root,
         extra=numbers.worktree_doc_claims(root, features, number, branch, prefix),
         taken=numbers.worktree_numbers(root, features),
     )

@@ -16,8 +16,9 @@ from hotfix_hooks.safe_files import create_exclusive, make_dirs, replace_file
 METRICS_FILE = ".specswarm/workflow-metrics.json"
 
 
-def row(record: HotfixRecord, now: datetime) -> dict[str, Any]:
+def row(record: HotfixRecord, now: datetime, target_minutes: int = 120) -> dict[str, Any]:
     duration = record.duration
+    age = record.age(now)
     return {
         "hotfix": record.number,
         "title": record.title,
@@ -31,7 +32,27 @@ def row(record: HotfixRecord, now: datetime) -> dict[str, Any]:
         "postmortem_done": record.postmortem_done,
         "postmortem_overdue": record.overdue(now),
         "source": record.source,
+        "age_seconds": clock.seconds(age),
+        "age": clock.human_or_none(age),
+        "over_target": record.over_target(now, target_minutes),
+        "conflict": record.conflict,
     }
+
+
+def status_cell(r: dict[str, Any]) -> str:
+    """The Status column: the document's status, flagged when off target or shared."""
+    text = str(r["status"])
+    if r.get("over_target"):
+        text += f" OVERDUE ({r['age']})"
+    if r.get("conflict"):
+        text += " CONFLICT"
+    return text
+
+
+def postmortem_cell(r: dict[str, Any]) -> str:
+    if r["postmortem_done"]:
+        return "done"
+    return "OVERDUE" if r["postmortem_overdue"] else "open"
 
 
 def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Path:
@@ -54,10 +75,17 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
     features = data.setdefault("features", {})
     if not isinstance(features, dict):
         raise UsageError(f"{METRICS_FILE}: 'features' must be an object; it was not changed")
+    claimed: set[str] = set()
     for record in records:
-        entry = features.setdefault(f"{record.number}-hotfix", {})
+        key = f"{record.number}-hotfix"
+        if key in claimed:  # a second incident with this number: never merged into one
+            key = f"{record.number}-hotfix ({record.branch})"
+        claimed.add(key)
+        entry = features.setdefault(key, {})
         if not isinstance(entry, dict):
-            raise UsageError(f"{METRICS_FILE}: features.{record.number}-hotfix must be an object")
+            raise UsageError(f"{METRICS_FILE}: features.{key} must be an object")
+        if record.conflict:
+            entry["conflict"] = record.conflict
         duration = record.duration
         stamp = record.resolved or record.created
         entry.update(
@@ -103,17 +131,33 @@ def _fmt_minutes(value: float | None) -> str:
     return "—" if value is None else clock.human(timedelta(minutes=value))
 
 
+OFF = "  ✗ OFF TARGET"
+
+
 def summary_lines(summary: Summary) -> list[str]:
     target = clock.human(timedelta(minutes=summary.target_minutes))
-    return [
+    off = set(summary.off_target)
+    time_off = OFF if off & {"median_minutes", "mean_minutes"} else ""
+    lines = [
         f"Hotfixes: {summary.count} ({summary.resolved} resolved)",
         f"Time to resolve: median {_fmt_minutes(summary.median_minutes)}, "
         f"mean {_fmt_minutes(summary.mean_minutes)} (target < {target}); "
-        f"within target: {_fmt_share(summary.within_target)}",
-        f"Rollback rate: {_fmt_share(summary.rollback_rate)} (target < 10 %)",
-        f"Post-mortems done: {_fmt_share(summary.postmortems_done)} (target 100 %)",
+        f"within target: {_fmt_share(summary.within_target)}{time_off}",
+        f"Rollback rate: {_fmt_share(summary.rollback_rate)} (target < 10 %)"
+        + (OFF if "rollback_rate" in off else ""),
+        f"Post-mortems done: {_fmt_share(summary.postmortems_done)} (target 100 %)"
+        + (OFF if "postmortems_done" in off else ""),
         "Overdue post-mortems: " + (", ".join(summary.overdue) if summary.overdue else "none"),
+        "Active past the target: "
+        + (", ".join(summary.over_target) if summary.over_target else "none"),
     ]
+    if summary.conflicts:
+        lines.append(
+            "NUMBER CONFLICTS: "
+            + ", ".join(summary.conflicts)
+            + " (each is used by more than one incident; rename all but one branch)"
+        )
+    return lines
 
 
 def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -> str:
@@ -156,6 +200,7 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
         f"<th>{h}</th>"
         for h in (
             "Hotfix",
+            "Branch",
             "Title",
             "Status",
             "Created",
@@ -171,15 +216,14 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
             f"<td>{html.escape(str(v))}</td>"
             for v in (
                 r["hotfix"],
+                r["branch"],
                 r["title"],
-                r["status"],
+                status_cell(r),
                 stamp(r["created"]),
                 stamp(r["resolved"]),
                 r["time_to_resolution"] or "—",
                 "yes" if r["rollback_triggered"] else "no",
-                "done"
-                if r["postmortem_done"]
-                else ("OVERDUE" if r["postmortem_overdue"] else "open"),
+                postmortem_cell(r),
             )
         )
         + "</tr>"
