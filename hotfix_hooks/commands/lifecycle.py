@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -11,7 +12,7 @@ from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.scaffold import hotfix_directory
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.safe_files import replace_file
+from hotfix_hooks.safe_files import describe_os_error, locked, replace_file
 
 
 @dataclass
@@ -28,8 +29,28 @@ class CurrentDoc:
     def save(self, data: bytes) -> None:
         """Write the edited bytes (only the owned lines differ) and re-read them."""
         if data != self.doc.data:
-            replace_file(self.path, data)
-            self.doc = HotfixDocument.parse(data, str(self.rel))
+            self.update(lambda _doc: data)
+
+    def update(self, edit: Callable[[HotfixDocument], bytes]) -> bool:
+        """Read-modify-write under the document's lock: ``edit`` gets the document as it
+        is now on disk (another hotfix-hooks may have just written it) and returns its
+        new bytes. Written atomically; False when nothing changed."""
+        try:
+            with locked(self.path, shown=str(self.rel)):
+                data = read_worktree_bytes(self.ctx.repo.root, self.rel)
+                if data is None:
+                    raise UsageError(f"{self.rel} disappeared (or became a symlink)")
+                current = HotfixDocument.parse(data, str(self.rel))
+                updated = edit(current)
+                if updated != data:
+                    replace_file(self.path, updated)
+                    current = HotfixDocument.parse(updated, str(self.rel))
+                self.doc = current
+                return updated != data
+        except OSError as exc:
+            raise UsageError(
+                describe_os_error(exc, str(self.rel)) + "; it was not changed"
+            ) from None
 
 
 def current_doc() -> CurrentDoc:

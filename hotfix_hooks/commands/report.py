@@ -19,7 +19,7 @@ from hotfix_hooks.report.outputs import (
     summary_lines,
     update_metrics,
 )
-from hotfix_hooks.safe_files import replace_file
+from hotfix_hooks.safe_files import describe_os_error, replace_file
 
 
 @click.command(short_help="Time to resolution and the team's record.")
@@ -54,7 +54,13 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
         path = update_metrics(ctx.repo.root, records, now)
         ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
     if html_file is not None:
-        replace_file(html_file, html_page(rows, summary, now).encode("utf-8"))
+        try:
+            replace_file(html_file, html_page(rows, summary, now).encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(
+                f"--html {html_file}: {describe_os_error(exc, str(html_file))}"
+                + (" (its directory does not exist)" if not html_file.parent.is_dir() else "")
+            ) from None
         ui.emit(f"wrote {html_file}", sys.stderr)
     if as_json:
         click.echo(

@@ -8,10 +8,11 @@ import click
 from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc
 from hotfix_hooks.document import fields
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
-from hotfix_hooks.safe_files import create_exclusive
+from hotfix_hooks.safe_files import create_exclusive, describe_os_error
 
 POSTMORTEM_DOC = "post-mortem.md"
 
@@ -40,7 +41,15 @@ def resolve(postmortem: bool) -> None:
         (fields.RESOLVED, clock.format_stamp(now)),
         (fields.TIME_TO_RESOLUTION, clock.human(duration)),
     ]
-    doc.save(fields.with_fields(doc.doc, changes))
+
+    def edit(current: HotfixDocument) -> bytes:
+        if fields.is_resolved(fields.status(current)):  # resolved meanwhile
+            return current.data
+        return fields.with_fields(current, changes)
+
+    if not doc.update(edit):
+        ui.emit(f"hotfix {doc.hotfix.number} is already resolved")
+        return
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
     triggered = fields.rollback_triggered(doc.doc)
@@ -60,9 +69,16 @@ def resolve(postmortem: bool) -> None:
     ui.emit(f"- T007: Post-mortem — due {clock.format_stamp(now + POSTMORTEM_DUE)} (1 week)")
     if postmortem:
         rel = _write_postmortem(doc, now, duration, triggered)
-        ui.emit(f"✓ Created {rel}")
+        staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
+        ui.emit(f"✓ Created {rel}" + (" (staged)" if staged else ""))
+        if not staged:
+            ui.emit(f"  Stage it: git add {rel}")
     ui.emit("")
     ui.emit('Commit it: git commit -am "T004: resolved" && git push')
+
+
+def _tracked(doc: CurrentDoc, rel: PurePosixPath) -> bool:
+    return bool(doc.ctx.repo.git("ls-files", "--", str(rel), check=False))
 
 
 def _write_postmortem(
@@ -91,7 +107,12 @@ def _write_postmortem(
         "timeline": timeline,
     }
     text = render(doc.ctx.repo.root, doc.ctx.config, POSTMORTEM_DOC, context)
-    create_exclusive(target, text.encode("utf-8"))
+    try:
+        create_exclusive(target, text.encode("utf-8"))
+    except FileExistsError:
+        ui.warn(f"{rel} already exists: left as it is")
+    except OSError as exc:
+        raise UsageError(describe_os_error(exc, str(rel))) from None
     return rel
 
 

@@ -123,8 +123,9 @@ def judge(
     """May ``branch`` (hotfix ``number``, its tip ``tip``) keep its number?
 
     ``cwd``: where git runs (None: here; hooks run at the top of the working tree, and
-    a subprocess costs them start-up time). ``extra``: claims found elsewhere (the ``Branch`` field of an existing hotfix.md,
-    dated by the caller). ``taken``: more numbers in use (directories), for the next
+    a subprocess costs them start-up time). ``extra``: claims found elsewhere (the
+    ``Branch`` field of an existing hotfix.md, dated by the caller). ``taken``: more
+    numbers in use (directories), for the next
     free one.
     """
     listed = branch_claims(prefix, remotes=remotes, cwd=cwd)

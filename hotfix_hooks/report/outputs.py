@@ -11,7 +11,7 @@ from typing import Any
 from hotfix_hooks import clock
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.report.inventory import HotfixRecord, Summary
-from hotfix_hooks.safe_files import create_exclusive, make_dirs, replace_file
+from hotfix_hooks.safe_files import describe_os_error, locked, make_dirs, replace_file
 
 METRICS_FILE = ".specswarm/workflow-metrics.json"
 
@@ -56,22 +56,42 @@ def postmortem_cell(r: dict[str, Any]) -> str:
 
 
 def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Path:
-    """Merge our keys into workflow-metrics.json, keeping every key we do not own."""
+    """Merge our keys into workflow-metrics.json, keeping every key we do not own;
+    under the file's lock, written atomically."""
     path = root / METRICS_FILE
-    data: dict[str, Any] = {}
-    exists = path.exists() or path.is_symlink()
-    if exists:
+    try:
         if path.is_symlink():
             raise UsageError(f"{METRICS_FILE} is a symlink: refusing to write through it")
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise UsageError(
-                f"{METRICS_FILE} is not valid JSON ({exc}): fix or move it; it was not changed"
-            ) from None
-        if not isinstance(loaded, dict):
-            raise UsageError(f"{METRICS_FILE} must hold a JSON object; it was not changed")
-        data = loaded
+        make_dirs(root, PurePosixPath(METRICS_FILE).parent)
+        with locked(path, shown=METRICS_FILE):
+            replace_file(path, _metrics_payload(_read_metrics(path), records, now))
+    except OSError as exc:
+        problem = describe_os_error(exc, METRICS_FILE)
+        raise UsageError(f"{problem}; it was not changed") from None
+    return path
+
+
+def _read_metrics(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read {METRICS_FILE} ({exc.strerror}): fix or move it; it was not changed"
+        ) from None
+    try:
+        loaded = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"{METRICS_FILE} is not valid JSON ({exc}): fix or move it; it was not changed"
+        ) from None
+    if not isinstance(loaded, dict):
+        raise UsageError(f"{METRICS_FILE} must hold a JSON object; it was not changed")
+    return loaded
+
+
+def _metrics_payload(data: dict[str, Any], records: list[HotfixRecord], now: datetime) -> bytes:
     features = data.setdefault("features", {})
     if not isinstance(features, dict):
         raise UsageError(f"{METRICS_FILE}: 'features' must be an object; it was not changed")
@@ -110,13 +130,7 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
         raise UsageError(f"{METRICS_FILE}: summary.last_30_days.hotfix must be an object")
     hotfix["count"] = len(recent)
     hotfix["avg_duration_hours"] = round(sum(recent) / len(recent) / 3600, 2) if recent else 0
-    payload = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if exists:
-        replace_file(path, payload)
-    else:
-        make_dirs(root, PurePosixPath(METRICS_FILE).parent)
-        create_exclusive(path, payload)
-    return path
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def stamp(iso: str | None) -> str:
