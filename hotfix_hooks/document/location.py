@@ -57,6 +57,8 @@ def relative_inside(value: str, *, file: str | None, key: str) -> PurePosixPath:
     from pathlib import PurePosixPath
 
     path = PurePosixPath(value.replace("\\", "/"))
+    if "\0" in value:
+        raise ConfigError(file or "configuration", key, "a path cannot hold a NUL byte")
     if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in value:
         problem = f"{value!r} must be a relative path inside the repository"
         raise ConfigError(file or "configuration", key, problem)

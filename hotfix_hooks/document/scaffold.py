@@ -14,7 +14,13 @@ from hotfix_hooks.document.location import (
     worktree_features_rel,
 )
 from hotfix_hooks.git.repo import Repo, run_bytes
-from hotfix_hooks.safe_files import check_no_symlinks, create_exclusive, make_dirs
+from hotfix_hooks.errors import UsageError
+from hotfix_hooks.safe_files import (
+    check_no_symlinks,
+    create_exclusive,
+    describe_os_error,
+    make_dirs,
+)
 
 DOCS = (HOTFIX_DOC, TASKS_DOC)
 
@@ -77,13 +83,17 @@ def scaffold(
         "version": __version__,
     }
     rendered = {name: render(repo.root, config, name, context) for name in missing}
-    target = make_dirs(repo.root, directory)
-    for name, text in rendered.items():
-        try:
-            create_exclusive(target / name, text.encode("utf-8"))
-        except FileExistsError:
-            continue
-        result.created.append(str(directory / name))
+    try:
+        target = make_dirs(repo.root, directory)
+        for name, text in rendered.items():
+            try:
+                create_exclusive(target / name, text.encode("utf-8"))
+            except FileExistsError:
+                continue
+            result.created.append(str(directory / name))
+    except OSError as exc:
+        made = f" (created: {', '.join(result.created)})" if result.created else ""
+        raise UsageError(describe_os_error(exc, f"the docs in {directory}") + made) from None
     if config.stage_scaffold and result.created:
         proc = run_bytes("add", "--", *result.created, cwd=repo.root, check=False)
         if proc.returncode == 0:
