@@ -13,8 +13,8 @@ from hotfix_hooks.document.location import (
     hotfix_rel,
     worktree_features_rel,
 )
-from hotfix_hooks.git.repo import Repo, run_bytes
 from hotfix_hooks.errors import UsageError
+from hotfix_hooks.git.repo import Repo, run_bytes
 from hotfix_hooks.safe_files import (
     check_no_symlinks,
     create_exclusive,
