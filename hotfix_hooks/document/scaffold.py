@@ -106,7 +106,9 @@ def scaffold(
     return result
 
 
-def print_scaffold(number: str, branch: str, result: ScaffoldResult) -> None:
+def print_scaffold(
+    number: str, branch: str, result: ScaffoldResult, *, next_steps: bool = True
+) -> None:
     """The seed's banner: what was made, and what to do next."""
     import sys
 
@@ -124,6 +126,12 @@ def print_scaffold(number: str, branch: str, result: ScaffoldResult) -> None:
         f"✓ Branch: {branch}",
         f"✓ Feature directory: {result.directory}",
         f"✓ Created: {names}{staged}",
+    ]
+    if not next_steps:  # the caller prints its own, one Next block
+        for line in lines:
+            ui.emit(line)
+        return
+    lines += [
         "⚡ Next:",
         f"  1. Fill in the Rollback Plan in {hotfix_md}: pushing is blocked until it is real.",
         '  2. Name a task in every commit: git commit -m "T001: <what you fixed>"',
