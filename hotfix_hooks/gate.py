@@ -80,6 +80,14 @@ def check_files(
     return GateResult(number, commit, path, True, verdict)
 
 
+def plan_task_at(files: CommitFiles, number: str, config: Config) -> str:
+    """The task a commit of the rollback plan should name, from tasks.md in that commit."""
+    from hotfix_hooks.document.tasks import plan_task
+
+    tasks, _ = commit_tasks(files, config, number)
+    return plan_task(tasks)
+
+
 def check_commit(
     cwd: Path | str, rev: str, number: str, config: Config | None = None
 ) -> GateResult:
@@ -87,8 +95,16 @@ def check_commit(
         return check_files(files, number, rev, config)
 
 
-def failure_lines(result: GateResult, short: str, action: str = "push of") -> list[str]:
-    """What to tell the pusher (or CI, ``action="gate for"``) when the gate fails."""
+def failure_lines(
+    result: GateResult,
+    short: str,
+    action: str = "push of",
+    push: str = "git push",
+    task: str = "T003",
+) -> list[str]:
+    """What to tell the pusher (or CI, ``action="gate for"``) when the gate fails:
+    ``push`` is the command that works from there (``git push -u origin HEAD`` for a
+    branch without an upstream), ``task`` the task the plan's commit names."""
     lines = [
         f"{action} {result.branch or 'hotfix ' + result.number} refused: "
         f"commit {short} has no real rollback plan.",
@@ -97,7 +113,7 @@ def failure_lines(result: GateResult, short: str, action: str = "push of") -> li
     lines += [f"  missing: {problem}" for problem in result.problems]
     lines += [
         "  fix: write how to roll back under '**3. Rollback Plan**:' in that file, then",
-        f'       git add {result.path} && git commit -m "T003: rollback plan" && git push',
+        f'       git add {result.path} && git commit -m "{task}: rollback plan" && {push}',
     ]
     return lines
 

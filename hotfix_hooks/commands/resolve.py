@@ -74,7 +74,7 @@ def resolve(postmortem: bool) -> None:
         if not staged:
             ui.emit(f"  Stage it: git add {rel}")
     ui.emit("")
-    ui.emit('Commit it: git commit -am "T004: resolved" && git push')
+    ui.emit(f'Commit it: git commit -am "T004: resolved" && {doc.ctx.repo.push_command()}')
 
 
 def _tracked(doc: CurrentDoc, rel: PurePosixPath) -> bool:

@@ -28,7 +28,13 @@ from hotfix_hooks.policy.targets import within_target
 
 
 def _next_step(
-    has_docs: bool, plan_tree: bool, plan_head: bool, tied: int, status: str, path: str
+    has_docs: bool,
+    plan_tree: bool,
+    plan_head: bool,
+    tied: int,
+    status: str,
+    path: str,
+    plan_task: str = "T003",
 ) -> str:
     if not has_docs:
         return "create the docs: hotfix-hooks scaffold"
@@ -39,7 +45,7 @@ def _next_step(
     if not plan_tree:
         return f"write the Rollback Plan in {path} (the push is refused until you do)"
     if not plan_head:
-        return f'commit the plan: git add {path} && git commit -m "T003: rollback plan"'
+        return f'commit the plan: git add {path} && git commit -m "{plan_task}: rollback plan"'
     if not tied:
         return 'commit the fix: git commit -m "T001: <what you fixed>"'
     return "push, deploy and monitor; then: hotfix-hooks resolve (or hotfix-hooks rollback)"
@@ -118,7 +124,9 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     head_ok = bool(head and head.passed)
     tied = sum(len(t.commits) for t in index)
     clash = _number_warnings(ctx, hotfix)
-    next_step = _next_step(has_docs, tree_ok, head_ok, tied, status, str(path))
+    from hotfix_hooks.document.tasks import plan_task
+
+    next_step = _next_step(has_docs, tree_ok, head_ok, tied, status, str(path), plan_task(tasks))
     if clash:
         next_step = "give this incident its own number: " + clash[0].split("fix: ", 1)[-1]
     return HotfixStatus(

@@ -132,7 +132,7 @@ def _tasks_from(text: str | None, rel: str) -> tuple[list[tuple[str, str]], str 
         if parsed:
             return parsed, None
         return list(SEED_TASKS), f"{rel} lists no tasks (### T001: ...); using T001-T007"
-    return list(SEED_TASKS), f"{rel} is missing; using the seed's tasks T001-T007"
+    return list(SEED_TASKS), f"{rel} is missing; using the standard hotfix tasks T001-T007"
 
 
 def load_tasks(
