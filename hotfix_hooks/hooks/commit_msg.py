@@ -40,13 +40,45 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 def _git_rules(data: bytes) -> Rules:
     from hotfix_hooks.trailers import rules_from_config
 
-    _, out = lean.git_output("config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)")
+    _, out = lean.git_output(
+        "config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.|commit\.cleanup)"
+    )
     entries = []
     for item in out.decode("utf-8", "replace").split("\0"):
         key, _, value = item.partition("\n")
         if key:
             entries.append((key.lower(), value))
-    return rules_from_config(entries, data)
+    # git sets GIT_EDITOR=: for the hook when no editor was opened (``commit -m``/``-F``)
+    editor = os.environ.get("GIT_EDITOR") != ":"
+    return rules_from_config(entries, data, editor=editor, cleanup=_cleanup_option())
+
+
+def _cleanup_option() -> str | None:
+    """``--cleanup=MODE`` given to the ``git commit`` that runs this hook (read from
+    /proc on Linux, up a few parents: a hook manager may sit between); None elsewhere."""
+    pid = os.getppid()
+    for _ in range(4):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            return None
+        if b"commit" in argv:
+            for i, arg in enumerate(argv):
+                if arg.startswith(b"--cleanup="):
+                    return arg[len(b"--cleanup=") :].decode("ascii", "replace")
+                if arg == b"--cleanup" and i + 1 < len(argv):
+                    return argv[i + 1].decode("ascii", "replace")
+            return None
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) < 2 or not fields[1].isdigit():
+            return None
+        pid = int(fields[1])
+        if pid <= 1:
+            return None
+    return None
 
 
 def _check(root: str, message_file: str, branch: str) -> int:
@@ -69,7 +101,8 @@ def _check(root: str, message_file: str, branch: str) -> int:
         ui.error(f"commit-msg: cannot read the message file {message_file}: {exc.strerror}")
         return USAGE
     rules = _git_rules(data)
-    if task_tie.screen(data, rules=rules) is not None:
+    # no merge is in progress (checked above): "Merge branch ..." is an ordinary message
+    if task_tie.screen(data, rules=rules, merge=False) is not None:
         return OK  # exempt; or empty, and git aborts the commit itself
     if _number_conflict(root, config, branch, hotfix.number):
         return POLICY_FAILED
@@ -82,6 +115,7 @@ def _check(root: str, message_file: str, branch: str) -> int:
         require_task=config.require_task,
         default_task=config.default_task,
         rules=rules,
+        merge=False,
     )
     if verdict.kind == task_tie.UNKNOWN:
         _refuse_unknown(hotfix.number, verdict.unknown, tasks)
