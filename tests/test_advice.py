@@ -79,3 +79,30 @@ def test_off_target_figures_are_marked(installed: Path) -> None:
     assert "Rollback rate: 100 % (target < 10 %)  ✗ OFF TARGET" in text
     data = hh(installed, "report", "--json").stdout
     assert '"rollback_rate"' in data and '"off_target"' in data
+
+
+def test_report_write_keeps_values_it_does_not_own(installed: Path) -> None:
+    git(installed, "checkout", "-q", "-b", "hotfix/042-login")
+    metrics = installed / ".specswarm/workflow-metrics.json"
+    metrics.parent.mkdir(parents=True, exist_ok=True)
+    metrics.write_text(
+        '{"huge": 1e400, "pi": 3.14159265358979323846264338327950288,\n'
+        ' "dup": 1, "dup": 2, "big": 123456789012345678901234567890,\n'
+        ' "features": {"007-feature": {"score": 0.1000000000000000055511151231257827}},\n'
+        ' "summary": {"last_30_days": {"hotfix": {"count": 9, "mine": 1.50}}}}\n',
+        encoding="utf-8",
+    )
+    proc = hh(installed, "report", "--write")
+    assert proc.returncode == 0, proc.stderr
+    text = metrics.read_text(encoding="utf-8")
+    for kept in (
+        '"huge": 1e400',
+        '"pi": 3.14159265358979323846264338327950288',
+        '"dup": 1',
+        '"dup": 2',
+        '"big": 123456789012345678901234567890',
+        '"score": 0.1000000000000000055511151231257827',
+        '"mine": 1.50',
+    ):
+        assert kept in text, kept
+    assert '"042-hotfix"' in text and '"count": 0' in text

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import html
-import json
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hotfix_hooks import clock
 from hotfix_hooks.errors import UsageError
+from hotfix_hooks.report import metrics_json
 from hotfix_hooks.report.inventory import HotfixRecord, Summary
+from hotfix_hooks.report.metrics_json import JsonObject
 from hotfix_hooks.safe_files import describe_os_error, locked, make_dirs, replace_file
 
 METRICS_FILE = ".specswarm/workflow-metrics.json"
@@ -71,29 +72,30 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
     return path
 
 
-def _read_metrics(path: Path) -> dict[str, Any]:
+def _read_metrics(path: Path) -> JsonObject:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return JsonObject()
     except OSError as exc:
         raise UsageError(
             f"cannot read {METRICS_FILE} ({exc.strerror}): fix or move it; it was not changed"
         ) from None
     try:
-        loaded = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        loaded = metrics_json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise UsageError(
             f"{METRICS_FILE} is not valid JSON ({exc}): fix or move it; it was not changed"
         ) from None
-    if not isinstance(loaded, dict):
+    if not isinstance(loaded, JsonObject):
         raise UsageError(f"{METRICS_FILE} must hold a JSON object; it was not changed")
     return loaded
 
 
-def _metrics_payload(data: dict[str, Any], records: list[HotfixRecord], now: datetime) -> bytes:
-    features = data.setdefault("features", {})
-    if not isinstance(features, dict):
+def _metrics_payload(data: JsonObject, records: list[HotfixRecord], now: datetime) -> bytes:
+    """Our keys set in the file's JSON; every other value keeps its text."""
+    features = data.setdefault("features", JsonObject())
+    if not isinstance(features, JsonObject):
         raise UsageError(f"{METRICS_FILE}: 'features' must be an object; it was not changed")
     claimed: set[str] = set()
     for record in records:
@@ -101,36 +103,36 @@ def _metrics_payload(data: dict[str, Any], records: list[HotfixRecord], now: dat
         if key in claimed:  # a second incident with this number: never merged into one
             key = f"{record.number}-hotfix ({record.branch})"
         claimed.add(key)
-        entry = features.setdefault(key, {})
-        if not isinstance(entry, dict):
+        entry = features.setdefault(key, JsonObject())
+        if not isinstance(entry, JsonObject):
             raise UsageError(f"{METRICS_FILE}: features.{key} must be an object")
         if record.conflict:
-            entry["conflict"] = record.conflict
+            entry.set("conflict", record.conflict)
         duration = record.duration
         stamp = record.resolved or record.created
-        entry.update(
-            {
-                "workflow": "hotfix",
-                "status": record.status.lower(),
-                "total_duration_seconds": clock.seconds(duration),
-                "timestamp": stamp.isoformat() if stamp else None,
-            }
-        )
+        entry.set("workflow", "hotfix")
+        entry.set("status", record.status.lower())
+        entry.set("total_duration_seconds", clock.seconds(duration))
+        entry.set("timestamp", stamp.isoformat() if stamp else None)
     recent = [
         r.duration.total_seconds()
         for r in records
         if r.duration is not None and r.resolved and r.resolved >= now - timedelta(days=30)
     ]
-    summary = data.setdefault("summary", {})
-    window = summary.setdefault("last_30_days", {}) if isinstance(summary, dict) else None
-    if not isinstance(window, dict):
+    summary = data.setdefault("summary", JsonObject())
+    window = (
+        summary.setdefault("last_30_days", JsonObject())
+        if isinstance(summary, JsonObject)
+        else None
+    )
+    if not isinstance(window, JsonObject):
         raise UsageError(f"{METRICS_FILE}: summary.last_30_days must be an object")
-    hotfix = window.setdefault("hotfix", {})
-    if not isinstance(hotfix, dict):
+    hotfix = window.setdefault("hotfix", JsonObject())
+    if not isinstance(hotfix, JsonObject):
         raise UsageError(f"{METRICS_FILE}: summary.last_30_days.hotfix must be an object")
-    hotfix["count"] = len(recent)
-    hotfix["avg_duration_hours"] = round(sum(recent) / len(recent) / 3600, 2) if recent else 0
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    hotfix.set("count", len(recent))
+    hotfix.set("avg_duration_hours", round(sum(recent) / len(recent) / 3600, 2) if recent else 0)
+    return (metrics_json.dumps(data) + "\n").encode("utf-8")
 
 
 def stamp(iso: str | None) -> str:
