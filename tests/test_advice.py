@@ -106,3 +106,34 @@ def test_report_write_keeps_values_it_does_not_own(installed: Path) -> None:
     ):
         assert kept in text, kept
     assert '"042-hotfix"' in text and '"count": 0' in text
+
+
+def test_install_warns_when_hooks_path_leaves_the_repository(repo: Path, tmp_path: Path) -> None:
+    shared = tmp_path / "shared-hooks"
+    git(repo, "config", "core.hooksPath", str(shared))
+    proc = hh(repo, "install")
+    assert proc.returncode == 0, proc.stderr
+    assert "outside this repository" in proc.stderr and str(shared) in proc.stderr
+    assert (shared / "commit-msg").exists()
+    git(repo, "config", "core.hooksPath", ".githooks")
+    proc = hh(repo, "install")
+    assert proc.returncode == 0 and "outside" not in proc.stderr
+
+
+def test_readme_tells_a_newcomer_what_works() -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rev = re.search(r"^\s+rev: (\S+)", readme, re.M)
+    assert rev and re.fullmatch(r"[0-9a-f]{40}", rev.group(1))  # a sha: no tag exists yet
+    assert "git ls-remote" in readme
+    assert "pip install hotfix-hooks\n" not in readme  # not on PyPI
+    assert "pipx install git+" in readme
+
+
+def test_no_internal_words_in_output(installed: Path) -> None:
+    git(installed, "checkout", "-q", "-b", "hotfix/042-login")
+    (installed / HOTFIX_DIR / "tasks.md").unlink()
+    outputs = [hh(installed, "status"), hh(installed, "report"), hh(installed, "plan")]
+    for proc in outputs:
+        assert "seed" not in (proc.stdout + proc.stderr).lower()
