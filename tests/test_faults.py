@@ -179,3 +179,62 @@ def test_features_dir_with_a_nul_byte(repo: Path) -> None:
         assert "NUL" in proc.stderr and "Traceback" not in proc.stderr
     branches = git(repo, "branch", "--list", "hotfix/*").stdout
     assert branches == ""  # `new` failed before creating anything
+
+
+def test_unreadable_files_as_another_user(tmp_path: Path) -> None:
+    """Root ignores permission bits: the commands run as nobody (setpriv), in a
+    repository of root's whose features directory and metrics file nobody may read."""
+    import shutil
+    import tempfile
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run as another user")
+    base = Path(tempfile.mkdtemp(prefix="hh-perm-", dir="/tmp"))
+    try:
+        base.chmod(0o755)
+        repo = base / "work"
+        git(base, "init", "-q", str(repo))
+        (repo / "app.py").write_text("x\n", encoding="utf-8")
+        git(repo, "add", "app.py")
+        git(repo, "commit", "-q", "-m", "initial")
+        features = repo / ".specswarm" / "features"
+        (features / "001-hotfix").mkdir(parents=True)
+        metrics = repo / ".specswarm" / "workflow-metrics.json"
+        metrics.write_text("{}\n", encoding="utf-8")
+        for path in [*repo.rglob("*"), repo]:
+            if ".git" not in path.parts:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+        subprocess.run(("chmod", "-R", "a+rX", str(repo / ".git")), check=True)
+        features.chmod(0o000)
+        metrics.chmod(0o000)
+        env = {
+            **os.environ,
+            "HOME": str(base),
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "safe.directory",
+            "GIT_CONFIG_VALUE_0": "*",
+        }
+        for args in (("report",), ("status",), ("report", "--json"), ("new", "x")):
+            proc = subprocess.run(
+                (
+                    "setpriv",
+                    "--reuid=65534",
+                    "--regid=65534",
+                    "--clear-groups",
+                    str(BIN / "hotfix-hooks"),
+                    *args,
+                ),
+                cwd=repo,
+                capture_output=True,
+                text=True,
+                env=env,
+                check=False,
+                timeout=120,
+                stdin=subprocess.DEVNULL,
+            )
+            assert_one_clean_line(proc, args)
+            assert proc.returncode == 2, (args, proc.stderr)
+            assert "features directory" in proc.stderr or "Permission denied" in proc.stderr
+    finally:
+        subprocess.run(("chmod", "-R", "u+rwX", str(base)), check=False)
+        shutil.rmtree(base, ignore_errors=True)

@@ -150,7 +150,14 @@ def hotfix_dirs(ctx: Context) -> list[tuple[str, PurePosixPath]]:
     if not base.is_dir() or base.is_symlink():
         return []
     found = []
-    for entry in sorted(base.iterdir()):
+    try:
+        entries = sorted(base.iterdir())
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read the features directory {features} ({exc.strerror}): "
+            "make it readable (chmod u+rx), then run this again"
+        ) from None
+    for entry in entries:
         match = _DIR.match(entry.name)
         if match:
             found.append((format_number(match.group(1)), PurePosixPath(features, entry.name)))
