@@ -37,7 +37,6 @@ SWEEP: list[tuple[str, ...]] = [
     ("install", "--force"),
     ("uninstall",),
     ("scaffold", "--number", "7"),
-    ("new", "second", "incident"),
     ("check",),
     ("hook", "commit-msg", "MSG"),
     ("hook", "post-checkout", "0" * 40, "0" * 40, "1"),
@@ -130,6 +129,8 @@ def test_every_command_on_a_full_disk(tmp_path: Path) -> None:
             now = snapshot(repo)
             assert now[DOC] == before[DOC], args  # whole: the old bytes, never a torn file
             assert now["MSG"] == before["MSG"], args
+        # last: `new` may switch branches (from production) when the disk lets git do so
+        assert_one_clean_line(hh_env(repo, "new", "second", "incident"), ("new",))
 
 
 def test_every_command_on_a_read_only_disk(tmp_path: Path) -> None:
@@ -141,6 +142,9 @@ def test_every_command_on_a_read_only_disk(tmp_path: Path) -> None:
             proc = hh_env(repo, *args)
             assert_one_clean_line(proc, args)
             assert snapshot(repo) == before, args
+        proc = hh_env(repo, "new", "second", "incident")
+        assert_one_clean_line(proc, ("new",))
+        assert snapshot(repo) == before
         proc = hh_env(repo, "rollback", "--yes")
         assert proc.returncode == 2 and "Read-only file system" in proc.stderr
         proc = hh_env(repo, "report", "--write")

@@ -142,9 +142,17 @@ def production_base(ctx: Context) -> str:
 
 def _undo_start(ctx: Context, branch: str, before: str) -> None:
     """A start that failed half-way leaves no branch behind."""
-    if before:
-        ctx.repo.git("checkout", "-q", before, check=False)
-        ctx.repo.git("branch", "-q", "-D", branch, check=False)
+    from hotfix_hooks.git.repo import ok
+
+    if not before:
+        return
+    root = ctx.repo.root
+    if ok("checkout", "-q", before, cwd=root) and ok("branch", "-q", "-D", branch, cwd=root):
+        return
+    ui.warn(
+        f"could not undo the start: {branch} is left; once the problem is fixed run "
+        f"git checkout {before} && git branch -D {branch}"
+    )
 
 
 def _start(
