@@ -124,5 +124,6 @@ def conflict_lines(
     lines += [
         f"  fix: git branch -m {branch} {target}   (the next free number is {free})",
         "       then: hotfix-hooks scaffold   (creates the docs for the new number)",
+        f"       if {branch} was pushed already: git push origin --delete {branch}",
     ]
     return lines
