@@ -31,6 +31,10 @@ class HotfixGroup(click.Group):
         except GitError as exc:
             ui.error(str(exc))
             ctx.exit(USAGE)
+        except OSError as exc:  # a read-only or full disk, a file we cannot read
+            where = f" ({exc.filename})" if exc.filename else ""
+            ui.error(f"{exc.strerror or exc}{where}: nothing more was done")
+            ctx.exit(USAGE)
 
 
 @click.group(cls=HotfixGroup, context_settings=CONTEXT_SETTINGS)

@@ -25,7 +25,15 @@ class BadTimestampError(ValueError):
 def now() -> datetime:
     fixed = os.environ.get(ENV_NOW)
     if fixed:
-        return parse(fixed, assume_local=False)
+        try:
+            return parse(fixed, assume_local=False)
+        except BadTimestampError as exc:
+            from hotfix_hooks.errors import UsageError
+
+            raise UsageError(
+                f"{ENV_NOW}={fixed!r} is not a timestamp ({exc}): set it like "
+                "2026-11-26T04:05:00+01:00, or unset it"
+            ) from None
     return datetime.now(timezone.utc).astimezone()
 
 

@@ -128,8 +128,10 @@ MAX_TARGET_MINUTES = 366 * 24 * 60
 
 def _check_relative_path(value: Any) -> str | None:
     """A repository-relative directory: no NUL, not absolute, never climbing out."""
+    if "\0" in value:
+        return "must not contain a NUL byte"
     parts = value.replace("\\", "/").split("/")
-    if not value.strip() or "\0" in value or value.startswith("/") or ".." in parts or ":" in value:
+    if not value.strip() or value.startswith("/") or ".." in parts or ":" in value:
         return "must be a relative path inside the repository, such as 'docs/hotfixes'"
     return None
 

@@ -14,6 +14,7 @@ from hotfix_hooks.document.location import (
     commit_config,
     commit_doc_path,
     commit_tasks,
+    features_rel,
 )
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
@@ -79,6 +80,14 @@ def check_files(
     return GateResult(number, commit, path, True, verdict)
 
 
+def plan_task_at(files: CommitFiles, number: str, config: Config) -> str:
+    """The task a commit of the rollback plan should name, from tasks.md in that commit."""
+    from hotfix_hooks.document.tasks import plan_task
+
+    tasks, _ = commit_tasks(files, config, number)
+    return plan_task(tasks)
+
+
 def check_commit(
     cwd: Path | str, rev: str, number: str, config: Config | None = None
 ) -> GateResult:
@@ -86,8 +95,16 @@ def check_commit(
         return check_files(files, number, rev, config)
 
 
-def failure_lines(result: GateResult, short: str, action: str = "push of") -> list[str]:
-    """What to tell the pusher (or CI, ``action="gate for"``) when the gate fails."""
+def failure_lines(
+    result: GateResult,
+    short: str,
+    action: str = "push of",
+    push: str = "git push",
+    task: str = "T003",
+) -> list[str]:
+    """What to tell the pusher (or CI, ``action="gate for"``) when the gate fails:
+    ``push`` is the command that works from there (``git push -u origin HEAD`` for a
+    branch without an upstream), ``task`` the task the plan's commit names."""
     lines = [
         f"{action} {result.branch or 'hotfix ' + result.number} refused: "
         f"commit {short} has no real rollback plan.",
@@ -96,7 +113,7 @@ def failure_lines(result: GateResult, short: str, action: str = "push of") -> li
     lines += [f"  missing: {problem}" for problem in result.problems]
     lines += [
         "  fix: write how to roll back under '**3. Rollback Plan**:' in that file, then",
-        f'       git add {result.path} && git commit -m "T003: rollback plan" && git push',
+        f'       git add {result.path} && git commit -m "{task}: rollback plan" && {push}',
     ]
     return lines
 
@@ -183,3 +200,57 @@ def tie_failure_lines(result: TieResult, where: str, action: str = "push of") ->
         "       git rebase -i <base>, mark them 'reword', then push again",
     ]
     return lines
+
+
+def number_conflict_lines(
+    cwd: Path | str,
+    branch: str,
+    number: str,
+    tip: str,
+    config: Config,
+    *,
+    remotes: bool = True,
+    action: str = "push of",
+) -> list[str]:
+    """Why ``branch`` may not be pushed under its number (nothing when it may): another
+    hotfix branch, or the ``Branch`` field of the hotfix.md at ``tip``, holds it."""
+    from hotfix_hooks.branch import parse_branch
+    from hotfix_hooks.git import numbers
+    from hotfix_hooks.policy.numbers import Claim, conflict_lines, renamed
+
+    prefix = config.branch_prefix
+    with CommitFiles(cwd, tip) as files:
+        features = str(features_rel(config, files.is_dir))
+        path = commit_doc_path(files, config, number, HOTFIX_DOC)
+        data = files.read(str(path))
+    extra = []
+    named = _branch_field(data, str(path))
+    if named and named != branch:
+        other = parse_branch(named, prefix)
+        if other is not None and other.number == number:
+            since = numbers.doc_added(tip, str(path), str(cwd))
+            extra.append(Claim(number, named, f"Branch field of {path}", since, True))
+    verdict = numbers.judge(
+        branch, number, prefix, features, tip=tip, remotes=remotes, cwd=str(cwd), extra=extra
+    )
+    if not verdict.others:
+        return []
+    lines = conflict_lines(
+        branch, number, verdict.others, verdict.free, prefix, f"{action} {branch} refused"
+    )
+    lines.append(
+        f"       and push that: git push -u origin {renamed(branch, prefix, verdict.free)}"
+    )
+    return lines
+
+
+def _branch_field(data: bytes | None, name: str) -> str | None:
+    from hotfix_hooks.document import fields
+
+    if data is None:
+        return None
+    try:
+        doc = HotfixDocument.parse(data, name)
+    except UsageError:
+        return None
+    return (doc.field(fields.BRANCH) or "").strip() or None

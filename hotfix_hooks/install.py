@@ -7,15 +7,17 @@ import json
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from hotfix_hooks import __version__, managers
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.repo import run
 from hotfix_hooks.hook_names import LOCAL_SUFFIX
 from hotfix_hooks.hook_script import fast_path
-from hotfix_hooks.safe_files import replace_file
+from hotfix_hooks.safe_files import describe_os_error, locked, replace_file
 
 MARKER = "# hotfix-hooks: managed hook"
 CHECKSUM = "# hotfix-hooks: sha256 "  # of every line above it: an edit shows
@@ -24,6 +26,7 @@ SERVER_HOOKS = ("pre-receive", "update")  # pre-receive, or update with --per-re
 
 # What a hook path holds (``hook_state``)
 ABSENT, FOREIGN, OURS, EDITED = "absent", "foreign", "ours", "edited"
+_R = TypeVar("_R")
 _FAIL_CODE = {"post-checkout": 0}  # what a hook does when its interpreter is gone
 
 
@@ -166,6 +169,29 @@ def install(
             "gate (a bare clone you push from picks up client hooks through core.hooksPath)"
         )
     directory = hooks_dir(cwd)
+    return _locked(directory, lambda: _install(cwd, directory, server, force, per_ref))
+
+
+def _locked(directory: Path, work: Callable[[], _R]) -> _R:
+    """Run an install or uninstall holding the hooks directory's lock: two at once
+    would each move the user's hook to <name>.local, the second over the first."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with locked(directory / "hooks", shown=f"the hooks in {directory}"):
+            return work()
+    except OSError as exc:
+        raise UsageError(describe_os_error(exc, f"the hooks in {directory}")) from None
+
+
+def _keep_as_local(path: Path, local: Path) -> None:
+    """Move a hook aside to <name>.local, never over one that is there already."""
+    os.link(path, local)  # FileExistsError rather than replacing the kept hook
+    path.unlink()
+
+
+def _install(
+    cwd: Path | None, directory: Path, server: bool, force: bool, per_ref: bool
+) -> InstallReport:
     report = InstallReport(directory)
     if server:
         names: tuple[str, ...] = ("update",) if per_ref else ("pre-receive",)
@@ -191,7 +217,7 @@ def install(
         path = directory / name
         text = script_text(name)
         if keep:
-            path.rename(directory / (name + LOCAL_SUFFIX))
+            _keep_as_local(path, directory / (name + LOCAL_SUFFIX))
             report.kept_local.append(name)
         elif path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
             if is_executable(path):
@@ -268,6 +294,12 @@ class UninstallReport:
 
 def uninstall(cwd: Path | None = None, *, force: bool = False) -> UninstallReport:
     directory = hooks_dir(cwd)
+    if not directory.is_dir():
+        return UninstallReport(directory)
+    return _locked(directory, lambda: _uninstall(directory, force))
+
+
+def _uninstall(directory: Path, force: bool) -> UninstallReport:
     report = UninstallReport(directory)
     for name in CLIENT_HOOKS + SERVER_HOOKS:
         path = directory / name

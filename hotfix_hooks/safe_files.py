@@ -3,14 +3,32 @@
 Nothing is ever written through a symlink: every directory below the
 repository root is created or checked component by component, and files are
 created exclusively (``O_EXCL`` never follows a symlink).
+
+Replacing a file is atomic: the new bytes go to a temporary file created exclusively
+(a unique name, as ``mkstemp`` makes) in the same directory, are flushed to disk, and
+renamed over the target; whatever happens (a full disk, a crash, a second process
+doing the same), the target holds either the old bytes or the new ones, whole.
+A read-modify-write holds :func:`locked` around it.
+
+Import-light (``os`` only): the commit-msg hook replaces the message file with it.
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+import time
 
-from hotfix_hooks.errors import UnsafePathError
+from hotfix_hooks.errors import UnsafePathError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path, PurePosixPath
+    from typing import Union
+
+    StrPath = Union[str, os.PathLike[str]]
+
+LOCK_WAIT = 5.0  # seconds another hotfix-hooks may hold a document before we give up
+STALE_LOCK = 120.0  # a lock file older than this is left over from a killed process
 
 
 def check_no_symlinks(root: Path, rel: PurePosixPath) -> None:
@@ -40,34 +58,155 @@ def make_dirs(root: Path, rel: PurePosixPath) -> Path:
     return current
 
 
-def create_exclusive(path: Path, data: bytes) -> None:
-    """Create ``path`` with ``data``; FileExistsError if anything is there."""
+def _write_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
+
+
+def create_exclusive(path: StrPath, data: bytes, mode: int = 0o644) -> None:
+    """Create ``path`` with ``data``; FileExistsError if anything is there. A failed
+    write (a full disk) leaves nothing behind."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(path, flags, 0o644)
+    fd = os.open(path, flags, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            fd = -1
-            handle.write(data)
+        _write_fd(fd, data)
     except BaseException:
-        if fd != -1:
-            os.close(fd)
-        path.unlink(missing_ok=True)
+        os.close(fd)
+        _unlink(path)
         raise
+    os.close(fd)
 
 
-def replace_file(path: Path, data: bytes, mode: int | None = None) -> None:
+def _unlink(path: StrPath) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _temp_beside(path: str, mode: int) -> tuple[int, str]:
+    """A new file, created exclusively with a unique name, in ``path``'s directory."""
+    directory, name = os.path.split(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unique temporary name beside {path}")
+
+
+def _fsync_dir(directory: str) -> None:
+    try:
+        fd = os.open(directory or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def replace_file(path: StrPath, data: bytes, mode: int | None = None) -> None:
     """Write a file we own, atomically, never via a symlink; keeps the old
     file's mode unless ``mode`` is given."""
-    if path.is_symlink():
-        raise UnsafePathError(f"{path} is a symlink: refusing to write through it")
-    tmp = path.with_name(f".{path.name}.hotfix-hooks.tmp")
-    tmp.unlink(missing_ok=True)
-    create_exclusive(tmp, data)
+    target = os.fspath(path)
+    if os.path.islink(target):
+        raise UnsafePathError(f"{target} is a symlink: refusing to write through it")
     if mode is None:
         try:
-            mode = path.stat().st_mode & 0o777
+            mode = os.stat(target).st_mode & 0o777
         except FileNotFoundError:
-            mode = None
-    if mode is not None:
-        tmp.chmod(mode)
-    tmp.replace(path)
+            mode = 0o644
+    fd, tmp = _temp_beside(target, 0o600)
+    try:
+        _write_fd(fd, data)
+        os.fchmod(fd, mode)
+    except BaseException:
+        os.close(fd)
+        _unlink(tmp)
+        raise
+    os.close(fd)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    _fsync_dir(os.path.dirname(target))
+
+
+def lock_path(path: StrPath) -> str:
+    directory, name = os.path.split(os.fspath(path))
+    return os.path.join(directory, f".{name}.hotfix-hooks.lock")
+
+
+class locked:
+    """Hold an ``O_EXCL`` lock file beside ``path`` for a read-modify-write.
+
+    Waits up to ``wait`` seconds for another hotfix-hooks to finish, then gives up
+    with a one-line error naming the file. A lock left by a killed process is taken
+    over once it is older than ``STALE_LOCK`` seconds.
+    """
+
+    def __init__(self, path: StrPath, wait: float = LOCK_WAIT, shown: str | None = None) -> None:
+        self.path = os.fspath(path)
+        self.lock = lock_path(self.path)
+        self.wait = wait
+        self.shown = shown or self.path
+        self.held = False
+
+    def __enter__(self) -> locked:
+        deadline = time.monotonic() + self.wait
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        delay = 0.005
+        while True:
+            try:
+                fd = os.open(self.lock, flags, 0o644)
+            except FileExistsError:
+                if self._stale():
+                    _unlink(self.lock)
+                    continue
+                if time.monotonic() >= deadline:
+                    raise UsageError(
+                        f"another hotfix-hooks is editing {self.shown} (lock file "
+                        f"{self.lock}); try again in a moment, or delete the lock file if "
+                        "no hotfix-hooks is running"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+                continue
+            except OSError as exc:
+                raise UsageError(
+                    f"cannot lock {self.shown} for writing ({exc.strerror}): nothing was changed"
+                ) from None
+            try:
+                os.write(fd, f"{os.getpid()}\n".encode())
+            except OSError:
+                pass  # the lock holds without the pid (a full disk)
+            os.close(fd)
+            self.held = True
+            return self
+
+    def _stale(self) -> bool:
+        try:
+            age = time.time() - os.stat(self.lock).st_mtime
+        except OSError:
+            return False
+        return age > STALE_LOCK
+
+    def __exit__(self, *exc: object) -> None:
+        if self.held:
+            _unlink(self.lock)
+            self.held = False
+
+
+def describe_os_error(exc: OSError, what: str) -> str:
+    """One line for a failed write: what could not be written and why."""
+    reason = exc.strerror or str(exc)
+    return f"cannot write {what}: {reason}"

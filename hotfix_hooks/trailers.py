@@ -22,17 +22,21 @@ _TOKEN_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 class Rules:
     """How a message's comments and trailers are recognised."""
 
-    __slots__ = ("comment", "configured_keys", "separators")
+    __slots__ = ("comment", "configured_keys", "separators", "strip_comments")
 
     def __init__(
         self,
         comment: bytes = b"#",
         separators: bytes = b":",
         configured_keys: tuple[bytes, ...] = (),
+        strip_comments: bool = True,
     ) -> None:
         self.comment = comment
         self.separators = separators
         self.configured_keys = configured_keys
+        # False when git's cleanup keeps comment lines (``-m`` without an editor, or
+        # ``--cleanup=whitespace|verbatim|scissors``): then ``#123 fix`` is the message
+        self.strip_comments = strip_comments
 
 
 def _lines(data: bytes) -> list[tuple[int, bytes]]:
@@ -47,12 +51,15 @@ def _lines(data: bytes) -> list[tuple[int, bytes]]:
     return out
 
 
+GIT_SPACE = b" \t\r\n"  # git's isspace(): a form feed or vertical tab is not blank
+
+
 def _is_blank(line: bytes) -> bool:
-    return not line.strip()
+    return not line.strip(GIT_SPACE)
 
 
 def _is_comment(line: bytes, rules: Rules) -> bool:
-    return line.startswith(rules.comment)
+    return rules.strip_comments and line.startswith(rules.comment)
 
 
 def content_end(data: bytes, rules: Rules) -> int:
@@ -122,13 +129,13 @@ def trailer_block_start(data: bytes, end: int, rules: Rules) -> int | None:
             recognized = True
             continue
         sep = _separator_pos(line, rules.separators)
-        if sep >= 1 and not line[:1].isspace():
+        if sep >= 1 and line[:1] not in (b" ", b"\t"):
             trailers += 1
             continuations = 0
             token = line[:sep].strip().lower()
             if token in rules.configured_keys:
                 recognized = True
-        elif line[:1].isspace():
+        elif line[:1] in (b" ", b"\t"):
             continuations += 1
         else:
             non_trailers += 1 + continuations
@@ -217,16 +224,44 @@ def detect_auto_comment(data: bytes) -> bytes:
     return b"#"
 
 
-def rules_from_config(entries: Iterable[tuple[str, str]], data: bytes) -> Rules:
-    """Rules from ``git config`` entries (lowercased keys, as git prints them)."""
+CLEANUP_MODES = ("strip", "whitespace", "verbatim", "scissors", "default")
+
+
+def strips_comments(mode: str | None, editor: bool) -> bool:
+    """Whether git's cleanup removes comment lines: ``strip``, or ``default`` when the
+    message was edited (``git commit -m`` keeps them: cleanup ``whitespace``)."""
+    mode = (mode or "default").lower()
+    return mode == "strip" or (mode == "default" and editor) or mode not in CLEANUP_MODES
+
+
+def rules_from_config(
+    entries: Iterable[tuple[str, str]],
+    data: bytes,
+    *,
+    editor: bool = True,
+    cleanup: str | None = None,
+) -> Rules:
+    """Rules from ``git config`` entries (lowercased keys, as git prints them).
+
+    ``editor``: whether git opened an editor for the message; ``cleanup``: a
+    ``--cleanup`` given on the command line (it beats ``commit.cleanup``).
+    """
     comment = b"#"
     separators = b":"
     keys: list[bytes] = []
+    configured: str | None = None
     for key, value in entries:
-        if key == "core.commentchar":
+        if key == "commit.cleanup":
+            configured = value.strip()
+        elif key == "core.commentchar":
             comment = detect_auto_comment(data) if value == "auto" else value.encode()[:4] or b"#"
         elif key == "trailer.separators" and value:
             separators = value.encode()
         elif key.startswith("trailer.") and key.endswith(".key") and value:
             keys.append(value.rstrip(":").strip().lower().encode())
-    return Rules(comment=comment, separators=separators, configured_keys=tuple(keys))
+    return Rules(
+        comment=comment,
+        separators=separators,
+        configured_keys=tuple(keys),
+        strip_comments=strips_comments(cleanup or configured, editor),
+    )

@@ -112,7 +112,7 @@ def test_status_in_another_dress_is_read_by_report_and_resolve(repo: Path, statu
         "\ufeff**Status**: Active\n".encode("utf-16"),
     ],
 )
-@pytest.mark.parametrize("command", [("rollback",), ("resolve",), ("status",)])
+@pytest.mark.parametrize("command", [("rollback", "--yes"), ("resolve",), ("status",)])
 def test_not_utf8_is_refused_and_left_byte_for_byte(
     repo: Path, data: bytes, command: tuple[str, ...]
 ) -> None:

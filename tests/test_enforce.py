@@ -372,7 +372,7 @@ def test_many_untied_commits_are_summed_up(planned: Path) -> None:
     proc = push(planned, "--no-verify", BRANCH)
     assert proc.returncode != 0
     assert "12 of 14 new commit(s)" in proc.stderr and "... and 2 more" in proc.stderr
-    assert "tasks.md is missing; using the seed's tasks T001-T007" in proc.stderr
+    assert "tasks.md is missing; using the standard hotfix tasks T001-T007" in proc.stderr
 
 
 @pytest.mark.parametrize("server_flags", [("--server",), ("--server", "--per-ref")])

@@ -87,7 +87,7 @@ def test_every_event_reaches_the_command(installed: Path, recorder: tuple[list[s
     )
     assert push["commit"] == git(installed, "rev-parse", "HEAD").stdout.strip()
 
-    assert run(installed, "rollback", "--reason", "errors up", now=None).returncode == 0
+    assert run(installed, "rollback", "--yes", "--reason", "errors up", now=None).returncode == 0
     rollback = records(log)[-1]
     assert rollback["event"] == "on_rollback" and rollback["reason"] == "errors up"
     assert rollback["times"]["rollback"]  # type: ignore[index]

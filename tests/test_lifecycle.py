@@ -150,7 +150,7 @@ def hand_edited(repo: Path) -> Path:
 
 
 def test_rollback_and_resolve_golden(repo: Path, hand_edited: Path) -> None:
-    proc = run(repo, "rollback", "--reason", "errors up", now="2026-11-26T03:40:00+01:00")
+    proc = run(repo, "rollback", "--yes", "--reason", "errors up", now="2026-11-26T03:40:00+01:00")
     assert proc.returncode == 0, proc.stderr
     assert "kubectl rollout undo deploy/login" in proc.stdout
     assert "5xx > 2 % for 5 min" in proc.stdout
@@ -204,7 +204,7 @@ def test_resolve_on_doc_without_fields(repo: Path) -> None:
     (repo / HOTFIX_DIR / "hotfix.md").write_text("# my own notes\n", encoding="utf-8")
     proc = run(repo, "resolve")
     assert proc.returncode == 2 and "Created" in proc.stderr
-    assert run(repo, "rollback").returncode == 0
+    assert run(repo, "rollback", "--yes").returncode == 0
     assert (
         (repo / HOTFIX_DIR / "hotfix.md")
         .read_text(encoding="utf-8")

@@ -51,7 +51,7 @@ def incident(installed: Path) -> Path:
     git(repo, "push", "-q", "origin", BRANCH, env=at("03:26"))
     sam = at("03:30", GIT_AUTHOR_NAME="Sam Rivera", GIT_AUTHOR_EMAIL="sam@example.com")
     git(repo, "commit", "-q", "--allow-empty", "-m", "T002: smoke test passes", env=sam)
-    hh_at(repo, "03:40", "rollback", "--reason", "errors up")
+    hh_at(repo, "03:40", "rollback", "--yes", "--reason", "errors up")
     git(repo, "commit", "-q", "-am", "T004: rollback triggered", env=at("03:41"))
     git(repo, "push", "-q", "origin", BRANCH, env=at("03:42"))
     hh_at(repo, "04:05", "resolve", "--postmortem")

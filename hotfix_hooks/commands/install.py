@@ -36,6 +36,9 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     """
     cwd = require_repo_or_bare()
     report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
+    outside = hooks_outside(cwd, report.hooks_dir)
+    if outside:
+        ui.warn(outside)
     if report.managed:
         raise click.exceptions.Exit(_beside_manager(cwd, report.managed))
     if report.refused or report.edited:
@@ -90,6 +93,28 @@ def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
     for manager in names:
         ui.emit(managers.SNIPPETS[manager].rstrip("\n"), sys.stderr)
     return POLICY_FAILED
+
+
+def hooks_outside(cwd: Path, hooks_dir: Path) -> str | None:
+    """A warning when core.hooksPath sends the hooks outside this repository (a shared
+    or global hooks directory: every repository using it gets them)."""
+    from hotfix_hooks.git.repo import run
+
+    configured = run("config", "--get", "core.hooksPath", cwd=cwd, check=False)
+    if not configured:
+        return None
+    top = run("rev-parse", "--show-toplevel", cwd=cwd, check=False)
+    git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd, check=False)
+    where = hooks_dir.resolve()
+    for inside in (top, git_dir):
+        if inside and where.is_relative_to(Path(inside).resolve()):
+            return None
+    return (
+        f"core.hooksPath is {configured!r}: the hooks went to {where}, outside this "
+        "repository, so every repository using that directory runs them (and hooks "
+        "already there are what git runs here). To keep them to this repository: "
+        "git config --unset core.hooksPath, then hotfix-hooks install again"
+    )
 
 
 @click.command(short_help="Remove our hooks; restore the ones they replaced.")

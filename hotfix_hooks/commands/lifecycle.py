@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,7 +16,7 @@ from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.scaffold import hotfix_directory
 from hotfix_hooks.errors import POLICY_FAILED, UsageError
-from hotfix_hooks.safe_files import replace_file
+from hotfix_hooks.safe_files import describe_os_error, locked, replace_file
 
 
 class Refused(UsageError):
@@ -39,8 +39,28 @@ class CurrentDoc:
     def save(self, data: bytes) -> None:
         """Write the edited bytes (only the owned lines differ) and re-read them."""
         if data != self.doc.data:
-            replace_file(self.path, data)
-            self.doc = HotfixDocument.parse(data, str(self.rel))
+            self.update(lambda _doc: data)
+
+    def update(self, edit: Callable[[HotfixDocument], bytes]) -> bool:
+        """Read-modify-write under the document's lock: ``edit`` gets the document as it
+        is now on disk (another hotfix-hooks may have just written it) and returns its
+        new bytes. Written atomically; False when nothing changed."""
+        try:
+            with locked(self.path, shown=str(self.rel)):
+                data = read_worktree_bytes(self.ctx.repo.root, self.rel)
+                if data is None:
+                    raise UsageError(f"{self.rel} disappeared (or became a symlink)")
+                current = HotfixDocument.parse(data, str(self.rel))
+                updated = edit(current)
+                if updated != data:
+                    replace_file(self.path, updated)
+                    current = HotfixDocument.parse(updated, str(self.rel))
+                self.doc = current
+                return updated != data
+        except OSError as exc:
+            raise UsageError(
+                describe_os_error(exc, str(self.rel)) + "; it was not changed"
+            ) from None
 
 
 def current_doc() -> CurrentDoc:

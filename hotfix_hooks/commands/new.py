@@ -48,12 +48,17 @@ def next_number(taken: dict[str, str]) -> str:
 @click.command(short_help="Start a hotfix: branch, docs, fields filled.")
 @click.argument("title", nargs=-1)
 @click.option("--number", "-n", help="Hotfix number (default: the next free one).")
-@click.option("--base", default="HEAD", show_default=True, help="Where the branch starts.")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Where the branch starts (default: the production branch: config base_branch, "
+    "else the remote's HEAD, else main/master).",
+)
 @click.option("--summary", help="What's broken.")
 @click.option("--impact", help="Who and what is affected.")
 @click.option("--rollback", help="How to roll back if the hotfix fails.")
 @click.option("--trigger", help="When to roll back.")
-def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | None) -> None:
+def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: str | None) -> None:
     """Start a hotfix: create and check out hotfix/NNN-<slug>, scaffold its docs,
     fill the fields given, and leave them staged for the first commit.
 
@@ -62,6 +67,13 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     ctx = context()
     name = " ".join(title).strip()
     taken = taken_numbers(ctx)
+    if not _index_clean(ctx):
+        raise UsageError(
+            "the index has staged changes: a hotfix starts clean from the production branch. "
+            "Commit them, or put them aside with git stash, then run hotfix-hooks new again"
+        )
+    if not name and interactive():
+        name = click.prompt("Title (what is broken, a few words)", default="").strip()
     chosen = number_option(number) or next_number(taken)
     if number is not None and chosen in taken:
         raise UsageError(f"hotfix {chosen} is taken ({taken[chosen]}): pick another --number")
@@ -69,17 +81,16 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     branch = f"{ctx.config.branch_prefix}{chosen}" + (f"-{slug}" if slug else "")
     if ctx.repo.resolve(f"refs/heads/{branch}"):
         raise UsageError(f"branch {branch} already exists: check it out, or choose another title")
+    if base is None:
+        base = production_base(ctx)
     base_sha = ctx.repo.resolve(base)
     if not base_sha:
-        if base == "HEAD":
-            raise UsageError(
-                "this repository has no commits yet: make a first commit, then start the hotfix"
-            )
         raise UsageError(f"--base {base!r} is not a commit")
     if interactive():
         for option, _field, prompt in FIELDS:
             if option in PROMPTED and not texts.get(option):
                 texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
+    before = ctx.branch or ctx.repo.resolve("HEAD") or ""
     try:
         with events_quiet():  # on_start fires below, once, with the fields filled in
             ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
@@ -87,6 +98,75 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
         raise UsageError(
             f"git checkout -b {branch} failed, nothing was changed: {exc.stderr.strip()}"
         ) from None
+    try:
+        _start(ctx, chosen, branch, base, base_sha, slug, name, texts)
+    except (UsageError, OSError) as exc:
+        _undo_start(ctx, branch, before)
+        if isinstance(exc, UsageError):
+            raise
+        raise UsageError(f"{exc.strerror or exc}: hotfix {chosen} was not started") from None
+
+
+def _index_clean(ctx: Context) -> bool:
+    from hotfix_hooks.git.repo import ok
+
+    return ok("diff", "--cached", "--quiet", cwd=ctx.repo.root)
+
+
+def production_base(ctx: Context) -> str:
+    """Where a hotfix starts: the production branch as the remote has it (config
+    ``base_branch``, else the remote's HEAD, else main/master), else the local one."""
+    configured = getattr(ctx.config, "base_branch", None)
+    candidates = [configured] if configured else []
+    head = ctx.repo.git("symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD", check=False)
+    if not configured and head.startswith("origin/"):
+        candidates.append(head[len("origin/") :])
+    if not configured:
+        candidates += ["main", "master"]
+    for name in candidates:
+        for ref in (f"refs/remotes/origin/{name}", f"refs/heads/{name}"):
+            if ctx.repo.resolve(ref):
+                return ref[len("refs/remotes/") :] if ref.startswith("refs/remotes/") else name
+    if configured:
+        raise UsageError(
+            f"base_branch {configured!r} ({ctx.config.source or 'configuration'}) names no "
+            "branch here, nor on origin: fix it, or pass --base REF"
+        )
+    if not ctx.repo.resolve("HEAD"):
+        raise UsageError(
+            "this repository has no commits yet: make a first commit, then start the hotfix"
+        )
+    raise UsageError(
+        "cannot tell the production branch (no origin/HEAD, main or master): set base_branch "
+        "in the configuration, or pass --base REF"
+    )
+
+
+def _undo_start(ctx: Context, branch: str, before: str) -> None:
+    """A start that failed half-way leaves no branch behind."""
+    from hotfix_hooks.git.repo import ok
+
+    if not before:
+        return
+    root = ctx.repo.root
+    if ok("checkout", "-q", before, cwd=root) and ok("branch", "-q", "-D", branch, cwd=root):
+        return
+    ui.warn(
+        f"could not undo the start: {branch} is left; once the problem is fixed run "
+        f"git checkout {before} && git branch -D {branch}"
+    )
+
+
+def _start(
+    ctx: Context,
+    chosen: str,
+    branch: str,
+    base: str,
+    base_sha: str,
+    slug: str,
+    name: str,
+    texts: dict[str, str | None],
+) -> None:
     directory = hotfix_directory(ctx.repo, ctx.config, chosen)
     if missing_docs(ctx.repo, directory):
         result = scaffold(
@@ -97,7 +177,7 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
             title=title_from_slug(slug),
             base_commit=base_sha,
         )
-        print_scaffold(chosen, branch, result)
+        print_scaffold(chosen, branch, result, next_steps=False)
     rel = directory / HOTFIX_DOC
     data = read_worktree_bytes(ctx.repo.root, rel)
     if data is None:
@@ -112,7 +192,7 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     if ctx.config.stage_scaffold:
         docs = [str(directory / doc) for doc in DOCS]
         ctx.repo.git("add", "--", *docs, check=False)
-    ui.emit(f"✓ Hotfix {chosen} started on {branch}")
+    ui.emit(f"✓ Hotfix {chosen} started on {branch}, from {base} ({base_sha[:10]})")
     started = parse_branch(branch, ctx.config.branch_prefix)
     if started is not None:
         fire_event(
@@ -121,11 +201,15 @@ def new(title: tuple[str, ...], number: str | None, base: str, **texts: str | No
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
+    ui.emit("⚡ Next:")
+    step = 1
     if not texts.get("rollback"):
-        ui.emit(f"Next: write the Rollback Plan in {rel} (pushing is refused until you do),")
-        ui.emit('      then git commit -m "T001: <what you fixed>"  (the docs go with it)')
-    else:
-        ui.emit('Next: git commit -m "T001: <what you fixed>"  (the docs are staged)')
+        ui.emit(f"  {step}. Write the Rollback Plan in {rel} (pushing is refused until you do).")
+        step += 1
+    staged = " (the docs are staged and go with it)" if ctx.config.stage_scaffold else ""
+    ui.emit(f'  {step}. Fix, then: git commit -am "T001: <what you fixed>"{staged}')
+    ui.emit(f"  {step + 1}. Push: git push -u origin {branch}")
+    ui.emit("  See where you stand: hotfix-hooks status")
 
 
 COMMANDS = (new,)

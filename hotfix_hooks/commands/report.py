@@ -10,8 +10,16 @@ from hotfix_hooks import clock, ui
 from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.report.inventory import collect, summarize
-from hotfix_hooks.report.outputs import html_page, row, stamp, summary_lines, update_metrics
-from hotfix_hooks.safe_files import replace_file
+from hotfix_hooks.report.outputs import (
+    html_page,
+    postmortem_cell,
+    row,
+    stamp,
+    status_cell,
+    summary_lines,
+    update_metrics,
+)
+from hotfix_hooks.safe_files import describe_os_error, replace_file
 
 
 @click.command(short_help="Time to resolution and the team's record.")
@@ -38,16 +46,21 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
         except clock.BadTimestampError:
             raise UsageError(f"--since {since!r}: expected a date such as 2026-11-01") from None
         records = [r for r in records if r.created and r.created >= start]
-    for record in records:
-        for problem in record.problems:
-            ui.warn(problem)
+    for problem in dict.fromkeys(p for record in records for p in record.problems):
+        ui.warn(problem)
     summary = summarize(records, now, ctx.config.target_minutes)
-    rows = [row(r, now) for r in records]
+    rows = [row(r, now, ctx.config.target_minutes) for r in records]
     if write:
         path = update_metrics(ctx.repo.root, records, now)
         ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
     if html_file is not None:
-        replace_file(html_file, html_page(rows, summary, now).encode("utf-8"))
+        try:
+            replace_file(html_file, html_page(rows, summary, now).encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(
+                f"--html {html_file}: {describe_os_error(exc, str(html_file))}"
+                + (" (its directory does not exist)" if not html_file.parent.is_dir() else "")
+            ) from None
         ui.emit(f"wrote {html_file}", sys.stderr)
     if as_json:
         click.echo(
@@ -61,15 +74,16 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
         return
     ui.emit(
         f"{'Hotfix':<7} {'Status':<9} {'Created':<24} {'Resolved in':<12} "
-        f"{'Rollback':<9} Post-mortem"
+        f"{'Rollback':<9} {'Post-mortem':<12} Branch"
     )
     for r in rows:
-        pm = "done" if r["postmortem_done"] else ("OVERDUE" if r["postmortem_overdue"] else "open")
         created = stamp(r["created"])
+        flags = status_cell(r)[len(str(r["status"])) :]
         ui.emit(
             f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
             f"{r['time_to_resolution'] or '—':<12} "
-            f"{'yes' if r['rollback_triggered'] else 'no':<9} {pm}"
+            f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
+            f"{r['branch']}{flags}"
         )
     ui.emit("")
     for line in summary_lines(summary):

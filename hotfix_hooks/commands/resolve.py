@@ -8,10 +8,11 @@ import click
 from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.document import fields
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
-from hotfix_hooks.safe_files import create_exclusive
+from hotfix_hooks.safe_files import create_exclusive, describe_os_error
 
 POSTMORTEM_DOC = "post-mortem.md"
 
@@ -30,7 +31,15 @@ def resolve(postmortem: bool) -> None:
     if fields.is_cancelled(fields.status(doc.doc)):
         raise Refused(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
     changes, duration = resolution(doc, now)
-    doc.save(fields.with_fields(doc.doc, changes))
+
+    def edit(current: HotfixDocument) -> bytes:
+        if fields.is_resolved(fields.status(current)):  # resolved meanwhile
+            return current.data
+        return fields.with_fields(current, changes)
+
+    if not doc.update(edit):
+        ui.emit(f"hotfix {doc.hotfix.number} is already resolved")
+        return
     fire_event(doc, "on_resolve")
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
@@ -51,9 +60,16 @@ def resolve(postmortem: bool) -> None:
     ui.emit(f"- T007: Post-mortem — due {clock.format_stamp(now + POSTMORTEM_DUE)} (1 week)")
     if postmortem:
         rel = _write_postmortem(doc, now, duration, triggered)
-        ui.emit(f"✓ Created {rel}")
+        staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
+        ui.emit(f"✓ Created {rel}" + (" (staged)" if staged else ""))
+        if not staged:
+            ui.emit(f"  Stage it: git add {rel}")
     ui.emit("")
-    ui.emit('Commit it: git commit -am "T004: resolved" && git push')
+    ui.emit(f'Commit it: git commit -am "T004: resolved" && {doc.ctx.repo.push_command()}')
+
+
+def _tracked(doc: CurrentDoc, rel: PurePosixPath) -> bool:
+    return bool(doc.ctx.repo.git("ls-files", "--", str(rel), check=False))
 
 
 def resolution(doc: CurrentDoc, now: datetime) -> tuple[list[tuple[str, str]], timedelta]:
@@ -101,7 +117,12 @@ def _write_postmortem(
         "timeline_rows": _timeline_rows(doc),
     }
     text = render(doc.ctx.repo.root, doc.ctx.config, POSTMORTEM_DOC, context)
-    create_exclusive(target, text.encode("utf-8"))
+    try:
+        create_exclusive(target, text.encode("utf-8"))
+    except FileExistsError:
+        ui.warn(f"{rel} already exists: left as it is")
+    except OSError as exc:
+        raise UsageError(describe_os_error(exc, str(rel))) from None
     return rel
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks import clock, ui
-from hotfix_hooks.commands.lifecycle import current_doc, fire_event
+from hotfix_hooks.commands.common import interactive
+from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc, fire_event
 from hotfix_hooks.document import fields
+from hotfix_hooks.errors import UsageError
 from hotfix_hooks.policy.rollback_plan import judge
 
 ESCALATION = (
@@ -17,14 +19,8 @@ ESCALATION = (
 )
 
 
-@click.command(short_help="Show the rollback plan; record the rollback.")
-@click.option("--reason", "-r", help="Why the rollback was triggered (recorded in hotfix.md).")
-def rollback(reason: str | None) -> None:
-    """Print the Rollback Plan and Trigger, and record that a rollback was triggered."""
-    doc = current_doc()
+def _show_plan(doc: CurrentDoc) -> None:
     verdict = judge(doc.doc)
-    ui.emit(ui.paint(f"🔄 ROLLBACK INITIATED — Hotfix {doc.hotfix.number}", "bold"))
-    ui.emit("")
     ui.emit("Rollback Plan:")
     if verdict.plan.real:
         for line in verdict.plan.text.splitlines():
@@ -35,18 +31,55 @@ def rollback(reason: str | None) -> None:
         )
     ui.emit("Rollback Trigger:")
     ui.emit(f"  {verdict.trigger.text.strip() if verdict.trigger.real else '(not written)'}")
+    recorded = doc.doc.field(fields.ROLLBACK_TRIGGERED)
+    if fields.rollback_triggered(doc.doc):
+        ui.emit(f"Rollback Triggered: {recorded}")
+
+
+@click.command(short_help="Show the rollback plan and trigger (read-only).")
+def plan() -> None:
+    """Print the current hotfix's Rollback Plan and Trigger. Records nothing: to record
+    that a rollback was triggered, run `hotfix-hooks rollback`."""
+    doc = current_doc()
+    ui.emit(ui.paint(f"Hotfix {doc.hotfix.number}: rollback plan ({doc.rel})", "bold"))
+    _show_plan(doc)
+
+
+@click.command(short_help="Record that a rollback was triggered (asks first).")
+@click.option("--reason", "-r", help="Why the rollback was triggered (recorded in hotfix.md).")
+@click.option("--yes", "-y", is_flag=True, help="Record without asking (needed off a terminal).")
+def rollback(reason: str | None, yes: bool) -> None:
+    """Print the Rollback Plan and Trigger and, once confirmed, record in hotfix.md that a
+    rollback was triggered (it counts in the rollback rate). Only reading the plan:
+    `hotfix-hooks plan`."""
+    doc = current_doc()
+    if not yes and not interactive():
+        raise UsageError(
+            "rollback records that a rollback was triggered (it counts in the rollback "
+            "rate): pass --yes to record it; to only read the plan, run hotfix-hooks plan"
+        )
+    ui.emit(ui.paint(f"🔄 ROLLBACK — Hotfix {doc.hotfix.number}", "bold"))
+    ui.emit("")
+    _show_plan(doc)
     ui.emit("")
     for line in ESCALATION:
         ui.emit(f"⚠ {line}")
+    ui.emit("")
+    if not yes and not click.confirm(
+        f"Record in {doc.rel} that a rollback of hotfix {doc.hotfix.number} was triggered?",
+        default=False,
+    ):
+        ui.emit("Nothing recorded (to only read the plan: hotfix-hooks plan).")
+        return
     stamp = clock.format_stamp(clock.now())
     changes = [(fields.ROLLBACK_TRIGGERED, f"yes ({stamp})")]
     if reason:
         changes.append((fields.ROLLBACK_REASON, reason))
-    doc.save(fields.with_fields(doc.doc, changes))
+    doc.update(lambda current: fields.with_fields(current, changes))
     fire_event(doc, "on_rollback", reason=reason)
     ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
     ui.emit('Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')
 
 
-COMMANDS = (rollback,)
+COMMANDS = (plan, rollback)

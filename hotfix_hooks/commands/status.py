@@ -29,7 +29,13 @@ from hotfix_hooks.policy.targets import within_target
 
 
 def _next_step(
-    has_docs: bool, plan_tree: bool, plan_head: bool, tied: int, status: str, path: str
+    has_docs: bool,
+    plan_tree: bool,
+    plan_head: bool,
+    tied: int,
+    status: str,
+    path: str,
+    plan_task: str = "T003",
 ) -> str:
     if not has_docs:
         return "create the docs: hotfix-hooks scaffold"
@@ -42,7 +48,7 @@ def _next_step(
     if not plan_tree:
         return f"write the Rollback Plan in {path} (the push is refused until you do)"
     if not plan_head:
-        return f'commit the plan: git add {path} && git commit -m "T003: rollback plan"'
+        return f'commit the plan: git add {path} && git commit -m "{plan_task}: rollback plan"'
     if not tied:
         return 'commit the fix: git commit -m "T001: <what you fixed>"'
     return "push, deploy and monitor; then: hotfix-hooks resolve (or hotfix-hooks rollback)"
@@ -120,6 +126,12 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     tree_ok = bool(text) and tree_verdict.passed
     head_ok = bool(head and head.passed)
     tied = sum(len(t.commits) for t in index)
+    clash = _number_warnings(ctx, hotfix)
+    from hotfix_hooks.document.tasks import plan_task
+
+    next_step = _next_step(has_docs, tree_ok, head_ok, tied, status, str(path), plan_task(tasks))
+    if clash:
+        next_step = "give this incident its own number: " + clash[0].split("fix: ", 1)[-1]
     return HotfixStatus(
         number=hotfix.number,
         title=doc.title or hotfix.title,
@@ -132,10 +144,38 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         plan_in_tree=tree_ok,
         plan_at_head=head_ok,
         problems=tree_verdict.problems if text else [f"{path} is missing"],
-        warnings=[warning] if warning else [],
+        warnings=([warning] if warning else []) + clash,
         file=str(path),
-        next_step=_next_step(has_docs, tree_ok, head_ok, tied, status, str(path)),
+        next_step=next_step,
     )
+
+
+def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
+    """Another incident holding this branch's number, as one warning."""
+    from hotfix_hooks.document.location import worktree_features
+    from hotfix_hooks.git import numbers
+    from hotfix_hooks.policy.numbers import conflict_lines
+
+    root = str(ctx.repo.root)
+    prefix = ctx.config.branch_prefix
+    features = worktree_features(root, ctx.config)
+    verdict = numbers.judge(
+        hotfix.name,
+        hotfix.number,
+        prefix,
+        features,
+        cwd=root,
+        extra=numbers.worktree_doc_claims(
+            root, features, hotfix.number, hotfix.name, prefix, cwd=root
+        ),
+        taken=numbers.worktree_numbers(root, features),
+    )
+    if not verdict.others:
+        return []
+    lines = conflict_lines(
+        hotfix.name, hotfix.number, verdict.others, verdict.free, prefix, "NUMBER CONFLICT"
+    )
+    return [lines[0] + " " + " ".join(" ".join(line.split()) for line in lines[1:])]
 
 
 def _print_hotfix(state: HotfixStatus) -> None:
@@ -169,14 +209,26 @@ def overview(ctx: Context) -> dict[str, object]:
 
     now = clock.now()
     records = collect(ctx)
+    target = ctx.config.target_minutes
     return {
         "hotfix": None,
         "active": [
-            {"hotfix": r.number, "title": r.title, "branch": r.branch, "source": r.source}
+            {
+                "hotfix": r.number,
+                "title": r.title,
+                "branch": r.branch,
+                "source": r.source,
+                "age_seconds": clock.seconds(r.age(now)),
+                "age": clock.human_or_none(r.age(now)),
+                "over_target": r.over_target(now, target),
+                "conflict": r.conflict,
+            }
             for r in records
             if r.active
         ],
         "overdue_postmortems": [r.number for r in records if r.overdue(now)],
+        "number_conflicts": list(dict.fromkeys(r.number for r in records if r.conflict)),
+        "target_minutes": target,
     }
 
 
@@ -203,13 +255,24 @@ def status(as_json: bool) -> None:
         return
     active = data["active"]
     overdue = data["overdue_postmortems"]
-    assert isinstance(active, list) and isinstance(overdue, list)
-    if not active and not overdue:
+    conflicts = data["number_conflicts"]
+    assert isinstance(active, list) and isinstance(overdue, list) and isinstance(conflicts, list)
+    if not active and not overdue and not conflicts:
         ui.emit("no active hotfix")
         return
+    limit = clock.human(timedelta(minutes=ctx.config.target_minutes))
     for item in active:
+        age = f", open {item['age']}" if item["age"] else ""
+        flag = f" — OVERDUE (target {limit})" if item["over_target"] else ""
+        clash = " — NUMBER CONFLICT" if item["conflict"] else ""
         ui.emit(
-            f"active: hotfix {item['hotfix']} {item['title'] or ''} ({item['source']})".rstrip()
+            f"active: hotfix {item['hotfix']} {item['title'] or ''} "
+            f"({item['branch'] or item['source']}{age}){flag}{clash}".replace("  ", " ")
+        )
+    for number in conflicts:
+        ui.emit(
+            f"conflict: hotfix {number} is used by more than one incident; rename all but "
+            "one branch to the next free number (git branch -m)"
         )
     for number in overdue:
         ui.emit(f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution)")

@@ -57,6 +57,8 @@ def relative_inside(value: str, *, file: str | None, key: str) -> PurePosixPath:
     from pathlib import PurePosixPath
 
     path = PurePosixPath(value.replace("\\", "/"))
+    if "\0" in value:
+        raise ConfigError(file or "configuration", key, "a path cannot hold a NUL byte")
     if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in value:
         problem = f"{value!r} must be a relative path inside the repository"
         raise ConfigError(file or "configuration", key, problem)
@@ -116,7 +118,7 @@ def commit_doc_path(files: CommitFiles, config: Config, number: str, doc: str) -
     return hotfix_rel(features_rel(config, files.is_dir), number) / doc
 
 
-def _worktree_features(root: str, config: Config) -> str:
+def worktree_features(root: str, config: Config) -> str:
     if config.features_dir is None:  # the common case, without pathlib
         return choose_features(lambda rel: os.path.isdir(os.path.join(root, rel)))
     from pathlib import Path
@@ -130,14 +132,14 @@ def _tasks_from(text: str | None, rel: str) -> tuple[list[tuple[str, str]], str 
         if parsed:
             return parsed, None
         return list(SEED_TASKS), f"{rel} lists no tasks (### T001: ...); using T001-T007"
-    return list(SEED_TASKS), f"{rel} is missing; using the seed's tasks T001-T007"
+    return list(SEED_TASKS), f"{rel} is missing; using the standard hotfix tasks T001-T007"
 
 
 def load_tasks(
     root: str | PathLike[str], config: Config, number: str
 ) -> tuple[list[tuple[str, str]], str | None]:
     """(tasks, warning): tasks.md in the working tree, else at HEAD, else the seed's."""
-    rel = f"{_worktree_features(str(root), config)}/{number}-hotfix/{TASKS_DOC}"
+    rel = f"{worktree_features(str(root), config)}/{number}-hotfix/{TASKS_DOC}"
     text = read_worktree_doc(root, rel)
     if text is None:
         from hotfix_hooks.git.blobs import CommitFiles

@@ -13,8 +13,14 @@ from hotfix_hooks.document.location import (
     hotfix_rel,
     worktree_features_rel,
 )
+from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.repo import Repo, run_bytes
-from hotfix_hooks.safe_files import check_no_symlinks, create_exclusive, make_dirs
+from hotfix_hooks.safe_files import (
+    check_no_symlinks,
+    create_exclusive,
+    describe_os_error,
+    make_dirs,
+)
 
 DOCS = (HOTFIX_DOC, TASKS_DOC)
 
@@ -77,13 +83,17 @@ def scaffold(
         "version": __version__,
     }
     rendered = {name: render(repo.root, config, name, context) for name in missing}
-    target = make_dirs(repo.root, directory)
-    for name, text in rendered.items():
-        try:
-            create_exclusive(target / name, text.encode("utf-8"))
-        except FileExistsError:
-            continue
-        result.created.append(str(directory / name))
+    try:
+        target = make_dirs(repo.root, directory)
+        for name, text in rendered.items():
+            try:
+                create_exclusive(target / name, text.encode("utf-8"))
+            except FileExistsError:
+                continue
+            result.created.append(str(directory / name))
+    except OSError as exc:
+        made = f" (created: {', '.join(result.created)})" if result.created else ""
+        raise UsageError(describe_os_error(exc, f"the docs in {directory}") + made) from None
     if config.stage_scaffold and result.created:
         proc = run_bytes("add", "--", *result.created, cwd=repo.root, check=False)
         if proc.returncode == 0:
@@ -96,7 +106,9 @@ def scaffold(
     return result
 
 
-def print_scaffold(number: str, branch: str, result: ScaffoldResult) -> None:
+def print_scaffold(
+    number: str, branch: str, result: ScaffoldResult, *, next_steps: bool = True
+) -> None:
     """The seed's banner: what was made, and what to do next."""
     import sys
 
@@ -114,6 +126,12 @@ def print_scaffold(number: str, branch: str, result: ScaffoldResult) -> None:
         f"✓ Branch: {branch}",
         f"✓ Feature directory: {result.directory}",
         f"✓ Created: {names}{staged}",
+    ]
+    if not next_steps:  # the caller prints its own, one Next block
+        for line in lines:
+            ui.emit(line)
+        return
+    lines += [
         "⚡ Next:",
         f"  1. Fill in the Rollback Plan in {hotfix_md}: pushing is blocked until it is real.",
         '  2. Name a task in every commit: git commit -m "T001: <what you fixed>"',

@@ -74,3 +74,18 @@ def named_tasks(message: bytes) -> list[str]:
             found.setdefault("T" + digits.decode(), None)
         start = lowered.find(b"t", start + 1)
     return list(found)
+
+
+def plan_task(tasks: Iterable[tuple[str, str]]) -> str:
+    """The task a commit of the rollback plan names: one about rolling back or deploying
+    (the seed's T003, Deploy to Production, carries the plan), else T003 if the hotfix
+    has it, else its first task: a suggestion the commit-msg hook accepts."""
+    items = list(tasks)
+    for word in ("rollback", "roll back", "deploy"):
+        for task, title in items:
+            if word in title.lower():
+                return task
+    ids = [task for task, _ in items]
+    if "T003" in ids:
+        return "T003"
+    return ids[0] if ids else "T003"

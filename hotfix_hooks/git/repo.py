@@ -80,3 +80,11 @@ class Repo:
     def resolve(self, rev: str) -> str | None:
         """The commit ``rev`` names; None when it names none."""
         return self.git("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False) or None
+
+    def push_command(self) -> str:
+        """The push that works from here: ``git push`` with an upstream, else one that
+        sets it (``git push`` alone fails on a new branch)."""
+        if self.git("rev-parse", "-q", "--verify", "@{upstream}", check=False):
+            return "git push"
+        remote = self.git("config", "--get", "checkout.defaultRemote", check=False)
+        return f"git push -u {remote or 'origin'} HEAD"

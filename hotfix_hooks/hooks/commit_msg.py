@@ -16,6 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from hotfix_hooks.config import Config
     from hotfix_hooks.trailers import Rules
 
 
@@ -39,13 +40,45 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 def _git_rules(data: bytes) -> Rules:
     from hotfix_hooks.trailers import rules_from_config
 
-    _, out = lean.git_output("config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.)")
+    _, out = lean.git_output(
+        "config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.|commit\.cleanup)"
+    )
     entries = []
     for item in out.decode("utf-8", "replace").split("\0"):
         key, _, value = item.partition("\n")
         if key:
             entries.append((key.lower(), value))
-    return rules_from_config(entries, data)
+    # git sets GIT_EDITOR=: for the hook when no editor was opened (``commit -m``/``-F``)
+    editor = os.environ.get("GIT_EDITOR") != ":"
+    return rules_from_config(entries, data, editor=editor, cleanup=_cleanup_option())
+
+
+def _cleanup_option() -> str | None:
+    """``--cleanup=MODE`` given to the ``git commit`` that runs this hook (read from
+    /proc on Linux, up a few parents: a hook manager may sit between); None elsewhere."""
+    pid = os.getppid()
+    for _ in range(4):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            return None
+        if b"commit" in argv:
+            for i, arg in enumerate(argv):
+                if arg.startswith(b"--cleanup="):
+                    return arg[len(b"--cleanup=") :].decode("ascii", "replace")
+                if arg == b"--cleanup" and i + 1 < len(argv):
+                    return argv[i + 1].decode("ascii", "replace")
+            return None
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) < 2 or not fields[1].isdigit():
+            return None
+        pid = int(fields[1])
+        if pid <= 1:
+            return None
+    return None
 
 
 def _check(root: str, message_file: str, branch: str) -> int:
@@ -68,8 +101,11 @@ def _check(root: str, message_file: str, branch: str) -> int:
         ui.error(f"commit-msg: cannot read the message file {message_file}: {exc.strerror}")
         return USAGE
     rules = _git_rules(data)
-    if task_tie.screen(data, rules=rules) is not None:
+    # no merge is in progress (checked above): "Merge branch ..." is an ordinary message
+    if task_tie.screen(data, rules=rules, merge=False) is not None:
         return OK  # exempt; or empty, and git aborts the commit itself
+    if _number_conflict(root, config, branch, hotfix.number):
+        return POLICY_FAILED
     tasks, warning = load_tasks(root, config, hotfix.number)
     if warning:
         ui.warn(warning)
@@ -79,6 +115,7 @@ def _check(root: str, message_file: str, branch: str) -> int:
         require_task=config.require_task,
         default_task=config.default_task,
         rules=rules,
+        merge=False,
     )
     if verdict.kind == task_tie.UNKNOWN:
         _refuse_unknown(hotfix.number, verdict.unknown, tasks)
@@ -92,15 +129,51 @@ def _check(root: str, message_file: str, branch: str) -> int:
     stamps = [("Hotfix", hotfix.number)] + [("Task", task) for task in named]
     updated = add_trailers(data, stamps, rules)
     if updated != data:
-        _write_back(path, updated)
+        try:
+            _write_back(path, updated)
+        except OSError as exc:
+            ui.error(
+                f"commit-msg: cannot write the trailers into {_display(path)} "
+                f"({exc.strerror or exc}); your message is unchanged and the commit was stopped"
+            )
+            return USAGE
     return OK
 
 
+def _number_conflict(root: str, config: Config, branch: str, number: str) -> bool:
+    """Refuse (after saying why and how to move) when another incident holds the number.
+    One ``git for-each-ref`` unless another branch carries the same number."""
+    from hotfix_hooks import ui
+    from hotfix_hooks.document.location import worktree_features
+    from hotfix_hooks.git import numbers
+    from hotfix_hooks.policy.numbers import conflict_lines
+
+    prefix = config.branch_prefix
+    features = worktree_features(root, config)
+    verdict = numbers.judge(
+        branch,
+        number,
+        prefix,
+        features,
+        extra=numbers.worktree_doc_claims(root, features, number, branch, prefix),
+        taken=numbers.worktree_numbers(root, features),
+    )
+    if not verdict.others:
+        return False
+    lines = conflict_lines(branch, number, verdict.others, verdict.free, prefix, "commit refused")
+    ui.error(lines[0])
+    for line in lines[1:]:
+        ui.emit(line, sys.stderr)
+    return True
+
+
 def _write_back(path: str, data: bytes) -> None:
-    """Rewrite in place (same inode, as editors and git expect)."""
-    with open(path, "r+b") as handle:
-        handle.write(data)
-        handle.truncate()
+    """Replace the message file whole: the new message goes to a temporary file beside
+    it, is flushed to disk and renamed over the original, so a full disk or a crash
+    leaves the original message intact (never a truncated one)."""
+    from hotfix_hooks.safe_files import replace_file
+
+    replace_file(path, data)
 
 
 def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:

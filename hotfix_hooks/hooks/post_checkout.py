@@ -60,6 +60,8 @@ def _run(_prev: str, new: str, flag: str) -> int:
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is None:
         return OK
+    if _number_conflict(found[0], config, name, hotfix.number):
+        return OK  # scaffolding would put a second incident in the first one's folder
     from hotfix_hooks.document.scaffold import print_scaffold, scaffold
 
     result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
@@ -87,3 +89,37 @@ def _started(config: Config, root: str, number: str, title: str, branch: str) ->
         "status": "Active",
     }
     events.fire(config, "on_start", root, build)
+
+
+def _number_conflict(root: str, config: Config, branch: str, number: str) -> bool:
+    """Warn, loudly, when another incident holds this branch's number."""
+    import sys
+
+    from hotfix_hooks import ui
+    from hotfix_hooks.document.location import worktree_features
+    from hotfix_hooks.git import numbers
+    from hotfix_hooks.policy.numbers import conflict_lines
+
+    prefix = config.branch_prefix
+    features = worktree_features(root, config)
+    verdict = numbers.judge(
+        branch,
+        number,
+        prefix,
+        features,
+        extra=numbers.worktree_doc_claims(root, features, number, branch, prefix),
+        taken=numbers.worktree_numbers(root, features),
+    )
+    if not verdict.others:
+        return False
+    lines = conflict_lines(branch, number, verdict.others, verdict.free, prefix, "WARNING")
+    ui.emit("", sys.stderr)
+    ui.emit(ui.paint("!" * 72, "red", sys.stderr), sys.stderr)
+    for line in lines:
+        ui.emit(ui.paint(line, "bold", sys.stderr) if line is lines[0] else line, sys.stderr)
+    ui.emit(
+        "  Nothing was scaffolded; commits on this branch are refused until it is renamed.",
+        sys.stderr,
+    )
+    ui.emit(ui.paint("!" * 72, "red", sys.stderr), sys.stderr)
+    return True

@@ -82,16 +82,31 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     prefix = None if bare else lean.cheap_prefix(root)
     if prefix is not None and prefix.encode() not in data:
         return OK
-    return guarded("pre-push", lambda: _check(root, data, bare))
+    remote = args[0] if args else os.environ.get("PRE_COMMIT_REMOTE_NAME")
+    return guarded("pre-push", lambda: _check(root, data, bare, remote))
 
 
-def _check(root: str, data: bytes, bare: bool = False) -> int:
+def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
+    """``git push`` when the branch has an upstream; else the command that sets one."""
+    from hotfix_hooks.git.repo import ZERO_SHAS
+
+    branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else ""
+    if branch:
+        code, _ = lean.git_output("rev-parse", "-q", "--verify", f"{branch}@{{upstream}}")
+        if code == 0:
+            return "git push"
+    elif remote_sha not in ZERO_SHAS:
+        return "git push"
+    return f"git push -u {remote or 'origin'} HEAD"
+
+
+def _check(root: str, data: bytes, bare: bool = False, remote: str | None = None) -> int:
     from pathlib import Path
 
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import server_config, ui
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.gate import check_files, failure_lines
+    from hotfix_hooks.gate import check_files, failure_lines, number_conflict_lines, plan_task_at
     from hotfix_hooks.git.blobs import CommitFiles
     from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_push
 
@@ -117,7 +132,16 @@ def _check(root: str, data: bytes, bare: bool = False) -> int:
             continue
         with CommitFiles(root, update.local_sha) as files:
             result = check_files(files, hotfix.number, update.local_sha, config)
+            task = plan_task_at(files, hotfix.number, config) if not result.passed else ""
         result.branch = destination or hotfix.name
+        clash = number_conflict_lines(
+            root, result.branch, hotfix.number, update.local_sha, config, remotes=not bare
+        )
+        if clash:
+            failed = True
+            ui.error(clash[0])
+            for line in clash[1:]:
+                ui.emit(line, sys.stderr)
         if result.passed:
             assert result.verdict is not None
             for warning in result.verdict.warnings:
@@ -125,7 +149,8 @@ def _check(root: str, data: bytes, bare: bool = False) -> int:
             passed.append((result, update.local_sha))
             continue
         failed = True
-        for line in failure_lines(result, update.local_sha[:10]):
+        push = _push_command(update.local_ref, remote, update.remote_sha)
+        for line in failure_lines(result, update.local_sha[:10], push=push, task=task):
             ui.emit(line, sys.stderr)
     if failed:
         return POLICY_FAILED

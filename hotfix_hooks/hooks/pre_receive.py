@@ -68,17 +68,33 @@ def judge_update(update: RefUpdate, config: Config) -> list[str]:
         return []
     return (
         _config_change(update, name)
+        + _number(update, name, hotfix.number, config)
         + _gate(update, name, hotfix.number, config)
         + _ties(update, name, hotfix.number, config)
     )
 
 
 def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
-    from hotfix_hooks.gate import check_commit, failure_lines
+    from hotfix_hooks.gate import check_files, failure_lines, plan_task_at
+    from hotfix_hooks.git.blobs import CommitFiles
+    from hotfix_hooks.git.repo import ZERO_SHAS
 
-    result = check_commit(".", update.local_sha, number, config)
+    with CommitFiles(".", update.local_sha) as files:
+        result = check_files(files, number, update.local_sha, config)
+        if result.passed:
+            return []
+        task = plan_task_at(files, number, config)
     result.branch = name
-    return [] if result.passed else failure_lines(result, update.local_sha[:10])
+    new = update.remote_sha in ZERO_SHAS  # a new branch: the pusher has no upstream yet
+    push = "git push -u origin HEAD" if new else "git push"
+    return failure_lines(result, update.local_sha[:10], push=push, task=task)
+
+
+def _number(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+    """One number, one incident: another branch on this server may hold the number."""
+    from hotfix_hooks.gate import number_conflict_lines
+
+    return number_conflict_lines(".", name, number, update.local_sha, config, remotes=False)
 
 
 def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:

@@ -87,6 +87,8 @@ def _cut(message: bytes, rules: Rules | None) -> list[bytes]:
     if rules is None:
         return [message.lstrip().split(b"\n", 1)[0]]
     content = message[: content_end(message, rules)]
+    if not rules.strip_comments:  # git keeps them: they are the message
+        return content.split(b"\n")
     return [line for line in content.split(b"\n") if not line.startswith(rules.comment)]
 
 
@@ -99,7 +101,7 @@ def screen(
 
 def _subject(lines: list[bytes]) -> bytes:
     for line in lines:
-        if line.strip():
+        if line.strip(b" \t\r\n"):  # git's whitespace: a form feed is content
             return line.strip()
     return b""
 

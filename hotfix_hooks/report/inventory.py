@@ -43,6 +43,7 @@ class HotfixRecord:
     branch: str = ""
     postmortem_commits: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    conflict: list[str] = field(default_factory=list)  # other branches with this number
 
     @property
     def duration(self) -> timedelta | None:
@@ -61,12 +62,21 @@ class HotfixRecord:
 
     @property
     def active(self) -> bool:
-        return not fields.is_closed(self.status)
+        return not fields.is_closed(self.status) and self.status.lower() != "unreadable"
 
     @property
     def cancelled(self) -> bool:
         """Opened by mistake (``abort``): shown, but in no metric."""
         return fields.is_cancelled(self.status)
+
+    def age(self, now: datetime) -> timedelta | None:
+        """How long an active hotfix has been open."""
+        return now - self.created if self.active and self.created else None
+
+    def over_target(self, now: datetime, target_minutes: int) -> bool:
+        """Active and open longer than the time-to-resolve target."""
+        age = self.age(now)
+        return age is not None and not within_target(age, target_minutes)
 
 
 def record_from_bytes(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
@@ -142,25 +152,91 @@ def hotfix_dirs(ctx: Context) -> list[tuple[str, PurePosixPath]]:
     if not base.is_dir() or base.is_symlink():
         return []
     found = []
-    for entry in sorted(base.iterdir()):
+    try:
+        entries = sorted(base.iterdir())
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read the features directory {features} ({exc.strerror}): "
+            "make it readable (chmod u+rx), then run this again"
+        ) from None
+    for entry in entries:
         match = _DIR.match(entry.name)
         if match:
             found.append((format_number(match.group(1)), PurePosixPath(features, entry.name)))
     return found
 
 
+def _claimant(number: str, branch: str, source: str) -> HotfixRecord:
+    """A hotfix branch without a hotfix.md of its own, shown because its number is
+    shared with another incident."""
+    hotfix = parse_branch(branch)
+    return HotfixRecord(
+        number=number,
+        title=hotfix.title if hotfix else "",
+        status="Active",
+        created=None,
+        resolved=None,
+        rollback_triggered=False,
+        checklist_done=False,
+        source=source,
+        path="",
+        branch=branch,
+        problems=[f"{branch} has no hotfix.md of its own for hotfix {number}"],
+    )
+
+
+def _group(found: list[HotfixRecord], bare: list[tuple[str, str, str]]) -> list[HotfixRecord]:
+    """One record per incident: per number and branch (newest reading wins); a number
+    with two branches is two records, each marked with the other (never merged)."""
+    by_number: dict[str, dict[str, HotfixRecord]] = {}
+    unnamed: list[HotfixRecord] = []
+    for record in found:
+        if not record.branch:
+            unnamed.append(record)
+            continue
+        group = by_number.setdefault(record.number, {})
+        known = group.get(record.branch)
+        group[record.branch] = record if known is None else _newer(known, record)
+    for record in unnamed:  # a hotfix.md without a Branch field: its number's one incident
+        group = by_number.setdefault(record.number, {})
+        if len(group) == 1:
+            key = next(iter(group))
+            merged = _newer(group[key], record)
+            merged.branch = key
+            group[key] = merged
+        elif not group:
+            group[""] = record
+        else:
+            group[f"({record.path})"] = record
+    for number, branch, source in bare:
+        held = by_number.get(number)
+        if held and branch not in held:
+            held[branch] = _claimant(number, branch, source)
+    out = []
+    for number in sorted(by_number, key=lambda n: (len(n), n)):
+        group = by_number[number]
+        names = sorted(group)
+        for name in names:
+            record = group[name]
+            record.conflict = [other for other in names if other != name]
+            if record.conflict:
+                record.problems.append(
+                    f"hotfix {number} is claimed by more than one incident: "
+                    f"{', '.join(n for n in names)}; rename all but one branch "
+                    "(git branch -m) to the next free number"
+                )
+            out.append(record)
+    return out
+
+
 def collect(ctx: Context) -> list[HotfixRecord]:
-    records: dict[str, HotfixRecord] = {}
-
-    def add(record: HotfixRecord) -> None:
-        known = records.get(record.number)
-        records[record.number] = record if known is None else _newer(known, record)
-
+    found: list[HotfixRecord] = []
+    bare: list[tuple[str, str, str]] = []  # (number, branch, ref): no hotfix.md of its own
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
         data = read_worktree_bytes(ctx.repo.root, rel)
         if data is not None:
-            add(record_from_bytes(number, data, "working tree", str(rel)))
+            found.append(record_from_bytes(number, data, "working tree", str(rel)))
     refs = hotfix_refs(ctx)
     if refs:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
@@ -172,25 +248,35 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 rel_features = features_rel(ctx.config, exists)
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
                 data = files.read(str(rel), rev=ref)
-                if data is not None:
-                    record = record_from_bytes(hotfix.number, data, short_ref(ref), str(rel))
-                    record.branch = record.branch or hotfix.name
-                    add(record)
+                if data is None:
+                    bare.append((hotfix.number, hotfix.name, short_ref(ref)))
+                    continue
+                record = record_from_bytes(hotfix.number, data, short_ref(ref), str(rel))
+                if record.branch and record.branch != hotfix.name:
+                    # the folder holds another incident's document: this branch has none
+                    bare.append((hotfix.number, hotfix.name, short_ref(ref)))
+                record.branch = record.branch or hotfix.name
+                found.append(record)
+    records = _group(found, bare)
     _attach_postmortem_commits(ctx, records, [ref for ref, _ in refs])
-    return [records[n] for n in sorted(records, key=lambda n: (len(n), n))]
+    return records
 
 
-def _attach_postmortem_commits(
-    ctx: Context, records: dict[str, HotfixRecord], refs: list[str]
-) -> None:
+def _attach_postmortem_commits(ctx: Context, records: list[HotfixRecord], refs: list[str]) -> None:
+    """T007 commits, to the incident of their number (both, when a number is shared:
+    a trailer names a number, not a branch)."""
     if not records:
         return
+    by_number: dict[str, list[HotfixRecord]] = {}
+    for record in records:
+        by_number.setdefault(record.number, []).append(record)
     for commit in trailer_log(ctx.repo, "HEAD", *refs, grep="T007"):
         if "T007" not in commit.tasks:
             continue
         for number in set(commit.hotfixes):
-            if number in records and commit.sha not in records[number].postmortem_commits:
-                records[number].postmortem_commits.append(commit.sha)
+            for record in by_number.get(number, []):
+                if commit.sha not in record.postmortem_commits:
+                    record.postmortem_commits.append(commit.sha)
 
 
 @dataclass
@@ -205,6 +291,8 @@ class Summary:
     overdue: list[str]
     target_minutes: int
     cancelled: int = 0  # shown in the rows, counted in no figure above
+    conflicts: list[str] = field(default_factory=list)  # numbers held by two incidents
+    over_target: list[str] = field(default_factory=list)  # active hotfixes past the target
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -220,7 +308,24 @@ class Summary:
             "postmortems_target": 1.0,
             "overdue_postmortems": self.overdue,
             "cancelled": self.cancelled,
+            "number_conflicts": self.conflicts,
+            "active_over_target": self.over_target,
+            "off_target": self.off_target,
         }
+
+    @property
+    def off_target(self) -> list[str]:
+        """Which figures miss their target: time_to_resolve, rollback_rate, postmortems."""
+        out = []
+        if self.median_minutes is not None and self.median_minutes >= self.target_minutes:
+            out.append("median_minutes")
+        if self.mean_minutes is not None and self.mean_minutes >= self.target_minutes:
+            out.append("mean_minutes")
+        if self.rollback_rate is not None and self.rollback_rate >= 0.10:
+            out.append("rollback_rate")
+        if self.postmortems_done is not None and self.postmortems_done < 1.0:
+            out.append("postmortems_done")
+        return out
 
 
 def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -> Summary:
@@ -244,7 +349,14 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
         ),
         rollback_rate=share(sum(r.rollback_triggered for r in records), len(records)),
         postmortems_done=share(sum(r.postmortem_done for r in resolved), len(resolved)),
-        overdue=[r.number for r in records if r.overdue(now)],
+        overdue=[label(r) for r in records if r.overdue(now)],
         target_minutes=target_minutes,
         cancelled=cancelled,
+        conflicts=list(dict.fromkeys(r.number for r in records if r.conflict)),
+        over_target=[label(r) for r in records if r.over_target(now, target_minutes)],
     )
+
+
+def label(record: HotfixRecord) -> str:
+    """``042``, or ``042 (hotfix/042-x)`` when another incident shares the number."""
+    return f"{record.number} ({record.branch})" if record.conflict else record.number

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import html
-import json
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hotfix_hooks import clock
 from hotfix_hooks.errors import UsageError
+from hotfix_hooks.report import metrics_json
 from hotfix_hooks.report.inventory import HotfixRecord, Summary
-from hotfix_hooks.safe_files import create_exclusive, make_dirs, replace_file
+from hotfix_hooks.report.metrics_json import JsonObject
+from hotfix_hooks.safe_files import describe_os_error, locked, make_dirs, replace_file
 
 METRICS_FILE = ".specswarm/workflow-metrics.json"
 
 
-def row(record: HotfixRecord, now: datetime) -> dict[str, Any]:
+def row(record: HotfixRecord, now: datetime, target_minutes: int = 120) -> dict[str, Any]:
     duration = record.duration
+    age = record.age(now)
     return {
         "hotfix": record.number,
         "title": record.title,
@@ -31,64 +33,106 @@ def row(record: HotfixRecord, now: datetime) -> dict[str, Any]:
         "postmortem_done": record.postmortem_done,
         "postmortem_overdue": record.overdue(now),
         "source": record.source,
+        "age_seconds": clock.seconds(age),
+        "age": clock.human_or_none(age),
+        "over_target": record.over_target(now, target_minutes),
+        "conflict": record.conflict,
     }
 
 
+def status_cell(r: dict[str, Any]) -> str:
+    """The Status column: the document's status, flagged when off target or shared."""
+    text = str(r["status"])
+    if r.get("over_target"):
+        text += f" OVERDUE ({r['age']})"
+    if r.get("conflict"):
+        text += " CONFLICT"
+    return text
+
+
+def postmortem_cell(r: dict[str, Any]) -> str:
+    if r["postmortem_done"]:
+        return "done"
+    return "OVERDUE" if r["postmortem_overdue"] else "open"
+
+
 def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Path:
-    """Merge our keys into workflow-metrics.json, keeping every key we do not own."""
+    """Merge our keys into workflow-metrics.json, keeping every key we do not own;
+    under the file's lock, written atomically."""
     path = root / METRICS_FILE
-    data: dict[str, Any] = {}
-    exists = path.exists() or path.is_symlink()
-    if exists:
+    try:
         if path.is_symlink():
             raise UsageError(f"{METRICS_FILE} is a symlink: refusing to write through it")
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise UsageError(
-                f"{METRICS_FILE} is not valid JSON ({exc}): fix or move it; it was not changed"
-            ) from None
-        if not isinstance(loaded, dict):
-            raise UsageError(f"{METRICS_FILE} must hold a JSON object; it was not changed")
-        data = loaded
-    features = data.setdefault("features", {})
-    if not isinstance(features, dict):
+        make_dirs(root, PurePosixPath(METRICS_FILE).parent)
+        with locked(path, shown=METRICS_FILE):
+            replace_file(path, _metrics_payload(_read_metrics(path), records, now))
+    except OSError as exc:
+        problem = describe_os_error(exc, METRICS_FILE)
+        raise UsageError(f"{problem}; it was not changed") from None
+    return path
+
+
+def _read_metrics(path: Path) -> JsonObject:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return JsonObject()
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read {METRICS_FILE} ({exc.strerror}): fix or move it; it was not changed"
+        ) from None
+    try:
+        loaded = metrics_json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise UsageError(
+            f"{METRICS_FILE} is not valid JSON ({exc}): fix or move it; it was not changed"
+        ) from None
+    if not isinstance(loaded, JsonObject):
+        raise UsageError(f"{METRICS_FILE} must hold a JSON object; it was not changed")
+    return loaded
+
+
+def _metrics_payload(data: JsonObject, records: list[HotfixRecord], now: datetime) -> bytes:
+    """Our keys set in the file's JSON; every other value keeps its text."""
+    features = data.setdefault("features", JsonObject())
+    if not isinstance(features, JsonObject):
         raise UsageError(f"{METRICS_FILE}: 'features' must be an object; it was not changed")
+    claimed: set[str] = set()
     for record in records:
-        entry = features.setdefault(f"{record.number}-hotfix", {})
-        if not isinstance(entry, dict):
-            raise UsageError(f"{METRICS_FILE}: features.{record.number}-hotfix must be an object")
+        key = f"{record.number}-hotfix"
+        if key in claimed:  # a second incident with this number: never merged into one
+            key = f"{record.number}-hotfix ({record.branch})"
+        claimed.add(key)
+        entry = features.setdefault(key, JsonObject())
+        if not isinstance(entry, JsonObject):
+            raise UsageError(f"{METRICS_FILE}: features.{key} must be an object")
+        if record.conflict:
+            entry.set("conflict", record.conflict)
         duration = record.duration
         stamp = record.resolved or record.created
-        entry.update(
-            {
-                "workflow": "hotfix",
-                "status": record.status.lower(),
-                "total_duration_seconds": clock.seconds(duration),
-                "timestamp": stamp.isoformat() if stamp else None,
-            }
-        )
+        entry.set("workflow", "hotfix")
+        entry.set("status", record.status.lower())
+        entry.set("total_duration_seconds", clock.seconds(duration))
+        entry.set("timestamp", stamp.isoformat() if stamp else None)
     recent = [
         r.duration.total_seconds()
         for r in records
         if r.duration is not None and r.resolved and r.resolved >= now - timedelta(days=30)
     ]
-    summary = data.setdefault("summary", {})
-    window = summary.setdefault("last_30_days", {}) if isinstance(summary, dict) else None
-    if not isinstance(window, dict):
+    summary = data.setdefault("summary", JsonObject())
+    window = (
+        summary.setdefault("last_30_days", JsonObject())
+        if isinstance(summary, JsonObject)
+        else None
+    )
+    if not isinstance(window, JsonObject):
         raise UsageError(f"{METRICS_FILE}: summary.last_30_days must be an object")
-    hotfix = window.setdefault("hotfix", {})
-    if not isinstance(hotfix, dict):
+    hotfix = window.setdefault("hotfix", JsonObject())
+    if not isinstance(hotfix, JsonObject):
         raise UsageError(f"{METRICS_FILE}: summary.last_30_days.hotfix must be an object")
-    hotfix["count"] = len(recent)
-    hotfix["avg_duration_hours"] = round(sum(recent) / len(recent) / 3600, 2) if recent else 0
-    payload = (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if exists:
-        replace_file(path, payload)
-    else:
-        make_dirs(root, PurePosixPath(METRICS_FILE).parent)
-        create_exclusive(path, payload)
-    return path
+    hotfix.set("count", len(recent))
+    hotfix.set("avg_duration_hours", round(sum(recent) / len(recent) / 3600, 2) if recent else 0)
+    return (metrics_json.dumps(data) + "\n").encode("utf-8")
 
 
 def stamp(iso: str | None) -> str:
@@ -103,18 +147,34 @@ def _fmt_minutes(value: float | None) -> str:
     return "—" if value is None else clock.human(timedelta(minutes=value))
 
 
+OFF = "  ✗ OFF TARGET"
+
+
 def summary_lines(summary: Summary) -> list[str]:
     target = clock.human(timedelta(minutes=summary.target_minutes))
-    return [
+    off = set(summary.off_target)
+    time_off = OFF if off & {"median_minutes", "mean_minutes"} else ""
+    lines = [
         f"Hotfixes: {summary.count} ({summary.resolved} resolved)"
         + (f"; {summary.cancelled} cancelled, in no figure" if summary.cancelled else ""),
         f"Time to resolve: median {_fmt_minutes(summary.median_minutes)}, "
         f"mean {_fmt_minutes(summary.mean_minutes)} (target < {target}); "
-        f"within target: {_fmt_share(summary.within_target)}",
-        f"Rollback rate: {_fmt_share(summary.rollback_rate)} (target < 10 %)",
-        f"Post-mortems done: {_fmt_share(summary.postmortems_done)} (target 100 %)",
+        f"within target: {_fmt_share(summary.within_target)}{time_off}",
+        f"Rollback rate: {_fmt_share(summary.rollback_rate)} (target < 10 %)"
+        + (OFF if "rollback_rate" in off else ""),
+        f"Post-mortems done: {_fmt_share(summary.postmortems_done)} (target 100 %)"
+        + (OFF if "postmortems_done" in off else ""),
         "Overdue post-mortems: " + (", ".join(summary.overdue) if summary.overdue else "none"),
+        "Active past the target: "
+        + (", ".join(summary.over_target) if summary.over_target else "none"),
     ]
+    if summary.conflicts:
+        lines.append(
+            "NUMBER CONFLICTS: "
+            + ", ".join(summary.conflicts)
+            + " (each is used by more than one incident; rename all but one branch)"
+        )
+    return lines
 
 
 def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -> str:
@@ -157,6 +217,7 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
         f"<th>{h}</th>"
         for h in (
             "Hotfix",
+            "Branch",
             "Title",
             "Status",
             "Created",
@@ -172,15 +233,14 @@ def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime)
             f"<td>{html.escape(str(v))}</td>"
             for v in (
                 r["hotfix"],
+                r["branch"],
                 r["title"],
-                r["status"],
+                status_cell(r),
                 stamp(r["created"]),
                 stamp(r["resolved"]),
                 r["time_to_resolution"] or "—",
                 "yes" if r["rollback_triggered"] else "no",
-                "done"
-                if r["postmortem_done"]
-                else ("OVERDUE" if r["postmortem_overdue"] else "open"),
+                postmortem_cell(r),
             )
         )
         + "</tr>"

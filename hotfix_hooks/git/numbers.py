@@ -1,0 +1,180 @@
+"""Who claims a hotfix number, from git: hotfix branches (local, remote-tracking, or the
+server's), and when each one's hotfix.md was first committed.
+
+Hook path: ``lean.run_git`` only, no pathlib or dataclasses. The cheap part is one
+``git for-each-ref``; the dating (``git log``/``cat-file``) runs only when another branch
+carries the same number. The rule itself is ``policy.numbers``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from hotfix_hooks.branch import parse_branch
+from hotfix_hooks.git import lean
+from hotfix_hooks.policy.numbers import Claim, must_move, next_free
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
+def hotfix_refs(prefix: str, *, remotes: bool = True, cwd: str | None = None) -> list[str]:
+    """Full names of the hotfix branches git has: ``refs/heads/<prefix>*`` and, unless on
+    the server, ``refs/remotes/*/<prefix>*``. One ``git for-each-ref``."""
+    patterns = [f"refs/heads/{prefix}*"]
+    if remotes:
+        patterns.append(f"refs/remotes/*/{prefix}*")
+    code, out, _ = lean.run_git("for-each-ref", "--format=%(refname)", *patterns, cwd=cwd)
+    return sorted(set(_text(out).splitlines())) if code == 0 else []
+
+
+def branch_of(ref: str, prefix: str) -> tuple[str, str]:
+    """(branch name, where it was seen) of a ref for-each-ref listed."""
+    if ref.startswith("refs/heads/"):
+        return ref[len("refs/heads/") :], "local branch"
+    rest = ref[len("refs/remotes/") :]
+    cut = rest.find("/" + prefix)
+    if cut < 0:
+        return rest, ref
+    return rest[cut + 1 :], f"remote {rest[:cut]}"
+
+
+def branch_claims(
+    prefix: str, *, remotes: bool = True, cwd: str | None = None
+) -> list[tuple[Claim, str]]:
+    """(claim, ref) for every hotfix branch git has; dates not filled in yet."""
+    out = []
+    for ref in hotfix_refs(prefix, remotes=remotes, cwd=cwd):
+        name, where = branch_of(ref, prefix)
+        if not remotes:
+            where = "a branch of this repository"
+        hotfix = parse_branch(name, prefix)
+        if hotfix is not None:
+            out.append((Claim(hotfix.number, name, where), ref))
+    return out
+
+
+def doc_added(rev: str, path: str, cwd: str | None = None) -> float | None:
+    """When ``path`` was first committed in ``rev``'s history (commit time); None if never."""
+    code, out, _ = lean.run_git("log", "--diff-filter=A", "--format=%ct", rev, "--", path, cwd=cwd)
+    lines = _text(out).split()
+    if code != 0 or not lines:
+        return None
+    return float(lines[-1])
+
+
+def names_branch(data: bytes, branch: str) -> bool:
+    """Whether a hotfix.md names ``branch`` as a whole word (``hotfix/001-a`` is not in
+    ``hotfix/001-ab``)."""
+    pattern = rb"(?<![\w/.-])" + re.escape(branch.encode("utf-8", "surrogateescape"))
+    return re.search(pattern + rb"(?![\w/.-])", data) is not None
+
+
+def doc_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:
+    code, out, _ = lean.run_git("cat-file", "blob", f"{rev}:{path}", cwd=cwd)
+    return out if code == 0 else None
+
+
+def _date(claim: Claim, rev: str, path: str, cwd: str | None) -> None:
+    claim.since = doc_added(rev, path, cwd)
+    if claim.since is not None:
+        data = doc_at(rev, path, cwd)
+        claim.names_itself = data is not None and names_branch(data, claim.branch)
+
+
+def worktree_numbers(root: str, features: str) -> list[str]:
+    """Numbers of the ``NNN-hotfix`` directories in the working tree."""
+    try:
+        names = os.listdir(os.path.join(root, features))
+    except OSError:
+        return []
+    return [n[: -len("-hotfix")] for n in names if n.endswith("-hotfix") and n[:-7].isdigit()]
+
+
+class Judgement:
+    """Whether a branch may keep its number: the rivals that make it move, and the next
+    free number to move to."""
+
+    __slots__ = ("free", "others")
+
+    def __init__(self, others: list[Claim], free: str) -> None:
+        self.others = others
+        self.free = free
+
+
+def judge(
+    branch: str,
+    number: str,
+    prefix: str,
+    features: str,
+    *,
+    tip: str = "HEAD",
+    remotes: bool = True,
+    cwd: str | None = None,
+    extra: Sequence[Claim] = (),
+    taken: Iterable[str] = (),
+) -> Judgement:
+    """May ``branch`` (hotfix ``number``, its tip ``tip``) keep its number?
+
+    ``cwd``: where git runs (None: here; hooks run at the top of the working tree, and
+    a subprocess costs them start-up time). ``extra``: claims found elsewhere (the
+    ``Branch`` field of an existing hotfix.md, dated by the caller). ``taken``: more
+    numbers in use (directories), for the next
+    free one.
+    """
+    listed = branch_claims(prefix, remotes=remotes, cwd=cwd)
+    same = [(c, ref) for c, ref in listed if c.number == number and c.branch != branch]
+    foreign = [c for c in extra if c.branch != branch]
+    if not same and not foreign:
+        return Judgement([], "")
+    path = f"{features}/{number}-hotfix/hotfix.md"
+    own = Claim(number, branch, "this branch")
+    _date(own, tip, path, cwd)
+    for claim, ref in same:
+        _date(claim, ref, path, cwd)
+    claims = [own, *(c for c, _ in same), *foreign]
+    others = must_move(branch, claims)
+    numbers = [c.number for c, _ in listed] + [c.number for c in extra] + list(taken)
+    return Judgement(others, next_free(numbers) if others else "")
+
+
+def named_branches(data: bytes, prefix: str) -> list[str]:
+    """The hotfix branch names a hotfix.md mentions (its Branch field among them)."""
+    pattern = (
+        rb"(?<![\w/.-])"
+        + re.escape(prefix.encode("utf-8", "surrogateescape"))
+        + rb"[0-9]+(?:-[\w.-]*[\w])?(?![\w/-])"
+    )
+    return list(dict.fromkeys(_text(m.group(0)) for m in re.finditer(pattern, data)))
+
+
+def worktree_doc_claims(
+    root: str, features: str, number: str, branch: str, prefix: str, cwd: str | None = None
+) -> list[Claim]:
+    """Claims by the branches the hotfix.md already in this number's folder names, when
+    it does not name ``branch`` (the hooks' cheap reading of its ``Branch`` field: a file
+    read, and git only when another branch is named)."""
+    path = f"{features}/{number}-hotfix/hotfix.md"
+    try:
+        with open(os.path.join(root, path), "rb") as handle:
+            data = handle.read(1 << 20)
+    except OSError:
+        return []
+    if names_branch(data, branch):
+        return []
+    out = []
+    for name in named_branches(data, prefix):
+        hotfix = parse_branch(name, prefix)
+        if hotfix is not None and hotfix.number == number and name != branch:
+            out.append(Claim(number, name, f"named in {path}", None, True))
+    if out:
+        since = doc_added("HEAD", path, cwd)
+        for claim in out:
+            claim.since = since
+    return out

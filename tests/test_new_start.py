@@ -1,0 +1,75 @@
+"""`new` starts where a hotfix should start (issue 2): from the production branch, with
+a clean index, a title asked for on a terminal, and one Next block."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+from pathlib import Path
+
+from tests.conftest import git, hh
+
+
+def head_branch(repo: Path) -> str:
+    return git(repo, "symbolic-ref", "--short", "HEAD").stdout.strip()
+
+
+def test_new_starts_from_production_not_the_checked_out_branch(installed: Path) -> None:
+    main_sha = git(installed, "rev-parse", "main").stdout.strip()
+    git(installed, "checkout", "-q", "-b", "feature/half-done")
+    (installed / "wip.py").write_text("half done\n", encoding="utf-8")
+    git(installed, "add", "wip.py")
+    git(installed, "commit", "-q", "-m", "wip")
+    proc = hh(installed, "new", "checkout", "500")
+    assert proc.returncode == 0, proc.stderr
+    assert head_branch(installed) == "hotfix/001-checkout-500"
+    assert git(installed, "rev-parse", "HEAD").stdout.strip() == main_sha
+    assert not (installed / "wip.py").exists()
+    assert "from origin/main" in proc.stdout
+    assert proc.stdout.count("Next") == 1
+    assert "git push -u origin hotfix/001-checkout-500" in proc.stdout
+
+
+def test_new_follows_the_remotes_head(installed: Path, remote: Path) -> None:
+    git(installed, "push", "-q", "origin", "main:production")
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/production")
+    git(installed, "remote", "set-head", "origin", "-a")
+    git(installed, "commit", "-q", "--allow-empty", "-m", "local only, not released")
+    proc = hh(installed, "new", "x")
+    assert proc.returncode == 0, proc.stderr
+    assert "from origin/production" in proc.stdout
+    assert git(installed, "rev-parse", "HEAD").stdout.strip() == (
+        git(installed, "rev-parse", "origin/production").stdout.strip()
+    )
+
+
+def test_new_refuses_a_dirty_index_and_changes_nothing(installed: Path) -> None:
+    (installed / "app.py").write_text("staged\n", encoding="utf-8")
+    git(installed, "add", "app.py")
+    proc = hh(installed, "new", "x")
+    assert proc.returncode == 2
+    assert "staged changes" in proc.stderr and "git stash" in proc.stderr
+    assert head_branch(installed) == "main"
+    assert git(installed, "branch", "--list", "hotfix/*").stdout == ""
+
+
+def test_new_asks_for_a_title_on_a_terminal(installed: Path) -> None:
+    master, slave = pty.openpty()
+    try:
+        os.write(master, b"Checkout 500\n\n\n\n")
+        proc = subprocess.run(
+            ("hotfix-hooks", "new"),
+            cwd=installed,
+            stdin=slave,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert proc.returncode == 0, proc.stderr
+    assert "Title" in proc.stdout
+    assert head_branch(installed) == "hotfix/001-checkout-500"
