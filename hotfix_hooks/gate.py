@@ -19,7 +19,7 @@ from hotfix_hooks.document.location import (
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
-from hotfix_hooks.policy.rollback_plan import Verdict, judge
+from hotfix_hooks.policy.rollback_plan import Finding, Verdict, judge
 from hotfix_hooks.policy.task_tie import Verdict as TieVerdict
 
 
@@ -32,6 +32,7 @@ class GateResult:
     verdict: Verdict | None
     branch: str = ""
     unreadable: str = ""  # why the file could not be read as a hotfix document
+    branch_field: str | None = None  # its Branch field, read with the verdict
 
     @property
     def passed(self) -> bool:
@@ -64,11 +65,23 @@ class GateResult:
 
 
 def check_files(
-    files: CommitFiles, number: str, commit: str, config: Config | None = None
+    files: CommitFiles,
+    number: str,
+    commit: str,
+    config: Config | None = None,
+    cache: VerdictCache | None = None,
 ) -> GateResult:
-    """``config`` None: read it from the commit itself (the server does)."""
+    """``config`` None: read it from the commit itself (the server does). ``cache``: the
+    client's passing verdicts by blob id (pre-push only; the server judges every time)."""
     cfg = commit_config(files) if config is None else config
     path = commit_doc_path(files, cfg, number, HOTFIX_DOC)
+    blob = files.file_id(str(path))
+    if blob is None:
+        return GateResult(number, commit, path, False, None)
+    required = cfg.rollback_trigger_required
+    cached = cache.get(blob, required) if cache is not None else None
+    if cached is not None:
+        return GateResult(number, commit, path, True, cached[0], branch_field=cached[1])
     data = files.read(str(path))
     if data is None:
         return GateResult(number, commit, path, False, None)
@@ -76,8 +89,57 @@ def check_files(
         doc = HotfixDocument.parse(data, str(path))
     except UsageError as exc:  # not UTF-8, or larger than we read
         return GateResult(number, commit, path, True, None, unreadable=str(exc))
-    verdict = judge(doc, trigger_required=cfg.rollback_trigger_required)
-    return GateResult(number, commit, path, True, verdict)
+    verdict = judge(doc, trigger_required=required)
+    branch_field = _field_of(doc)
+    if cache is not None and verdict.passed:
+        cache.put(blob, verdict, branch_field)
+    return GateResult(number, commit, path, True, verdict, branch_field=branch_field)
+
+
+class VerdictCache:
+    """Passing verdicts on hotfix.md blobs, in the clone's git directory: the same blob
+    under the same rules is judged once, so pushes that do not touch hotfix.md skip the
+    CommonMark parser (~90 ms to import). Local only: nothing pushed can write it, and the
+    server never reads it. A missing or unreadable entry just means judging again."""
+
+    def __init__(self, git_dir: str) -> None:
+        from hotfix_hooks import __version__
+
+        self.directory = Path(git_dir) / "hotfix-hooks" / "verdicts"
+        self.version = __version__
+
+    def _path(self, blob: str, required: bool) -> Path:
+        return self.directory / f"{blob}-{'t' if required else 'f'}-{self.version}"
+
+    def get(self, blob: str, required: bool) -> tuple[Verdict, str | None] | None:
+        """(the verdict, the Branch field) remembered for ``blob``; None if none."""
+        try:
+            with open(self._path(blob, required), encoding="utf-8") as handle:
+                data = json.load(handle)
+            plan, trigger = Finding(**data["plan"]), Finding(**data["trigger"])
+            branch = data["branch"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        verdict = Verdict(plan, trigger, required)
+        if not verdict.passed or not (branch is None or isinstance(branch, str)):
+            return None
+        return verdict, branch
+
+    def put(self, blob: str, verdict: Verdict, branch: str | None) -> None:
+        import dataclasses
+
+        from hotfix_hooks.safe_files import replace_file
+
+        data = {
+            "plan": dataclasses.asdict(verdict.plan),
+            "trigger": dataclasses.asdict(verdict.trigger),
+            "branch": branch,
+        }
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            replace_file(self._path(blob, verdict.trigger_required), json.dumps(data).encode())
+        except (OSError, UsageError):
+            pass  # a cache: judging again next time is all it costs
 
 
 def plan_task_at(files: CommitFiles, number: str, config: Config) -> str:
@@ -211,9 +273,11 @@ def number_conflict_lines(
     *,
     remotes: bool = True,
     action: str = "push of",
+    judged: GateResult | None = None,
 ) -> list[str]:
     """Why ``branch`` may not be pushed under its number (nothing when it may): another
-    hotfix branch, or the ``Branch`` field of the hotfix.md at ``tip``, holds it."""
+    hotfix branch, or the ``Branch`` field of the hotfix.md at ``tip``, holds it.
+    ``judged``: the gate's result on ``tip``, whose Branch field is read already."""
     from hotfix_hooks.branch import parse_branch
     from hotfix_hooks.git import numbers
     from hotfix_hooks.policy.numbers import Claim, conflict_lines, renamed
@@ -222,9 +286,11 @@ def number_conflict_lines(
     with CommitFiles(cwd, tip) as files:
         features = str(features_rel(config, files.is_dir))
         path = commit_doc_path(files, config, number, HOTFIX_DOC)
-        data = files.read(str(path))
+        data = files.read(str(path)) if judged is None or not judged.exists else None
     extra = []
-    named = _branch_field(data, str(path))
+    named = judged.branch_field if judged is not None and judged.exists else None
+    if judged is None or not judged.exists:
+        named = _branch_field(data, str(path))
     if named and named != branch:
         other = parse_branch(named, prefix)
         if other is not None and other.number == number:
@@ -245,12 +311,16 @@ def number_conflict_lines(
 
 
 def _branch_field(data: bytes | None, name: str) -> str | None:
-    from hotfix_hooks.document import fields
-
     if data is None:
         return None
     try:
         doc = HotfixDocument.parse(data, name)
     except UsageError:
         return None
+    return _field_of(doc)
+
+
+def _field_of(doc: HotfixDocument) -> str | None:
+    from hotfix_hooks.document import fields
+
     return (doc.field(fields.BRANCH) or "").strip() or None

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,42 @@ def test_direct_install_checks_a_new_branch_of_known_commits(direct: Path) -> No
     proc = push(direct, "main:refs/heads/hotfix/044-known-commits")
     assert proc.returncode != 0
     assert "044-hotfix/hotfix.md" in proc.stderr
+
+
+CACHE_PROBE = """
+import sys
+from hotfix_hooks.hooks import pre_push
+code = pre_push.main(["origin", "url"], stdin=sys.argv[1].encode())
+print(code, "markdown_it" in sys.modules)
+"""
+
+
+def test_a_judged_hotfix_md_is_not_parsed_again_on_the_next_push(direct: Path) -> None:
+    fill_plan(direct)
+    git(direct, "commit", "-q", "-am", "T003: plan")
+    sha = git(direct, "rev-parse", "HEAD").stdout.strip()
+    line = f"refs/heads/{BRANCH} {sha} refs/heads/{BRANCH} {ZERO}\n"
+
+    def probe() -> str:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+        return subprocess.run(
+            (sys.executable, "-c", CACHE_PROBE, line),
+            cwd=direct,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        ).stdout.strip()
+
+    assert probe() == "0 True"  # judged: the CommonMark parser loads
+    assert list((direct / ".git/hotfix-hooks/verdicts").iterdir())
+    git(direct, "commit", "-q", "--allow-empty", "-m", "T001: more")  # hotfix.md unchanged
+    sha = git(direct, "rev-parse", "HEAD").stdout.strip()
+    line = f"refs/heads/{BRANCH} {sha} refs/heads/{BRANCH} {ZERO}\n"
+    assert probe() == "0 False"  # the same blob: the verdict is remembered
+    fill_plan(direct, plan="TBD")  # a placeholder is judged, never remembered as passing
+    (direct / ".specswarm/features/042-hotfix/hotfix.md").write_text("# Hotfix 042: x\n", "utf-8")
+    git(direct, "commit", "-q", "-am", "T003: no plan")
+    sha = git(direct, "rev-parse", "HEAD").stdout.strip()
+    line = f"refs/heads/{BRANCH} {sha} refs/heads/{BRANCH} {ZERO}\n"
+    assert probe() == "1 True"

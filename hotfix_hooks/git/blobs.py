@@ -71,6 +71,13 @@ class CommitFiles:
         oid, _, tree = found
         return _find_entry(tree, parts[-1].encode("utf-8", "surrogateescape"), len(oid) // 2)
 
+    def file_id(self, rel: str, rev: str | None = None) -> str | None:
+        """The object id of the regular file at ``rel``; None for anything else or nothing."""
+        entry = self._entry(rel, rev)
+        if entry is None or entry[0] not in FILE_MODES:
+            return None
+        return entry[1].decode("ascii")
+
     def read(self, rel: str, rev: str | None = None) -> bytes | None:
         """A regular file's bytes (at ``rev``, default this commit); None for anything
         else or nothing."""

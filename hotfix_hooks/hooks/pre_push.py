@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     if prefix is not None and prefix.encode() not in data:
         return OK
     remote = args[0] if args else os.environ.get("PRE_COMMIT_REMOTE_NAME")
-    return guarded("pre-push", lambda: _check(root, data, bare, remote))
+    return guarded("pre-push", lambda: _check(root, data, bare, remote, git_dir))
 
 
 def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
@@ -100,19 +100,32 @@ def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
     return f"git push -u {remote or 'origin'} HEAD"
 
 
-def _check(root: str, data: bytes, bare: bool = False, remote: str | None = None) -> int:
+def _check(
+    root: str,
+    data: bytes,
+    bare: bool = False,
+    remote: str | None = None,
+    git_dir: str | None = None,
+) -> int:
     from pathlib import Path
 
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import server_config, ui
     from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.gate import check_files, failure_lines, number_conflict_lines, plan_task_at
+    from hotfix_hooks.gate import (
+        VerdictCache,
+        check_files,
+        failure_lines,
+        number_conflict_lines,
+        plan_task_at,
+    )
     from hotfix_hooks.git.blobs import CommitFiles
     from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_push
 
     # a bare repository has no working tree: the default branch's rules
     config = server_config.from_default_branch(root) if bare else config_mod.load(Path(root))
     prefix = config.branch_prefix
+    cache = VerdictCache(git_dir) if git_dir else None
     failed = False
     passed: list[tuple[GateResult, str]] = []
     for update in parse_pre_push(data):
@@ -131,11 +144,17 @@ def _check(root: str, data: bytes, bare: bool = False, remote: str | None = None
         if hotfix is None:
             continue
         with CommitFiles(root, update.local_sha) as files:
-            result = check_files(files, hotfix.number, update.local_sha, config)
+            result = check_files(files, hotfix.number, update.local_sha, config, cache)
             task = plan_task_at(files, hotfix.number, config) if not result.passed else ""
         result.branch = destination or hotfix.name
         clash = number_conflict_lines(
-            root, result.branch, hotfix.number, update.local_sha, config, remotes=not bare
+            root,
+            result.branch,
+            hotfix.number,
+            update.local_sha,
+            config,
+            remotes=not bare,
+            judged=result,
         )
         if clash:
             failed = True
