@@ -69,9 +69,7 @@ def doc_added(rev: str, path: str, cwd: str | None = None) -> float | None:
 
 
 # What may stand around a branch name within one word: [\w/.-] of a bytes pattern.
-_NAME_BYTES = frozenset(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/.-"
-)
+_NAME_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/.-")
 
 
 def names_branch(data: bytes, branch: str) -> bool:
