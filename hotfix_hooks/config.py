@@ -287,12 +287,13 @@ def _no_events(config: Config, file: str, key: str) -> Config:
     return config
 
 
-def load_local(git_dir: str) -> Config | None:
-    """This clone's own settings, ``<git dir>/hotfix-hooks.toml`` (top-level keys): the
-    only place event commands are read from. None when there is no such file."""
+def load_local(git_dir: str | PathLike[str]) -> Config | None:
+    """The settings in ``<git dir>/hotfix-hooks.toml`` (top-level keys), a file no push or
+    clone writes: in a clone, the only place event commands are read from; in a server's
+    bare repository, the rules pre-receive judges by. None when there is no such file."""
     import os
 
-    path = os.path.join(git_dir, LOCAL)
+    path = os.path.join(os.fspath(git_dir), LOCAL)
     try:
         with open(path, "rb") as handle:
             data = handle.read()

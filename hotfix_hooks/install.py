@@ -140,7 +140,7 @@ def _unedited_legacy(data: bytes, hook: str) -> bool:
     that vary between installs."""
     lines = script_text(hook).splitlines()
     exec_at = next(i for i, line in enumerate(lines) if line == "fi") + 1
-    template = [*lines[:exec_at], 'exec "$PY" -c']
+    template = [*lines[:exec_at], "exec "]  # 0.1's one interpreter line, by its prefix
     have = data.decode("utf-8", "replace").splitlines()
     return len(have) == len(template) and all(
         a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)

@@ -17,7 +17,7 @@ from hotfix_hooks import config as config_mod
 from hotfix_hooks.config import Config
 from hotfix_hooks.errors import ConfigError
 
-FILE = "hotfix-hooks.toml"
+FILE = config_mod.LOCAL  # hotfix-hooks.toml in the git directory
 HEADER = (
     "# hotfix-hooks: the rules this server's pre-receive hook judges pushes by.\n"
     "# Pushed commits never change them; edit with `hotfix-hooks server-config`.\n"
@@ -30,19 +30,7 @@ def path_in(git_dir: str | os.PathLike[str]) -> str:
 
 def read(git_dir: str | os.PathLike[str]) -> Config | None:
     """The recorded configuration; None when nothing is recorded."""
-    path = path_in(git_dir)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise ConfigError(path, None, f"cannot read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(path, None, "is not UTF-8 text") from None
-    return config_mod.parse(text, path, in_pyproject=False) or Config(source=path)
+    return config_mod.load_local(git_dir)
 
 
 def from_default_branch(git_dir: str) -> Config:

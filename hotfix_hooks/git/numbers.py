@@ -16,6 +16,10 @@ from hotfix_hooks.policy.numbers import Claim, must_move, next_free
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from hotfix_hooks.config import Config
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
 
@@ -194,3 +198,20 @@ def worktree_doc_claims(
         for claim in out:
             claim.since = since
     return out
+
+
+def worktree_judgement(root: str, config: Config, branch: str, number: str) -> Judgement:
+    """Who else holds ``number``, as the client hooks see it from the working tree: hotfix
+    branches here and on remotes, and the hotfix.md already in that number's folder."""
+    from hotfix_hooks.document.location import worktree_features
+
+    prefix = config.branch_prefix
+    features = worktree_features(root, config)
+    return judge(
+        branch,
+        number,
+        prefix,
+        features,
+        extra=worktree_doc_claims(root, features, number, branch, prefix),
+        taken=worktree_numbers(root, features),
+    )

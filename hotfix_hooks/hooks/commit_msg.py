@@ -144,20 +144,11 @@ def _number_conflict(root: str, config: Config, branch: str, number: str) -> boo
     """Refuse (after saying why and how to move) when another incident holds the number.
     One ``git for-each-ref`` unless another branch carries the same number."""
     from hotfix_hooks import ui
-    from hotfix_hooks.document.location import worktree_features
     from hotfix_hooks.git import numbers
     from hotfix_hooks.policy.numbers import conflict_lines
 
     prefix = config.branch_prefix
-    features = worktree_features(root, config)
-    verdict = numbers.judge(
-        branch,
-        number,
-        prefix,
-        features,
-        extra=numbers.worktree_doc_claims(root, features, number, branch, prefix),
-        taken=numbers.worktree_numbers(root, features),
-    )
+    verdict = numbers.worktree_judgement(root, config, branch, number)
     if not verdict.others:
         return False
     lines = conflict_lines(branch, number, verdict.others, verdict.free, prefix, "commit refused")

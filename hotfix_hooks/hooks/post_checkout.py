@@ -96,20 +96,11 @@ def _number_conflict(root: str, config: Config, branch: str, number: str) -> boo
     import sys
 
     from hotfix_hooks import ui
-    from hotfix_hooks.document.location import worktree_features
     from hotfix_hooks.git import numbers
     from hotfix_hooks.policy.numbers import conflict_lines
 
     prefix = config.branch_prefix
-    features = worktree_features(root, config)
-    verdict = numbers.judge(
-        branch,
-        number,
-        prefix,
-        features,
-        extra=numbers.worktree_doc_claims(root, features, number, branch, prefix),
-        taken=numbers.worktree_numbers(root, features),
-    )
+    verdict = numbers.worktree_judgement(root, config, branch, number)
     if not verdict.others:
         return False
     lines = conflict_lines(branch, number, verdict.others, verdict.free, prefix, "WARNING")
