@@ -13,7 +13,7 @@ from hotfix_hooks.context import Context
 from hotfix_hooks.document.location import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.gate import check_commit, check_ties, failure_lines, tie_failure_lines
-from hotfix_hooks.git.log import MalformedLog
+from hotfix_hooks.git.log import MalformedLog, trailer_log
 from hotfix_hooks.git.refs import branch_of_ref
 from hotfix_hooks.git.repository import Repository, require_repo
 
@@ -83,10 +83,8 @@ def config_source(repo: Repository, sha: str, given: str | None) -> str | None:
 
 def _trailer_hotfix(ctx: Context, rev: str) -> HotfixBranch | None:
     prefix = ctx.config.branch_prefix
-    trailer = ctx.repo.git(
-        "log", "-1", "--format=%(trailers:key=Hotfix,valueonly,separator=%x2C)", rev, check=False
-    ).strip()
-    number = trailer.split(",")[0].strip()
+    commits = trailer_log(ctx.repo, f"{rev}^!")  # that commit alone, by the one trailer reader
+    number = commits[0].hotfixes[0] if commits and commits[0].hotfixes else ""
     return parse_branch(f"{prefix}{number}", prefix) if number.isdigit() else None
 
 
