@@ -18,7 +18,6 @@ Not a test: timings depend on the machine.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -27,19 +26,12 @@ import tempfile
 import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
-ENV = {
-    **os.environ,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_AUTHOR_NAME": "Bench",
-    "GIT_AUTHOR_EMAIL": "bench@example.com",
-    "GIT_COMMITTER_NAME": "Bench",
-    "GIT_COMMITTER_EMAIL": "bench@example.com",
-    "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-    "NO_COLOR": "1",
-}
-ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+# one isolated benchmark environment for both scripts, from hooks.py beside this file
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from hooks import BIN
+from hooks import ENV as HOOKS_ENV
+
+ENV = {**HOOKS_ENV, "NO_COLOR": "1"}
 BRANCH = "hotfix/042-bench"
 ZERO = "0" * 40
 LIMIT = 2.0
