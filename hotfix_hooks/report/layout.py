@@ -156,6 +156,14 @@ def hours_text(hours: float) -> str:
     return f"{text} h"
 
 
+def target_text(hours: float) -> str:
+    """``2 h``, ``1.5 h``; ``10h 01m`` when quarters of an hour do not say it."""
+    minutes = round(hours * 60)
+    if minutes % 15 == 0:
+        return hours_text(minutes / 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
 def nice_step(top: float, steps: Sequence[float], most: int = 5) -> float:
     """The smallest step from ``steps`` that covers 0..top in at most ``most`` intervals."""
     for step in steps:
@@ -278,7 +286,7 @@ def thin_band_labels(
 # ---------------------------------------------------------------- the charts
 
 MARGIN_LEFT = 64.0
-MARGIN_RIGHT = 72.0
+MARGIN_RIGHT = 84.0
 MARGIN_TOP = 28.0
 
 
@@ -337,7 +345,7 @@ def resolution_chart(
     top = step * math.ceil(top_value / step - 1e-9)
     yscale = Linear(0.0, top, plot.bottom - pad, plot.y + pad)
     _y_axis(chart, yscale, top, step, hours_text)
-    chart.labels.append(Label("hours", plot.x - 8, plot.y - 12, "end", css="axis-title"))
+    chart.labels.append(Label("hours", 8, plot.y - 12, "start", css="axis-title"))
     if points:
         start = min(p.when for p in points)
         end = max(p.when for p in points)
@@ -410,7 +418,7 @@ def monthly_count_chart(months: Sequence[Month]) -> Chart:
     top = step * math.ceil(top_value / step - 1e-9)
     yscale = Linear(0.0, top, plot.bottom, plot.y + FONT + 4)  # room for a value label
     _y_axis(chart, yscale, top, step, lambda v: f"{v:.0f}")
-    chart.labels.append(Label("hotfixes", plot.x - 8, plot.y - 12, "end", css="axis-title"))
+    chart.labels.append(Label("hotfixes", 8, plot.y - 12, "start", css="axis-title"))
     band, centres = _bands(len(months), plot)
     bar = max(min(band * 0.7, 48.0), 1.0)
     value_labels = all(text_width(str(m.count)) + LABEL_GAP <= band for m in months)
@@ -437,7 +445,7 @@ def monthly_median_chart(months: Sequence[Month], target_minutes: int) -> Chart:
     radius = 4.0
     yscale = Linear(0.0, top, plot.bottom - radius - 1, plot.y + radius + 1)
     _y_axis(chart, yscale, top, step, hours_text)
-    chart.labels.append(Label("hours", plot.x - 8, plot.y - 12, "end", css="axis-title"))
+    chart.labels.append(Label("hours", 8, plot.y - 12, "start", css="axis-title"))
     _target(chart, yscale, target_hours)
     band, centres = _bands(len(months), plot)
     radius = min(radius, max(band / 2 - 0.5, 1.5))
