@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Callable
 
 FONT = 12.0  # px, tick and legend labels
-CHAR_WIDTH = 0.62  # of the font size: a generous average advance for sans-serif text
+CHAR_WIDTH = 0.66  # of the font size: DejaVu Sans digits are 0.64 (checked in Chromium)
 LABEL_GAP = 6.0  # px kept free between two labels on one axis
 WIDTH = 760.0  # every chart's viewBox width; the page scales it to fit
 
