@@ -268,6 +268,10 @@ def test_page_figures_are_the_summary_and_lists_are_short(scenarios: Any, n: int
     assert [r["hotfix"] for r in found.rows] == [
         r["hotfix"] for r in sorted(rows, key=lambda r: r["created"], reverse=True)
     ]
+    seconds = {r["hotfix"]: r["time_to_resolution_seconds"] for r in rows}
+    for r in found.rows:
+        expected = seconds[r["hotfix"]]
+        assert r["seconds"] == ("" if expected is None else str(expected))
     assert found.scripts == 0
     assert "@media print" in page and "prefers-color-scheme: dark" in page
     assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", page)
