@@ -50,7 +50,8 @@ WORDS = ("login", "checkout", "payments", "search", "cache", "billing", "auth", 
 
 
 def records(count: int, now: datetime = NOW) -> list[HotfixRecord]:
-    """``count`` hotfixes: the last two open (one 11 h past target when count > 1), the
+    """``count`` hotfixes: the last two open (one 11 h past target when count > 1), at 500
+    and more also one left open for 45 days (drawn clipped at the top of the chart), the
     rest resolved, opened over a span that grows with the count (a week per hotfix up to
     six, then about 2.5 days each)."""
     rng = random.Random(count)
@@ -60,7 +61,9 @@ def records(count: int, now: datetime = NOW) -> list[HotfixRecord]:
         number = f"{i + 1:03d}"
         title = f"{rng.choice(WORDS)} {rng.choice(('500', 'timeout', 'leak', 'crash'))}"
         is_open = count > 1 and i >= count - 2
-        if is_open:
+        if count >= 500 and i == count - 3:
+            is_open, created, resolved = True, now - timedelta(days=45), None
+        elif is_open:
             age = timedelta(hours=13) if i == count - 2 else timedelta(minutes=35)
             created = now - age
             resolved = None

@@ -72,6 +72,8 @@ def test_layout_labels_apart_and_marks_inside(scenarios: Any, n: int) -> None:
     resolution = charts["resolution"]
     points = [m for m in resolution.marks if "legend" not in m.css]
     assert len(points) == n  # every hotfix, the open ones too
+    # at 500 one record is left open 45 days: drawn at the top, the axis kept for the rest
+    assert len([m for m in points if "clipped" in m.css]) == (1 if n == 500 else 0)
     ticks = [label for label in resolution.labels if label.css == "tick"]
     assert len([t for t in ticks if t.text.endswith(" h")]) >= 3  # a y-axis in hours
     assert len(ticks) - len([t for t in ticks if t.text.endswith(" h")]) >= 2  # a time axis
@@ -87,6 +89,22 @@ def test_an_open_hotfix_11h_past_target_is_plotted_above_the_target(scenarios: A
     target = next(r for r in chart.rules if r.css == "target")
     assert late[0].y < target.y1 - 50  # well above the target line, inside the plot
     assert "11h 00m" in page  # its lateness in the open-hotfix table
+
+
+def test_a_record_left_open_for_weeks_does_not_flatten_the_chart(scenarios: Any) -> None:
+    rows, summary, _page = scenarios[80]
+    stale = dict(rows[-1], hotfix="999", title="forgotten", over_target=True)
+    stale["created"] = (shots.NOW - timedelta(days=40)).isoformat()
+    stale["age_seconds"], stale["age"] = 40 * 86400, "40d 0h"
+    chart = charts_of([*rows, stale], summary)["resolution"]
+    assert_readable(chart)
+    clipped = [m for m in chart.marks if "clipped" in m.css]
+    assert len(clipped) == 1 and "forgotten" in clipped[0].title
+    assert clipped[0].y < chart.plot.y + 10  # at the top of the plot
+    top = max(float(t.text[:-2]) for t in chart.labels if t.css == "tick" and t.text.endswith(" h"))
+    assert top < 48  # the axis stays where the other 80 are
+    assert any(label.text.startswith("▲ 1 above") for label in chart.labels)
+    assert layout.clip_at([1.0, 2.0, 13.0], 2.0) == float("inf")  # 13 h: not clipped
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Callable
 
@@ -77,7 +77,8 @@ class Label:
 
 @dataclass(frozen=True)
 class Mark:
-    """A point (``shape`` circle, diamond or ring; centre and radius) or a bar (``bar``)."""
+    """A point (``shape`` circle, diamond, ring, or ``up``: a value above the axis; centre
+    and radius) or a bar (``bar``)."""
 
     shape: str
     x: float
@@ -92,6 +93,12 @@ class Mark:
         if self.shape == "bar":
             return Box(self.x, self.y, self.size, self.height)
         return Box(self.x - self.size, self.y - self.size, 2 * self.size, 2 * self.size)
+
+    @property
+    def triangle(self) -> str:
+        """Pointing up: a value above the axis, drawn at its top."""
+        x, y, r = self.x, self.y, self.size
+        return f"M{x:.1f},{y - r:.1f}L{x + r:.1f},{y + r:.1f}L{x - r:.1f},{y + r:.1f}Z"
 
     @property
     def diamond(self) -> str:
@@ -290,6 +297,9 @@ MARGIN_RIGHT = 84.0
 MARGIN_TOP = 28.0
 
 
+OPEN_RADIUS = 5.0
+
+
 def _point_radius(count: int) -> float:
     if count <= 20:
         return 6.0
@@ -339,11 +349,17 @@ def resolution_chart(
     )
     target_hours = target_minutes / 60
     radius = _point_radius(len(points))
-    pad = radius + 2
+    open_radius = max(radius, OPEN_RADIUS)  # an open hotfix stays easy to see among 500
+    pad = open_radius + 2
     top_value = max([p.hours for p in points] + [target_hours * 1.25])
-    step = nice_step(top_value, HOUR_STEPS)
-    top = step * math.ceil(top_value / step - 1e-9)
+    cap = clip_at(sorted(p.hours for p in points), target_hours)
+    step = nice_step(min(top_value, cap), HOUR_STEPS)
+    top = step * math.ceil(min(top_value, cap) / step - 1e-9)
     yscale = Linear(0.0, top, plot.bottom - pad, plot.y + pad)
+    clipped = sum(p.hours > top for p in points)
+    if clipped:
+        note = f"▲ {clipped} above {hours_text(top)}, drawn at the top"
+        chart.labels.append(Label(note, plot.right, plot.y - 12, "end", css="legend"))
     _y_axis(chart, yscale, top, step, hours_text)
     chart.labels.append(Label("hours", 8, plot.y - 12, "start", css="axis-title"))
     if points:
@@ -370,9 +386,12 @@ def resolution_chart(
     shapes = {"within": "circle", "over": "diamond", "active": "ring", "active-over": "ring"}
     # the open ones drawn last, on top
     for p in sorted(points, key=lambda p: p.kind.startswith("active")):
-        chart.marks.append(
-            Mark(shapes[p.kind], x_of(p.when), yscale(p.hours), radius, css=p.kind, title=p.title)
-        )
+        size = open_radius if p.kind.startswith("active") else radius
+        if p.hours > top:
+            mark = Mark("up", x_of(p.when), yscale(top), size, css=f"{p.kind} clipped")
+        else:
+            mark = Mark(shapes[p.kind], x_of(p.when), yscale(p.hours), size, css=p.kind)
+        chart.marks.append(replace(mark, title=p.title))
     _legend(
         chart,
         plot.bottom + 48,
@@ -384,6 +403,24 @@ def resolution_chart(
         ],
     )
     return chart
+
+
+CLIP_ABOVE_HOURS = 48.0
+CLIP_FACTOR = 4.0
+
+
+def clip_at(hours: Sequence[float], target_hours: float) -> float:
+    """Where the y-axis stops: above everything, unless a few hotfixes lie far beyond
+    the rest (a record left Active for weeks), which would flatten every other point; then
+    at four times the 95th percentile (or 1.25 times the target, if higher): a value over
+    48 h and over that level is clipped (drawn at the top, marked)."""
+    if not hours:
+        return math.inf
+    p95 = hours[min(len(hours) - 1, math.ceil(0.95 * len(hours)) - 1)]
+    base = max(p95, target_hours * 1.25)
+    if hours[-1] > CLIP_ABOVE_HOURS and hours[-1] > CLIP_FACTOR * base:
+        return CLIP_FACTOR * base
+    return math.inf
 
 
 def _legend(chart: Chart, baseline: float, entries: Sequence[tuple[str, str, str]]) -> None:
