@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 
 from benchmarks import dashboard_screenshots as shots
 from hotfix_hooks.report import dashboard, layout
-from hotfix_hooks.report.inventory import Summary
+from hotfix_hooks.report.inventory import Summary, summarize
+from hotfix_hooks.report.outputs import row
 from tests.conftest import PROJECT
 
 SIZES = (1, 6, 80, 500)
@@ -310,6 +311,26 @@ def test_repository_column_and_escaping(scenarios: Any) -> None:
     assert "<th>Repository</th>" in page and "<td>svc-1</td>" in page
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
     assert "<th>Repository</th>" not in scenarios[6][2]
+
+
+def test_no_hotfixes_and_records_without_a_created_stamp() -> None:
+    empty = summarize([], shots.NOW, 120)
+    page = dashboard.html_page([], empty, shots.NOW)
+    assert "No hotfix with a Created stamp yet." in page and "None open." in page
+    assert len(svgs(page)) == 1
+    assert_readable(charts_of([], empty)["resolution"])
+    found = shots.records(6)
+    found[0].created = None  # a hand-written record without its stamp
+    found[1].status, found[1].created = "unreadable", None
+    rows = [row(r, shots.NOW, 120) for r in found]
+    summary = summarize(found, shots.NOW, 120)
+    page = dashboard.html_page(rows, summary, shots.NOW)
+    assert "2 without a Created stamp are not plotted." in page
+    assert [r["hotfix"] for r in parse(page).rows][-2:] == ["001", "002"]  # undated last
+    charts = charts_of(rows, summary)
+    assert len([m for m in charts["resolution"].marks if "legend" not in m.css]) == 4
+    for chart in charts.values():
+        assert_readable(chart)
 
 
 def test_template_ships_inside_the_package() -> None:
