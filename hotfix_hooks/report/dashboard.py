@@ -168,6 +168,8 @@ def points(
             continue
         seconds = r["time_to_resolution_seconds"]
         name = f"{r['hotfix']} {r['title']}".strip()
+        if r.get("repository"):
+            name = f"{r['repository']}: {name}"
         opened = clock.format_stamp(when)
         if seconds is not None:
             ok = within_target(timedelta(seconds=seconds), target_minutes)
@@ -266,7 +268,7 @@ def context(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -
             "branch": r["branch"],
             "title": r["title"],
             "status": status_cell(r),
-            "flag": "bad" if r["over_target"] or r["conflict"] else "",
+            "flagged": bool(r["over_target"] or r["conflict"]),
             "created": stamp(r["created"]),
             "resolved": stamp(r["resolved"]),
             "ttr": r["time_to_resolution"] or "—",
