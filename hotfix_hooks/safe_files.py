@@ -16,6 +16,7 @@ Import-light (``os`` only): the commit-msg hook replaces the message file with i
 from __future__ import annotations
 
 import os
+import stat
 import time
 
 from hotfix_hooks.errors import UnsafePathError, UsageError
@@ -109,6 +110,41 @@ def _fsync_dir(directory: str) -> None:
         os.fsync(fd)
     except OSError:
         pass
+    finally:
+        os.close(fd)
+
+
+def append_exactly(path: StrPath, original: bytes, data: bytes) -> bool:
+    """Append ``data[len(original):]`` to ``path`` when ``data`` only adds to the
+    ``original`` it holds: True when appended, False when this cannot be an append (the
+    new bytes change what is there, or the file is no longer ``original`` by size, or is
+    a symlink or not a regular file): then replace the file instead.
+
+    One ``write`` with ``O_APPEND`` to a file that git reads right after us: what was there
+    is never rewritten. A write that fails part-way (a full disk) is cut back to the original
+    length before the error is raised, so the original is all that is left."""
+    if not data.startswith(original) or len(data) == len(original):
+        return False
+    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return False  # a symlink (ELOOP), gone, or not ours to open: replace, or fail there
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(original):
+            return False
+        try:
+            view = memoryview(data)[len(original) :]
+            while view:
+                view = view[os.write(fd, view) :]
+        except BaseException:
+            try:
+                os.ftruncate(fd, len(original))
+            except OSError:
+                pass
+            raise
+        return True
     finally:
         os.close(fd)
 

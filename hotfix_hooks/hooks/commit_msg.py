@@ -130,7 +130,7 @@ def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
     updated = add_trailers(data, stamps, rules)
     if updated != data:
         try:
-            _write_back(path, updated)
+            _write_back(path, data, updated)
         except OSError as exc:
             ui.error(
                 f"commit-msg: cannot write the trailers into {_display(path)} "
@@ -159,13 +159,16 @@ def _number_conflict(root: str, git_dir: str, config: Config, branch: str, numbe
     return True
 
 
-def _write_back(path: str, data: bytes) -> None:
-    """Replace the message file whole: the new message goes to a temporary file beside
-    it, is flushed to disk and renamed over the original, so a full disk or a crash
-    leaves the original message intact (never a truncated one)."""
-    from hotfix_hooks.safe_files import replace_file
+def _write_back(path: str, original: bytes, data: bytes) -> None:
+    """Trailers that go at the very end (``commit -m``, the usual case) are appended to the
+    message file; anywhere else (before git's comments or a scissors line) the file is
+    replaced whole: the new message goes to a temporary file beside it, is flushed to disk
+    and renamed over the original. Either way a full disk or a crash leaves the original
+    message intact, never a truncated one."""
+    from hotfix_hooks.safe_files import append_exactly, replace_file
 
-    replace_file(path, data)
+    if not append_exactly(path, original, data):
+        replace_file(path, data)
 
 
 def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:
