@@ -138,7 +138,11 @@ class VerdictCache:
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            replace_file(self._path(blob, verdict.trigger_required), json.dumps(data).encode())
+            replace_file(
+                self._path(blob, verdict.trigger_required),
+                json.dumps(data).encode(),
+                durable=False,
+            )
         except (OSError, UsageError):
             pass  # a cache: judging again next time is all it costs
 

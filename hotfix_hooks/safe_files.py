@@ -59,12 +59,13 @@ def make_dirs(root: Path, rel: PurePosixPath) -> Path:
     return current
 
 
-def _write_fd(fd: int, data: bytes) -> None:
+def _write_fd(fd: int, data: bytes, sync: bool = True) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
-    os.fsync(fd)
+    if sync:
+        os.fsync(fd)
 
 
 def create_exclusive(path: StrPath, data: bytes, mode: int = 0o644) -> None:
@@ -149,9 +150,13 @@ def append_exactly(path: StrPath, original: bytes, data: bytes) -> bool:
         os.close(fd)
 
 
-def replace_file(path: StrPath, data: bytes, mode: int | None = None) -> None:
+def replace_file(
+    path: StrPath, data: bytes, mode: int | None = None, *, durable: bool = True
+) -> None:
     """Write a file we own, atomically, never via a symlink; keeps the old
-    file's mode unless ``mode`` is given."""
+    file's mode unless ``mode`` is given. ``durable=False`` skips the flushes to disk, for
+    a cache whose lost or empty entry only means computing it again: the rename still
+    means a reader sees the old bytes or the new, never a torn file."""
     target = os.fspath(path)
     if os.path.islink(target):
         raise UnsafePathError(f"{target} is a symlink: refusing to write through it")
@@ -162,7 +167,7 @@ def replace_file(path: StrPath, data: bytes, mode: int | None = None) -> None:
             mode = 0o644
     fd, tmp = _temp_beside(target, 0o600)
     try:
-        _write_fd(fd, data)
+        _write_fd(fd, data, durable)
         os.fchmod(fd, mode)
     except BaseException:
         os.close(fd)
@@ -174,7 +179,8 @@ def replace_file(path: StrPath, data: bytes, mode: int | None = None) -> None:
     except BaseException:
         _unlink(tmp)
         raise
-    _fsync_dir(os.path.dirname(target))
+    if durable:
+        _fsync_dir(os.path.dirname(target))
 
 
 def lock_path(path: StrPath) -> str:
