@@ -1,14 +1,19 @@
 """Every hotfix the repository knows of: the working tree and the tips of local
-and remote-tracking hotfix branches, one record per number (newest wins)."""
+and remote-tracking hotfix branches, one record per number (newest wins); and the
+same over several repositories at once (``report --repo``)."""
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from hotfix_hooks import config as config_mod
 from hotfix_hooks.branch import HotfixBranch, format_number, parse_branch
 from hotfix_hooks.context import Context
 from hotfix_hooks.document import fields
@@ -24,6 +29,7 @@ from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import branch_of_ref, short_ref
+from hotfix_hooks.git.repository import find_repo
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
@@ -44,6 +50,7 @@ class HotfixRecord:
     postmortem_commits: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     conflict: list[str] = field(default_factory=list)  # other branches with this number
+    repository: str = ""  # its repository's name, in a report over several (--repo)
 
     @property
     def duration(self) -> timedelta | None:
@@ -293,9 +300,11 @@ class Summary:
     cancelled: int = 0  # shown in the rows, counted in no figure above
     conflicts: list[str] = field(default_factory=list)  # numbers held by two incidents
     over_target: list[str] = field(default_factory=list)  # active hotfixes past the target
+    repositories: int | None = None  # how many, in a report over several (--repo)
 
     def as_json(self) -> dict[str, object]:
-        return {
+        several = {} if self.repositories is None else {"repositories": self.repositories}
+        return several | {
             "count": self.count,
             "resolved": self.resolved,
             "median_minutes": self.median_minutes,
@@ -352,11 +361,141 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
         overdue=[label(r) for r in records if r.overdue(now)],
         target_minutes=target_minutes,
         cancelled=cancelled,
-        conflicts=list(dict.fromkeys(r.number for r in records if r.conflict)),
+        conflicts=list(
+            dict.fromkeys(
+                f"{r.repository}:{r.number}" if r.repository else r.number
+                for r in records
+                if r.conflict
+            )
+        ),
         over_target=[label(r) for r in records if r.over_target(now, target_minutes)],
     )
 
 
 def label(record: HotfixRecord) -> str:
-    """``042``, or ``042 (hotfix/042-x)`` when another incident shares the number."""
-    return f"{record.number} ({record.branch})" if record.conflict else record.number
+    """``042``, or ``042 (hotfix/042-x)`` when another incident shares the number;
+    ``api:042`` in a report over several repositories."""
+    number = f"{record.repository}:{record.number}" if record.repository else record.number
+    return f"{number} ({record.branch})" if record.conflict else number
+
+
+# -- several repositories (report --repo / --repos-from) --------------------------------------
+
+
+@dataclass(frozen=True)
+class RepoArg:
+    """A repository path as the user gave it: ``shown`` is what an error names
+    (``--repo PATH`` or ``FILE:LINE``)."""
+
+    path: Path
+    shown: str
+
+
+@dataclass
+class RepositoryReport:
+    """One repository of a multi-repository report: its name (unique in the report), its
+    top-level directory, its configuration's target and the hotfixes read from it."""
+
+    name: str
+    root: Path
+    target_minutes: int
+    records: list[HotfixRecord] = field(default_factory=list)
+
+
+def read_repo_list(file: Path) -> list[RepoArg]:
+    """The repositories a ``--repos-from`` file names: one path per line, blank lines
+    and ``#`` comments ignored, a relative path taken relative to the file."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UsageError(f"--repos-from {file}: cannot read it ({why})") from None
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        path = Path(entry).expanduser()
+        out.append(RepoArg(path if path.is_absolute() else file.parent / path, f"{file}:{number}"))
+    if not out:
+        raise UsageError(f"--repos-from {file}: names no repository (one path per line)")
+    return out
+
+
+def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
+    """(context, name) of each distinct repository named, in the order first named.
+    Every path must be a git working tree, checked before anything is read: one that is
+    not stops the report (exit 2), since figures silently missing a repository would
+    mislead. Two paths into the same repository count once."""
+    seen: dict[Path, Context] = {}
+    for arg in args:
+        if not arg.path.is_dir():
+            raise UsageError(f"{arg.shown}: {arg.path}: no such directory")
+        try:
+            repo = find_repo(arg.path, required=False)
+        except UsageError as exc:
+            raise UsageError(f"{arg.shown}: {arg.path}: {exc}") from None
+        if repo is None:
+            raise UsageError(
+                f"{arg.shown}: {arg.path} is not a git working tree (a bare repository has "
+                "none): name a clone's directory, or leave it out"
+            )
+        root = Path(os.path.realpath(repo.root))
+        if root in seen:
+            continue
+        try:
+            config = config_mod.load(repo.root)
+        except UsageError as exc:
+            raise UsageError(f"{arg.shown}: {repo.root}: {exc}") from None
+        seen[root] = Context(repo, config)
+    names = repository_names(list(seen))
+    return [(ctx, names[root]) for root, ctx in seen.items()]
+
+
+def repository_names(roots: Sequence[Path]) -> dict[Path, str]:
+    """A short, unique name per repository: its directory's name, with as many parent
+    directories as it takes to tell two of the same name apart (``team-a/api``)."""
+    depth = dict.fromkeys(roots, 1)
+
+    def name(root: Path) -> str:
+        parts = root.parts[-depth[root] :]
+        return "/".join(p for p in parts if p != root.anchor) or str(root)
+
+    while True:
+        by_name: dict[str, list[Path]] = {}
+        for root in roots:
+            by_name.setdefault(name(root), []).append(root)
+        clashes = [group for group in by_name.values() if len(group) > 1]
+        grown = False
+        for group in clashes:
+            for root in group:
+                if depth[root] < len(root.parts):
+                    depth[root] += 1
+                    grown = True
+        if not grown:
+            return {root: name(root) for root in roots}
+
+
+def collect_repositories(
+    contexts: Sequence[tuple[Context, str]], workers: int | None = None
+) -> list[RepositoryReport]:
+    """:func:`collect` on each repository, several at once (the time goes to waiting on
+    git processes), each record carrying its repository's name. Hotfix numbers are per
+    repository: the same number in two repositories is two hotfixes, never a conflict."""
+
+    def one(item: tuple[Context, str]) -> RepositoryReport:
+        ctx, name = item
+        try:
+            records = collect(ctx)
+        except UsageError as exc:
+            raise UsageError(f"{name} ({ctx.repo.root}): {exc}") from None
+        for record in records:
+            record.repository = name
+        return RepositoryReport(name, ctx.repo.root, ctx.config.target_minutes, records)
+
+    if workers is None:
+        workers = min(8, 2 * (os.cpu_count() or 1))
+    if workers <= 1 or len(contexts) <= 1:
+        return [one(item) for item in contexts]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, contexts))
