@@ -8,7 +8,7 @@ import os
 import re
 import statistics
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
@@ -25,7 +25,7 @@ from hotfix_hooks.document.location import (
     worktree_features_rel,
 )
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.errors import GitError, UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import branch_of_ref, short_ref
@@ -385,7 +385,7 @@ def label(record: HotfixRecord) -> str:
 @dataclass(frozen=True)
 class RepoArg:
     """A repository path as the user gave it: ``shown`` is what an error names
-    (``--repo PATH`` or ``FILE:LINE``)."""
+    (``--repo PATH`` or ``FILE:LINE: PATH``)."""
 
     path: Path
     shown: str
@@ -416,7 +416,8 @@ def read_repo_list(file: Path) -> list[RepoArg]:
         if not entry or entry.startswith("#"):
             continue
         path = Path(entry).expanduser()
-        out.append(RepoArg(path if path.is_absolute() else file.parent / path, f"{file}:{number}"))
+        path = path if path.is_absolute() else file.parent / path
+        out.append(RepoArg(path, f"{file}:{number}: {path}"))
     if not out:
         raise UsageError(f"--repos-from {file}: names no repository (one path per line)")
     return out
@@ -430,15 +431,15 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
     seen: dict[Path, Context] = {}
     for arg in args:
         if not arg.path.is_dir():
-            raise UsageError(f"{arg.shown}: {arg.path}: no such directory")
+            raise UsageError(f"{arg.shown}: no such directory")
         try:
             repo = find_repo(arg.path, required=False)
         except UsageError as exc:
-            raise UsageError(f"{arg.shown}: {arg.path}: {exc}") from None
+            raise UsageError(f"{arg.shown}: {exc}") from None
         if repo is None:
             raise UsageError(
-                f"{arg.shown}: {arg.path} is not a git working tree (a bare repository has "
-                "none): name a clone's directory, or leave it out"
+                f"{arg.shown}: not in a git working tree (a bare repository has none): "
+                "name a clone's directory, or leave it out"
             )
         root = Path(os.path.realpath(repo.root))
         if root in seen:
@@ -446,7 +447,7 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
         try:
             config = config_mod.load(repo.root)
         except UsageError as exc:
-            raise UsageError(f"{arg.shown}: {repo.root}: {exc}") from None
+            raise UsageError(f"{arg.shown}: {exc}") from None
         seen[root] = Context(repo, config)
     names = repository_names(list(seen))
     return [(ctx, names[root]) for root, ctx in seen.items()]
@@ -479,23 +480,35 @@ def repository_names(roots: Sequence[Path]) -> dict[Path, str]:
 def collect_repositories(
     contexts: Sequence[tuple[Context, str]], workers: int | None = None
 ) -> list[RepositoryReport]:
-    """:func:`collect` on each repository, several at once (the time goes to waiting on
-    git processes), each record carrying its repository's name. Hotfix numbers are per
-    repository: the same number in two repositories is two hotfixes, never a conflict."""
+    """:func:`collect` on each repository, each record carrying its repository's name.
+    Hotfix numbers are per repository: the same number in two repositories is two
+    hotfixes, never a conflict.
 
-    def one(item: tuple[Context, str]) -> RepositoryReport:
-        ctx, name = item
-        try:
-            records = collect(ctx)
-        except UsageError as exc:
-            raise UsageError(f"{name} ({ctx.repo.root}): {exc}") from None
-        for record in records:
-            record.repository = name
-        return RepositoryReport(name, ctx.repo.root, ctx.config.target_minutes, records)
-
+    Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
+    not share out, so many repositories are read by one process per CPU (``workers``,
+    default ``os.cpu_count()``; 1 reads them here)."""
+    jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts]
     if workers is None:
-        workers = min(8, 2 * (os.cpu_count() or 1))
-    if workers <= 1 or len(contexts) <= 1:
-        return [one(item) for item in contexts]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, contexts))
+        workers = min(os.cpu_count() or 1, len(jobs) // MIN_REPOS_PER_WORKER)
+    if workers <= 1:
+        return [_collect_one(job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(jobs) // (workers * 4))
+        return list(pool.map(_collect_one, jobs, chunksize=chunk))
+
+
+MIN_REPOS_PER_WORKER = 4  # fewer: starting a process costs more than it saves
+
+
+def _collect_one(job: tuple[Path, str, config_mod.Config]) -> RepositoryReport:
+    """One repository of :func:`collect_repositories` (top level: a worker runs it)."""
+    root, name, config = job
+    try:
+        repo = find_repo(root, required=True)
+        assert repo is not None
+        records = collect(Context(repo, config))
+    except (UsageError, GitError) as exc:  # as plain UsageError: it crosses processes
+        raise UsageError(f"{name} ({root}): {exc}") from None
+    for record in records:
+        record.repository = name
+    return RepositoryReport(name, root, config.target_minutes, records)
