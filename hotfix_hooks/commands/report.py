@@ -129,7 +129,7 @@ def report(
     if not rows:
         ui.emit("no hotfixes found")
         return
-    width = max([len(str(r.get("repository", ""))) for r in rows] + [len("Repository")])
+    width = max([len(str(r.get("repository", ""))) for r in rows] + [len("Repository")]) + 1
 
     def column(name: str) -> str:
         return f"{name:<{width}} " if several is not None else ""
