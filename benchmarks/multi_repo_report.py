@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -174,11 +175,14 @@ def main() -> int:
     else:
         print(f"{args.repos} clones x {args.hotfixes} hotfixes built in {built:.1f} s in {root}")
     command = [str(BIN / "hotfix-hooks"), "report", "--repos-from", str(listing), "--json"]
-    times = []
+    times, cpus = [], []
     for _ in range(args.rounds):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(command, cwd=root, env=ENV, capture_output=True, check=False)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if proc.returncode != 0:
             print(proc.stderr.decode(), file=sys.stderr)
             return 1
@@ -192,6 +196,11 @@ def main() -> int:
         f"hotfixes: {best:.2f} s (median of {args.rounds}; runs "
         + ", ".join(f"{t:.2f}" for t in times)
         + f"; median {summary['median_minutes']} min)"
+    )
+    print(
+        f"CPU time (user + system, the command and every git it ran): "
+        f"{statistics.median(cpus):.2f} s (median) on {os.cpu_count()} CPUs; load average "
+        f"(1 min) after the runs {os.getloadavg()[0]:.1f}"
     )
     ok = best < LIMIT
     print(f"within the {LIMIT:.0f} s target" if ok else f"OVER the {LIMIT:.0f} s target")
