@@ -253,3 +253,18 @@ def test_a_repository_with_a_bad_configuration_is_named(clones: Path, tmp_path: 
     assert (
         proc.returncode == 2 and f"--repo {bad}: .hotfix-hooks.toml: target_minutes" in proc.stderr
     )
+
+
+def test_worker_processes_read_what_one_process_reads(clones: Path) -> None:
+    from hotfix_hooks.report.inventory import (
+        RepoArg,
+        collect_repositories,
+        open_repositories,
+    )
+
+    contexts = open_repositories([RepoArg(clones / name, name) for name in REPOS])
+    alone = collect_repositories(contexts, workers=1)
+    pooled = collect_repositories(contexts, workers=2)
+    assert [r.name for r in pooled] == list(NAMES.values())
+    assert pooled == alone and sum(len(r.records) for r in pooled) == 6
+    assert {rec.repository for rec in pooled[1].records} == {"web"}

@@ -489,12 +489,22 @@ def collect_repositories(
     default ``os.cpu_count()``; 1 reads them here)."""
     jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts]
     if workers is None:
-        workers = min(os.cpu_count() or 1, len(jobs) // MIN_REPOS_PER_WORKER)
-    if workers <= 1:
-        return [_collect_one(job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(jobs) // (workers * 4))
-        return list(pool.map(_collect_one, jobs, chunksize=chunk))
+        workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
+    if workers > 1:
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers)
+        except (OSError, ImportError, NotImplementedError):  # no semaphores (some sandboxes)
+            pool = None
+        if pool is not None:
+            with pool:
+                chunk = max(1, len(jobs) // (workers * 4))
+                return list(pool.map(_collect_one, jobs, chunksize=chunk))
+    return [_collect_one(job) for job in jobs]
+
+
+def _usable_cpus() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux: the CPUs we may run on
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
 MIN_REPOS_PER_WORKER = 4  # fewer: starting a process costs more than it saves
