@@ -6,14 +6,9 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-from hotfix_hooks.report.inventory import Summary
-from hotfix_hooks.report.outputs import html_page
 
 from .conftest import BIN
 
@@ -193,36 +188,18 @@ def test_text_has_a_repository_column(clones: Path) -> None:
     assert "Active past the target: team-a/api:003" in proc.stdout
 
 
-def _dashboard_renders_repositories() -> bool:
-    summary = Summary(1, 0, None, None, None, None, None, [], 120)
-    row: dict[str, Any] = {
-        "repository": "probe-repository", "hotfix": "001", "title": "", "branch": "",
-        "status": "Active", "created": None, "resolved": None, "time_to_resolution": None,
-        "time_to_resolution_seconds": None, "rollback_triggered": False,
-        "postmortem_done": False, "postmortem_overdue": False, "source": "working tree",
-        "age": None, "age_seconds": None, "over_target": False, "conflict": [],
-    }  # fmt: skip
-    try:
-        page = html_page([row], summary, datetime(2026, 11, 26, tzinfo=timezone.utc))
-    except Exception:  # a dashboard that needs more of a row than this: test it for real
-        return True
-    return "probe-repository" in page
-
-
-@pytest.mark.xfail(
-    not _dashboard_renders_repositories(),
-    reason="the HTML dashboard (issue 13, items 1 and 3) renders the rows' repository key",
-    strict=True,
-)
 def test_html_has_a_repository_column(clones: Path, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     proc = report(clones, *REPO_ARGS, "--html", str(page))
     assert proc.returncode == 0, proc.stderr
     html = page.read_text(encoding="utf-8")
-    assert "Repositories: 3" in html
-    assert "repository" in html.lower()
-    for name in NAMES.values():
-        assert f">{name}<" in html
+    assert "<th>Repository</th><th>Hotfix</th>" in html
+    for name, hotfixes in REPOS.items():
+        for number in hotfixes:
+            assert f"<td>{NAMES[name]}</td><td>{number}</td>" in html
+    one = tmp_path / "one.html"
+    assert report(clones / "team-b" / "api", "--html", str(one)).returncode == 0
+    assert "Repository" not in one.read_text(encoding="utf-8")
 
 
 def test_bad_repositories_are_one_line_and_exit_2(clones: Path) -> None:

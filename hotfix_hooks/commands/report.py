@@ -9,6 +9,7 @@ import click
 from hotfix_hooks import clock, ui
 from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
+from hotfix_hooks.report.dashboard import html_page
 from hotfix_hooks.report.inventory import (
     HotfixRecord,
     RepoArg,
@@ -20,7 +21,6 @@ from hotfix_hooks.report.inventory import (
     summarize,
 )
 from hotfix_hooks.report.outputs import (
-    html_page,
     postmortem_cell,
     row,
     stamp,
@@ -41,7 +41,7 @@ from hotfix_hooks.safe_files import describe_os_error, replace_file
     "--html",
     "html_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write an HTML page.",
+    help="Write an HTML dashboard (one self-contained file).",
 )
 @click.option(
     "--repo",
