@@ -77,14 +77,17 @@ def check_annotations(
     verdict = result.verdict
     if not result.passed:
         line = None
+        fix = f"add {result.path} with a Rollback Plan (hotfix-hooks scaffold)"
         if verdict is not None:
-            failing = [f for f in (verdict.plan, verdict.trigger) if f.problem and f.found]
-            line = (failing[0] if failing else verdict.plan).line
-        fix = (
-            "write how to roll back under '**3. Rollback Plan**:' in this file"
-            if result.exists
-            else f"add {result.path} with a Rollback Plan (hotfix-hooks scaffold)"
-        )
+            plan_ok = verdict.plan.real
+            line = (verdict.trigger if plan_ok else verdict.plan).line
+            fix = (
+                "write when to roll back after '**Rollback Trigger**:' in this file"
+                if plan_ok
+                else "write how to roll back under '**3. Rollback Plan**:' in this file"
+            )
+        elif result.exists:
+            fix = "make this file a readable hotfix document (UTF-8, within the size limits)"
         out.append(
             command(
                 "error",

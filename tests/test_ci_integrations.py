@@ -21,7 +21,12 @@ from typing import Any
 
 import pytest
 
-from hotfix_hooks.ci_annotations import command, escape_data, escape_property
+from hotfix_hooks.ci_annotations import (
+    check_annotations,
+    command,
+    escape_data,
+    escape_property,
+)
 
 from .conftest import BIN, PROJECT
 
@@ -538,3 +543,28 @@ def test_gitlab_before_script_installs(tmp_path: Path) -> None:
     proc = run_gitlab(lines, workspace, variables)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith(str(tmp_path / "hotfix-hooks-4242" / "bin"))
+
+
+def test_annotation_lines_for_plan_trigger_and_missing_file() -> None:
+    from pathlib import PurePosixPath
+
+    from hotfix_hooks.document.model import HotfixDocument
+    from hotfix_hooks.gate import GateResult, TieResult
+    from hotfix_hooks.policy.rollback_plan import judge
+
+    lines = hotfix_md("042", PASS, "Revert the tag").splitlines()
+    trigger_line = 1 + next(i for i, t in enumerate(lines) if t.startswith("**Rollback Trigger**"))
+    doc = HotfixDocument.parse("\n".join(lines).encode())
+    path = PurePosixPath("docs/042-hotfix/hotfix.md")
+    no_ties = TieResult("042", 0, [], [])
+    required = GateResult("042", "a" * 40, path, True, judge(doc, trigger_required=True))
+    (error,) = check_annotations(Path("/nowhere"), required, no_ties, {})
+    assert error.startswith(f"::error file=docs/042-hotfix/hotfix.md,line={trigger_line},")
+    assert "write when to roll back after '**Rollback Trigger**:'" in error
+    optional = GateResult("042", "a" * 40, path, True, judge(doc, trigger_required=False))
+    (warning,) = check_annotations(Path("/nowhere"), optional, no_ties, {})
+    assert warning.startswith(f"::warning file=docs/042-hotfix/hotfix.md,line={trigger_line},")
+    missing = GateResult("042", "a" * 40, path, False, None)
+    (error,) = check_annotations(Path("/nowhere"), missing, no_ties, {})
+    assert error.startswith("::error title=hotfix-hooks%3A no rollback plan::hotfix 042: ")
+    assert "does not exist in this commit" in error
