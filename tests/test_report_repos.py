@@ -245,3 +245,43 @@ def test_worker_processes_read_what_one_process_reads(clones: Path) -> None:
     assert [r.name for r in pooled] == list(NAMES.values())
     assert pooled == alone and sum(len(r.records) for r in pooled) == 6
     assert {rec.repository for rec in pooled[1].records} == {"web"}
+
+
+def test_one_document_read_twice_is_parsed_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A branch and its remote-tracking twin at one commit, plus the same file in the
+    working tree: one parse, one record, each reading its own copy."""
+    from hotfix_hooks import config
+    from hotfix_hooks.context import Context
+    from hotfix_hooks.document.model import HotfixDocument
+    from hotfix_hooks.git.repository import require_repo
+    from hotfix_hooks.report import inventory
+
+    repo = tmp_path / "twin"
+    sh(tmp_path, "git", "init", "-q", "-b", "main", str(repo))
+    rel = Path(".specswarm/features/042-hotfix/hotfix.md")
+    (repo / rel).parent.mkdir(parents=True)
+    (repo / rel).write_text(
+        document("042", "2026-11-01 10:00 +00:00", "2026-11-01 10:30 +00:00", False)
+        + "**Branch**: hotfix/042-x\n",
+        encoding="utf-8",
+    )
+    sh(repo, "git", "add", "-A")
+    sh(repo, "git", "commit", "-q", "-m", "T001: docs\n\nHotfix: 042\nTask: T001")
+    sh(repo, "git", "branch", "hotfix/042-x")
+    sh(repo, "git", "update-ref", "refs/remotes/origin/hotfix/042-x", "HEAD")
+    sh(repo, "git", "commit", "-q", "--allow-empty", "-m", "T007: held\n\nHotfix: 042\nTask: T007")
+    parsed = []
+    real_parse = HotfixDocument.parse
+
+    def counting(data: bytes, name: str = "hotfix.md") -> HotfixDocument:
+        parsed.append(name)
+        return real_parse(data, name)
+
+    monkeypatch.setattr(HotfixDocument, "parse", staticmethod(counting))
+    handle = require_repo(repo)
+    (record,) = inventory.collect(Context(handle, config.load(handle.root)))
+    assert parsed == [str(rel)]
+    assert record.source == "working tree" and record.branch == "hotfix/042-x"
+    assert len(record.postmortem_commits) == 1 and record.postmortem_done

@@ -9,7 +9,7 @@ import re
 import statistics
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
@@ -239,11 +239,28 @@ def _group(found: list[HotfixRecord], bare: list[tuple[str, str, str]]) -> list[
 def collect(ctx: Context) -> list[HotfixRecord]:
     found: list[HotfixRecord] = []
     bare: list[tuple[str, str, str]] = []  # (number, branch, ref): no hotfix.md of its own
+    read: dict[tuple[str, str, bytes], HotfixRecord] = {}
+
+    def parse_once(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
+        """The same document (a branch and its remote-tracking twin at one commit, a
+        merged hotfix still on its branch) is parsed once; each reading its own record."""
+        key = (number, path, data)
+        known = read.get(key)
+        if known is None:
+            known = read[key] = record_from_bytes(number, data, source, path)
+        return replace(
+            known,
+            source=source,
+            problems=list(known.problems),
+            postmortem_commits=list(known.postmortem_commits),
+            conflict=list(known.conflict),
+        )
+
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
         data = read_worktree_bytes(ctx.repo.root, rel)
         if data is not None:
-            found.append(record_from_bytes(number, data, "working tree", str(rel)))
+            found.append(parse_once(number, data, "working tree", str(rel)))
     refs = hotfix_refs(ctx)
     if refs:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
@@ -258,7 +275,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 if data is None:
                     bare.append((hotfix.number, hotfix.name, short_ref(ref)))
                     continue
-                record = record_from_bytes(hotfix.number, data, short_ref(ref), str(rel))
+                record = parse_once(hotfix.number, data, short_ref(ref), str(rel))
                 if record.branch and record.branch != hotfix.name:
                     # the folder holds another incident's document: this branch has none
                     bare.append((hotfix.number, hotfix.name, short_ref(ref)))
