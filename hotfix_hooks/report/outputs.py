@@ -18,9 +18,11 @@ METRICS_FILE = ".specswarm/workflow-metrics.json"
 
 
 def row(record: HotfixRecord, now: datetime, target_minutes: int = 120) -> dict[str, Any]:
+    """One hotfix as JSON; ``repository`` (first) only in a report over several."""
     duration = record.duration
     age = record.age(now)
-    return {
+    named: dict[str, Any] = {"repository": record.repository} if record.repository else {}
+    return named | {
         "hotfix": record.number,
         "title": record.title,
         "branch": record.branch,
@@ -155,7 +157,8 @@ def summary_lines(summary: Summary) -> list[str]:
     off = set(summary.off_target)
     time_off = OFF if off & {"median_minutes", "mean_minutes"} else ""
     lines = [
-        f"Hotfixes: {summary.count} ({summary.resolved} resolved)"
+        (f"Repositories: {summary.repositories}; " if summary.repositories is not None else "")
+        + f"Hotfixes: {summary.count} ({summary.resolved} resolved)"
         + (f"; {summary.cancelled} cancelled, in no figure" if summary.cancelled else ""),
         f"Time to resolve: median {_fmt_minutes(summary.median_minutes)}, "
         f"mean {_fmt_minutes(summary.mean_minutes)} (target < {target}); "
