@@ -95,6 +95,26 @@ def test_finish_push_lands_everything_on_the_remote(installed: Path, remote: Pat
     assert f"origin/{BRANCH}" not in git(installed, "branch", "-r").stdout
 
 
+def test_finish_without_push_says_so_and_its_command_pushes_it_all(
+    installed: Path, remote: Path
+) -> None:
+    start(installed)
+    git(installed, "push", "-q", "-u", "origin", BRANCH)
+    assert hh(remote, "install", "--server").returncode == 0
+    proc = run(installed, "finish", now=None)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Nothing was pushed"))
+    command = lines[at + 1].strip()
+    assert command.startswith("git push --atomic origin ")
+    assert f"refs/heads/{BRANCH}" in git(remote, "for-each-ref").stdout  # not yet
+    pushed = subprocess.run(command, shell=True, cwd=installed, capture_output=True, text=True)
+    assert pushed.returncode == 0, (command, pushed.stderr)
+    refs = git(remote, "for-each-ref", "--format=%(refname) %(objectname)").stdout
+    assert f"refs/heads/{BRANCH}" not in refs and "refs/tags/hotfix-042" in refs, command
+    assert git(remote, "rev-parse", "main").stdout == git(installed, "rev-parse", "main").stdout
+
+
 def test_finish_merges_back_into_develop(installed: Path) -> None:
     (installed / ".hotfix-hooks.toml").write_text(
         'develop_branch = "develop"\ntag_format = "v1.4.2-hotfix.{number}"\n', encoding="utf-8"

@@ -135,6 +135,8 @@ class Plan:
     remote: str | None
     resolve: list[tuple[str, str]]  # field changes when the hotfix is not yet resolved
     steps: list[Step] = field(default_factory=list)
+    publish_to: str | None = None  # the remote, with or without --push
+    publish: str = ""  # without --push: the one command that pushes what finish did
 
 
 def _remote(repo: Repository, base: str) -> str | None:
@@ -187,6 +189,7 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:
         raise UsageError("--push: this repository has no remote (git remote add origin URL)")
     tag = tag_name(config.tag_format, hotfix.number)
     plan = Plan(doc, _placeholder(base_name), None, tag, remote if push else None, changes)
+    plan.publish_to = remote
     if not merge:
         return plan
     if base_name == hotfix.name or config.develop_branch == hotfix.name:
@@ -352,15 +355,19 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
         repo.git("branch", "-q", "-D", branch)
 
     steps.append(Step(f"delete branch {branch}", delete))
-    if plan.remote:
+    if plan.publish_to:
         refspecs = [f"{base.ref}:{base.ref}", f"refs/tags/{plan.tag}:refs/tags/{plan.tag}"]
         if develop is not None:
             refspecs.append(f"{develop.ref}:{develop.ref}")
-        remote_branch = repo.resolve(f"refs/remotes/{plan.remote}/{branch}")
+        remote_branch = repo.resolve(f"refs/remotes/{plan.publish_to}/{branch}")
         if remote_branch:
             refspecs.append(f":refs/heads/{branch}")
         names = [base.name, plan.tag] + ([develop.name] if develop else [])
         what = ", ".join(names) + (f"; delete {branch} there" if remote_branch else "")
+        command = f"git push --atomic {plan.publish_to} {' '.join(refspecs)}"
+        if not plan.remote:
+            plan.publish = command
+            return steps
 
         def push() -> None:
             try:
@@ -368,7 +375,7 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
             except GitError as exc:
                 raise Refused(
                     f"the push failed (everything local is done): {exc.stderr.strip()}; "
-                    f"retry: git push --atomic {plan.remote} {' '.join(refspecs)}"
+                    f"retry: {command}"
                 ) from None
 
         steps.append(Step(f"push to {plan.remote}: {what} (atomic)", push))
@@ -411,6 +418,12 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
     if merge:
         fire_event(doc, "on_finish", tag=plan.tag, merged_into=plan.base.name, pushed=push)
         ui.emit(ui.paint(f"✅ Hotfix {doc.hotfix.number} finished: {plan.tag}", "green"))
+        if plan.publish:
+            ui.emit(
+                f"Nothing was pushed: {plan.publish_to} still has the old {plan.base.name} "
+                "(a new hotfix starts from there). Push it all at once:"
+            )
+            ui.emit(f"  {plan.publish}")
     else:
         fire_event(doc, "on_finish", tag=None, merged_into=None, pushed=False)
         ui.emit(f"✓ Recorded; merge when ready: hotfix-hooks finish{' --push' if push else ''}")
