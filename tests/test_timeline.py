@@ -214,6 +214,7 @@ def test_timeline_needs_a_hotfix(repo: Path) -> None:
         ("hotfix-hooks", "timeline"), cwd=repo, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 2 and "not a hotfix branch" in proc.stderr
+    assert "hotfix-hooks timeline --number NNN" in proc.stderr
     proc = subprocess.run(
         ("hotfix-hooks", "timeline", "-n", "7"),
         cwd=repo,

@@ -63,13 +63,16 @@ class CurrentDoc:
             ) from None
 
 
-def current_doc() -> CurrentDoc:
+def current_doc(elsewhere: str = "") -> CurrentDoc:
+    """The checked-out hotfix's document; ``elsewhere``: the command's own way to name
+    a hotfix that is not checked out (say, after it was finished), for the refusal."""
     ctx = context()
     hotfix = ctx.hotfix()
     if hotfix is None:
         raise UsageError(
             f"{ctx.branch or 'HEAD'} is not a hotfix branch: check out "
             f"{ctx.config.branch_prefix}NNN-<slug> first (hotfix-hooks status lists them)"
+            + (f", or {elsewhere}" if elsewhere else "")
         )
     rel = hotfix_directory(ctx.repo, ctx.config, hotfix.number) / HOTFIX_DOC
     data = read_worktree_bytes(ctx.repo.root, rel)

@@ -53,7 +53,9 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     resolve and finish records, with the offset from the start and the gap between
     events."""
     chosen = number_option(number)
-    doc = _doc_for(chosen) if chosen else current_doc()
+    doc = (
+        _doc_for(chosen) if chosen else current_doc("name one: hotfix-hooks timeline --number NNN")
+    )
     rows = incident_rows(doc)
     cells = tl.table(rows)
     if as_json:
