@@ -27,11 +27,36 @@ def paint(text: str, style: str, stream: TextIO | None = None) -> str:
     return f"\033[{_CODES[style]}m{text}\033[0m"
 
 
+# Control characters shown, not obeyed: text from hotfix.md, tasks.md, a commit message or a
+# branch may hold a terminal escape (clear the screen, retitle the window, conceal text).
+# Tab and line feed pass; an escape passes only as one of our own colours (``paint``).
+_CONTROLS = {c: f"^{chr(c + 64)}" for c in range(32) if c not in (9, 10, 27)}
+_CONTROLS[0x7F] = "^?"
+_CONTROLS.update({c: f"\\x{c:02x}" for c in range(0x80, 0xA0)})
+_OWN_COLOURS = tuple(f"[{code}m" for code in (*_CODES.values(), "0"))
+
+
+def shown(text: str) -> str:
+    """``text`` as it may reach a terminal or a CI log: control characters made visible
+    (``^[``, ``^M``, ``\\x9b``), our colours kept; under GitHub Actions, ``##[`` (the old
+    form of a workflow command, obeyed anywhere in a line) broken with a word joiner."""
+    text = text.translate(_CONTROLS)
+    if "\x1b" in text:
+        first, *rest = text.split("\x1b")
+        text = first + "".join(
+            ("\x1b" if part.startswith(_OWN_COLOURS) else "^[") + part for part in rest
+        )
+    if "##[" in text and os.environ.get("GITHUB_ACTIONS") == "true":
+        text = text.replace("##[", "##\u2060[")
+    return text
+
+
 def emit(text: str, stream: TextIO | None = None) -> None:
-    """Write a line, replacing what the stream's encoding cannot show."""
+    """Write a line, replacing what the stream's encoding cannot show, and showing
+    control characters rather than sending them (``shown``)."""
     out = stream or sys.stdout
     encoding = getattr(out, "encoding", None) or "utf-8"
-    safe = text.encode(encoding, "replace").decode(encoding, "replace")
+    safe = shown(text).encode(encoding, "replace").decode(encoding, "replace")
     out.write(safe + "\n")
     out.flush()
 

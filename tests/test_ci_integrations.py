@@ -378,16 +378,28 @@ def test_action_metadata() -> None:
         assert "run" not in step or step["shell"] == "bash"
 
 
+def plant_hostile_modules(workspace: Path, marker: Path) -> None:
+    """A checkout that holds pip.py, venv.py and json.py: a `python -m` run from it would
+    import them (the directory first on sys.path) and leave ``marker``."""
+    for name in ("pip", "venv", "json", "ensurepip"):
+        (workspace / f"{name}.py").write_text(
+            f"open({str(marker)!r}, 'a').write({name!r})\n", encoding="utf-8"
+        )
+
+
 @pytest.mark.slow
 def test_action_install_step_installs_this_package(tmp_path: Path) -> None:
     """The install step, for real: a fresh venv with this project installed from the
     action's own directory, put on GITHUB_PATH."""
     workspace = tmp_path / "ws"
     workspace.mkdir()
+    marker = tmp_path / "ran-from-the-checkout"
+    plant_hostile_modules(workspace, marker)
     step = action_step("Install hotfix-hooks (this action's own ref)")
     env_path = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     proc, _ = run_action_step(step, workspace, "push", {}, env_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
     added = (tmp_path / "runner-ws" / "path").read_text(encoding="utf-8").strip()
     assert Path(added, "hotfix-hooks").exists() and Path(added) != BIN
     assert "hotfix-hooks" in proc.stdout
@@ -538,10 +550,13 @@ def test_gitlab_rules() -> None:
 def test_gitlab_before_script_installs(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     workspace.mkdir()
+    marker = tmp_path / "ran-from-the-checkout"
+    plant_hostile_modules(workspace, marker)
     lines = [*JOB["before_script"], "command -v hotfix-hooks", "hotfix-hooks --version"]
     variables = {"HOTFIX_HOOKS_PIP_SPEC": str(PROJECT), "TMPDIR": str(tmp_path)}
     proc = run_gitlab(lines, workspace, variables)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not marker.exists(), marker.read_text(encoding="utf-8")
     assert proc.stdout.startswith(str(tmp_path / "hotfix-hooks-4242" / "bin"))
 
 

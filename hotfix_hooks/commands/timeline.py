@@ -69,7 +69,7 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if markdown:
-        click.echo(tl.markdown(cells), nl=False)
+        click.echo(ui.shown(tl.markdown(cells)), nl=False)
         return
     title = f": {doc.doc.title}" if doc.doc.title else ""
     ui.emit(f"Timeline of hotfix {doc.hotfix.number}{title} ({doc.hotfix.name})")
