@@ -37,6 +37,9 @@ def now() -> datetime:
     return datetime.now(timezone.utc).astimezone()
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2999  # what a stamp in a hotfix document may say
+
+
 def format_stamp(moment: datetime) -> str:
     """``2026-11-26 15:30 +00:00``: the seed's ``YYYY-MM-DD HH:MM`` plus the offset."""
     text = moment.strftime("%Y-%m-%d %H:%M %z")
@@ -61,6 +64,12 @@ def parse(text: str, *, assume_local: bool = True) -> datetime:
         naive = datetime.fromisoformat(f"{date}T{clock}")
     except ValueError as exc:
         raise BadTimestampError(f"not a timestamp: {text.strip()!r} ({exc})") from None
+    if not FIRST_YEAR <= naive.year <= LAST_YEAR:
+        # an incident is no older than the Unix epoch, and a year 9999 (or 0001) stamp
+        # would overflow the arithmetic that reports do with it (a post-mortem due date)
+        raise BadTimestampError(
+            f"not a timestamp: {text.strip()!r} (the year is outside {FIRST_YEAR}-{LAST_YEAR})"
+        )
     if offset is None:
         if not assume_local:
             raise BadTimestampError(f"timestamp {text.strip()!r} has no UTC offset")

@@ -25,6 +25,7 @@ TEMPLATE = Path(__file__).resolve().with_name("dashboard.html.j2")
 LIST_LIMIT = 8  # numbers named in a summary line before "and N more"
 ACTIVE_LIMIT = 20  # active hotfixes listed before "and N more"
 MONTHS_IN_TABLE = 12
+TREND_MONTHS = 36  # months in the trend charts, the latest
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,10 @@ def points(
 
 
 def months(rows: list[dict[str, Any]], tz: tzinfo | None) -> list[layout.Month]:
-    """Every month from the first hotfix opened to the last: how many were opened, and the
-    median time to resolve of those resolved (as :func:`summarize` takes the median)."""
+    """Every month from the first hotfix opened to the last, at most the last
+    ``TREND_MONTHS`` of them: how many were opened, and the median time to resolve of those
+    resolved (as :func:`summarize` takes the median). The cap keeps the page's size
+    following the number of hotfixes, not the span of their dates."""
     opened: dict[date, list[dict[str, Any]]] = {}
     for r in rows:
         when = _created(r, tz)
@@ -197,6 +200,8 @@ def months(rows: list[dict[str, Any]], tz: tzinfo | None) -> list[layout.Month]:
         return []
     out = []
     day, last = min(opened), max(opened)
+    back = last.year * 12 + last.month - TREND_MONTHS  # months since year 0, less the cap
+    day = max(day, date(back // 12, back % 12 + 1, 1))
     while day <= last:
         group = opened.get(day, [])
         minutes = [

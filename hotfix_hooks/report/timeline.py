@@ -186,9 +186,12 @@ def collect(
         out = repo.git(
             "for-each-ref", "--format=%(taggerdate:iso-strict)", f"refs/tags/{tag}", check=False
         ).strip()
-        if out:
-            when = datetime.fromisoformat(out.replace("Z", "+00:00"))
-            events.append(Event(when, "finished", f"finished: tagged {tag}"))
+        try:
+            tagged = datetime.fromisoformat(out.replace("Z", "+00:00")) if out else None
+        except ValueError:  # a tag date git writes and Python cannot read
+            tagged = None
+        if tagged is not None:
+            events.append(Event(tagged, "finished", f"finished: tagged {tag}"))
     return events
 
 

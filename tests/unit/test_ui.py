@@ -26,3 +26,34 @@ def test_old_workflow_commands_are_broken_under_github_actions(
     assert ui.shown(line) == line
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert "##[" not in ui.shown(line)
+
+
+@pytest.mark.parametrize(
+    "stamp", ["0001-01-01 00:00 +14:00", "9999-12-31 23:59 -14:00", "1969-12-31 23:59 +00:00"]
+)
+def test_stamps_outside_the_years_of_incidents_are_not_stamps(stamp: str) -> None:
+    """Year 1 or 9999 in a hotfix.md would overflow a report's date arithmetic."""
+    from hotfix_hooks import clock
+    from hotfix_hooks.document.fields import parse_stamp
+
+    with pytest.raises(clock.BadTimestampError, match="outside 1970-2999"):
+        clock.parse(stamp)
+    assert parse_stamp(stamp) is None
+
+
+def test_the_monthly_trend_spans_the_latest_three_years_at_most() -> None:
+    from datetime import timezone
+
+    from hotfix_hooks.report.dashboard import TREND_MONTHS, months
+
+    rows = [
+        {
+            "created": f"{year}-01-01T00:00:00+00:00",
+            "status": "Resolved",
+            "hotfix": str(year),
+            "time_to_resolution_seconds": 60,
+        }
+        for year in (1970, 2999)
+    ]
+    trend = months(rows, timezone.utc)
+    assert len(trend) == TREND_MONTHS
