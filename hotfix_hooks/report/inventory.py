@@ -110,12 +110,21 @@ def record_from_bytes(number: str, data: bytes, source: str, path: str) -> Hotfi
         if value and stamps[label] is None and not value.startswith("["):
             problems.append(f"{path}: unparseable {label} {value!r}")
     status = fields.status(doc)
+    created, resolved = stamps[fields.CREATED], stamps[fields.RESOLVED]
+    if created and resolved and resolved < created:
+        # a time to resolution below zero would count as within target and pull the
+        # team's median down: the record is shown, its Resolved stamp is not believed
+        problems.append(
+            f"{path}: {fields.RESOLVED} {doc.field(fields.RESOLVED)!r} is before "
+            f"{fields.CREATED} {doc.field(fields.CREATED)!r}: not counted"
+        )
+        resolved = None
     return HotfixRecord(
         number=number,
         title=doc.title,
         status=status,
-        created=stamps[fields.CREATED],
-        resolved=stamps[fields.RESOLVED] if fields.is_resolved(status) else None,
+        created=created,
+        resolved=resolved if fields.is_resolved(status) else None,
         rollback_triggered=fields.rollback_triggered(doc),
         checklist_done=fields.postmortem_checklist_done(doc),
         source=source,

@@ -1,4 +1,4 @@
-"""ui: what reaches a terminal or a CI log is shown, never obeyed."""
+"""Content anyone who can push controls: shown on a terminal, never obeyed; its dates bounded."""
 
 from __future__ import annotations
 
@@ -57,3 +57,16 @@ def test_the_monthly_trend_spans_the_latest_three_years_at_most() -> None:
     ]
     trend = months(rows, timezone.utc)
     assert len(trend) == TREND_MONTHS
+
+
+def test_a_resolution_before_the_start_is_not_believed() -> None:
+    from hotfix_hooks.report.inventory import record_from_bytes
+
+    doc = (
+        "# Hotfix 001: x\n\n**Created**: 2026-11-01 10:00 +00:00\n\n**Status**: Resolved\n\n"
+        "**Resolved**: 2026-10-01 10:00 +00:00\n"
+    )
+    record = record_from_bytes("001", doc.encode(), "working tree", "hotfix.md")
+    assert record.created is not None and record.resolved is None
+    assert record.duration is None
+    assert any("is before" in p for p in record.problems)
