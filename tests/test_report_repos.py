@@ -285,3 +285,23 @@ def test_one_document_read_twice_is_parsed_once(
     assert parsed == [str(rel)]
     assert record.source == "working tree" and record.branch == "hotfix/042-x"
     assert len(record.postmortem_commits) == 1 and record.postmortem_done
+
+
+def test_a_linked_worktree_is_the_same_repository(clones: Path, tmp_path: Path) -> None:
+    worktree = tmp_path / "api-wt"
+    sh(clones / "team-a" / "api", "git", "worktree", "add", "-q", "--detach", str(worktree))
+    try:
+        both = report(clones, "--repo", "team-a/api", "--repo", str(worktree), "--json")
+        one = report(clones, "--repo", "team-a/api", "--json")
+        assert both.returncode == 0, both.stderr
+        assert json.loads(both.stdout)["repositories"] == json.loads(one.stdout)["repositories"]
+    finally:
+        sh(clones / "team-a" / "api", "git", "worktree", "remove", "--force", str(worktree))
+
+
+def test_a_home_of_no_such_user_is_one_line(clones: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "users.txt"
+    listing.write_text("~no-such-user-hh/api\n", encoding="utf-8")
+    proc = report(clones, "--repos-from", str(listing))
+    assert proc.returncode == 2 and "no such user's home" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -441,7 +441,10 @@ def read_repo_list(file: Path) -> list[RepoArg]:
         entry = line.strip()
         if not entry or entry.startswith("#"):
             continue
-        path = Path(entry).expanduser()
+        try:
+            path = Path(entry).expanduser()
+        except RuntimeError:  # ~user, and no such user
+            raise UsageError(f"{file}:{number}: {entry}: no such user's home") from None
         path = path if path.is_absolute() else file.parent / path
         out.append(RepoArg(path, f"{file}:{number}: {path}"))
     if not out:
@@ -455,6 +458,7 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
     not stops the report (exit 2), since figures silently missing a repository would
     mislead. Two paths into the same repository count once."""
     seen: dict[Path, Context] = {}
+    shared_dirs: set[Path] = set()
     for arg in args:
         if not arg.path.is_dir():
             raise UsageError(f"{arg.shown}: no such directory")
@@ -468,8 +472,11 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
                 "name a clone's directory, or leave it out"
             )
         root = Path(os.path.realpath(repo.root))
-        if root in seen:
+        # linked worktrees of one repository share its branches: one repository
+        shared = Path(os.path.realpath(repo.handle.common_dir))
+        if root in seen or shared in shared_dirs:
             continue
+        shared_dirs.add(shared)
         try:
             config = config_mod.load(repo.root)
         except UsageError as exc:
