@@ -99,7 +99,15 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # [^<>]* stops at the next "<": linear
 # closes. Tags that show nothing of their text: struck out, or hidden by an attribute.
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _STRUCK_TAGS = frozenset({"del", "s", "strike"})
-_HIDING = re.compile(r"\shidden(?:[\s=/>]|$)|display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Void elements have no content to hide, whatever their attributes say.
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+     "wbr"}
+)  # fmt: skip
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_HIDDEN_ATTRIBUTE = re.compile(r"\shidden(?=[\s=/>]|$)", re.I)
+_STYLE = re.compile(r"""\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CODE_COMMENT = ("#", "//", "--", ";", "::")
 
 
@@ -250,8 +258,12 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 # NFKC has already folded fullwidth and mathematical letters; this is the part of Unicode's
 # confusables that NFKC leaves alone, for the letters placeholders are written with.
 _LOOKALIKES = str.maketrans(
-    "АВСЕНІЈКМОРЅТХУҮавсеһіјкморѕтхуԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιοκνορτυχϲϳɑɡıȷꓔꓐꓓ",
-    "ABCEHIJKMOPSTXYYabcehijkmopstxydqwABEZHIKMNOPTYXaiokvoptuxcjagijTBD",
+    "АВСЕНІЈКМОРЅТХУҮавсеһіјкморѕтхуԁԛԝнпΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιοκνρτυχϲ"
+    "ϳɑɡıȷᴀʙᴄᴅᴇɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢĐđƊɗƁɓƀŦŧØøŁłƟꓔꓐꓓꓮꓰꓳꓠᎪᏴᏟᎠᎬᏀᎻᎥᎫᏦᏞ"
+    "ᎷᏢᏚᎢᏙᎳᏃᏔᎩօսցհոզՕՏՍ",
+    "ABCEHIJKMOPSTXYYabcehijkmopstxydqwhnABEZHIKMNOPTYXaiokvptuxc"
+    "jagijabcdeghijklmnoprstuvwyzDdDdBbbTtOoLlOTBDAEONABCDEGHiJKL"
+    "MPSTVWZTyoughnqOSU",
 )
 # Invisible or combining: format characters, and marks left over after NFKC composed
 # what it could (a combining grapheme joiner, an accent on a placeholder's letter).
@@ -266,7 +278,8 @@ def _fold(text: str) -> str:
             for ch in text
             if ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE
         )
-        text = text.translate(_LOOKALIKES)
+        # Cherokee's small letters casefold to its capitals: look-alikes after folding too
+        return text.translate(_LOOKALIKES).casefold().translate(_LOOKALIKES).casefold()
     return text.casefold()
 
 
@@ -398,12 +411,21 @@ def _hides(tag: str, hidden: dict[str, int]) -> bool:
             hidden[name] -= 1
             return True
         return False
-    if tag.rstrip(">").rstrip().endswith("/"):
-        return False  # <x/>: no element to hide
-    if hidden.get(name) or name in _STRUCK_TAGS or _HIDING.search(tag):
+    if tag.rstrip(">").rstrip().endswith("/") or name in _VOID_TAGS:
+        return False  # <x/>, <br hidden>: no element, nothing to hide
+    if hidden.get(name) or name in _STRUCK_TAGS or _hidden_by_attributes(tag):
         hidden[name] = hidden.get(name, 0) + 1
         return True
     return False
+
+
+def _hidden_by_attributes(tag: str) -> bool:
+    """``hidden`` as an attribute (not text inside another's value, as in ``title="kept
+    hidden"``), or a ``style`` that takes the element out of view."""
+    if _HIDDEN_ATTRIBUTE.search(_QUOTED.sub('""', tag)):
+        return True
+    style = _STYLE.search(tag)
+    return style is not None and _HIDDEN_STYLE.search(style.group(1)) is not None
 
 
 def _drop_code_comments(body: str) -> str:

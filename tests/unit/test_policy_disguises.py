@@ -41,6 +41,13 @@ def plan_passes(plan: str) -> bool:
         '- <span style="display: none">revert to v1.2</span> TBD',
         "- <span hidden>revert to <b>v1.2</b></span>",
         "- <del>revert to v1.2",  # unclosed: hides the rest
+        "- \u1d1b\u0299\u1d05",  # Latin small capitals
+        "- TB\u0110",  # D with stroke
+        "- T\u0181D",  # B with hook
+        "- \u13a2\u13f4\u13a0",  # Cherokee
+        "- \uab72\u13fc\uab70",  # Cherokee small letters
+        "- n\u0585ne",  # Armenian o
+        "- N/\u13aa",
     ],
 )
 def test_disguised_placeholders_are_refused(plan: str) -> None:
@@ -57,6 +64,11 @@ def test_disguised_placeholders_are_refused(plan: str) -> None:
         "- <del>TBD</del> revert to v1.2",
         "- <b>revert</b> to <span>v1.2</span>",
         '- <span data-hidden="1">revert to v1.2</span>',
+        "- <br hidden>Revert the deploy with ./rollback.sh",  # void: hides nothing
+        "- <img src=x.png hidden> Revert the tag",
+        '- <span title="kept hidden from users">revert to v1.2</span>',
+        '- <span title="display: none">revert to v1.2</span>',
+        "- \u0141\u00f3d\u017a: fail over to the Warsaw region",
         "- \u041e\u0442\u043a\u0430\u0442\u0438\u0442\u044c \u0440\u0435\u043b\u0438\u0437 v1.4",
         "- \u03b5\u03c0\u03b1\u03bd\u03b1\u03c6\u03bf\u03c1\u03ac \u03c3\u03c4\u03b7\u03bd 1.4",
     ],
