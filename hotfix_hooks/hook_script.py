@@ -53,9 +53,9 @@ hh_branch() {{  # HEAD on a branch without the prefix, or detached; else fail
 _MANAGED = """\
 case $0 in *.legacy)
     # pre-commit or prek moved this hook aside and runs it before its own hooks: when those
-    # include ours, ours has run (or will) already.
+    # include ours, ours has run (or will) already. A mention in a YAML comment is no hook.
     for hh_cfg in .pre-commit-config.yaml .pre-commit-config.yml; do
-        if [ -f "$hh_cfg" ] && grep -Eq '{id}|hotfix-hooks +hook +{hook}' "$hh_cfg"; then
+        if [ -f "$hh_cfg" ] && grep -Eq '^[^#]*({id}|hotfix-hooks +hook +{hook})' "$hh_cfg"; then
             exit 0
         fi
     done ;;
