@@ -435,6 +435,25 @@ def test_annotations_only_under_github_actions(origin: Origin) -> None:
     assert "::error file=plain/.specswarm/features/043-hotfix/hotfix.md,line=" in proc.stderr
 
 
+def test_no_old_workflow_command_reaches_the_log(origin: Origin) -> None:
+    """A commit subject (or hotfix.md text) holding `##[stop-commands]`, the old form of a
+    workflow command GitHub obeys anywhere in a line, is printed broken, in text and JSON."""
+    workspace = origin.checkout("hostile", ref=FAIL)
+    sh(workspace, "git", "commit", "-q", "--no-verify", "--allow-empty", "-m", "##[stop-commands]x")
+    hh = str(BIN / "hotfix-hooks")
+    env = {**os.environ, "GITHUB_REF_NAME": FAIL, "GITHUB_ACTIONS": "true"}
+    for json_flag in ((), ("--json",)):
+        proc = subprocess.run(
+            (hh, "check", *json_flag, "--range", f"{origin.main}..HEAD"), cwd=workspace,
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert proc.returncode == 1, proc.stderr
+        assert "##[" not in proc.stdout + proc.stderr
+        assert "stop-commands" in proc.stdout + proc.stderr
+        if json_flag:
+            assert "##[stop-commands]x" in json.dumps(json.loads(proc.stdout), ensure_ascii=False)
+
+
 # -- GitLab CI --------------------------------------------------------------------------------
 
 GITLAB: Any = yaml.safe_load((PROJECT / "ci" / "gitlab-hotfix-hooks.yml").read_text("utf-8"))

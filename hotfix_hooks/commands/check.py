@@ -233,7 +233,9 @@ def check(
         data["rollback_plan_passed"] = data["passed"]
         data["passed"] = passed
         data["task_tie"] = ties.as_json()
-        click.echo(json.dumps(data, indent=2))
+        # "##[" only occurs inside JSON strings, where "#\u0023[" means the same: a CI log
+        # must not read it as the old form of a workflow command (`##[stop-commands]`)
+        click.echo(json.dumps(data, indent=2).replace("##[", "#\\u0023["))
     else:
         if result.passed:
             assert result.verdict is not None
