@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import click
 
 from hotfix_hooks import __version__
-from hotfix_hooks.errors import USAGE, GitError, UsageError
+from hotfix_hooks.errors import SIGPIPE_EXIT, USAGE, GitError, UsageError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -31,6 +32,12 @@ class HotfixGroup(click.Group):
         except GitError as exc:
             ui.error(str(exc))
             ctx.exit(USAGE)
+        except BrokenPipeError:
+            # `hotfix-hooks report | head`: the reader has all it wants; quiet, as git is.
+            # Nothing more may reach the closed pipe, not even Python's flush at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(SIGPIPE_EXIT)
         except OSError as exc:  # a read-only or full disk, a file we cannot read
             where = f" ({exc.filename})" if exc.filename else ""
             ui.error(f"{exc.strerror or exc}{where}: nothing more was done")

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 OK = 0
 POLICY_FAILED = 1
 USAGE = 2
+SIGPIPE_EXIT = 141  # the reader of our output went away (128 + SIGPIPE, as a shell reports it)
 
 
 class UsageError(Exception):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,25 @@ def test_python_dash_m(tmp_path: Path) -> None:
         (sys.executable, "-m", "hotfix_hooks", "--version"), capture_output=True, text=True
     )
     assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_a_reader_that_went_away_is_no_error(repo: Path) -> None:
+    """`hotfix-hooks report | head -1`: quiet, as git is, and exit 141 like a SIGPIPE."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    proc = subprocess.run(
+        ("hotfix-hooks", "--help"), cwd=repo, stdout=write_end, stderr=subprocess.PIPE,
+        text=True, check=False,
+    )  # fmt: skip
+    os.close(write_end)
+    assert proc.stderr == "" and proc.returncode in (0, 1)  # click's own EPIPE handling
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    proc = subprocess.run(
+        ("hotfix-hooks", "report"), cwd=repo, stdout=write_end, stderr=subprocess.PIPE,
+        text=True, check=False,
+    )  # fmt: skip
+    os.close(write_end)
+    assert proc.stderr == "" and proc.returncode == 141
