@@ -94,6 +94,16 @@ def test_config_recorded_from_default_branch(repo: Path, remote: Path) -> None:
 def test_server_config_command(served: Path, remote: Path) -> None:
     proc = hh(remote, "server-config")
     assert proc.returncode == 0 and 'features_dir = ".specswarm/features"' in proc.stdout
+
+
+def test_server_config_shows_without_writing(remote: Path) -> None:
+    proc = hh(remote, "server-config")
+    assert proc.returncode == 0 and "nothing recorded" in proc.stdout
+    assert "install --server" in proc.stdout
+    assert not (remote / "hotfix-hooks.toml").exists()  # showing writes nothing
+
+
+def test_server_config_changes(served: Path, remote: Path) -> None:
     proc = hh(remote, "server-config", "--set", "branch_prefix=urgent/")
     assert proc.returncode == 0, proc.stderr
     assert 'branch_prefix = "urgent/"' in (remote / "hotfix-hooks.toml").read_text("utf-8")

@@ -51,9 +51,14 @@ def server_config(
         config = recorded_rules.without(config, key)
     for assignment in assignments:
         config = recorded_rules.with_assignment(config, assignment)
-    if recorded is None or from_rev is not None or assignments or unsets:
+    if from_rev is not None or assignments or unsets:
         replace_file(path, recorded_rules.render(config).encode("utf-8"), mode=0o644)
         ui.emit(f"recorded in {path}:")
+    elif recorded is None:  # showing writes nothing
+        ui.emit(
+            f"nothing recorded in {path} yet (hotfix-hooks install --server records it); "
+            "until then pre-receive reads the default branch's configuration:"
+        )
     else:
         ui.emit(f"{path}:")
     click.echo(recorded_rules.render(config), nl=False)
