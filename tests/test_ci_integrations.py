@@ -602,3 +602,8 @@ def test_annotation_lines_for_plan_trigger_and_missing_file() -> None:
     (error,) = check_annotations(Path("/nowhere"), missing, no_ties, {})
     assert error.startswith("::error title=hotfix-hooks%3A no rollback plan::hotfix 042: ")
     assert "does not exist in this commit" in error
+
+
+def test_gitlab_placeholder_spec_stops_with_one_line(tmp_path: Path) -> None:
+    proc = run_gitlab(JOB["before_script"][:1], tmp_path, {})  # the template's YOUR-ORG spec
+    assert proc.returncode == 2 and "set HOTFIX_HOOKS_PIP_SPEC" in proc.stderr

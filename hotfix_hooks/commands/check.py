@@ -156,7 +156,12 @@ def _range(repo: Repository, spec: str) -> tuple[str, str]:
     help="Take the rules from this commit (default: the merge base with the CI target "
     "branch, else with origin/HEAD), never from the change being judged.",
 )
-@click.option("--strict", is_flag=True, help="Fail (exit 1) when the branch of REV cannot be told.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) when the branch of REV cannot be told, or when the rules would come "
+    "from the change itself (no --config-from, no target branch).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
 def check(
     rev: str,
