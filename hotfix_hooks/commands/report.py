@@ -155,10 +155,10 @@ def report(
 
 def _common_target(several: list[RepositoryReport]) -> int:
     """The target the summary judges by: the repositories' own when they agree, else the
-    strictest of them (said once on stderr)."""
-    targets = sorted({repo.target_minutes for repo in several})
+    strictest of them (said once on stderr). A repository with no hotfix judges nothing."""
+    targets = sorted({repo.target_minutes for repo in several if repo.records})
     if not targets:
-        return 120
+        targets = sorted({repo.target_minutes for repo in several}) or [120]
     if len(targets) > 1:
         ui.warn(
             f"the repositories set different target_minutes ({', '.join(map(str, targets))}): "
