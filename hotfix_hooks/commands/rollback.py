@@ -19,6 +19,13 @@ ESCALATION = (
 )
 
 
+def push_after(doc: CurrentDoc) -> str:
+    """`` && git push ...`` to follow a commit of a record, when the push can pass (the
+    gate refuses a hotfix branch without a real rollback plan); else nothing."""
+    verdict = judge(doc.doc, trigger_required=doc.ctx.config.rollback_trigger_required)
+    return f" && {doc.ctx.repo.push_command()}" if verdict.passed else ""
+
+
 def _show_plan(doc: CurrentDoc) -> None:
     verdict = judge(doc.doc)
     ui.emit("Rollback Plan:")
@@ -77,9 +84,16 @@ def rollback(reason: str | None, yes: bool) -> None:
         changes.append((fields.ROLLBACK_REASON, reason))
     doc.update(lambda current: fields.with_fields(current, changes))
     fire_event(doc, "on_rollback", reason=reason)
-    ui.emit("")
+    if not yes:
+        ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
-    ui.emit('Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')
+    ui.emit(f'Commit it: git commit -am "T004: rollback triggered"{push_after(doc)}')
+    status = fields.status(doc.doc)
+    if not fields.is_closed(status):
+        ui.emit(
+            "Then fix forward (commit and push the next fix), or once the service is restored: "
+            "hotfix-hooks resolve"
+        )
 
 
 COMMANDS = (plan, rollback)
