@@ -188,8 +188,7 @@ def failure_lines(
         lines += [f"  file: {result.path}"]
         lines += [f"  missing: {problem}" for problem in result.problems]
         lines += [
-            "  fix: write how to roll back under a '**3. Rollback Plan**:' line in that file, "
-            "then",
+            "  fix: write how to roll back under a '**3. Rollback Plan**:' line in that file, then",
         ]
     lines += [f"       {commit}"]
     return lines

@@ -22,7 +22,7 @@ import shlex
 import shutil
 import subprocess
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -94,9 +94,6 @@ class Scenario:
     def at(self, moment: datetime) -> None:
         assert moment >= self.now, "the incident clock only moves forward"
         self.now = moment
-
-    def later(self, **delta: float) -> None:
-        self.at(self.now + timedelta(**delta))
 
     def state(self, name: str, title: str, *story: str) -> None:
         self.current = name
@@ -197,7 +194,12 @@ class Scenario:
         return {name: "\n".join(lines) + "\n" for name, lines in self.files.items()}
 
 
-def _play(root: Path) -> Scenario:  # noqa: PLR0915 - one incident, told in order
+def T(hour: int, minute: int, second: int = 0) -> datetime:
+    """A moment of the incident's night."""
+    return START.replace(hour=hour, minute=minute, second=second)
+
+
+def _play(root: Path) -> Scenario:
     s = Scenario(root)
     (root / "home").mkdir(parents=True)
     (root / "home" / ".gitconfig").write_text(
@@ -235,13 +237,13 @@ def _play(root: Path) -> Scenario:  # noqa: PLR0915 - one incident, told in orde
         "and the push without a rollback plan is refused by pre-push and by the server.",
     )
     s.run(f"git checkout -b {BRANCH}", expect=0)
-    s.later(seconds=56)
+    s.at(T(3, 12, 55))
     s.matrix()
     (s.app / "login.py").write_text(
         "def login(user):\n    if user is None:\n        return None\n    return user.name\n",
         encoding="utf-8",
     )
-    s.later(minutes=8)
+    s.at(T(3, 21))
     s.say("A commit that names a task the hotfix does not have is refused:")
     s.run('git commit -am "T008: guard"', expect=1)
     s.say("A commit that names no task of the hotfix is refused the same way:")
@@ -250,7 +252,7 @@ def _play(root: Path) -> Scenario:  # noqa: PLR0915 - one incident, told in orde
     s.say("The commit is stamped with Hotfix/Task trailers.")
     s.run("git log -1 --format=%B", expect=0)
     s.run("git status --short", expect=0)
-    s.later(minutes=4)
+    s.at(T(3, 25))
     s.say("Push without a rollback plan: refused by pre-push.")
     s.run(f"git push -q -u origin {BRANCH}", expect=1)
     s.say("--no-verify skips the client hooks; the server's pre-receive hook still says no:")
@@ -265,11 +267,11 @@ def _play(root: Path) -> Scenario:  # noqa: PLR0915 - one incident, told in orde
     # ---------------------------------------------------------------- plan filled
     s.state(
         "03-plan-filled-not-pushed",
-        "03 · 03:27 — the rollback plan is written and committed, not pushed yet",
+        "03 · 03:28 — the rollback plan is written and committed, not pushed yet",
         "The Rollback Plan is real; the Rollback Trigger is still the template's placeholder,",
         "which the gate warns about (and refuses only with rollback_trigger_required = true).",
     )
-    s.later(minutes=3)
+    s.at(T(3, 28))
     s.edit(HOTFIX_MD, "[How to rollback if hotfix fails]", PLAN, "Rollback Plan filled in")
     s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
     s.matrix()
@@ -277,36 +279,36 @@ def _play(root: Path) -> Scenario:  # noqa: PLR0915 - one incident, told in orde
     # ---------------------------------------------------------------- pushed
     s.state(
         "04-pushed",
-        "04 · 03:29 — pushed: pre-push and the server let it through",
+        "04 · 03:30 — pushed: pre-push and the server let it through",
         "Now it is deployed and watched; the next step is to resolve it (or roll it back).",
     )
-    s.later(minutes=2)
+    s.at(T(3, 30))
     s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
-    s.later(minutes=1)
+    s.at(T(3, 31))
     s.matrix()
 
     # ---------------------------------------------------------------- rollback
     s.state(
         "05-rollback-recorded",
-        "05 · 03:41 — the deploy made it worse: the rollback is recorded",
+        "05 · 03:42 — the deploy made it worse: the rollback is recorded",
         "The engineer reads the plan, rolls back, and records it (it counts in the",
         "rollback rate), then commits and pushes the record.",
     )
-    s.later(minutes=11)
+    s.at(T(3, 42))
     s.run("hotfix-hooks plan", expect=0)
     done = s.run('hotfix-hooks rollback --yes --reason "error rate doubled after deploy"', expect=0)
     s.follow(done, "Commit it:")
-    s.later(minutes=2)
+    s.at(T(3, 44))
     s.matrix()
 
     # ---------------------------------------------------------------- resolved
     s.state(
         "06-resolved",
-        "06 · 04:05 — fixed for good: the hotfix is resolved",
+        "06 · 04:04 — fixed for good: the hotfix is resolved",
         "A second fix is committed and pushed, then resolve records the resolution and",
         "schedules the post-emergency tasks T005-T007.",
     )
-    s.later(minutes=20)
+    s.at(T(4, 4))
     (s.app / "login.py").write_text(
         "def login(user):\n    if user is None or user.name is None:\n        return None\n"
         "    return user.name\n",
@@ -314,37 +316,37 @@ def _play(root: Path) -> Scenario:  # noqa: PLR0915 - one incident, told in orde
     )
     s.run('git commit -q -am "T001: guard users without a name too"', expect=0)
     s.run("git push -q", expect=0)
-    s.later(minutes=2)
+    s.at(T(4, 6))
     s.follow(s.run("hotfix-hooks resolve", expect=0), "Commit it:")
-    s.later(minutes=1)
+    s.at(T(4, 7))
     s.matrix()
 
     # ---------------------------------------------------------------- finished
     s.state(
         "07-finished",
-        "07 · 04:10 — finished: merged into main, tagged, the branch deleted",
+        "07 · 04:09 — finished: merged into main, tagged, the branch deleted",
         "finish merges the hotfix into production, tags it and deletes the branch here and",
         "on the server. The engineer is back on main; nothing is active.",
     )
-    s.later(minutes=2)
+    s.at(T(4, 9))
     s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
-    s.later(minutes=1)
+    s.at(T(4, 10))
     s.matrix()
 
     # ---------------------------------------------------------------- aborted
     s.state(
         "08-aborted",
-        "08 · 04:30 — a hotfix opened by mistake is cancelled",
+        "08 · 04:29 — a hotfix opened by mistake is cancelled",
         "hotfix 002 was started for an alert that turned out to be a false alarm.",
     )
-    s.later(minutes=19)
+    s.at(T(4, 29))
     s.run("git checkout -q -b hotfix/002-false-alarm", expect=0)
-    s.later(minutes=3)
+    s.at(T(4, 32))
     done = s.run('hotfix-hooks abort --reason "false alarm: the monitor was misconfigured"')
     s.follow(done, "Commit it:")
     s.say("Pushing the cancelled hotfix's record:")
     s.run("git push -q -u origin HEAD", copy=True)
-    s.later(minutes=1)
+    s.at(T(4, 33))
     s.matrix()
 
     # ---------------------------------------------------------------- elsewhere
@@ -370,6 +372,7 @@ def _play(root: Path) -> Scenario:  # noqa: PLR0915 - one incident, told in orde
     s.run("git checkout -q main", expect=0)
     s.at(datetime(2026, 12, 4, 8, 40, 0, tzinfo=timezone.utc))
     s.matrix()
+    s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
 
     # ---------------------------------------------------------------- bare
     s.state(

@@ -13,7 +13,6 @@ from hotfix_hooks.install import CLIENT_HOOKS
 from hotfix_hooks.install import install as install_hooks
 from hotfix_hooks.install import uninstall as uninstall_hooks
 
-
 SERVER_ADVICE = (
     "run hotfix-hooks install --server inside the server's bare repository "
     "(the one you push to, e.g. cd /srv/git/app.git)"

@@ -4,7 +4,7 @@ import click
 
 from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.common import interactive
-from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc, fire_event
+from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.document import fields
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.policy.rollback_plan import judge
@@ -60,6 +60,11 @@ def rollback(reason: str | None, yes: bool) -> None:
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
     `hotfix-hooks plan`."""
     doc = current_doc()
+    if fields.is_cancelled(fields.status(doc.doc)):
+        raise Refused(
+            f"hotfix {doc.hotfix.number} was cancelled: there is no rollback to record "
+            "(to read its plan: hotfix-hooks plan)"
+        )
     if not yes and not interactive():
         raise UsageError(
             "rollback records that a rollback was triggered (it counts in the rollback "

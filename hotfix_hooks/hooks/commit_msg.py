@@ -300,8 +300,7 @@ def _refuse_unnamed(
     first = tasks[0][0] if tasks else "T001"
     summary = _subject(subject)
     _refusal(
-        f"the message names no task of hotfix {number}; every commit on {branch} must "
-        "name one.",
+        f"the message names no task of hotfix {number}; every commit on {branch} must name one.",
         number,
         tasks,
         tasks_file,
