@@ -8,7 +8,8 @@ they print (stdout, stderr, exit code) is written as a readable text file under
 ``resolve``, ``new``) runs in a throwaway copy of the whole scenario, so the story goes on
 from the state as it was.
 
-Regenerate after a deliberate change of wording, then read the diff::
+The test is marked slow (it is left out of ``-m "not slow"``; CI runs it). Regenerate after
+a deliberate change of wording, then read the diff (``git diff tests/golden/transcripts``)::
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest -p no:cacheprovider --no-cov tests/test_transcripts.py
 """
@@ -401,6 +402,7 @@ def transcripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return _play(tmp_path_factory.mktemp("transcripts") / "incident").rendered()
 
 
+@pytest.mark.slow  # ~40 s of CPU on one worker (about 130 real commands): CI runs it
 def test_transcripts_match_the_golden_files(transcripts: dict[str, str]) -> None:
     if UPDATE:
         GOLDEN.mkdir(parents=True, exist_ok=True)

@@ -300,7 +300,7 @@ def _refuse_unnamed(
     first = tasks[0][0] if tasks else "T001"
     summary = _subject(subject)
     _refusal(
-        f"the message names no task of hotfix {number}; every commit on {branch} must name one.",
+        f"on {branch}, every commit must name a task of hotfix {number}; this one names none.",
         number,
         tasks,
         tasks_file,
