@@ -42,6 +42,8 @@ HOTFIX_MD = ".specswarm/features/001-hotfix/hotfix.md"
 PLAN = "Revert the hotfix commit and redeploy the last release tag (v1.4.2)."
 
 # The commands of the matrix, run in every state (in a copy when they change things).
+HEX = re.compile(r"\b[0-9a-f]{7,40}\b")
+
 MATRIX = (
     ("hotfix-hooks status", False),
     ("hotfix-hooks status --json", False),
@@ -63,6 +65,8 @@ class Scenario:
     current: str = ""
     shown_time: datetime | None = None
     copies: int = 0
+    known: set[str] = field(default_factory=set)  # object ids of the scenario's repositories
+    labels: dict[str, str] = field(default_factory=dict)  # object id -> <cN>
 
     @property
     def app(self) -> Path:
@@ -101,6 +105,12 @@ class Scenario:
         self.shown_time = None
         lines = self.files.setdefault(name, [])
         lines += [f"# {title}", "#"]
+        if name.startswith("01"):
+            lines += [
+                "# (Commit ids are shown as <c1>, <c2>, ... in order of first appearance, the",
+                "# same id always the same label; temporary paths as <tmp>.)",
+                "#",
+            ]
         lines += [f"# {line}" if line else "#" for line in story]
 
     def say(self, *text: str) -> None:
@@ -189,7 +199,45 @@ class Scenario:
             if path is not None:
                 text = text.replace(str(path.resolve()), "<tmp>").replace(str(path), "<tmp>")
         text = text.replace(str(BIN), "<venv>/bin")
+        text = HEX.sub(self._label, text)
         return re.sub(r"[ \t]+$", "", text, flags=re.MULTILINE)
+
+    def _label(self, match: re.Match[str]) -> str:
+        """A commit (or tag) id, full or abbreviated, as ``<cN>`` in order of first
+        appearance: ids depend on the package version written into hotfix.md, and a new
+        version must not rewrite every transcript."""
+        token = match.group(0)
+        full = self._full(token)
+        if full is None:
+            self.known |= self._object_ids()
+            full = self._full(token)
+        if full is None:
+            return token  # not one of ours
+        return self.labels.setdefault(full, f"<c{len(self.labels) + 1}>")
+
+    def _full(self, token: str) -> str | None:
+        found = [sha for sha in self.known if sha.startswith(token)]
+        return found[0] if len(found) == 1 else None
+
+    def _object_ids(self) -> set[str]:
+        ids: set[str] = set()
+        for repo in (self.app, self.remote):
+            if not repo.is_dir():
+                continue
+            for args in (
+                ("rev-list", "--all", "--reflog"),
+                ("for-each-ref", "--format=%(objectname)"),
+            ):
+                proc = subprocess.run(
+                    ("git", *args),
+                    cwd=repo,
+                    env=self.env(),
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                ids.update(proc.stdout.split())
+        return ids
 
     def rendered(self) -> dict[str, str]:
         return {name: "\n".join(lines) + "\n" for name, lines in self.files.items()}
@@ -411,7 +459,7 @@ def test_transcripts_match_the_golden_files(transcripts: dict[str, str]) -> None
         for name, text in transcripts.items():
             (GOLDEN / f"{name}.txt").write_text(text, encoding="utf-8")
         return
-    diffs = []
+    diffs: list[str] = []
     for name, text in transcripts.items():
         path = GOLDEN / f"{name}.txt"
         want = path.read_text(encoding="utf-8") if path.exists() else ""
