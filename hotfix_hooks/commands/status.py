@@ -177,7 +177,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     clash = _number_warnings(ctx, hotfix)
     from hotfix_hooks.document.tasks import plan_task
 
-    upstream_gap = ctx.repo.git("rev-list", "--count", "@{upstream}..HEAD", check=False)
+    upstream_gap = _unpushed(ctx, hotfix.name)
     facts = Facts(
         has_docs=has_docs,
         plan_tree=tree_ok,
@@ -224,6 +224,18 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         cancelled=doc.field(fields.CANCELLED),
         rollback=doc.field(fields.ROLLBACK_TRIGGERED) if facts.rollback else None,
     )
+
+
+def _unpushed(ctx: Context, branch: str) -> str:
+    """How many commits HEAD has that its upstream lacks ("0": all pushed; "": no idea).
+    Without an upstream (pushed by ``git push origin BRANCH``, no ``-u``), the
+    remote-tracking branch of that name on the default remote stands in for it."""
+    gap = ctx.repo.git("rev-list", "--count", "@{upstream}..HEAD", check=False)
+    if gap:
+        return gap
+    remote = ctx.repo.git("config", "--get", "checkout.defaultRemote", check=False) or "origin"
+    tracking = f"refs/remotes/{remote}/{branch}"
+    return ctx.repo.git("rev-list", "--count", f"{tracking}..HEAD", check=False)
 
 
 def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
