@@ -476,3 +476,89 @@ def test_transcripts_match_the_golden_files(transcripts: dict[str, str]) -> None
         + (f"\nstale transcript files: {extra}" if extra else "")
         + f"\nIf the change is deliberate, regenerate and review the diff: {REGENERATE}"
     )
+
+
+# -- the next step, state by state, without git (the fast loop's share of the above) ---------
+
+PATH_MD = ".specswarm/features/001-hotfix/hotfix.md"
+RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (dict(has_docs=False), "create the docs: hotfix-hooks scaffold"),
+        (
+            dict(plan_tree=False, plan_line=30),
+            f"write the Rollback Plan in {PATH_MD}, line 30 (the push is refused until you do)",
+        ),
+        (
+            dict(plan_head=False),
+            f'commit the plan: git add {PATH_MD} && git commit -m "T003: rollback plan"',
+        ),
+        (dict(tied=0), 'commit the fix: git commit -am "T001: <what you fixed>"'),
+        (dict(pushed=False, push="git push -u origin HEAD"), "push it: git push -u origin HEAD"),
+        (
+            dict(),
+            "deploy and monitor; once the service is restored: hotfix-hooks resolve "
+            "(if the deploy makes it worse: hotfix-hooks rollback)",
+        ),
+        (
+            dict(rollback=True, doc_changed=True),
+            'commit the rollback record: git commit -am "T004: rollback triggered" && git push',
+        ),
+        (
+            dict(rollback=True),
+            "fix forward (commit and push the next fix), or once the service is restored: "
+            "hotfix-hooks resolve",
+        ),
+        (
+            dict(status="Resolved", doc_changed=True),
+            'commit the resolution: git commit -am "T004: resolved" && git push',
+        ),
+        (dict(status="Resolved", pushed=False), "push the resolution: git push"),
+        (
+            dict(status="Resolved", resolved_at=RESOLVED_AT),
+            "merge, tag and close it: hotfix-hooks finish --push; then T005 root cause analysis "
+            "(due 2026-11-28 04:06 +00:00) and T007 post-mortem (due 2026-12-03 04:06 +00:00)",
+        ),
+        (
+            dict(status="Cancelled", doc_changed=True),
+            'commit the cancellation: git commit -am "T004: cancelled"',
+        ),
+        (
+            dict(status="Cancelled", plan_tree=False),
+            "nothing: this hotfix is cancelled; keep the branch, it is the record "
+            "(its number is not reused)",
+        ),
+    ],
+)
+def test_next_step_fits_the_state(facts: dict[str, object], expected: str) -> None:
+    from hotfix_hooks.commands.status import Facts, _next_step
+
+    base: dict[str, object] = dict(
+        has_docs=True,
+        plan_tree=True,
+        plan_head=True,
+        tied=2,
+        status="Active",
+        path=PATH_MD,
+        pushed=True,
+        push="git push",
+    )
+    assert _next_step(Facts(**{**base, **facts})) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("T008: guard", "T001: guard"),
+        ("fix t008 and T0080", "fix T001 and T0080"),
+        ("T008", "T001"),
+        ("xT008 T008_", "xT008 T008_"),
+    ],
+)
+def test_refusal_suggests_the_same_message_with_a_real_task(text: str, expected: str) -> None:
+    from hotfix_hooks.hooks.commit_msg import _replace_word
+
+    assert _replace_word(text, "T008", "T001") == expected
