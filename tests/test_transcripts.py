@@ -562,3 +562,24 @@ def test_refusal_suggests_the_same_message_with_a_real_task(text: str, expected:
     from hotfix_hooks.hooks.commit_msg import _replace_word
 
     assert _replace_word(text, "T008", "T001") == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-am", "msg"], True),
+        (["-a", "-m", "msg"], True),
+        (["--all", "-m", "msg"], True),
+        (["-qam", "msg"], True),
+        (["-m", "-a thing"], False),
+        (["-m-a"], False),
+        (["--message", "-a"], False),
+        (["--author", "-a <a@b>", "-m", "x"], False),
+        (["-m", "x", "--", "-a"], False),
+        (["-v", "-m", "x"], False),
+    ],
+)
+def test_refusal_knows_whether_the_commit_had_dash_a(args: list[str], expected: bool) -> None:
+    from hotfix_hooks.hooks.commit_msg import _all_given
+
+    assert _all_given([arg.encode() for arg in args]) is expected

@@ -199,23 +199,58 @@ def _commit_all() -> bool:
         except OSError:
             return False
         if b"commit" in argv:
-            for arg in argv[argv.index(b"commit") + 1 :]:
-                if arg == b"--all":
-                    return True
-                if arg == b"--" or not arg.startswith(b"-") or arg.startswith(b"--"):
-                    continue
-                for letter in arg[1:].decode("ascii", "replace"):
-                    if letter == "a":
-                        return True
-                    if letter in "mFcCtSu":  # the rest of the word is this option's value
-                        break
-            return False
+            return _all_given(argv[argv.index(b"commit") + 1 :])
         fields = stat[stat.rfind(b")") + 2 :].split()
         if len(fields) < 2 or not fields[1].isdigit():
             return False
         pid = int(fields[1])
         if pid <= 1:
             return False
+    return False
+
+
+# git commit's options whose value may be the next word (``-m MSG``, ``--author WHO``)
+_VALUED_SHORT = "mFcCt"
+_VALUED_LONG = (
+    b"--message",
+    b"--file",
+    b"--reuse-message",
+    b"--reedit-message",
+    b"--fixup",
+    b"--squash",
+    b"--author",
+    b"--date",
+    b"--template",
+    b"--cleanup",
+    b"--trailer",
+    b"--pathspec-from-file",
+)
+
+
+def _all_given(args: Sequence[bytes]) -> bool:
+    """Whether ``git commit ARGS`` stages every tracked change (``-a``/``--all``), an
+    option's value (``-m "-a note"``) never counting."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg == b"--":
+            return False
+        if arg == b"--all":
+            return True
+        if arg.startswith(b"--"):
+            skip = arg in _VALUED_LONG
+            continue
+        if not arg.startswith(b"-"):
+            continue
+        letters = arg[1:].decode("ascii", "replace")
+        for index, letter in enumerate(letters):
+            if letter == "a":
+                return True
+            if letter in _VALUED_SHORT or letter in "Su":  # the rest is this option's value
+                skip = letter in _VALUED_SHORT and index == len(letters) - 1
+                break
     return False
 
 
