@@ -421,6 +421,8 @@ def _play(root: Path) -> Scenario:
     s.run("git checkout -q main", expect=0)
     s.at(datetime(2026, 12, 4, 8, 40, 0, tzinfo=timezone.utc))
     s.matrix()
+    s.say("From main, CI checks hotfix 003 by naming its branch:")
+    s.run("hotfix-hooks check --json hotfix/003-checkout-times-out", expect=0)
     s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
 
     # ---------------------------------------------------------------- bare
