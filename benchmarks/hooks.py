@@ -228,11 +228,18 @@ def fast_import_commits(repo: Path, branch: str, count: int) -> str:
     return sh(repo, "git", "rev-parse", branch).decode().strip()
 
 
-def run_pre_push(repo: Path, sha: str, branch: str, expect: int) -> Callable[[], object]:
+def run_pre_push(
+    repo: Path, sha: str, branch: str, expect: int, cold: bool = False
+) -> Callable[[], object]:
+    """The installed pre-push hook on one new branch; ``cold`` forgets the remembered verdicts
+    first, as on the first push after hotfix.md changed."""
     hook = repo / ".git" / "hooks" / "pre-push"
     line = f"refs/heads/{branch} {sha} refs/heads/{branch} {ZERO}\n".encode()
+    verdicts = repo / ".git" / "hotfix-hooks" / "verdicts"
 
     def run() -> object:
+        if cold:
+            shutil.rmtree(verdicts, ignore_errors=True)
         proc = subprocess.run(
             (str(hook), "origin", "url"),
             cwd=repo,
@@ -292,7 +299,17 @@ def bench_gate_vs_pre_commit(root: Path, rounds: int, source: tuple[Path, str]) 
     a, b = compare(rounds, run_pre_push(repo, sha, "hotfix/042-bench", 0), commit(floor, "x"))
     record(
         "direct install, hotfix branch",
-        "pre-push gate, passing",
+        "pre-push gate, passing, hotfix.md unchanged since it was last judged",
+        a,
+        "`git commit` through pre-commit's no-op",
+        b,
+        0.5,
+    )
+    cold = run_pre_push(repo, sha, "hotfix/042-bench", 0, cold=True)
+    a, b = compare(rounds, cold, commit(floor, "x"))
+    record(
+        "direct install, hotfix branch",
+        "pre-push gate, passing, the first push after hotfix.md changed (parses it as CommonMark)",
         a,
         "`git commit` through pre-commit's no-op",
         b,

@@ -77,29 +77,38 @@ def payload(
     }
 
 
-def local_events(root: str) -> Config | None:
+def local_events(root: str, git_dir: str | None = None) -> Config | None:
     """The clone's own ``.git/hotfix-hooks.toml``, where event commands live (never a
-    committed file: those could make anyone's checkout run a program)."""
+    committed file: those could make anyone's checkout run a program). ``git_dir``: the
+    clone's git directory when the caller knows it (hooks do), else git is asked."""
     from hotfix_hooks.config import load_local
     from hotfix_hooks.git import lean
 
+    if git_dir is not None and not os.environ.get("GIT_COMMON_DIR"):
+        return load_local(lean.common_dir(git_dir))
     code, out, _ = lean.run_git("rev-parse", "--path-format=absolute", "--git-common-dir", cwd=root)
     git_dir = out.decode("utf-8", "surrogateescape").strip()
     return load_local(git_dir) if code == 0 and git_dir else None
 
 
-def command_for(root: str, event: str) -> tuple[str, ...] | None:
+def command_for(root: str, event: str, git_dir: str | None = None) -> tuple[str, ...] | None:
     """The command configured for ``event`` in the clone's ``.git/hotfix-hooks.toml``; None
     when there is none (or the file is broken: said once on stderr)."""
     try:
-        local = local_events(root)
+        local = local_events(root, git_dir)
     except UsageError as exc:
         _say(str(exc))
         return None
     return local.event_command(event) if local is not None else None
 
 
-def fire(config: Config, event: str, root: str, build: Mapping[str, object]) -> bool:
+def fire(
+    config: Config,
+    event: str,
+    root: str,
+    build: Mapping[str, object],
+    git_dir: str | None = None,
+) -> bool:
     """Run the command configured for ``event`` (in the clone's ``.git/hotfix-hooks.toml``)
     with ``payload(event, root, **build)`` on stdin. True when it ran and exited 0; False
     otherwise (and when none is configured). ``config`` is the repository's: its own
@@ -107,7 +116,7 @@ def fire(config: Config, event: str, root: str, build: Mapping[str, object]) -> 
     if os.environ.get(ENV_QUIET):
         return False
     try:
-        local = local_events(root)
+        local = local_events(root, git_dir)
     except UsageError as exc:
         _say(str(exc))
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -137,7 +138,11 @@ class VerdictCache:
         }
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            replace_file(self._path(blob, verdict.trigger_required), json.dumps(data).encode())
+            replace_file(
+                self._path(blob, verdict.trigger_required),
+                json.dumps(data).encode(),
+                durable=False,
+            )
         except (OSError, UsageError):
             pass  # a cache: judging again next time is all it costs
 
@@ -288,30 +293,44 @@ def number_conflict_lines(
     remotes: bool = True,
     action: str = "push of",
     judged: GateResult | None = None,
+    files: CommitFiles | None = None,
+    git_dir: str | None = None,
 ) -> list[str]:
     """Why ``branch`` may not be pushed under its number (nothing when it may): another
     hotfix branch, or the ``Branch`` field of the hotfix.md at ``tip``, holds it.
-    ``judged``: the gate's result on ``tip``, whose Branch field is read already."""
+    ``judged``: the gate's result on ``tip``, whose Branch field is read already.
+    ``files``: ``tip``'s files, when the caller has them open. ``git_dir``: the clone's
+    git directory, to read the branch list from its files (a client's pre-push)."""
     from hotfix_hooks.branch import parse_branch
     from hotfix_hooks.git import numbers
     from hotfix_hooks.policy.numbers import Claim, conflict_lines, renamed
 
     prefix = config.branch_prefix
-    with CommitFiles(cwd, tip) as files:
-        features = str(features_rel(config, files.is_dir))
-        path = commit_doc_path(files, config, number, HOTFIX_DOC)
-        data = files.read(str(path)) if judged is None or not judged.exists else None
+    if judged is not None and judged.exists:
+        named = judged.branch_field
+        path = judged.path
+        features = str(path.parent.parent)
+    else:
+        with CommitFiles(cwd, tip) if files is None else nullcontext(files) as tree:
+            features = str(features_rel(config, tree.is_dir))
+            path = commit_doc_path(tree, config, number, HOTFIX_DOC)
+            named = _branch_field(tree.read(str(path)), str(path))
     extra = []
-    named = judged.branch_field if judged is not None and judged.exists else None
-    if judged is None or not judged.exists:
-        named = _branch_field(data, str(path))
     if named and named != branch:
         other = parse_branch(named, prefix)
         if other is not None and other.number == number:
             since = numbers.doc_added(tip, str(path), str(cwd))
             extra.append(Claim(number, named, f"Branch field of {path}", since, True))
     verdict = numbers.judge(
-        branch, number, prefix, features, tip=tip, remotes=remotes, cwd=str(cwd), extra=extra
+        branch,
+        number,
+        prefix,
+        features,
+        tip=tip,
+        remotes=remotes,
+        cwd=str(cwd),
+        extra=extra,
+        git_dir=git_dir,
     )
     if not verdict.others:
         return []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -58,7 +59,7 @@ def _package_parent() -> str:
     return str(Path(hotfix_hooks.__file__).absolute().parent.parent)
 
 
-def isolated_code(call: str) -> str:
+def isolated_code(call: str, path: Sequence[str] | None = None) -> str:
     """Python code for ``python -I -c`` that imports ``call``'s module from where this
     package is installed, and from nowhere else.
 
@@ -66,14 +67,43 @@ def isolated_code(call: str) -> str:
     commit controls), ``PYTHONPATH`` and the user site out of ``sys.path``; the
     package's own directory is appended (after the standard library, so it can
     shadow nothing) for installs that live outside the isolated path, such as
-    ``pip install --user``.
+    ``pip install --user``. ``path``: for ``python -I -S -c``, the entries ``site``
+    would have added (``isolated_path``), put back without running ``site``.
     """
     module, _, function = call.rpartition(".")
     parent = _package_parent()
+    if path is None:
+        return (
+            f"import sys; p = {json.dumps(parent)}; p in sys.path or sys.path.append(p); "
+            f"from {module} import {function}; sys.exit({function}())"
+        )
+    entries = json.dumps(list(dict.fromkeys([*path, parent])))
     return (
-        f"import sys; p = {json.dumps(parent)}; p in sys.path or sys.path.append(p); "
+        f"import sys; sys.path += [p for p in {entries} if p not in sys.path]; "
         f"from {module} import {function}; sys.exit({function}())"
     )
+
+
+@functools.cache
+def isolated_path(python: str) -> tuple[str, ...] | None:
+    """``sys.path`` of ``python -I``, read once when the hooks are written. The scripts
+    run ``python -I -S`` and put these entries back themselves: the same modules load,
+    and neither ``site`` nor any ``.pth`` file runs (``site`` alone costs a hook a few
+    milliseconds on every checkout, commit and push). None if it cannot be read: the
+    scripts then run ``python -I``."""
+    import subprocess
+
+    probe = "import json, sys; print(json.dumps(sys.path))"
+    try:
+        proc = subprocess.run(
+            (python, "-I", "-c", probe), capture_output=True, text=True, timeout=60, check=False
+        )
+        entries = json.loads(proc.stdout) if proc.returncode == 0 else None
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return None
+    return tuple(e for e in entries if e)
 
 
 def isolated_argv(call: str, python: str | None = None) -> list[str]:
@@ -83,7 +113,9 @@ def isolated_argv(call: str, python: str | None = None) -> list[str]:
 
 def script_text(hook: str, python: str | None = None) -> str:
     interpreter = shlex.quote(python or sys.executable)
-    code = isolated_code("hotfix_hooks.hooks.entry.run_installed")
+    path = isolated_path(python or sys.executable)
+    code = isolated_code("hotfix_hooks.hooks.entry.run_installed", path)
+    flags = "-I" if path is None else "-I -S"
     fail = _FAIL_CODE.get(hook, 1)
     body = f"""#!/bin/sh
 {MARKER} ({hook}, hotfix-hooks {__version__}).
@@ -95,7 +127,7 @@ if [ ! -x "$PY" ]; then
         "run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
     exit {fail}
 fi
-{fast_path(hook, f'"$PY" -I -c {shlex.quote(code)} {hook} "$0" "$@"')}"""
+{fast_path(hook, f'"$PY" {flags} -c {shlex.quote(code)} {hook} "$0" "$@"')}"""
     return body + CHECKSUM + _digest(body.encode("utf-8")) + "\n"
 
 

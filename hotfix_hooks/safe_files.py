@@ -16,6 +16,7 @@ Import-light (``os`` only): the commit-msg hook replaces the message file with i
 from __future__ import annotations
 
 import os
+import stat
 import time
 
 from hotfix_hooks.errors import UnsafePathError, UsageError
@@ -58,12 +59,13 @@ def make_dirs(root: Path, rel: PurePosixPath) -> Path:
     return current
 
 
-def _write_fd(fd: int, data: bytes) -> None:
+def _write_fd(fd: int, data: bytes, sync: bool = True) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
-    os.fsync(fd)
+    if sync:
+        os.fsync(fd)
 
 
 def create_exclusive(path: StrPath, data: bytes, mode: int = 0o644) -> None:
@@ -113,9 +115,48 @@ def _fsync_dir(directory: str) -> None:
         os.close(fd)
 
 
-def replace_file(path: StrPath, data: bytes, mode: int | None = None) -> None:
+def append_exactly(path: StrPath, original: bytes, data: bytes) -> bool:
+    """Append ``data[len(original):]`` to ``path`` when ``data`` only adds to the
+    ``original`` it holds: True when appended, False when this cannot be an append (the
+    new bytes change what is there, or the file is no longer ``original`` by size, or is
+    a symlink or not a regular file): then replace the file instead.
+
+    One ``write`` with ``O_APPEND`` to a file that git reads right after us: what was there
+    is never rewritten. A write that fails part-way (a full disk) is cut back to the original
+    length before the error is raised, so the original is all that is left."""
+    if not data.startswith(original) or len(data) == len(original):
+        return False
+    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return False  # a symlink (ELOOP), gone, or not ours to open: replace, or fail there
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(original):
+            return False
+        try:
+            view = memoryview(data)[len(original) :]
+            while view:
+                view = view[os.write(fd, view) :]
+        except BaseException:
+            try:
+                os.ftruncate(fd, len(original))
+            except OSError:
+                pass
+            raise
+        return True
+    finally:
+        os.close(fd)
+
+
+def replace_file(
+    path: StrPath, data: bytes, mode: int | None = None, *, durable: bool = True
+) -> None:
     """Write a file we own, atomically, never via a symlink; keeps the old
-    file's mode unless ``mode`` is given."""
+    file's mode unless ``mode`` is given. ``durable=False`` skips the flushes to disk, for
+    a cache whose lost or empty entry only means computing it again: the rename still
+    means a reader sees the old bytes or the new, never a torn file."""
     target = os.fspath(path)
     if os.path.islink(target):
         raise UnsafePathError(f"{target} is a symlink: refusing to write through it")
@@ -126,7 +167,7 @@ def replace_file(path: StrPath, data: bytes, mode: int | None = None) -> None:
             mode = 0o644
     fd, tmp = _temp_beside(target, 0o600)
     try:
-        _write_fd(fd, data)
+        _write_fd(fd, data, durable)
         os.fchmod(fd, mode)
     except BaseException:
         os.close(fd)
@@ -138,7 +179,8 @@ def replace_file(path: StrPath, data: bytes, mode: int | None = None) -> None:
     except BaseException:
         _unlink(tmp)
         raise
-    _fsync_dir(os.path.dirname(target))
+    if durable:
+        _fsync_dir(os.path.dirname(target))
 
 
 def lock_path(path: StrPath) -> str:

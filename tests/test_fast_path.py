@@ -29,7 +29,9 @@ def counted(installed: Path, tmp_path: Path) -> tuple[Path, Path]:
     log.write_text("", encoding="utf-8")
     wrapper = tmp_path / "logging-python"
     wrapper.write_text(
-        f'#!/bin/sh\necho "$4 $(basename "$5")" >> "{log}"\nexec "{sys.executable}" "$@"\n',
+        "#!/bin/sh\n"  # logs the hook and script given after `-c CODE`, whatever the flags
+        f'log() {{ while [ "$1" != -c ]; do shift; done; echo "$3 $(basename "$4")" >> "{log}"; }}\n'
+        f'log "$@"\nexec "{sys.executable}" "$@"\n',
         encoding="utf-8",
     )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)

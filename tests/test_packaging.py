@@ -31,6 +31,7 @@ def test_wheel_ships_templates_inside_the_package(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"hotfix_hooks/templates/{t}" for t in TEMPLATES} <= names
     assert "hotfix_hooks/hooks/entry.py" in names
+    assert "hotfix_hooks/report/dashboard.html.j2" in names  # the report page's template
 
 
 @pytest.mark.slow
@@ -60,3 +61,10 @@ def test_fresh_venv_install_then_checkout_scaffolds(
         (str(python), "-m", "hotfix_hooks", "--version"), capture_output=True, text=True
     )
     assert version.stdout.startswith("hotfix-hooks, version")
+    # the report's dashboard renders from the template the wheel ships, not from a checkout
+    page = tmp_path / "report.html"
+    proc = subprocess.run(
+        (str(tool), "report", "--html", str(page)), cwd=repo, capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "<svg" in page.read_text(encoding="utf-8")

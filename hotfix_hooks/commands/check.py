@@ -9,6 +9,7 @@ import click
 from hotfix_hooks import config as config_mod
 from hotfix_hooks import ui
 from hotfix_hooks.branch import HotfixBranch, parse_branch
+from hotfix_hooks.ci_annotations import check_annotations, under_github_actions
 from hotfix_hooks.context import Context
 from hotfix_hooks.document.location import config_at
 from hotfix_hooks.errors import OK, POLICY_FAILED, UsageError
@@ -258,6 +259,9 @@ def check(
         else:
             for line in tie_failure_lines(ties, where, action="gate for"):
                 ui.emit(line, sys.stderr)
+    if under_github_actions():  # ::error file=...,line=...:: annotations on the PR
+        for line in check_annotations(repo.root, result, ties):
+            ui.emit(line, sys.stderr if as_json else sys.stdout)
     raise click.exceptions.Exit(OK if passed else POLICY_FAILED)
 
 

@@ -9,9 +9,18 @@ import click
 from hotfix_hooks import clock, ui
 from hotfix_hooks.context import context
 from hotfix_hooks.errors import UsageError
-from hotfix_hooks.report.inventory import collect, summarize
+from hotfix_hooks.report.dashboard import html_page
+from hotfix_hooks.report.inventory import (
+    HotfixRecord,
+    RepoArg,
+    RepositoryReport,
+    collect,
+    collect_repositories,
+    open_repositories,
+    read_repo_list,
+    summarize,
+)
 from hotfix_hooks.report.outputs import (
-    html_page,
     postmortem_cell,
     row,
     stamp,
@@ -32,24 +41,70 @@ from hotfix_hooks.safe_files import describe_os_error, replace_file
     "--html",
     "html_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write an HTML page.",
+    help="Write an HTML dashboard (one self-contained file).",
 )
-def report(as_json: bool, since: str | None, write: bool, html_file: Path | None) -> None:
+@click.option(
+    "--repo",
+    "repos",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Report on this clone (repeatable): one report over all of them, with a "
+    "repository column. Default: the current repository alone.",
+)
+@click.option(
+    "--repos-from",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Report on the clones FILE lists: one path per line (relative to FILE), "
+    "blank lines and # comments ignored. Combines with --repo.",
+)
+def report(
+    as_json: bool,
+    since: str | None,
+    write: bool,
+    html_file: Path | None,
+    repos: tuple[Path, ...],
+    repos_from: Path | None,
+) -> None:
     """Every hotfix with its time to resolution; median/mean against the target,
     rollback rate, post-mortems done and overdue."""
-    ctx = context()
     now = clock.now()
-    records = collect(ctx)
+    several: list[RepositoryReport] | None = None
+    if repos or repos_from is not None:
+        if write:
+            raise UsageError(
+                "--write refreshes one repository's workflow-metrics.json: run it in that "
+                "repository, without --repo/--repos-from"
+            )
+        args = [RepoArg(path, f"--repo {path}") for path in repos]
+        if repos_from is not None:
+            args += read_repo_list(repos_from)
+        several = collect_repositories(open_repositories(args))
+        records: list[HotfixRecord] = [r for repo in several for r in repo.records]
+        target = _common_target(several)
+        targets = {repo.name: repo.target_minutes for repo in several}
+    else:
+        ctx = context()
+        records = collect(ctx)
+        target = ctx.config.target_minutes
+        targets = {}
     if since:
         try:
             start = clock.parse(since if " " in since or "T" in since else f"{since} 00:00")
         except clock.BadTimestampError:
             raise UsageError(f"--since {since!r}: expected a date such as 2026-11-01") from None
         records = [r for r in records if r.created and r.created >= start]
-    for problem in dict.fromkeys(p for record in records for p in record.problems):
+    for problem in dict.fromkeys(
+        f"{record.repository}: {p}" if record.repository else p
+        for record in records
+        for p in record.problems
+    ):
         ui.warn(problem)
-    summary = summarize(records, now, ctx.config.target_minutes)
-    rows = [row(r, now, ctx.config.target_minutes) for r in records]
+    summary = summarize(records, now, target)
+    rows = [row(r, now, targets.get(r.repository, target)) for r in records]
+    if several is not None:
+        summary.repositories = len(several)
     if write:
         path = update_metrics(ctx.repo.root, records, now)
         ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
@@ -63,23 +118,31 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
             ) from None
         ui.emit(f"wrote {html_file}", sys.stderr)
     if as_json:
-        click.echo(
-            json.dumps(
-                {"hotfixes": rows, "summary": summary.as_json()}, indent=2, ensure_ascii=False
-            )
-        )
+        data: dict[str, object] = {"hotfixes": rows, "summary": summary.as_json()}
+        if several is not None:
+            data["repositories"] = [
+                {"repository": repo.name, "path": str(repo.root), "hotfixes": len(repo.records)}
+                for repo in several
+            ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if not rows:
         ui.emit("no hotfixes found")
         return
+    width = max([len(str(r.get("repository", ""))) for r in rows] + [len("Repository")]) + 1
+
+    def column(name: str) -> str:
+        return f"{name:<{width}} " if several is not None else ""
+
     ui.emit(
-        f"{'Hotfix':<7} {'Status':<9} {'Created':<24} {'Resolved in':<12} "
-        f"{'Rollback':<9} {'Post-mortem':<12} Branch"
+        f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<24} "
+        f"{'Resolved in':<12} {'Rollback':<9} {'Post-mortem':<12} Branch"
     )
     for r in rows:
         created = stamp(r["created"])
         flags = status_cell(r)[len(str(r["status"])) :]
         ui.emit(
+            f"{column(r.get('repository', ''))}"
             f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
             f"{r['time_to_resolution'] or '—':<12} "
             f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
@@ -88,6 +151,20 @@ def report(as_json: bool, since: str | None, write: bool, html_file: Path | None
     ui.emit("")
     for line in summary_lines(summary):
         ui.emit(line)
+
+
+def _common_target(several: list[RepositoryReport]) -> int:
+    """The target the summary judges by: the repositories' own when they agree, else the
+    strictest of them (said once on stderr)."""
+    targets = sorted({repo.target_minutes for repo in several})
+    if not targets:
+        return 120
+    if len(targets) > 1:
+        ui.warn(
+            f"the repositories set different target_minutes ({', '.join(map(str, targets))}): "
+            f"the summary judges against the strictest, {targets[0]}; each row against its own"
+        )
+    return targets[0]
 
 
 COMMANDS = (report,)

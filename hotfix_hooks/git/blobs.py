@@ -9,8 +9,11 @@ no file, whatever its link text says.
 from __future__ import annotations
 
 import os
-import subprocess
 from types import TracebackType
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO
 
 FILE_MODES = frozenset({b"100644", b"100755"})
 TREE_MODE = b"40000"
@@ -25,13 +28,7 @@ class CommitFiles:
 
     def __init__(self, cwd: str | os.PathLike[str], rev: str) -> None:
         self.rev = rev
-        self._proc = subprocess.Popen(
-            ("git", "cat-file", "--batch"),
-            cwd=cwd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+        self._pid, self._stdin, self._stdout = _start_batch(os.fspath(cwd))
 
     def _object(self, spec: bytes) -> tuple[bytes, bytes, bytes] | None:
         """(object id, type, content) of one object; None when git has no such object.
@@ -42,17 +39,16 @@ class CommitFiles:
         """
         if b"\n" in spec or b"\0" in spec:
             return None
-        assert self._proc.stdin is not None and self._proc.stdout is not None
-        self._proc.stdin.write(spec + b"\n")
-        self._proc.stdin.flush()
-        header = self._proc.stdout.readline().rstrip(b"\n")
+        self._stdin.write(spec + b"\n")
+        self._stdin.flush()
+        header = self._stdout.readline().rstrip(b"\n")
         if header in (spec + b" missing", spec + b" ambiguous"):
             return None
         fields = header.split(b" ")
         if len(fields) != 3 or not fields[2].isdigit():
             raise BlobProtocolError(f"unexpected reply from git cat-file: {header[:200]!r}")
         size = int(fields[2])
-        body = self._proc.stdout.read(size + 1)[:size]
+        body = self._stdout.read(size + 1)[:size]
         return fields[0], fields[1], body
 
     def _entry(self, rel: str, rev: str | None = None) -> tuple[bytes, bytes] | None:
@@ -96,11 +92,12 @@ class CommitFiles:
         return entry is not None and entry[0] == TREE_MODE
 
     def close(self) -> None:
-        if self._proc.stdin:
-            self._proc.stdin.close()
-        if self._proc.stdout:
-            self._proc.stdout.close()
-        self._proc.wait()
+        if self._pid is None:
+            return
+        self._stdin.close()  # flushed after every request: nothing left to write
+        self._stdout.close()
+        pid, self._pid = self._pid, None
+        os.waitpid(pid, 0)
 
     def __enter__(self) -> CommitFiles:
         return self
@@ -112,6 +109,47 @@ class CommitFiles:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _start_batch(cwd: str) -> tuple[int | None, IO[bytes], IO[bytes]]:
+    """``git -C cwd cat-file --batch``: (pid, its stdin, its stdout). Spawned with
+    ``os.posix_spawnp`` where there is one: the subprocess module costs the pre-push hook
+    more to import than the rest of its work when hotfix.md has been judged before."""
+    if not hasattr(os, "posix_spawnp"):
+        import subprocess
+
+        proc = subprocess.Popen(
+            ("git", "cat-file", "--batch"),
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        return proc.pid, proc.stdin, proc.stdout
+    to_git, from_us = os.pipe()
+    from_git, to_us = os.pipe()
+    devnull = os.open(os.devnull, os.O_RDWR)
+    try:
+        pid = os.posix_spawnp(
+            "git",
+            ["git", "-C", cwd, "cat-file", "--batch"],
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, to_git, 0),
+                (os.POSIX_SPAWN_DUP2, to_us, 1),
+                (os.POSIX_SPAWN_DUP2, devnull, 2),
+            ],
+        )
+    except BaseException:
+        os.close(from_us)
+        os.close(from_git)
+        raise
+    finally:
+        os.close(to_git)
+        os.close(to_us)
+        os.close(devnull)
+    return pid, os.fdopen(from_us, "wb"), os.fdopen(from_git, "rb")
 
 
 def _find_entry(tree: bytes, name: bytes, width: int) -> tuple[bytes, bytes] | None:

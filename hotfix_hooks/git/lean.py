@@ -138,6 +138,98 @@ def in_progress(git_dir: str, states: Iterable[str] = IN_PROGRESS) -> str | None
     return None
 
 
+_GLOB_CHARS = frozenset("*?[\\")
+_HEX = frozenset("0123456789abcdef")
+
+
+def common_dir(git_dir: str) -> str:
+    """Where the shared refs live: a linked worktree's git dir names it in ``commondir``."""
+    text = _read(os.path.join(git_dir, "commondir"))
+    if text is None:
+        return git_dir
+    return os.path.normpath(os.path.join(git_dir, text.strip()))
+
+
+def _loose_ref_ok(path: str) -> bool | None:
+    """True for a loose ref file git would list; None when it holds anything else."""
+    text = (_read(path) or "").strip()
+    if text.startswith("ref: refs/"):
+        return None  # a symbolic ref: git resolves it, and may not list it
+    return True if len(text) in (40, 64) and set(text) <= _HEX else None
+
+
+def branch_refs(git_dir: str, prefix: str, *, remotes: bool) -> list[str] | None:
+    """Full names of ``refs/heads/<prefix>*`` and, with ``remotes``, ``refs/remotes/*/<prefix>*``,
+    read from the ref files: what ``git for-each-ref`` lists for those patterns (``*`` never
+    crosses a ``/``), without starting git. None whenever the files may not tell the whole
+    story (reftable, a glob character in the prefix, a symbolic or unreadable ref): ask git."""
+    if not prefix or _GLOB_CHARS.intersection(prefix) or os.environ.get("GIT_COMMON_DIR"):
+        return None
+    common = common_dir(git_dir)
+    config = _read(os.path.join(common, "config"))
+    if config is None or "refstorage" in config.lower():
+        return None
+    if os.path.exists(os.path.join(common, "reftable")):
+        return None
+    folder, _, leaf = prefix.rpartition("/")
+    bases = ["refs/heads/"]
+    if remotes:
+        try:
+            bases += [
+                f"refs/remotes/{r}/" for r in os.listdir(os.path.join(common, "refs", "remotes"))
+            ]
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+    found: set[str] = set()
+    for base in bases:
+        where = os.path.join(common, base + folder) if folder else os.path.join(common, base)
+        try:
+            names = os.listdir(where)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError:
+            return None
+        for name in names:
+            if not name.startswith(leaf) or name.endswith(".lock"):
+                continue
+            path = os.path.join(where, name)
+            if os.path.isdir(path):
+                continue
+            if _loose_ref_ok(path) is None:
+                return None
+            found.add(f"{base}{prefix}{name[len(leaf) :]}")
+    try:
+        with open(
+            os.path.join(common, "packed-refs"), encoding="utf-8", errors="surrogateescape"
+        ) as handle:
+            packed = handle.read()
+    except FileNotFoundError:
+        packed = ""
+    except OSError:
+        return None
+    for line in packed.splitlines():
+        if line[:1] in ("#", "^", ""):
+            continue
+        _, _, ref = line.partition(" ")
+        if _matches(ref, prefix, remotes):
+            found.add(ref)
+    return sorted(found)
+
+
+def _matches(ref: str, prefix: str, remotes: bool) -> bool:
+    if ref.startswith("refs/heads/"):
+        rest = ref[len("refs/heads/") :]
+    elif remotes and ref.startswith("refs/remotes/"):
+        remote, slash, rest = ref[len("refs/remotes/") :].partition("/")
+        if not remote or not slash:
+            return False
+    else:
+        return False
+    return rest.startswith(prefix) and "/" not in rest[len(prefix) :]
+
+
 def cheap_prefix(root: str) -> str | None:
     """The branch prefix when no config file can change it, else None (load the config)."""
     if os.path.exists(os.path.join(root, ".hotfix-hooks.toml")):

@@ -27,9 +27,17 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def hotfix_refs(prefix: str, *, remotes: bool = True, cwd: str | None = None) -> list[str]:
+def hotfix_refs(
+    prefix: str, *, remotes: bool = True, cwd: str | None = None, git_dir: str | None = None
+) -> list[str]:
     """Full names of the hotfix branches git has: ``refs/heads/<prefix>*`` and, unless on
-    the server, ``refs/remotes/*/<prefix>*``. One ``git for-each-ref``."""
+    the server, ``refs/remotes/*/<prefix>*``. Read from the ref files when the hook knows
+    its ``git_dir`` (a git process costs a hotfix commit more than the rest of its hook),
+    else one ``git for-each-ref``."""
+    if git_dir is not None:
+        listed = lean.branch_refs(git_dir, prefix, remotes=remotes)
+        if listed is not None:
+            return listed
     patterns = [f"refs/heads/{prefix}*"]
     if remotes:
         patterns.append(f"refs/remotes/*/{prefix}*")
@@ -49,11 +57,11 @@ def branch_of(ref: str, prefix: str) -> tuple[str, str]:
 
 
 def branch_claims(
-    prefix: str, *, remotes: bool = True, cwd: str | None = None
+    prefix: str, *, remotes: bool = True, cwd: str | None = None, git_dir: str | None = None
 ) -> list[tuple[Claim, str]]:
     """(claim, ref) for every hotfix branch git has; dates not filled in yet."""
     out = []
-    for ref in hotfix_refs(prefix, remotes=remotes, cwd=cwd):
+    for ref in hotfix_refs(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir):
         name, where = branch_of(ref, prefix)
         if not remotes:
             where = "a branch of this repository"
@@ -137,6 +145,7 @@ def judge(
     cwd: str | None = None,
     extra: Sequence[Claim] = (),
     taken: Iterable[str] = (),
+    git_dir: str | None = None,
 ) -> Judgement:
     """May ``branch`` (hotfix ``number``, its tip ``tip``) keep its number?
 
@@ -144,9 +153,10 @@ def judge(
     a subprocess costs them start-up time). ``extra``: claims found elsewhere (the
     ``Branch`` field of an existing hotfix.md, dated by the caller). ``taken``: more
     numbers in use (directories), for the next
-    free one.
+    free one. ``git_dir``: the repository's git directory, when known, to read the branch
+    list from its files.
     """
-    listed = branch_claims(prefix, remotes=remotes, cwd=cwd)
+    listed = branch_claims(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir)
     same = [(c, ref) for c, ref in listed if c.number == number and c.branch != branch]
     foreign = [c for c in extra if c.branch != branch]
     if not same and not foreign:
@@ -200,7 +210,9 @@ def worktree_doc_claims(
     return out
 
 
-def worktree_judgement(root: str, config: Config, branch: str, number: str) -> Judgement:
+def worktree_judgement(
+    root: str, config: Config, branch: str, number: str, git_dir: str | None = None
+) -> Judgement:
     """Who else holds ``number``, as the client hooks see it from the working tree: hotfix
     branches here and on remotes, and the hotfix.md already in that number's folder."""
     from hotfix_hooks.document.location import worktree_features
@@ -214,4 +226,5 @@ def worktree_judgement(root: str, config: Config, branch: str, number: str) -> J
         features,
         extra=worktree_doc_claims(root, features, number, branch, prefix),
         taken=worktree_numbers(root, features),
+        git_dir=git_dir,
     )

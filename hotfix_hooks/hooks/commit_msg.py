@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     branch = lean.head_branch(git_dir) or lean.rebased_branch(git_dir)
     if not lean.could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
         return OK
-    return guarded("commit-msg", lambda: _check(root, args[0], branch or ""))
+    return guarded("commit-msg", lambda: _check(root, git_dir, args[0], branch or ""))
 
 
 def _git_rules(data: bytes) -> Rules:
@@ -81,7 +81,7 @@ def _cleanup_option() -> str | None:
     return None
 
 
-def _check(root: str, message_file: str, branch: str) -> int:
+def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
     from hotfix_hooks import config as config_mod
     from hotfix_hooks import ui
     from hotfix_hooks.branch import parse_branch
@@ -104,7 +104,7 @@ def _check(root: str, message_file: str, branch: str) -> int:
     # no merge is in progress (checked above): "Merge branch ..." is an ordinary message
     if task_tie.screen(data, rules=rules, merge=False) is not None:
         return OK  # exempt; or empty, and git aborts the commit itself
-    if _number_conflict(root, config, branch, hotfix.number):
+    if _number_conflict(root, git_dir, config, branch, hotfix.number):
         return POLICY_FAILED
     tasks, warning = load_tasks(root, config, hotfix.number)
     if warning:
@@ -135,7 +135,7 @@ def _check(root: str, message_file: str, branch: str) -> int:
     updated = add_trailers(data, stamps, rules)
     if updated != data:
         try:
-            _write_back(path, updated)
+            _write_back(path, data, updated)
         except OSError as exc:
             ui.error(
                 f"commit-msg: cannot write the trailers into {_display(path)} "
@@ -145,15 +145,16 @@ def _check(root: str, message_file: str, branch: str) -> int:
     return OK
 
 
-def _number_conflict(root: str, config: Config, branch: str, number: str) -> bool:
+def _number_conflict(root: str, git_dir: str, config: Config, branch: str, number: str) -> bool:
     """Refuse (after saying why and how to move) when another incident holds the number.
-    One ``git for-each-ref`` unless another branch carries the same number."""
+    The branch list is read from the ref files; git runs only when another branch carries
+    the same number."""
     from hotfix_hooks import ui
     from hotfix_hooks.git import numbers
     from hotfix_hooks.policy.numbers import conflict_lines
 
     prefix = config.branch_prefix
-    verdict = numbers.worktree_judgement(root, config, branch, number)
+    verdict = numbers.worktree_judgement(root, config, branch, number, git_dir)
     if not verdict.others:
         return False
     lines = conflict_lines(branch, number, verdict.others, verdict.free, prefix, "commit refused")
@@ -163,13 +164,16 @@ def _number_conflict(root: str, config: Config, branch: str, number: str) -> boo
     return True
 
 
-def _write_back(path: str, data: bytes) -> None:
-    """Replace the message file whole: the new message goes to a temporary file beside
-    it, is flushed to disk and renamed over the original, so a full disk or a crash
-    leaves the original message intact (never a truncated one)."""
-    from hotfix_hooks.safe_files import replace_file
+def _write_back(path: str, original: bytes, data: bytes) -> None:
+    """Trailers that go at the very end (``commit -m``, the usual case) are appended to the
+    message file; anywhere else (before git's comments or a scissors line) the file is
+    replaced whole: the new message goes to a temporary file beside it, is flushed to disk
+    and renamed over the original. Either way a full disk or a crash leaves the original
+    message intact, never a truncated one."""
+    from hotfix_hooks.safe_files import append_exactly, replace_file
 
-    replace_file(path, data)
+    if not append_exactly(path, original, data):
+        replace_file(path, data)
 
 
 def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:

@@ -60,22 +60,22 @@ def _run(_prev: str, new: str, flag: str) -> int:
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is None:
         return OK
-    if _number_conflict(found[0], config, name, hotfix.number):
+    if _number_conflict(found[0], found[1], config, name, hotfix.number):
         return OK  # scaffolding would put a second incident in the first one's folder
     from hotfix_hooks.document.scaffold import print_scaffold, scaffold
 
     result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
     print_scaffold(hotfix.number, name, result)
     if any(path.endswith("/hotfix.md") for path in result.created):
-        _started(config, str(repo.root), hotfix.number, hotfix.title, name)
+        _started(config, str(repo.root), found[1], hotfix.number, hotfix.title, name)
     return OK
 
 
-def _started(config: Config, root: str, number: str, title: str, branch: str) -> None:
+def _started(config: Config, root: str, git_dir: str, number: str, title: str, branch: str) -> None:
     """on_start: a new hotfix's docs were just scaffolded (never blocks the checkout)."""
     from hotfix_hooks import clock, events
 
-    if events.command_for(root, "on_start") is None:
+    if events.command_for(root, "on_start", git_dir) is None:
         return
 
     now = clock.now().isoformat()
@@ -88,10 +88,10 @@ def _started(config: Config, root: str, number: str, title: str, branch: str) ->
         "plan": None,
         "status": "Active",
     }
-    events.fire(config, "on_start", root, build)
+    events.fire(config, "on_start", root, build, git_dir)
 
 
-def _number_conflict(root: str, config: Config, branch: str, number: str) -> bool:
+def _number_conflict(root: str, git_dir: str, config: Config, branch: str, number: str) -> bool:
     """Warn, loudly, when another incident holds this branch's number."""
     import sys
 
@@ -100,7 +100,7 @@ def _number_conflict(root: str, config: Config, branch: str, number: str) -> boo
     from hotfix_hooks.policy.numbers import conflict_lines
 
     prefix = config.branch_prefix
-    verdict = numbers.worktree_judgement(root, config, branch, number)
+    verdict = numbers.worktree_judgement(root, config, branch, number, git_dir)
     if not verdict.others:
         return False
     lines = conflict_lines(branch, number, verdict.others, verdict.free, prefix, "WARNING")

@@ -146,16 +146,18 @@ def _check(
         with CommitFiles(root, update.local_sha) as files:
             result = check_files(files, hotfix.number, update.local_sha, config, cache)
             task = plan_task_at(files, hotfix.number, config) if not result.passed else ""
-        result.branch = destination or hotfix.name
-        clash = number_conflict_lines(
-            root,
-            result.branch,
-            hotfix.number,
-            update.local_sha,
-            config,
-            remotes=not bare,
-            judged=result,
-        )
+            result.branch = destination or hotfix.name
+            clash = number_conflict_lines(
+                root,
+                result.branch,
+                hotfix.number,
+                update.local_sha,
+                config,
+                remotes=not bare,
+                judged=result,
+                files=files,
+                git_dir=git_dir,
+            )
         if clash:
             failed = True
             ui.error(clash[0])
@@ -177,15 +179,17 @@ def _check(
         return POLICY_FAILED
     if not bare:  # a bare clone has no working tree, and no config of its own to trust
         for result, sha in passed:
-            _pushed(config, root, result, sha)
+            _pushed(config, root, result, sha, git_dir)
     return OK
 
 
-def _pushed(config: Config, root: str, result: GateResult, sha: str) -> None:
+def _pushed(
+    config: Config, root: str, result: GateResult, sha: str, git_dir: str | None = None
+) -> None:
     """on_push: the gate passed for a hotfix ref (never blocks or fails the push)."""
     from hotfix_hooks import clock, events
 
-    if events.command_for(root, "on_push") is None:
+    if events.command_for(root, "on_push", git_dir) is None:
         return
     from hotfix_hooks.document import fields
     from hotfix_hooks.document.model import HotfixDocument
@@ -215,4 +219,4 @@ def _pushed(config: Config, root: str, result: GateResult, sha: str) -> None:
         "status": fields.status(doc),
         "commit": sha,
     }
-    events.fire(config, "on_push", root, build)
+    events.fire(config, "on_push", root, build, git_dir)

@@ -95,6 +95,11 @@ _BRACKET = re.compile(r"[\[\]]")
 _BR = re.compile(r"<br *(?:/ *)?>", re.I)
 _LIST_MARK = re.compile(r"(?:[-*+•>]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")  # [^<>]* stops at the next "<": linear
+# One inline HTML tag as markdown-it-py hands it over (a whole tag): its name, and whether it
+# closes. Tags that show nothing of their text: struck out, or hidden by an attribute.
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_STRUCK_TAGS = frozenset({"del", "s", "strike"})
+_HIDING = re.compile(r"\shidden(?:[\s=/>]|$)|display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CODE_COMMENT = ("#", "//", "--", ";", "::")
 
 
@@ -240,6 +245,14 @@ def _short(text: str) -> str:
 
 # Letters that show as nothing (Hangul fillers, the braille blank): not content.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Cyrillic, Greek and Latin letters that look like the Latin letters of a placeholder
+# ("ТВD" with a Cyrillic Te and Ve): read as those letters, for telling placeholders only.
+# NFKC has already folded fullwidth and mathematical letters; this is the part of Unicode's
+# confusables that NFKC leaves alone, for the letters placeholders are written with.
+_LOOKALIKES = str.maketrans(
+    "АВСЕНІЈКМОРЅТХУҮавсеһіјкморѕтхуԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαιοκνορτυχϲϳɑɡıȷꓔꓐꓓ",
+    "ABCEHIJKMOPSTXYYabcehijkmopstxydqwABEZHIKMNOPTYXaiokvoptuxcjagijTBD",
+)
 # Invisible or combining: format characters, and marks left over after NFKC composed
 # what it could (a combining grapheme joiner, an accent on a placeholder's letter).
 _INVISIBLE = frozenset({"Cf", "Mn", "Me"})
@@ -253,6 +266,7 @@ def _fold(text: str) -> str:
             for ch in text
             if ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _INVISIBLE
         )
+        text = text.translate(_LOOKALIKES)
     return text.casefold()
 
 
@@ -335,6 +349,7 @@ def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
     struck = 0
     dead = 0
     links: list[bool] = []
+    hidden: dict[str, int] = {}  # open HTML elements that hide their text, by tag name
     for token in children:
         kind = token.type
         if kind in ("softbreak", "hardbreak"):
@@ -353,7 +368,12 @@ def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
         elif kind == "link_close":
             if links and not links.pop():
                 dead -= 1
-        elif struck or dead:
+        elif (
+            (kind == "html_inline" and _hides(token.content, hidden))
+            or struck
+            or dead
+            or any(hidden.values())
+        ):
             continue
         elif kind in ("text", "code_inline"):
             texts[-1].append(token.content)
@@ -363,6 +383,27 @@ def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
         elif kind in ("html_inline", "image"):
             texts[-1].append(" ")
     return [("".join(parts), link) for parts, link in zip(texts, linked)]
+
+
+def _hides(tag: str, hidden: dict[str, int]) -> bool:
+    """Track an inline HTML tag that opens or closes an element whose text shows as nothing
+    or struck out (``<del>``, ``<span hidden>``): True when ``tag`` was one (its own text
+    counts for nothing). Unclosed, such an element hides the rest of the paragraph."""
+    match = _HTML_TAG.match(tag)
+    if match is None:
+        return False
+    closing, name = match.group(1), match.group(2).lower()
+    if closing:
+        if hidden.get(name):
+            hidden[name] -= 1
+            return True
+        return False
+    if tag.rstrip(">").rstrip().endswith("/"):
+        return False  # <x/>: no element to hide
+    if hidden.get(name) or name in _STRUCK_TAGS or _HIDING.search(tag):
+        hidden[name] = hidden.get(name, 0) + 1
+        return True
+    return False
 
 
 def _drop_code_comments(body: str) -> str:

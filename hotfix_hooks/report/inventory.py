@@ -1,14 +1,19 @@
 """Every hotfix the repository knows of: the working tree and the tips of local
-and remote-tracking hotfix branches, one record per number (newest wins)."""
+and remote-tracking hotfix branches, one record per number (newest wins); and the
+same over several repositories at once (``report --repo``)."""
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from hotfix_hooks import config as config_mod
 from hotfix_hooks.branch import HotfixBranch, format_number, parse_branch
 from hotfix_hooks.context import Context
 from hotfix_hooks.document import fields
@@ -20,10 +25,11 @@ from hotfix_hooks.document.location import (
     worktree_features_rel,
 )
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.errors import GitError, UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import branch_of_ref, short_ref
+from hotfix_hooks.git.repository import find_repo
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
@@ -44,6 +50,7 @@ class HotfixRecord:
     postmortem_commits: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     conflict: list[str] = field(default_factory=list)  # other branches with this number
+    repository: str = ""  # its repository's name, in a report over several (--repo)
 
     @property
     def duration(self) -> timedelta | None:
@@ -232,11 +239,28 @@ def _group(found: list[HotfixRecord], bare: list[tuple[str, str, str]]) -> list[
 def collect(ctx: Context) -> list[HotfixRecord]:
     found: list[HotfixRecord] = []
     bare: list[tuple[str, str, str]] = []  # (number, branch, ref): no hotfix.md of its own
+    read: dict[tuple[str, str, bytes], HotfixRecord] = {}
+
+    def parse_once(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
+        """The same document (a branch and its remote-tracking twin at one commit, a
+        merged hotfix still on its branch) is parsed once; each reading its own record."""
+        key = (number, path, data)
+        known = read.get(key)
+        if known is None:
+            known = read[key] = record_from_bytes(number, data, source, path)
+        return replace(
+            known,
+            source=source,
+            problems=list(known.problems),
+            postmortem_commits=list(known.postmortem_commits),
+            conflict=list(known.conflict),
+        )
+
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
         data = read_worktree_bytes(ctx.repo.root, rel)
         if data is not None:
-            found.append(record_from_bytes(number, data, "working tree", str(rel)))
+            found.append(parse_once(number, data, "working tree", str(rel)))
     refs = hotfix_refs(ctx)
     if refs:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
@@ -251,7 +275,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 if data is None:
                     bare.append((hotfix.number, hotfix.name, short_ref(ref)))
                     continue
-                record = record_from_bytes(hotfix.number, data, short_ref(ref), str(rel))
+                record = parse_once(hotfix.number, data, short_ref(ref), str(rel))
                 if record.branch and record.branch != hotfix.name:
                     # the folder holds another incident's document: this branch has none
                     bare.append((hotfix.number, hotfix.name, short_ref(ref)))
@@ -293,9 +317,11 @@ class Summary:
     cancelled: int = 0  # shown in the rows, counted in no figure above
     conflicts: list[str] = field(default_factory=list)  # numbers held by two incidents
     over_target: list[str] = field(default_factory=list)  # active hotfixes past the target
+    repositories: int | None = None  # how many, in a report over several (--repo)
 
     def as_json(self) -> dict[str, object]:
-        return {
+        several = {} if self.repositories is None else {"repositories": self.repositories}
+        return several | {
             "count": self.count,
             "resolved": self.resolved,
             "median_minutes": self.median_minutes,
@@ -352,11 +378,164 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
         overdue=[label(r) for r in records if r.overdue(now)],
         target_minutes=target_minutes,
         cancelled=cancelled,
-        conflicts=list(dict.fromkeys(r.number for r in records if r.conflict)),
+        conflicts=list(
+            dict.fromkeys(
+                f"{r.repository}:{r.number}" if r.repository else r.number
+                for r in records
+                if r.conflict
+            )
+        ),
         over_target=[label(r) for r in records if r.over_target(now, target_minutes)],
     )
 
 
 def label(record: HotfixRecord) -> str:
-    """``042``, or ``042 (hotfix/042-x)`` when another incident shares the number."""
-    return f"{record.number} ({record.branch})" if record.conflict else record.number
+    """``042``, or ``042 (hotfix/042-x)`` when another incident shares the number;
+    ``api:042`` in a report over several repositories."""
+    number = f"{record.repository}:{record.number}" if record.repository else record.number
+    return f"{number} ({record.branch})" if record.conflict else number
+
+
+# -- several repositories (report --repo / --repos-from) --------------------------------------
+
+
+@dataclass(frozen=True)
+class RepoArg:
+    """A repository path as the user gave it: ``shown`` is what an error names
+    (``--repo PATH`` or ``FILE:LINE: PATH``)."""
+
+    path: Path
+    shown: str
+
+
+@dataclass
+class RepositoryReport:
+    """One repository of a multi-repository report: its name (unique in the report), its
+    top-level directory, its configuration's target and the hotfixes read from it."""
+
+    name: str
+    root: Path
+    target_minutes: int
+    records: list[HotfixRecord] = field(default_factory=list)
+
+
+def read_repo_list(file: Path) -> list[RepoArg]:
+    """The repositories a ``--repos-from`` file names: one path per line, blank lines
+    and ``#`` comments ignored, a relative path taken relative to the file."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UsageError(f"--repos-from {file}: cannot read it ({why})") from None
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        path = Path(entry).expanduser()
+        path = path if path.is_absolute() else file.parent / path
+        out.append(RepoArg(path, f"{file}:{number}: {path}"))
+    if not out:
+        raise UsageError(f"--repos-from {file}: names no repository (one path per line)")
+    return out
+
+
+def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
+    """(context, name) of each distinct repository named, in the order first named.
+    Every path must be a git working tree, checked before anything is read: one that is
+    not stops the report (exit 2), since figures silently missing a repository would
+    mislead. Two paths into the same repository count once."""
+    seen: dict[Path, Context] = {}
+    for arg in args:
+        if not arg.path.is_dir():
+            raise UsageError(f"{arg.shown}: no such directory")
+        try:
+            repo = find_repo(arg.path, required=False)
+        except UsageError as exc:
+            raise UsageError(f"{arg.shown}: {exc}") from None
+        if repo is None:
+            raise UsageError(
+                f"{arg.shown}: not in a git working tree (a bare repository has none): "
+                "name a clone's directory, or leave it out"
+            )
+        root = Path(os.path.realpath(repo.root))
+        if root in seen:
+            continue
+        try:
+            config = config_mod.load(repo.root)
+        except UsageError as exc:
+            raise UsageError(f"{arg.shown}: {exc}") from None
+        seen[root] = Context(repo, config)
+    names = repository_names(list(seen))
+    return [(ctx, names[root]) for root, ctx in seen.items()]
+
+
+def repository_names(roots: Sequence[Path]) -> dict[Path, str]:
+    """A short, unique name per repository: its directory's name, with as many parent
+    directories as it takes to tell two of the same name apart (``team-a/api``)."""
+    depth = dict.fromkeys(roots, 1)
+
+    def name(root: Path) -> str:
+        parts = root.parts[-depth[root] :]
+        return "/".join(p for p in parts if p != root.anchor) or str(root)
+
+    while True:
+        by_name: dict[str, list[Path]] = {}
+        for root in roots:
+            by_name.setdefault(name(root), []).append(root)
+        clashes = [group for group in by_name.values() if len(group) > 1]
+        grown = False
+        for group in clashes:
+            for root in group:
+                if depth[root] < len(root.parts):
+                    depth[root] += 1
+                    grown = True
+        if not grown:
+            return {root: name(root) for root in roots}
+
+
+def collect_repositories(
+    contexts: Sequence[tuple[Context, str]], workers: int | None = None
+) -> list[RepositoryReport]:
+    """:func:`collect` on each repository, each record carrying its repository's name.
+    Hotfix numbers are per repository: the same number in two repositories is two
+    hotfixes, never a conflict.
+
+    Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
+    not share out, so many repositories are read by one process per CPU (``workers``,
+    default ``os.cpu_count()``; 1 reads them here)."""
+    jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts]
+    if workers is None:
+        workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
+    if workers > 1:
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers)
+        except (OSError, ImportError, NotImplementedError):  # no semaphores (some sandboxes)
+            pool = None
+        if pool is not None:
+            with pool:
+                chunk = max(1, len(jobs) // (workers * 4))
+                return list(pool.map(_collect_one, jobs, chunksize=chunk))
+    return [_collect_one(job) for job in jobs]
+
+
+def _usable_cpus() -> int:
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux: the CPUs we may run on
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
+MIN_REPOS_PER_WORKER = 4  # fewer: starting a process costs more than it saves
+
+
+def _collect_one(job: tuple[Path, str, config_mod.Config]) -> RepositoryReport:
+    """One repository of :func:`collect_repositories` (top level: a worker runs it)."""
+    root, name, config = job
+    try:
+        repo = find_repo(root, required=True)
+        assert repo is not None
+        records = collect(Context(repo, config))
+    except (UsageError, GitError) as exc:  # as plain UsageError: it crosses processes
+        raise UsageError(f"{name} ({root}): {exc}") from None
+    for record in records:
+        record.repository = name
+    return RepositoryReport(name, root, config.target_minutes, records)

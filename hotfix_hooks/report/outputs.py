@@ -1,8 +1,8 @@
-"""The report's outputs: JSON rows, the metrics file, and an HTML page with an SVG chart."""
+"""The report's outputs: JSON rows, the metrics file, the text summary (the HTML page is
+:mod:`hotfix_hooks.report.dashboard`)."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,9 +18,11 @@ METRICS_FILE = ".specswarm/workflow-metrics.json"
 
 
 def row(record: HotfixRecord, now: datetime, target_minutes: int = 120) -> dict[str, Any]:
+    """One hotfix as JSON; ``repository`` (first) only in a report over several."""
     duration = record.duration
     age = record.age(now)
-    return {
+    named: dict[str, Any] = {"repository": record.repository} if record.repository else {}
+    return named | {
         "hotfix": record.number,
         "title": record.title,
         "branch": record.branch,
@@ -155,7 +157,8 @@ def summary_lines(summary: Summary) -> list[str]:
     off = set(summary.off_target)
     time_off = OFF if off & {"median_minutes", "mean_minutes"} else ""
     lines = [
-        f"Hotfixes: {summary.count} ({summary.resolved} resolved)"
+        (f"Repositories: {summary.repositories}; " if summary.repositories is not None else "")
+        + f"Hotfixes: {summary.count} ({summary.resolved} resolved)"
         + (f"; {summary.cancelled} cancelled, in no figure" if summary.cancelled else ""),
         f"Time to resolve: median {_fmt_minutes(summary.median_minutes)}, "
         f"mean {_fmt_minutes(summary.mean_minutes)} (target < {target}); "
@@ -175,85 +178,3 @@ def summary_lines(summary: Summary) -> list[str]:
             + " (each is used by more than one incident; rename all but one branch)"
         )
     return lines
-
-
-def html_page(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -> str:
-    width, bar_gap, left, top, height = 640, 6, 50, 20, 220
-    resolved = [r for r in rows if r["time_to_resolution_seconds"] is not None]
-    limit: float = max(
-        [r["time_to_resolution_seconds"] / 60 for r in resolved] + [summary.target_minutes * 1.25]
-    )
-    count = max(len(resolved), 1)
-    bar = max((width - left - 10) / count - bar_gap, 2)
-
-    def y(minutes: float) -> float:
-        return top + height - (minutes / limit) * height
-
-    bars = []
-    for i, r in enumerate(resolved):
-        minutes = r["time_to_resolution_seconds"] / 60
-        x = left + i * (bar + bar_gap)
-        colour = "#2e7d32" if minutes < summary.target_minutes else "#c62828"
-        bars.append(
-            f'<rect x="{x:.1f}" y="{y(minutes):.1f}" width="{bar:.1f}" '
-            f'height="{top + height - y(minutes):.1f}" fill="{colour}">'
-            f"<title>{html.escape(r['hotfix'])}: "
-            f"{html.escape(r['time_to_resolution'])}</title></rect>"
-            f'<text x="{x + bar / 2:.1f}" y="{top + height + 14}" font-size="10" '
-            f'text-anchor="middle">{html.escape(r["hotfix"])}</text>'
-        )
-    target_y = y(summary.target_minutes)
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 60}" '
-        f'role="img" aria-label="Time to resolution per hotfix">'
-        f'<line x1="{left}" y1="{top + height}" x2="{width}" y2="{top + height}" stroke="#555"/>'
-        + "".join(bars)
-        + f'<line x1="{left}" y1="{target_y:.1f}" x2="{width}" y2="{target_y:.1f}" '
-        f'stroke="#f57c00" stroke-dasharray="6 4"/>'
-        f'<text x="{left - 4}" y="{target_y + 4:.1f}" font-size="10" text-anchor="end">'
-        f"{summary.target_minutes}m</text></svg>"
-    )
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "Hotfix",
-            "Branch",
-            "Title",
-            "Status",
-            "Created",
-            "Resolved",
-            "Time to resolution",
-            "Rollback",
-            "Post-mortem",
-        )
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(str(v))}</td>"
-            for v in (
-                r["hotfix"],
-                r["branch"],
-                r["title"],
-                status_cell(r),
-                stamp(r["created"]),
-                stamp(r["resolved"]),
-                r["time_to_resolution"] or "—",
-                "yes" if r["rollback_triggered"] else "no",
-                postmortem_cell(r),
-            )
-        )
-        + "</tr>"
-        for r in rows
-    )
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(summary))
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Hotfix report</title>
-<style>body{{font-family:system-ui,sans-serif;margin:2em;color:#222}}
-table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;white-space:nowrap}}
-th{{background:#f3f3f3}}</style></head>
-<body><h1>Hotfix report</h1><p>Generated {html.escape(clock.format_stamp(generated))}</p>
-<ul>{items}</ul><h2>Time to resolution (target line dashed)</h2>{svg}
-<h2>Hotfixes</h2><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>
-"""

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 
 def test_names_branch_by_hand_matches_the_whole_word_rule() -> None:
     import re
@@ -18,3 +22,53 @@ def test_names_branch_by_hand_matches_the_whole_word_rule() -> None:
         assert names_branch(data, branch) == (re.search(pattern, data) is not None)
 
     same()
+
+
+def _for_each_ref(cwd: Path, prefix: str) -> list[str]:
+    from tests.conftest import git
+
+    out = git(
+        cwd,
+        "for-each-ref",
+        "--format=%(refname)",
+        f"refs/heads/{prefix}*",
+        f"refs/remotes/*/{prefix}*",
+    ).stdout
+    return sorted(set(out.splitlines()))
+
+
+@pytest.mark.parametrize("prefix", ["hotfix/", "hf-", "team/hotfix-"])
+def test_branch_refs_from_files_agree_with_for_each_ref(repo: Path, prefix: str) -> None:
+    """Loose, packed, remote-tracking, nested and look-alike refs, in the main worktree and
+    a linked one: the files say what git says."""
+    from hotfix_hooks.git import lean
+    from tests.conftest import git
+
+    names = [f"{prefix}001-a", f"{prefix}002/nested", f"{prefix}003-b.c", f"x{prefix}004"]
+    for name in names:
+        git(repo, "branch", name)
+    git(repo, "update-ref", f"refs/remotes/origin/{prefix}005-r", "HEAD")
+    git(repo, "update-ref", f"refs/remotes/a/b/{prefix}006", "HEAD")
+    git(repo, "pack-refs", "--all")
+    git(repo, "branch", f"{prefix}007-loose")
+    git(repo, "update-ref", "-d", f"refs/heads/{prefix}001-a")
+    git(repo, "worktree", "add", "-q", "-b", f"{prefix}008-wt", str(repo.parent / "wt"))
+    for cwd, git_dir in ((repo, repo / ".git"), (repo.parent / "wt", None)):
+        if git_dir is None:
+            git_dir = Path(git(cwd, "rev-parse", "--absolute-git-dir").stdout.strip())
+        expected = _for_each_ref(cwd, prefix)
+        assert lean.branch_refs(str(git_dir), prefix, remotes=True) == expected
+        heads = [r for r in expected if r.startswith("refs/heads/")]
+        assert lean.branch_refs(str(git_dir), prefix, remotes=False) == heads
+    assert f"refs/heads/{prefix}007-loose" in expected
+    assert f"refs/remotes/origin/{prefix}005-r" in expected
+
+
+def test_branch_refs_leave_the_unusual_to_git(repo: Path) -> None:
+    from hotfix_hooks.git import lean
+    from tests.conftest import git
+
+    git_dir = str(repo / ".git")
+    assert lean.branch_refs(git_dir, "hot*fix/", remotes=True) is None
+    git(repo, "symbolic-ref", "refs/heads/hotfix/009-sym", "refs/heads/main")
+    assert lean.branch_refs(git_dir, "hotfix/", remotes=True) is None

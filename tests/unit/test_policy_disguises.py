@@ -30,6 +30,17 @@ def plan_passes(plan: str) -> bool:
         "- [](https://example.com)",
         "- [How to rollback if hotfix fails](a)",
         "- [TBD][r]\n\n[r]: http://tbd",
+        "- \u0422\u0412D",  # Cyrillic Te and Ve: "ТВD"
+        "- \u03a4\u0392D",  # Greek Tau and Beta
+        "- t\u043ed\u043e",  # Cyrillic o
+        "- N/\u0410",  # Cyrillic A
+        "- <del>revert to v1.2</del>",  # struck out: shown as withdrawn
+        "- <s>revert</s> <strike>to v1.2</strike>",
+        "- <span hidden>revert to v1.2</span>",
+        '- <SPAN HIDDEN="">revert to v1.2</SPAN>',
+        '- <span style="display: none">revert to v1.2</span> TBD',
+        "- <span hidden>revert to <b>v1.2</b></span>",
+        "- <del>revert to v1.2",  # unclosed: hides the rest
     ],
 )
 def test_disguised_placeholders_are_refused(plan: str) -> None:
@@ -43,6 +54,11 @@ def test_disguised_placeholders_are_refused(plan: str) -> None:
         "- <https://wiki.example.com/rollback>",
         "- Zurück auf 1.4 (Ünïcode), café",
         "- revert to do-not-use flag off",
+        "- <del>TBD</del> revert to v1.2",
+        "- <b>revert</b> to <span>v1.2</span>",
+        '- <span data-hidden="1">revert to v1.2</span>',
+        "- \u041e\u0442\u043a\u0430\u0442\u0438\u0442\u044c \u0440\u0435\u043b\u0438\u0437 v1.4",
+        "- \u03b5\u03c0\u03b1\u03bd\u03b1\u03c6\u03bf\u03c1\u03ac \u03c3\u03c4\u03b7\u03bd 1.4",
     ],
 )
 def test_real_plans_still_pass(plan: str) -> None:

@@ -292,9 +292,9 @@ def test_real_lines_of_blocks() -> None:
 
 def test_too_much_markup_is_not_judged_but_refused() -> None:
     text = "## Rollback Plan\n\n" + "![a" * 20_000 + "\n"
-    start = time.perf_counter()
+    start = time.process_time()
     result = verdict(text)
-    assert time.perf_counter() - start < 0.5
+    assert time.process_time() - start < 0.5
     assert not result.passed and result.plan.found
     assert result.problems[0].startswith("the Rollback Plan could not be judged: too much Markdown")
     (section,) = HotfixDocument.parse(text.encode()).sections(PLAN)
@@ -318,9 +318,9 @@ def test_judging_the_largest_hostile_plan_stays_fast(unit: str, head: str, tail:
     room = MAX_BYTES - len(head) - len(tail) - 100
     data = (head + unit * (room // len(unit.encode())) + tail).encode()
     parsed = HotfixDocument.parse(data)
-    start = time.perf_counter()
+    start = time.process_time()
     result = judge(parsed, trigger_required=True)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert not result.passed  # no trigger, at least
 
 
