@@ -31,11 +31,8 @@ class ConfigError(UsageError):
 
 
 class NotARepositoryError(UsageError):
-    def __init__(self) -> None:
-        super().__init__(
-            "not a git repository (or any parent up to the mount point): "
-            "run this inside a git working tree"
-        )
+    def __init__(self, advice: str = "run this inside a git working tree") -> None:
+        super().__init__(f"not a git repository (or any parent up to the mount point): {advice}")
 
 
 class UnsafePathError(UsageError):

@@ -175,13 +175,27 @@ def failure_lines(
     lines = [
         f"{action} {result.branch or 'hotfix ' + result.number} refused: "
         f"commit {short} has no real rollback plan.",
-        f"  file: {result.path}",
     ]
-    lines += [f"  missing: {problem}" for problem in result.problems]
-    lines += [
-        "  fix: write how to roll back under '**3. Rollback Plan**:' in that file, then",
-        f'       git add {result.path} && git commit -m "{task}: rollback plan" && {push}',
-    ]
+    commit = f'git add {result.path} && git commit -m "{task}: rollback plan" && {push}'
+    plan = result.verdict.plan if result.verdict is not None else None
+    if not result.exists:
+        lines += [f"  file: {result.path}"]
+        lines += [f"  missing: {problem}" for problem in result.problems]
+        lines += [
+            "  fix: on the hotfix branch, run hotfix-hooks scaffold (it creates the file if it "
+            "is missing), write the Rollback Plan in it, then",
+        ]
+    elif plan is not None and plan.found and plan.line:
+        lines += [f"  file: {result.path}, line {plan.line} ({plan.name})"]
+        lines += [f"  missing: {problem}" for problem in result.problems]
+        lines += ["  fix: write there how to roll back this hotfix, then"]
+    else:
+        lines += [f"  file: {result.path}"]
+        lines += [f"  missing: {problem}" for problem in result.problems]
+        lines += [
+            "  fix: write how to roll back under a '**3. Rollback Plan**:' line in that file, then",
+        ]
+    lines += [f"       {commit}"]
     return lines
 
 

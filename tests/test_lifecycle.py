@@ -324,9 +324,11 @@ def test_report_corrupt_metrics_is_an_error_and_untouched(repo: Path) -> None:
 def test_report_write_creates_metrics(repo: Path) -> None:
     make_hotfixes(repo)
     assert run(repo, "report", "--write").returncode == 0
-    assert json.loads((repo / ".specswarm/workflow-metrics.json").read_text(encoding="utf-8"))[
-        "features"
-    ]
+    data = json.loads((repo / ".specswarm/workflow-metrics.json").read_text(encoding="utf-8"))
+    features = data["features"]
+    assert sorted(features) == [f"{number}-hotfix" for number in sorted(FIXTURE)]
+    assert {entry["workflow"] for entry in features.values()} == {"hotfix"}
+    assert features["001-hotfix"]["total_duration_seconds"] == 1800
 
 
 def test_report_html(repo: Path, tmp_path: Path) -> None:

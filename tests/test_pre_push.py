@@ -173,7 +173,9 @@ def test_garbage_naming_hotfix_is_refused(direct: Path, data: bytes) -> None:
 
 
 def test_garbage_elsewhere_is_ignored(direct: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Lines that name no hotfix branch are none of our business: passed, and silently."""
     assert pre_push.main(["origin", "url"], stdin=b"nonsense line\n\n\xff\n") == 0
+    assert capsys.readouterr() == ("", "")
 
 
 def test_ref_with_spaces_is_still_checked(direct: Path) -> None:

@@ -36,7 +36,9 @@ def abort(reason: str | None) -> None:
     ui.emit(
         f"  It stays in the record; number {doc.hotfix.number} is not reused; no metric counts it."
     )
-    ui.emit(f'Commit it: git commit -am "T004: cancelled" (keep or push {doc.hotfix.name})')
+    ui.emit(
+        f'Commit it: git commit -am "T004: cancelled" (keep {doc.hotfix.name}: it is the record)'
+    )
 
 
 COMMANDS = (abort,)

@@ -122,6 +122,14 @@ def hotfix_of_commit(
     return None, known
 
 
+def _branch_named(repo: Repository, rev: str) -> str | None:
+    """The branch ``rev`` names (``hotfix/042-x``, ``origin/hotfix/042-x``), if any."""
+    for ref, strip in ((f"refs/heads/{rev}", ""), (f"refs/remotes/{rev}", "/")):
+        if repo.git("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False):
+            return rev.split(strip, 1)[1] if strip else rev
+    return None
+
+
 def _range(repo: Repository, spec: str) -> tuple[str, str]:
     """(base, tip) object ids of ``A..B``."""
     base, sep, tip = spec.partition("..")
@@ -187,6 +195,8 @@ def check(
         )
         if not sha:
             raise UsageError(f"{rev!r} is not a commit in this repository")
+    if branch is None and range_ is None:
+        branch = _branch_named(repo, rev)  # `check hotfix/042-x`: REV names its branch
     source = config_source(repo, sha, config_from)
     if source is None and (strict or os.environ.get("CI")):
         ui.warn(

@@ -140,7 +140,6 @@ def run_demo(directory: Path | None) -> Path:
             "Every user without a profile cannot log in",
         ],
         app,
-        shown='hotfix-hooks new "Login returns 500" --summary "..." --impact "..."',
     )
 
     n.step("A commit that names no task is refused")

@@ -13,6 +13,11 @@ from hotfix_hooks.install import CLIENT_HOOKS
 from hotfix_hooks.install import install as install_hooks
 from hotfix_hooks.install import uninstall as uninstall_hooks
 
+SERVER_ADVICE = (
+    "run hotfix-hooks install --server inside the server's bare repository "
+    "(the one you push to, e.g. cd /srv/git/app.git)"
+)
+
 
 @click.command(short_help="Install the hooks (client, or --server pre-receive).")
 @click.option("--server", is_flag=True, help="Install the pre-receive gate into a bare repository.")
@@ -34,7 +39,7 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     Honours core.hooksPath and worktrees. Re-running is harmless, and repairs a hook of
     ours that lost its executable bit.
     """
-    cwd = require_repo_or_bare()
+    cwd = require_repo_or_bare(advice=SERVER_ADVICE if server else None)
     report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
     outside = hooks_outside(cwd, report.hooks_dir)
     if outside:

@@ -7,6 +7,7 @@ import click
 
 from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.commands.rollback import push_after
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
@@ -65,7 +66,12 @@ def resolve(postmortem: bool) -> None:
         if not staged:
             ui.emit(f"  Stage it: git add {rel}")
     ui.emit("")
-    ui.emit(f'Commit it: git commit -am "T004: resolved" && {doc.ctx.repo.push_command()}')
+    push = push_after(doc)
+    ui.emit(f'Commit it: git commit -am "T004: resolved"{push}')
+    if push:
+        ui.emit("Then close it: hotfix-hooks finish --push (merge, tag, delete the branch)")
+    else:
+        ui.emit(f"Then write the Rollback Plan in {doc.rel}: pushing is refused until you do.")
 
 
 def _tracked(doc: CurrentDoc, rel: PurePosixPath) -> bool:

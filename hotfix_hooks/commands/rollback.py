@@ -4,7 +4,7 @@ import click
 
 from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.common import interactive
-from hotfix_hooks.commands.lifecycle import CurrentDoc, current_doc, fire_event
+from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.document import fields
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.policy.rollback_plan import judge
@@ -17,6 +17,13 @@ ESCALATION = (
     "If the emergency worsens: stop the hotfix attempt, consider maintenance mode, escalate "
     "to the incident commander.",
 )
+
+
+def push_after(doc: CurrentDoc) -> str:
+    """`` && git push ...`` to follow a commit of a record, when the push can pass (the
+    gate refuses a hotfix branch without a real rollback plan); else nothing."""
+    verdict = judge(doc.doc, trigger_required=doc.ctx.config.rollback_trigger_required)
+    return f" && {doc.ctx.repo.push_command()}" if verdict.passed else ""
 
 
 def _show_plan(doc: CurrentDoc) -> None:
@@ -53,6 +60,11 @@ def rollback(reason: str | None, yes: bool) -> None:
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
     `hotfix-hooks plan`."""
     doc = current_doc()
+    if fields.is_cancelled(fields.status(doc.doc)):
+        raise Refused(
+            f"hotfix {doc.hotfix.number} was cancelled: there is no rollback to record "
+            "(to read its plan: hotfix-hooks plan)"
+        )
     if not yes and not interactive():
         raise UsageError(
             "rollback records that a rollback was triggered (it counts in the rollback "
@@ -77,9 +89,16 @@ def rollback(reason: str | None, yes: bool) -> None:
         changes.append((fields.ROLLBACK_REASON, reason))
     doc.update(lambda current: fields.with_fields(current, changes))
     fire_event(doc, "on_rollback", reason=reason)
-    ui.emit("")
+    if not yes:
+        ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
-    ui.emit('Commit it: git commit -am "T004: rollback triggered" — then hotfix-hooks resolve')
+    ui.emit(f'Commit it: git commit -am "T004: rollback triggered"{push_after(doc)}')
+    status = fields.status(doc.doc)
+    if not fields.is_closed(status):
+        ui.emit(
+            "Then fix forward (commit and push the next fix), or once the service is restored: "
+            "hotfix-hooks resolve"
+        )
 
 
 COMMANDS = (plan, rollback)

@@ -25,33 +25,73 @@ from hotfix_hooks.gate import check_commit
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
 from hotfix_hooks.install import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
-from hotfix_hooks.policy.targets import within_target
+from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
 
-def _next_step(
-    has_docs: bool,
-    plan_tree: bool,
-    plan_head: bool,
-    tied: int,
-    status: str,
-    path: str,
-    plan_task: str = "T003",
-) -> str:
-    if not has_docs:
+@dataclass(frozen=True)
+class Facts:
+    """What the next step depends on."""
+
+    has_docs: bool
+    plan_tree: bool
+    plan_head: bool
+    tied: int
+    status: str
+    path: str
+    plan_task: str = "T003"
+    plan_line: int | None = None
+    doc_changed: bool = False  # hotfix.md differs from HEAD
+    pushed: bool = False  # HEAD is on the branch's upstream
+    push: str = "git push"  # the push that works from here
+    rollback: bool = False  # a rollback is recorded
+    resolved_at: datetime | None = None
+
+
+def _next_step(f: Facts) -> str:
+    """The one next step for the state the hotfix is in, as a command where there is one."""
+    path, push = f.path, f.push
+    if not f.has_docs:
         return "create the docs: hotfix-hooks scaffold"
-    if fields.is_cancelled(status):
-        return "nothing: cancelled (the record stays; the number is not reused)"
-    if fields.is_resolved(status):
+    if fields.is_cancelled(f.status):
+        if f.doc_changed:
+            return 'commit the cancellation: git commit -am "T004: cancelled"'
         return (
-            "finish the post-emergency tasks T005-T007 (hotfix-hooks report shows what is overdue)"
+            "nothing: this hotfix is cancelled; keep the branch, it is the record "
+            "(its number is not reused)"
         )
-    if not plan_tree:
-        return f"write the Rollback Plan in {path} (the push is refused until you do)"
-    if not plan_head:
-        return f'commit the plan: git add {path} && git commit -m "{plan_task}: rollback plan"'
-    if not tied:
-        return 'commit the fix: git commit -m "T001: <what you fixed>"'
-    return "push, deploy and monitor; then: hotfix-hooks resolve (or hotfix-hooks rollback)"
+    if fields.is_resolved(f.status):
+        if f.doc_changed:
+            return f'commit the resolution: git commit -am "T004: resolved" && {push}'
+        if not f.pushed:
+            return f"push the resolution: {push}"
+        due = ""
+        if f.resolved_at is not None:
+            due = (
+                "; then T005 root cause analysis (due "
+                f"{clock.format_stamp(f.resolved_at + ROOT_CAUSE_DUE)}) and T007 post-mortem "
+                f"(due {clock.format_stamp(f.resolved_at + POSTMORTEM_DUE)})"
+            )
+        return f"merge, tag and close it: hotfix-hooks finish --push{due}"
+    if not f.plan_tree:
+        where = f"{path}, line {f.plan_line}" if f.plan_line else path
+        return f"write the Rollback Plan in {where} (the push is refused until you do)"
+    if not f.plan_head:
+        return f'commit the plan: git add {path} && git commit -m "{f.plan_task}: rollback plan"'
+    if not f.tied:
+        return 'commit the fix: git commit -am "T001: <what you fixed>"'
+    if f.rollback and f.doc_changed:
+        return f'commit the rollback record: git commit -am "T004: rollback triggered" && {push}'
+    if not f.pushed:
+        return f"push it: {push}"
+    if f.rollback:
+        return (
+            "fix forward (commit and push the next fix), or once the service is restored: "
+            "hotfix-hooks resolve"
+        )
+    return (
+        "deploy and monitor; once the service is restored: hotfix-hooks resolve "
+        "(if the deploy makes it worse: hotfix-hooks rollback)"
+    )
 
 
 @dataclass
@@ -70,10 +110,18 @@ class HotfixStatus:
     warnings: list[str]
     file: str
     next_step: str
+    resolved: str | None = None  # the Resolved stamp, as written
+    time_to_resolution: str | None = None
+    cancelled: str | None = None
+    rollback: str | None = None  # the Rollback Triggered record, as written
 
     @property
     def over_target(self) -> bool:
-        return self.elapsed is not None and not within_target(self.elapsed, self.target_minutes)
+        return (
+            not fields.is_closed(self.status)
+            and self.elapsed is not None
+            and not within_target(self.elapsed, self.target_minutes)
+        )
 
     def as_json(self) -> dict[str, object]:
         elapsed = self.elapsed
@@ -129,25 +177,65 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     clash = _number_warnings(ctx, hotfix)
     from hotfix_hooks.document.tasks import plan_task
 
-    next_step = _next_step(has_docs, tree_ok, head_ok, tied, status, str(path), plan_task(tasks))
+    upstream_gap = _unpushed(ctx, hotfix.name)
+    facts = Facts(
+        has_docs=has_docs,
+        plan_tree=tree_ok,
+        plan_head=head_ok,
+        tied=tied,
+        status=status,
+        path=str(path),
+        plan_task=plan_task(tasks),
+        plan_line=tree_verdict.plan.line,
+        doc_changed=bool(ctx.repo.git("status", "--porcelain", "--", str(path), check=False)),
+        pushed=upstream_gap == "0",
+        push=ctx.repo.push_command(),
+        rollback=fields.rollback_triggered(doc),
+        resolved_at=fields.stamp(doc, fields.RESOLVED),
+    )
+    next_step = _next_step(facts)
     if clash:
         next_step = "give this incident its own number: " + clash[0].split("fix: ", 1)[-1]
+    trigger = tree_verdict.trigger
+    trigger_warnings = [
+        f"{warning} ({path}, line {trigger.line})" if trigger.line else f"{warning} ({path})"
+        for warning in (tree_verdict.warnings if text else [])
+    ]
+    # Created is written to the minute: "now" is read to the minute too (as resolve
+    # does), so a hotfix opened at 03:12:56 is not "56s" old at 03:12:57
+    minute = clock.now().replace(second=0, microsecond=0)
     return HotfixStatus(
         number=hotfix.number,
         title=doc.title or hotfix.title,
         branch=hotfix.name,
         status=status,
         created=created,
-        elapsed=(clock.now() - created) if created else None,
+        elapsed=(minute - created) if created else None,
         target_minutes=ctx.config.target_minutes,
         tasks=index,
         plan_in_tree=tree_ok,
         plan_at_head=head_ok,
         problems=tree_verdict.problems if text else [f"{path} is missing"],
-        warnings=([warning] if warning else []) + clash,
+        warnings=([warning] if warning else []) + trigger_warnings + clash,
         file=str(path),
         next_step=next_step,
+        resolved=doc.field(fields.RESOLVED),
+        time_to_resolution=doc.field(fields.TIME_TO_RESOLUTION),
+        cancelled=doc.field(fields.CANCELLED),
+        rollback=doc.field(fields.ROLLBACK_TRIGGERED) if facts.rollback else None,
     )
+
+
+def _unpushed(ctx: Context, branch: str) -> str:
+    """How many commits HEAD has that its upstream lacks ("0": all pushed; "": no idea).
+    Without an upstream (pushed by ``git push origin BRANCH``, no ``-u``), the
+    remote-tracking branch of that name on the default remote stands in for it."""
+    gap = ctx.repo.git("rev-list", "--count", "@{upstream}..HEAD", check=False)
+    if gap:
+        return gap
+    remote = ctx.repo.git("config", "--get", "checkout.defaultRemote", check=False) or "origin"
+    tracking = f"refs/remotes/{remote}/{branch}"
+    return ctx.repo.git("rev-list", "--count", f"{tracking}..HEAD", check=False)
 
 
 def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
@@ -184,16 +272,27 @@ def _print_hotfix(state: HotfixStatus) -> None:
     title = ui.paint(f"🚨 Hotfix {state.number}: {state.title or '[Title]'}", "bold", out)
     ui.emit(f"{title}  ({state.branch})")
     line = f"Status: {state.status}"
-    if state.elapsed is not None:
-        limit = clock.human(timedelta(minutes=state.target_minutes))
+    limit = clock.human(timedelta(minutes=state.target_minutes))
+    if fields.is_resolved(state.status):
+        took = f", in {state.time_to_resolution}" if state.time_to_resolution else ""
+        line += f" · resolved {state.resolved or '(time not recorded)'}{took} (target {limit})"
+    elif fields.is_cancelled(state.status):
+        line += f" · cancelled {state.cancelled or '(time not recorded)'}"
+    elif state.elapsed is not None:
         over = " — OVER TARGET" if state.over_target else ""
-        line += f" · opened {clock.human(state.elapsed)} ago (target {limit}){over}"
+        age = (
+            "under a minute" if state.elapsed < timedelta(minutes=1) else clock.human(state.elapsed)
+        )
+        line += f" · opened {age} ago (target {limit}){over}"
     ui.emit(line)
+    if state.rollback:
+        ui.emit(f"Rollback triggered: {state.rollback}")
     ui.emit("Tasks:")
+    width = max((len(task.title) for task in state.tasks), default=0)
     for task in state.tasks:
         shown = ", ".join(f"{sha[:7]} {subject}" for sha, subject in task.commits[:3])
         more = f" (+{len(task.commits) - 3} more)" if len(task.commits) > 3 else ""
-        ui.emit(f"  {task.task}  {task.title[:34]:<34}  {shown or '—'}{more}")
+        ui.emit(f"  {task.task}  {task.title:<{width}}  {shown or '—'}{more}")
     ui.emit(
         f"Rollback plan: working tree {mark[state.plan_in_tree]} · HEAD {mark[state.plan_at_head]}"
     )
@@ -207,7 +306,7 @@ def _print_hotfix(state: HotfixStatus) -> None:
 def overview(ctx: Context) -> dict[str, object]:
     from hotfix_hooks.report.inventory import collect
 
-    now = clock.now()
+    now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
     records = collect(ctx)
     target = ctx.config.target_minutes
     return {
@@ -276,6 +375,11 @@ def status(as_json: bool) -> None:
         )
     for number in overdue:
         ui.emit(f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution)")
+    # the hotfix to look at first: the longest open past the target, else the longest open
+    branches = [item for item in active if item["branch"]]
+    branches.sort(key=lambda item: (not item["over_target"], -(item["age_seconds"] or 0)))
+    if branches:
+        ui.emit(f"Next: git checkout {branches[0]['branch']} && hotfix-hooks status")
 
 
 COMMANDS = (status,)

@@ -94,8 +94,10 @@ def require_repo(cwd: str | os.PathLike[str] | None = None) -> Repository:
     return repo
 
 
-def require_repo_or_bare(cwd: str | os.PathLike[str] | None = None) -> Path:
+def require_repo_or_bare(
+    cwd: str | os.PathLike[str] | None = None, *, advice: str | None = None
+) -> Path:
     """The current directory, if it is inside a repository (bare or not)."""
     if _open(cwd) is None:
-        raise NotARepositoryError()
+        raise NotARepositoryError(*([advice] if advice else []))
     return Path(cwd) if cwd is not None else Path.cwd()

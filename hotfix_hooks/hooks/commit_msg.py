@@ -117,11 +117,16 @@ def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
         rules=rules,
         merge=False,
     )
-    if verdict.kind == task_tie.UNKNOWN:
-        _refuse_unknown(hotfix.number, verdict.unknown, tasks)
-        return POLICY_FAILED
-    if verdict.kind == task_tie.UNNAMED:
-        _refuse_unnamed(hotfix.number, branch, tasks, verdict.subject, path)
+    if verdict.kind in (task_tie.UNKNOWN, task_tie.UNNAMED):
+        from hotfix_hooks.document.location import TASKS_DOC, worktree_features
+
+        tasks_file = f"{worktree_features(root, config)}/{hotfix.number}-hotfix/{TASKS_DOC}"
+        if verdict.kind == task_tie.UNKNOWN:
+            _refuse_unknown(
+                hotfix.number, verdict.unknown, tasks, tasks_file, verdict.subject, path
+            )
+        else:
+            _refuse_unnamed(hotfix.number, branch, tasks, tasks_file, verdict.subject, path)
         return POLICY_FAILED
     named = verdict.named
     if not named:  # require_task = false and nothing named
@@ -179,45 +184,167 @@ def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:
     for task, title in emergency_first(tasks):
         section = "Emergency tasks:" if task in EMERGENCY else "Post-emergency tasks:"
         if section != heading:
-            out.append(f"  {section}")
+            out.append(f"    {section}")
             heading = section
-        out.append(f"    {task}  {title}")
+        out.append(f"      {task}  {title}")
     return out
 
 
-def _refuse_unknown(number: str, unknown: Sequence[str], tasks: Sequence[tuple[str, str]]) -> None:
-    from hotfix_hooks import ui
+def _commit_all() -> bool:
+    """Whether the ``git commit`` that runs this hook was given ``-a``/``--all`` (read
+    from /proc on Linux, as ``--cleanup`` is): the advice must stage what it staged."""
+    pid = os.getppid()
+    for _ in range(4):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            return False
+        if b"commit" in argv:
+            return _all_given(argv[argv.index(b"commit") + 1 :])
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) < 2 or not fields[1].isdigit():
+            return False
+        pid = int(fields[1])
+        if pid <= 1:
+            return False
+    return False
 
-    names = ", ".join(unknown)
-    ui.error(f"commit refused: {names} is not a task of hotfix {number}. Its tasks are:")
-    for line in _task_lines(tasks):
-        ui.emit(line, sys.stderr)
+
+# git commit's options whose value may be the next word (``-m MSG``, ``--author WHO``)
+_VALUED_SHORT = "mFcCt"
+_VALUED_LONG = (
+    b"--message",
+    b"--file",
+    b"--reuse-message",
+    b"--reedit-message",
+    b"--fixup",
+    b"--squash",
+    b"--author",
+    b"--date",
+    b"--template",
+    b"--cleanup",
+    b"--trailer",
+    b"--pathspec-from-file",
+)
 
 
-def _refuse_unnamed(
-    number: str, branch: str, tasks: Sequence[tuple[str, str]], subject: bytes, path: str
+def _all_given(args: Sequence[bytes]) -> bool:
+    """Whether ``git commit ARGS`` stages every tracked change (``-a``/``--all``), an
+    option's value (``-m "-a note"``) never counting."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg == b"--":
+            return False
+        if arg == b"--all":
+            return True
+        if arg.startswith(b"--"):
+            skip = arg in _VALUED_LONG
+            continue
+        if not arg.startswith(b"-"):
+            continue
+        letters = arg[1:].decode("ascii", "replace")
+        for index, letter in enumerate(letters):
+            if letter == "a":
+                return True
+            if letter in _VALUED_SHORT or letter in "Su":  # the rest is this option's value
+                skip = letter in _VALUED_SHORT and index == len(letters) - 1
+                break
+    return False
+
+
+def _refusal(
+    what: str,
+    number: str,
+    tasks: Sequence[tuple[str, str]],
+    tasks_file: str,
+    suggestion: str,
+    path: str,
 ) -> None:
+    """Every commit refusal has the same parts: what is wrong; the file the hotfix's tasks
+    come from, with them; one command that fixes it; where git kept the message."""
     import shlex
 
     from hotfix_hooks import ui
 
-    ui.error(
-        f"commit refused: on {branch}, every commit must name a task of hotfix {number} "
-        "(e.g. 'T001: guard null user')."
-    )
     err = sys.stderr
+    all_flag = "a" if _commit_all() else ""
+    ui.error(f"commit refused: {what}")
+    ui.emit(f"  file: {tasks_file} (the tasks of hotfix {number}):", err)
     for line in _task_lines(tasks):
         ui.emit(line, err)
-    first = tasks[0][0] if tasks else "T001"
+    ui.emit(f"  fix: git commit -{all_flag}m {shlex.quote(suggestion)}", err)
+    kept = _display(path)
+    edit = f"git commit{' -a' if all_flag else ''} -e -F {shlex.quote(kept)}"
+    ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}", err)
+
+
+def _subject(subject: bytes) -> str:
     summary = subject.decode("utf-8", "replace").strip()
-    suggestion = (
-        f"{first}: {summary}" if summary.isprintable() and summary else f"{first}: <your message>"
+    return summary if summary.isprintable() else ""
+
+
+def _refuse_unknown(
+    number: str,
+    unknown: Sequence[str],
+    tasks: Sequence[tuple[str, str]],
+    tasks_file: str,
+    subject: bytes,
+    path: str,
+) -> None:
+    first = tasks[0][0] if tasks else "T001"
+    names = ", ".join(unknown)
+    verb = "is not a task" if len(unknown) == 1 else "are not tasks"
+    summary = _subject(subject)
+    for task in unknown:  # the same message, with a task the hotfix has
+        summary = _replace_word(summary, task, first)
+    _refusal(
+        f"{names} {verb} of hotfix {number}.",
+        number,
+        tasks,
+        tasks_file,
+        summary or f"{first}: <your message>",
+        path,
     )
-    ui.emit(f"  Fix: git commit -m {shlex.quote(suggestion)}", err)
-    ui.emit(
-        f"  Git kept your message in {_display(path)}; edit it with: "
-        f"git commit -e -F {shlex.quote(_display(path))}",
-        err,
+
+
+def _replace_word(text: str, word: str, by: str) -> str:
+    """``text`` with each whole-word ``word`` (any case) replaced (no ``re``: lean)."""
+    lowered, target, out, start = text.lower(), word.lower(), [], 0
+    at = lowered.find(target)
+    while at >= 0:
+        end = at + len(target)
+        before = text[at - 1] if at else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
+            out += [text[start:at], by]
+            start = end
+        at = lowered.find(target, end)
+    return "".join(out) + text[start:]
+
+
+def _refuse_unnamed(
+    number: str,
+    branch: str,
+    tasks: Sequence[tuple[str, str]],
+    tasks_file: str,
+    subject: bytes,
+    path: str,
+) -> None:
+    first = tasks[0][0] if tasks else "T001"
+    summary = _subject(subject)
+    _refusal(
+        f"on {branch}, every commit must name a task of hotfix {number}; this one names none.",
+        number,
+        tasks,
+        tasks_file,
+        f"{first}: {summary}" if summary else f"{first}: <your message>",
+        path,
     )
 
 

@@ -165,8 +165,10 @@ def _check(
                 ui.emit(line, sys.stderr)
         if result.passed:
             assert result.verdict is not None
+            at = result.verdict.trigger.line
+            where = f"{result.path}, line {at}" if at else str(result.path)
             for warning in result.verdict.warnings:
-                ui.warn(f"{result.branch}: {warning} ({result.path})")
+                ui.warn(f"{result.branch}: {warning} ({where})")
             passed.append((result, update.local_sha))
             continue
         failed = True

@@ -498,9 +498,24 @@ def _blocks(text: str) -> list[object]:
 @given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
 def test_never_crashes(text: str) -> None:
     for candidate in (text, f"**3. Rollback Plan**:\n{text}", f"## Rollback Plan\n{text}"):
-        result = judge(HotfixDocument.parse(candidate.encode()), trigger_required=True)
-        assert isinstance(result.passed, bool)
-        assert all(isinstance(problem, str) for problem in result.problems + result.warnings)
+        doc = HotfixDocument.parse(candidate.encode())
+        strict = judge(doc, trigger_required=True)
+        lenient = judge(doc)
+        # both judge the same sections the same way; only the trigger's weight differs
+        assert (strict.plan, strict.trigger) == (lenient.plan, lenient.trigger)
+        plan, trigger = strict.plan, strict.trigger
+        assert strict.passed is (plan.real and trigger.real)
+        assert lenient.passed is plan.real
+        # a failing verdict says why, a passing one has nothing to say; never both
+        assert bool(strict.problems) is not strict.passed and strict.warnings == []
+        assert lenient.problems == ([] if plan.real else [plan.problem])
+        assert lenient.warnings == ([] if trigger.real else [trigger.problem])
+        for finding in (plan, trigger):
+            # a real section is one that was found, with text that was there to show
+            assert not finding.real or (finding.found and finding.text.strip())
+            assert finding.found is (finding.line is not None)
+        if candidate is not text:  # the label is there: the plan section is found
+            assert plan.found and plan.line is not None and plan.line >= 1
 
 
 def test_find_takes_any_name() -> None:
