@@ -276,9 +276,11 @@ def tie_failure_lines(result: TieResult, where: str, action: str = "push of") ->
         lines.append(f"  ... and {count - SHOWN_FAILURES} more")
     if result.warning:
         lines.append(f"  note: {result.warning}")
+    oldest = result.failures[-1][0][:10]  # git log lists the newest first
     lines += [
         "  fix: name a task in each of these messages (e.g. 'T001: guard null user'):",
-        "       git rebase -i <base>, mark them 'reword', then push again",
+        f"       git rebase -i {oldest}^  (mark them 'reword'), then: "
+        "git push --force-with-lease origin HEAD",
     ]
     return lines
 

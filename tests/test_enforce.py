@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import subprocess
 from pathlib import Path
@@ -57,6 +58,53 @@ def test_server_refuses_no_verify_commit_without_task(planned: Path, remote: Pat
     assert not remote_has(remote, BRANCH)
     git(planned, "commit", "-q", "--amend", "--no-verify", "--allow-empty", "-m", "T001: guard")
     assert push(planned, "--no-verify", BRANCH).returncode == 0
+
+
+def test_the_tie_refusal_advice_works_as_written(
+    planned: Path, remote: Path, tmp_path: Path
+) -> None:
+    """`git rebase -i <oldest>^`, reword, `git push --force-with-lease`: followed literally
+    (the editors scripted), the branch goes through."""
+    import re
+    import sys
+
+    assert push(planned, BRANCH).returncode == 0
+    for name in ("guard", "session"):  # real changes: git will not reword an empty commit
+        (planned / f"{name}.py").write_text(f"{name} = 1\n", encoding="utf-8")
+        git(planned, "add", f"{name}.py")
+        git(planned, "commit", "-q", "--no-verify", "-m", f"{name} fixed")
+    oldest = git(planned, "rev-parse", "HEAD~1").stdout.strip()
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0
+    found = re.search(
+        r"git rebase -i (\S+)  \(mark them 'reword'\), then: (git push .*)", proc.stderr
+    )
+    assert found is not None, proc.stderr
+    assert found.group(1) == f"{oldest[:10]}^"
+    sequence = tmp_path / "sequence.py"
+    sequence.write_text(
+        "import sys\np = sys.argv[1]\nt = open(p).read()\n"
+        "open(p, 'w').write(t.replace('pick ', 'reword '))\n",
+        encoding="utf-8",
+    )
+    message = tmp_path / "message.py"
+    message.write_text(
+        "import sys\np = sys.argv[1]\nt = open(p).read()\nopen(p, 'w').write('T001: ' + t)\n",
+        encoding="utf-8",
+    )
+    env = {
+        "GIT_SEQUENCE_EDITOR": f"{sys.executable} {sequence}",
+        "GIT_EDITOR": f"{sys.executable} {message}",
+    }
+    rebased = subprocess.run(
+        ("git", "rebase", "-i", found.group(1)), cwd=planned, env={**os.environ, **env},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert rebased.returncode == 0, rebased.stderr
+    again = subprocess.run(
+        found.group(2).split(), cwd=planned, capture_output=True, text=True, check=False
+    )
+    assert again.returncode == 0, again.stderr
 
 
 def test_server_refuses_unknown_task_and_checks_only_new_commits(
