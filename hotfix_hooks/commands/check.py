@@ -255,14 +255,18 @@ def check(
         if result.passed:
             assert result.verdict is not None
             ui.emit(f"✓ hotfix {hotfix.number}: {result.path} at {sha[:10]} has a rollback plan")
+            at = result.verdict.trigger.line
+            where = f"{result.path}, line {at}" if at else str(result.path)
             for warning in result.verdict.warnings:
-                ui.warn(warning)
+                ui.warn(f"{warning} ({where})")
         else:
             for line in failure_lines(result, sha[:10], action="gate for"):
                 ui.emit(line, sys.stderr)
         if ties.passed:
-            if ctx.config.require_task:
+            if ctx.config.require_task and ties.checked:
                 ui.emit(f"✓ hotfix {hotfix.number}: {ties.checked} commit(s) each name a task")
+            elif ctx.config.require_task:
+                ui.emit(f"✓ hotfix {hotfix.number}: no new commit to tie to a task")
         else:
             for line in tie_failure_lines(ties, where, action="gate for"):
                 ui.emit(line, sys.stderr)
