@@ -78,8 +78,12 @@ def isolated_code(call: str, path: Sequence[str] | None = None) -> str:
             f"from {module} import {function}; sys.exit({function}())"
         )
     entries = json.dumps(list(dict.fromkeys([*path, parent])))
+    # Under coverage.py's subprocess measurement (its documented environment variables),
+    # ``site`` runs after all, so that its .pth file can start coverage in the hook.
     return (
-        f"import sys; sys.path += [p for p in {entries} if p not in sys.path]; "
+        f"import sys, os; sys.path += [p for p in {entries} if p not in sys.path]; "
+        '(os.environ.get("COVERAGE_PROCESS_START") or os.environ.get("COVERAGE_PROCESS_CONFIG"))'
+        ' and __import__("site").main(); '
         f"from {module} import {function}; sys.exit({function}())"
     )
 
