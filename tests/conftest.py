@@ -57,11 +57,28 @@ def hh(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedP
 
 @pytest.fixture(scope="session")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("pre-commit-cache")
+    """One pre-commit (and prek) cache for the whole run, shared by the xdist workers:
+    each hook environment is built once, not once per worker. Both tools lock their store
+    around installs."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's directory, above each worker's own
+    path = base / "pre-commit-cache"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def prek_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """prek's cache, one per worker: prek builds environments quickly, and its store is
+    not shared between concurrent processes here."""
+    return tmp_path_factory.mktemp("prek-cache")
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_home: Path) -> Path:
+def isolated_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_home: Path, prek_home: Path
+) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     for name in GIT_ENV_DROP:
@@ -94,7 +111,10 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pre_commit_hom
     monkeypatch.setenv("GIT_COMMITTER_NAME", "Zoë Ångström")
     monkeypatch.setenv("GIT_COMMITTER_EMAIL", "zoe@example.com")
     monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
-    monkeypatch.setenv("PREK_HOME", str(pre_commit_home / "prek"))
+    monkeypatch.setenv("PREK_HOME", str(prek_home))
+    # pip's wheel and download cache, shared by the whole run (pip writes it atomically):
+    # the fresh-venv tests and pre-commit's hook environments fetch each wheel once
+    monkeypatch.setenv("PIP_CACHE_DIR", str(pre_commit_home.parent / "pip-cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     (home / ".gitconfig").write_text(

@@ -58,9 +58,13 @@ def test_custom_prefix() -> None:
     assert parse_branch("hotfix/9-db", "hf-") is None
 
 
+_SLUG_START = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
 @given(
     st.integers(min_value=0, max_value=10**12),
-    st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True),
+    # [a-z0-9][a-z0-9-]{0,20}, built directly: st.from_regex made this the slowest unit test
+    st.tuples(st.sampled_from(_SLUG_START), st.text(_SLUG_START + "-", max_size=20)).map("".join),
 )
 def test_number_roundtrip(value: int, slug: str) -> None:
     for padding in ("", "0", "00"):

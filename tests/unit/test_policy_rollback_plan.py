@@ -463,7 +463,7 @@ def placeholder_plan(draw: st.DrawFn) -> str:
     return body
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(placeholder_plan(), st.sampled_from(["label", "heading", "inline", "template"]))
 def test_placeholder_only_is_never_accepted(plan: str, where: str) -> None:
     if where == "label":
