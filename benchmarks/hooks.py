@@ -262,12 +262,14 @@ def bench_pre_push(root: Path, rounds: int) -> None:
     sh(repo, "git", "commit", "-q", "-m", "T001: docs")
     sh(repo, "git", "checkout", "-q", "main")
     sh(repo, "git", "merge", "-q", "--ff-only", "hotfix/042-bench")
-    one = fast_import_commits(repo, "hotfix/042-one", 1)
-    many = fast_import_commits(repo, "hotfix/042-many", 20000)
+    # the two tips live outside refs/heads/hotfix/: branches of their own there would hold
+    # hotfix number 042 beside hotfix/042-bench, and the push would be judged a clash
+    one = fast_import_commits(repo, "bench/one", 1)
+    many = fast_import_commits(repo, "bench/many", 20000)
     a, b = compare(
         rounds,
-        run_pre_push(repo, many, "hotfix/042-many", 1),  # the plan is a placeholder: refused
-        run_pre_push(repo, one, "hotfix/042-one", 1),
+        run_pre_push(repo, many, "hotfix/042-bench", 1),  # the plan is a placeholder: refused
+        run_pre_push(repo, one, "hotfix/042-bench", 1),
     )
     record(
         "direct install, hotfix branch",
