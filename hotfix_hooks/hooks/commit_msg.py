@@ -53,9 +53,9 @@ def _git_rules(data: bytes) -> Rules:
     return rules_from_config(entries, data, editor=editor, cleanup=_cleanup_option())
 
 
-def _cleanup_option() -> str | None:
-    """``--cleanup=MODE`` given to the ``git commit`` that runs this hook (read from
-    /proc on Linux, up a few parents: a hook manager may sit between); None elsewhere."""
+def _commit_argv() -> list[bytes] | None:
+    """The arguments of the ``git commit`` that runs this hook (read from /proc on Linux,
+    up a few parents: a hook manager may sit between); None elsewhere, or not found."""
     pid = os.getppid()
     for _ in range(4):
         try:
@@ -66,18 +66,24 @@ def _cleanup_option() -> str | None:
         except OSError:
             return None
         if b"commit" in argv:
-            for i, arg in enumerate(argv):
-                if arg.startswith(b"--cleanup="):
-                    return arg[len(b"--cleanup=") :].decode("ascii", "replace")
-                if arg == b"--cleanup" and i + 1 < len(argv):
-                    return argv[i + 1].decode("ascii", "replace")
-            return None
+            return argv[argv.index(b"commit") + 1 :]
         fields = stat[stat.rfind(b")") + 2 :].split()
         if len(fields) < 2 or not fields[1].isdigit():
             return None
         pid = int(fields[1])
         if pid <= 1:
             return None
+    return None
+
+
+def _cleanup_option() -> str | None:
+    """``--cleanup=MODE`` given to the ``git commit`` that runs this hook; None if none."""
+    argv = _commit_argv() or []
+    for i, arg in enumerate(argv):
+        if arg.startswith(b"--cleanup="):
+            return arg[len(b"--cleanup=") :].decode("ascii", "replace")
+        if arg == b"--cleanup" and i + 1 < len(argv):
+            return argv[i + 1].decode("ascii", "replace")
     return None
 
 
@@ -191,26 +197,10 @@ def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def _commit_all() -> bool:
-    """Whether the ``git commit`` that runs this hook was given ``-a``/``--all`` (read
-    from /proc on Linux, as ``--cleanup`` is): the advice must stage what it staged."""
-    pid = os.getppid()
-    for _ in range(4):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                argv = handle.read().split(b"\0")
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            return False
-        if b"commit" in argv:
-            return _all_given(argv[argv.index(b"commit") + 1 :])
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) < 2 or not fields[1].isdigit():
-            return False
-        pid = int(fields[1])
-        if pid <= 1:
-            return False
-    return False
+    """Whether the ``git commit`` that runs this hook was given ``-a``/``--all``: the
+    advice must stage what it staged."""
+    argv = _commit_argv()
+    return argv is not None and _all_given(argv)
 
 
 # git commit's options whose value may be the next word (``-m MSG``, ``--author WHO``)
