@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hotfix_hooks import ui
@@ -70,3 +72,37 @@ def test_a_resolution_before_the_start_is_not_believed() -> None:
     assert record.created is not None and record.resolved is None
     assert record.duration is None
     assert any("is before" in p for p in record.problems)
+
+
+def test_ci_annotations_for_a_failed_plan_and_untied_commits(tmp_path: Path) -> None:
+    """In-process: the annotations `check` prints under GitHub Actions (the CI scripts'
+    own tests run check in subprocesses that coverage does not follow)."""
+    from pathlib import PurePosixPath
+
+    from hotfix_hooks.ci_annotations import check_annotations, workspace_path
+    from hotfix_hooks.document.model import HotfixDocument
+    from hotfix_hooks.gate import GateResult, TieResult
+    from hotfix_hooks.policy import task_tie
+    from hotfix_hooks.policy.rollback_plan import judge
+
+    path = PurePosixPath("docs/042-hotfix/hotfix.md")
+    doc = HotfixDocument.parse(b"# Hotfix 042: x\n\n**3. Rollback Plan**:\n- TBD\n")
+    failed = GateResult("042", "a" * 40, path, True, judge(doc), branch="hotfix/042-x")
+    tie = task_tie.judge(b"guard null user\n", {"T001"})
+    ties = TieResult("042", 1, [("b" * 40, tie)], [("T001", "Implement")])
+    lines = check_annotations(tmp_path, failed, ties, {})
+    assert lines[0].startswith("::error file=docs/042-hotfix/hotfix.md,line=")
+    assert "write how to roll back" in lines[0]
+    assert (
+        lines[1].startswith("::error") and "bbbbbbbbbb (guard null user) names no task" in lines[1]
+    )
+    missing = GateResult("042", "a" * 40, path, False, None)
+    (line,) = check_annotations(tmp_path, missing, TieResult("042", 0, [], []), {})
+    assert line.startswith("::error title=") and "hotfix-hooks scaffold" in line
+    unreadable = GateResult("042", "a" * 40, path, True, None, unreadable="not UTF-8")
+    (line,) = check_annotations(tmp_path, unreadable, TieResult("042", 0, [], []), {})
+    assert "readable hotfix document" in line
+    (tmp_path / "repo").mkdir()
+    env = {"GITHUB_WORKSPACE": str(tmp_path)}
+    assert workspace_path(tmp_path / "repo", path, env) == f"repo/{path}"
+    assert workspace_path(tmp_path / "repo", path, {"GITHUB_WORKSPACE": "/elsewhere"}) == str(path)

@@ -29,3 +29,30 @@ def test_anything_but_an_append_is_left_to_the_caller(tmp_path: Path) -> None:
     assert not append_exactly(link, original, original + b"more\n")  # never through a link
     assert not append_exactly(tmp_path / "gone", b"", b"x")
     assert path.read_bytes() == original
+
+
+def test_a_held_lock_waits_then_says_who_to_ask(tmp_path: Path) -> None:
+    import pytest
+
+    from hotfix_hooks.errors import UsageError
+    from hotfix_hooks.safe_files import create_exclusive, locked, replace_file
+
+    target = tmp_path / "hotfix.md"
+    target.write_bytes(b"x\n")
+    busy = pytest.raises(UsageError, match="another hotfix-hooks is editing")
+    with locked(target, wait=0.05), busy, locked(target, wait=0.05):
+        pass
+    with locked(target, wait=0.05):  # released: taken again at once
+        pass
+    stale = tmp_path / ".hotfix.md.hotfix-hooks.lock"
+    stale.write_text("1\n", encoding="utf-8")
+    os.utime(stale, (0, 0))  # a leftover from long ago is taken over
+    with locked(target, wait=0.05):
+        pass
+    with pytest.raises(FileExistsError):
+        create_exclusive(target, b"y\n")
+    replace_file(target, b"z\n", durable=False)
+    assert target.read_bytes() == b"z\n"
+    os.symlink(target, tmp_path / "link")
+    with pytest.raises(Exception, match="symlink"):
+        replace_file(tmp_path / "link", b"w\n")
