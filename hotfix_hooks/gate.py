@@ -3,13 +3,9 @@ tree), and the task tie over the commits a push or a pull request adds."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from hotfix_hooks.config import Config
 from hotfix_hooks.document.location import (
     HOTFIX_DOC,
     commit_config,
@@ -17,23 +13,53 @@ from hotfix_hooks.document.location import (
     commit_tasks,
     features_rel,
 )
-from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.policy.rollback_plan import Finding, Verdict, judge
-from hotfix_hooks.policy.task_tie import Verdict as TieVerdict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from hotfix_hooks.config import Config
+    from hotfix_hooks.document.model import HotfixDocument
+    from hotfix_hooks.policy.task_tie import Verdict as TieVerdict
 
 
-@dataclass
 class GateResult:
-    number: str
-    commit: str
-    path: PurePosixPath
-    exists: bool
-    verdict: Verdict | None
-    branch: str = ""
-    unreadable: str = ""  # why the file could not be read as a hotfix document
-    branch_field: str | None = None  # its Branch field, read with the verdict
+    """The gate on one commit. (A plain class: a dataclass would cost the hooks a millisecond
+    to define; see policy/rollback_plan.)"""
+
+    __slots__ = (
+        "branch",
+        "branch_field",
+        "commit",
+        "exists",
+        "number",
+        "path",
+        "unreadable",
+        "verdict",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        number: str,
+        commit: str,
+        path: PurePosixPath,
+        exists: bool,
+        verdict: Verdict | None,
+        branch: str = "",
+        unreadable: str = "",  # why the file could not be read as a hotfix document
+        branch_field: str | None = None,  # its Branch field, read with the verdict
+    ) -> None:
+        self.number = number
+        self.commit = commit
+        self.path = path
+        self.exists = exists
+        self.verdict = verdict
+        self.branch = branch
+        self.unreadable = unreadable
+        self.branch_field = branch_field
 
     @property
     def passed(self) -> bool:
@@ -62,6 +88,8 @@ class GateResult:
         }
 
     def dumps(self) -> str:
+        import json
+
         return json.dumps(self.as_json(), indent=2)
 
 
@@ -86,6 +114,8 @@ def check_files(
     data = files.read(str(path))
     if data is None:
         return GateResult(number, commit, path, False, None)
+    from hotfix_hooks.document.model import HotfixDocument  # markdown-it: only to judge
+
     try:
         doc = HotfixDocument.parse(data, str(path))
     except UsageError as exc:  # not UTF-8, or larger than we read
@@ -101,7 +131,13 @@ class VerdictCache:
     """Passing verdicts on hotfix.md blobs, in the clone's git directory: the same blob
     under the same rules is judged once, so pushes that do not touch hotfix.md skip the
     CommonMark parser (~90 ms to import). Local only: nothing pushed can write it, and the
-    server never reads it. A missing or unreadable entry just means judging again."""
+    server never reads it. A missing or unreadable entry just means judging again.
+
+    An entry is ASCII text, one value a line (not JSON: importing json would cost the hook
+    more than reading the entry): the plan's and the trigger's findings, then the Branch
+    field."""
+
+    FORMAT = "hotfix-hooks verdict 2"
 
     def __init__(self, git_dir: str) -> None:
         from hotfix_hooks import __version__
@@ -115,36 +151,73 @@ class VerdictCache:
     def get(self, blob: str, required: bool) -> tuple[Verdict, str | None] | None:
         """(the verdict, the Branch field) remembered for ``blob``; None if none."""
         try:
-            with open(self._path(blob, required), encoding="utf-8") as handle:
-                data = json.load(handle)
-            plan, trigger = Finding(**data["plan"]), Finding(**data["trigger"])
-            branch = data["branch"]
-        except (OSError, ValueError, TypeError, KeyError):
+            with open(self._path(blob, required), encoding="ascii") as handle:
+                lines = handle.read().split("\n")
+            if lines[0] != self.FORMAT or len(lines) != 15 or lines[14]:
+                return None
+            values = [_cache_value(line) for line in lines[1:14]]
+        except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+            return None
+        plan, trigger = _finding(values[0:6]), _finding(values[6:12])
+        branch = values[12]
+        if plan is None or trigger is None or not (branch is None or isinstance(branch, str)):
             return None
         verdict = Verdict(plan, trigger, required)
-        if not verdict.passed or not (branch is None or isinstance(branch, str)):
-            return None
-        return verdict, branch
+        return (verdict, branch) if verdict.passed else None
 
     def put(self, blob: str, verdict: Verdict, branch: str | None) -> None:
-        import dataclasses
-
         from hotfix_hooks.safe_files import replace_file
 
-        data = {
-            "plan": dataclasses.asdict(verdict.plan),
-            "trigger": dataclasses.asdict(verdict.trigger),
-            "branch": branch,
-        }
+        values = (*verdict.plan, *verdict.trigger, branch)
+        text = "".join(f"{_cache_line(value)}\n" for value in values)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             replace_file(
                 self._path(blob, verdict.trigger_required),
-                json.dumps(data).encode(),
+                f"{self.FORMAT}\n{text}".encode("ascii"),
                 durable=False,
             )
         except (OSError, UsageError):
             pass  # a cache: judging again next time is all it costs
+
+
+def _cache_line(value: str | int | bool | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "+" if value else "!"
+    if isinstance(value, int):
+        return f"#{value}"
+    return "=" + value.encode("unicode_escape").decode("ascii")
+
+
+def _cache_value(line: str) -> str | int | bool | None:
+    tag, body = line[:1], line[1:]
+    if tag == "=":
+        return body.encode("ascii").decode("unicode_escape")
+    if tag == "#" and body.isdigit():
+        return int(body)
+    if body:
+        raise ValueError(line)
+    if tag == "-":
+        return None
+    if tag in "+!" and tag:
+        return tag == "+"
+    raise ValueError(line)
+
+
+def _finding(values: list[str | int | bool | None]) -> Finding | None:
+    name, found, real, text, line, note = values
+    if not (
+        isinstance(name, str)
+        and isinstance(found, bool)
+        and isinstance(real, bool)
+        and isinstance(text, str)
+        and (line is None or (isinstance(line, int) and not isinstance(line, bool)))
+        and (note is None or isinstance(note, str))
+    ):
+        return None
+    return Finding(name, found, real, text, line, note)
 
 
 def plan_task_at(files: CommitFiles, number: str, config: Config) -> str:
@@ -199,15 +272,24 @@ def failure_lines(
     return lines
 
 
-@dataclass
 class TieResult:
     """The task tie over a set of new commits: the ones that break it."""
 
-    number: str
-    checked: int
-    failures: list[tuple[str, TieVerdict]]  # (sha, verdict)
-    tasks: list[tuple[str, str]]
-    warning: str | None = None
+    __slots__ = ("checked", "failures", "number", "tasks", "warning")
+
+    def __init__(
+        self,
+        number: str,
+        checked: int,
+        failures: list[tuple[str, TieVerdict]],  # (sha, verdict)
+        tasks: list[tuple[str, str]],
+        warning: str | None = None,
+    ) -> None:
+        self.number = number
+        self.checked = checked
+        self.failures = failures
+        self.tasks = tasks
+        self.warning = warning
 
     @property
     def passed(self) -> bool:
@@ -348,6 +430,8 @@ def number_conflict_lines(
 def _branch_field(data: bytes | None, name: str) -> str | None:
     if data is None:
         return None
+    from hotfix_hooks.document.model import HotfixDocument
+
     try:
         doc = HotfixDocument.parse(data, name)
     except UsageError:

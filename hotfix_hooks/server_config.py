@@ -9,7 +9,6 @@ from the default branch at that time; only whoever administers the server change
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -60,6 +59,8 @@ def _toml_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    import json
+
     return json.dumps(value, ensure_ascii=False)  # a TOML basic string
 
 

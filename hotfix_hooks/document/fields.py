@@ -6,12 +6,12 @@ one parser of hotfix.md; this module only says what the values mean, and chains 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-
-from hotfix_hooks import clock
-from hotfix_hooks.clock import BadTimestampError
 from hotfix_hooks.document.model import HotfixDocument
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
 
 STATUS = "Status"
 CREATED = "Created"
@@ -61,9 +61,11 @@ def rollback_time(doc: HotfixDocument) -> datetime | None:
 def parse_stamp(value: str | None) -> datetime | None:
     if not value:
         return None
+    from hotfix_hooks import clock  # datetime: not for the gate, which reads only the Branch
+
     try:
         return clock.parse(value)
-    except BadTimestampError:
+    except clock.BadTimestampError:
         return None
 
 

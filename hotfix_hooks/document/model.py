@@ -32,7 +32,6 @@ import bisect
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Literal, NamedTuple
 
 from hotfix_hooks.errors import UsageError
@@ -81,7 +80,6 @@ class DocumentTooLargeError(UsageError):
         self.name = name
 
 
-@dataclass(frozen=True)
 class Block:
     """One piece of a section's content, saying what it is.
 
@@ -92,20 +90,62 @@ class Block:
     of a heading section; ``level`` 1-6). ``line``/``end_line`` are 1-based, inclusive.
     ``list_item`` is set on the text that opens a list item; ``label`` is the bold label the
     text starts with, as written ("" if none).
+
+    A plain value class (equal and hashed by what it says, never by its parser): the hooks
+    define it at every start, where a dataclass costs about a millisecond.
     """
 
-    kind: BlockKind
-    line: int
-    end_line: int
-    source: str
-    info: str = ""
-    fenced: bool = False
-    level: int = 0
-    list_item: bool = False
-    label: str = ""
-    _parser: Callable[[str], list[Token]] | None = field(
-        default=None, repr=False, compare=False, hash=False
-    )
+    __slots__ = (
+        "_parser",
+        "end_line",
+        "fenced",
+        "info",
+        "kind",
+        "label",
+        "level",
+        "line",
+        "list_item",
+        "source",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        kind: BlockKind,
+        line: int,
+        end_line: int,
+        source: str,
+        info: str = "",
+        fenced: bool = False,
+        level: int = 0,
+        list_item: bool = False,
+        label: str = "",
+        _parser: Callable[[str], list[Token]] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.line = line
+        self.end_line = end_line
+        self.source = source
+        self.info = info
+        self.fenced = fenced
+        self.level = level
+        self.list_item = list_item
+        self.label = label
+        self._parser = _parser
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.kind, self.line, self.end_line, self.source, self.info, self.fenced,
+                self.level, self.list_item, self.label)  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Block) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        names = ("kind", "line", "end_line", "source", "info", "fenced", "level", "list_item",
+                 "label")  # fmt: skip
+        return f"Block({', '.join(f'{n}={v!r}' for n, v in zip(names, self._key()))})"
 
     def inline(self) -> list[Token]:
         """markdown-it's inline tokens of a text or heading block (parsed now, not cached)."""
@@ -114,8 +154,7 @@ class Block:
         return self._parser(self.source)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """Where a name stands as a heading or a bold label, and what belongs to it.
 
     ``name`` is as written in the document (``"3. Rollback Plan"``); ``line`` is the 1-based

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotfix_hooks.git.repo import ZERO_SHAS
 
 _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
-@dataclass(frozen=True)
-class RefUpdate:
+class RefUpdate(NamedTuple):
     local_ref: str
     local_sha: str  # for pre-receive: the new value
     remote_ref: str
@@ -27,8 +26,7 @@ class RefUpdate:
         return self.local_sha in ZERO_SHAS
 
 
-@dataclass(frozen=True)
-class Malformed:
+class Malformed(NamedTuple):
     line: str
 
 

@@ -187,10 +187,11 @@ def _pushed(
     config: Config, root: str, result: GateResult, sha: str, git_dir: str | None = None
 ) -> None:
     """on_push: the gate passed for a hotfix ref (never blocks or fails the push)."""
-    from hotfix_hooks import clock, events
+    from hotfix_hooks import events
 
     if events.command_for(root, "on_push", git_dir) is None:
         return
+    from hotfix_hooks import clock
     from hotfix_hooks.document import fields
     from hotfix_hooks.document.model import HotfixDocument
     from hotfix_hooks.git.blobs import CommitFiles
