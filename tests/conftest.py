@@ -76,10 +76,15 @@ def prek_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # Test modules that drive hotfix-hooks through other tools (hook managers, CI scripts, the
-# shell) over code the rest of the suite measures: their subprocesses run without coverage,
-# which doubles the cost of every Python process it follows (CI's 10-minute budget).
+# shell), or run every command again in many states (the golden transcripts, the disk
+# faults, the demo), over code the rest of the suite measures: their subprocesses run
+# without coverage, which doubles the cost of every Python process it follows (CI's
+# 10-minute budget).
 UNMEASURED_SUBPROCESSES = frozenset(
     {
+        "test_demo",
+        "test_faults",
+        "test_transcripts",
         "test_managers",
         "test_scripted_incident",
         "test_ci_integrations",

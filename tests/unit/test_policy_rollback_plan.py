@@ -463,7 +463,7 @@ def placeholder_plan(draw: st.DrawFn) -> str:
     return body
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(placeholder_plan(), st.sampled_from(["label", "heading", "inline", "template"]))
 def test_placeholder_only_is_never_accepted(plan: str, where: str) -> None:
     if where == "label":
@@ -480,7 +480,7 @@ def test_placeholder_only_is_never_accepted(plan: str, where: str) -> None:
         assert not any(block_is_real(block) for block in section.blocks), text
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(line_of(hide=True))
 def test_placeholder_text_is_never_real(line: str) -> None:
     assert not any(real_lines(block) for block in _blocks(f"**Rollback Plan**: {line}\n"))
