@@ -98,8 +98,12 @@ def run_hook() -> None:
     """``python -I -c "from hotfix_hooks.main import run_hook; run_hook()" <type> ARGS``: the
     manifest's entry for pre-commit and prek. The same as ``hotfix-hooks hook <type> ARGS``,
     without the console-script wrapper, whose ``import re`` alone costs more than the rest of
-    a hook on a non-hotfix branch. ``-I`` keeps the repository's root off ``sys.path``."""
-    sys.exit(main(["hook", *sys.argv[1:]]))
+    a hook on a non-hotfix branch. ``-I`` keeps the repository's root off ``sys.path``.
+    The process is the hook's own: it ends without the interpreter's teardown (``leave``)."""
+    from hotfix_hooks.hooks.entry import leave, short_lived
+
+    short_lived()
+    leave(main(["hook", *sys.argv[1:]]))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 from pathlib import Path
 
@@ -69,6 +71,40 @@ def test_run_hook_is_the_manifest_entry(
     message = repo / "MSG"
     message.write_text("x\n", encoding="utf-8")
     monkeypatch.setattr(sys, "argv", ["-c", "commit-msg", str(message)])
-    with pytest.raises(SystemExit) as info:
-        entry.run_hook()
+    # under coverage's measurement the hook's process ends normally (coverage saves at exit)
+    monkeypatch.setenv("COVERAGE_PROCESS_CONFIG", "")
+    monkeypatch.setenv("COVERAGE_PROCESS_START", "x")
+    try:
+        with pytest.raises(SystemExit) as info:
+            entry.run_hook()
+    finally:
+        gc.enable()  # the hook's process runs without the cyclic collector; this one goes on
     assert info.value.code == 0
+
+
+@pytest.mark.parametrize("branch", ["main", "hotfix/042-x"])
+def test_the_manifest_entry_exits_at_once_with_all_it_wrote(repo: Path, branch: str) -> None:
+    """Its own process skips the interpreter's teardown: the exit code and every line it
+    wrote still arrive, on pipes as on files."""
+    import subprocess
+
+    if branch != "main":
+        git(repo, "checkout", "-q", "-b", branch)
+    message = repo / "MSG"
+    message.write_text("no task here\n", encoding="utf-8")
+    code = "from hotfix_hooks.main import run_hook; run_hook()"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
+    proc = subprocess.run(
+        (sys.executable, "-I", "-c", code, "commit-msg", str(message)),
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if branch == "main":
+        assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    else:
+        assert proc.returncode == 1
+        assert "commit refused" in proc.stderr
+        assert proc.stderr.endswith("\n")
