@@ -167,6 +167,18 @@ def test_rollback_and_resolve_golden(repo: Path, hand_edited: Path) -> None:
     assert "already resolved" in run(repo, "resolve").stdout
 
 
+def test_a_second_rollback_keeps_the_first_time(repo: Path, hand_edited: Path) -> None:
+    first = run(repo, "rollback", "--yes", "--reason", "errors up", now="2026-11-26T03:40:00+01:00")
+    assert first.returncode == 0, first.stderr
+    recorded = hand_edited.read_bytes()
+    again = run(repo, "rollback", "--yes", "--reason", "again", now="2026-11-26T03:55:00+01:00")
+    assert again.returncode == 0, again.stderr
+    assert "kubectl rollout undo deploy/login" in again.stdout  # the plan is shown still
+    assert "already (Rollback Triggered: yes (2026-11-26 03:40 +01:00)): kept" in again.stdout
+    assert "Nothing recorded" in again.stdout and "Commit it" not in again.stdout
+    assert hand_edited.read_bytes() == recorded
+
+
 def test_resolve_with_seed_layout_edits_only_status(installed: Path) -> None:
     git(installed, "checkout", "-q", "-b", "hotfix/042-x")
     path = installed / HOTFIX_DIR / "hotfix.md"

@@ -6,6 +6,7 @@ from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.common import interactive
 from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.document import fields
+from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.errors import UsageError
 from hotfix_hooks.policy.rollback_plan import judge
 
@@ -77,6 +78,9 @@ def rollback(reason: str | None, yes: bool) -> None:
     for line in ESCALATION:
         ui.emit(f"⚠ {line}")
     ui.emit("")
+    if fields.rollback_triggered(doc.doc):
+        _kept(doc)
+        return
     if not yes and not click.confirm(
         f"Record in {doc.rel} that a rollback of hotfix {doc.hotfix.number} was triggered?",
         default=False,
@@ -87,7 +91,15 @@ def rollback(reason: str | None, yes: bool) -> None:
     changes = [(fields.ROLLBACK_TRIGGERED, f"yes ({stamp})")]
     if reason:
         changes.append((fields.ROLLBACK_REASON, reason))
-    doc.update(lambda current: fields.with_fields(current, changes))
+
+    def record(current: HotfixDocument) -> bytes:
+        if fields.rollback_triggered(current):  # recorded meanwhile, by another hotfix-hooks
+            return current.data
+        return fields.with_fields(current, changes)
+
+    if not doc.update(record) and fields.rollback_triggered(doc.doc):
+        _kept(doc)
+        return
     fire_event(doc, "on_rollback", reason=reason)
     if not yes:
         ui.emit("")
@@ -99,6 +111,16 @@ def rollback(reason: str | None, yes: bool) -> None:
             "Then fix forward (commit and push the next fix), or once the service is restored: "
             "hotfix-hooks resolve"
         )
+
+
+def _kept(doc: CurrentDoc) -> None:
+    """A rollback is recorded already: its time stays (time to rollback counts from the
+    first), and nothing is recorded over it."""
+    recorded = doc.doc.field(fields.ROLLBACK_TRIGGERED)
+    ui.emit(
+        f"A rollback is recorded in {doc.rel} already (Rollback Triggered: {recorded}): "
+        "kept, as the time to rollback counts from the first. Nothing recorded."
+    )
 
 
 COMMANDS = (plan, rollback)
