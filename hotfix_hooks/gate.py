@@ -156,7 +156,8 @@ class VerdictCache:
             if lines[0] != self.FORMAT or len(lines) != 15 or lines[14]:
                 return None
             values = [_cache_value(line) for line in lines[1:14]]
-        except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
+        # UnicodeDecodeError is a ValueError; an unknown escape warns (an error under -W error)
+        except (OSError, ValueError, Warning):
             return None
         plan, trigger = _finding(values[0:6]), _finding(values[6:12])
         branch = values[12]
@@ -194,7 +195,10 @@ def _cache_line(value: str | int | bool | None) -> str:
 def _cache_value(line: str) -> str | int | bool | None:
     tag, body = line[:1], line[1:]
     if tag == "=":
-        return body.encode("ascii").decode("unicode_escape")
+        text = body.encode("ascii").decode("unicode_escape")
+        if _cache_line(text) != line:  # only what put() writes: no unknown escape, no \N{...}
+            raise ValueError(line)
+        return text
     if tag == "#" and body.isdigit():
         return int(body)
     if body:

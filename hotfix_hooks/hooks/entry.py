@@ -94,6 +94,8 @@ def leave(code: int) -> NoReturn:
     measurement (its documented variables), which saves its data at exit, the exit is a
     normal one. Never call this in a process that has more to do."""
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with that descriptor closed
+            continue
         try:  # noqa: SIM105 (contextlib is one more import on every hook's path)
             stream.flush()
         except (OSError, ValueError):  # a closed pipe: nothing more can reach it

@@ -57,9 +57,12 @@ def test_failing_verdicts_are_never_given(tmp_path: Path) -> None:
         lambda t: t.replace("=Revert", "Revert"),
         lambda t: t.replace("=Revert", "=\\N{NO SUCH NAME}"),
         lambda t: t.replace("=Revert", "=\\x"),
+        lambda t: t.replace("=Revert", "=\\q"),  # warns: an error under -W error
+        lambda t: t.replace("=Revert", "=\\x52evert"),  # the same text, not as put() writes it
         lambda t: '{"plan": {}, "trigger": {}, "branch": null}',
     ],
 )
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the unknown escape warns
 def test_damaged_entries_mean_judging_again(tmp_path: Path, damage: object) -> None:
     cache = VerdictCache(str(tmp_path))
     plan = Finding("Rollback Plan", True, True, "Revert", 3)
@@ -76,3 +79,16 @@ def test_non_ascii_entry_is_ignored(tmp_path: Path) -> None:
     cache.directory.mkdir(parents=True)
     cache._path(BLOB, False).write_bytes(b"hotfix-hooks verdict 2\n=\xff\n")
     assert cache.get(BLOB, False) is None
+
+
+def test_an_unknown_escape_is_no_entry_even_under_w_error(tmp_path: Path) -> None:
+    import warnings
+
+    cache = VerdictCache(str(tmp_path))
+    plan = Finding("Rollback Plan", True, True, "Revert", 3)
+    cache.put(BLOB, Verdict(plan, Finding("Rollback Trigger", True, True, "x", 4), False), None)
+    entry = cache._path(BLOB, False)
+    entry.write_text(entry.read_text(encoding="ascii").replace("=Revert", "=\\q"), "ascii")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cache.get(BLOB, False) is None

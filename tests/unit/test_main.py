@@ -108,3 +108,18 @@ def test_the_manifest_entry_exits_at_once_with_all_it_wrote(repo: Path, branch: 
         assert proc.returncode == 1
         assert "commit refused" in proc.stderr
         assert proc.stderr.endswith("\n")
+
+
+def test_the_manifest_entry_with_stdout_and_stderr_closed(repo: Path) -> None:
+    """Python starts with ``sys.stdout``/``sys.stderr`` None then: still the hook's code."""
+    import subprocess
+
+    message = repo / "MSG"
+    message.write_text("no task here\n", encoding="utf-8")
+    code = "from hotfix_hooks.main import run_hook; run_hook()"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
+    script = 'exec "$0" -I -c "$1" commit-msg "$2" 1>&- 2>&-'
+    proc = subprocess.run(
+        ("sh", "-c", script, sys.executable, code, str(message)), cwd=repo, env=env, check=False
+    )
+    assert proc.returncode == 0
