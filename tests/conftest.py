@@ -43,7 +43,9 @@ def git(
     return proc
 
 
-def hh(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def hh(
+    cwd: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         (str(BIN / "hotfix-hooks"), *args),
         cwd=cwd,
@@ -52,6 +54,7 @@ def hh(cwd: Path, *args: str, input: str | None = None) -> subprocess.CompletedP
         check=False,
         input=input,
         stdin=None if input is not None else subprocess.DEVNULL,
+        env=env,
     )
 
 
@@ -186,15 +189,7 @@ def unmeasured_env() -> dict[str, str]:
 def installed(repo: Path) -> Path:
     """``repo`` with our hooks installed directly. The install itself is a setup step here
     (tests/test_install.py measures it)."""
-    proc = subprocess.run(
-        (str(BIN / "hotfix-hooks"), "install"),
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        env=unmeasured_env(),
-    )
+    proc = hh(repo, "install", env=unmeasured_env())
     assert proc.returncode == 0, proc.stderr
     return repo
 
@@ -254,18 +249,11 @@ def pre_commit_installed(
     git(repo, "add", ".pre-commit-config.yaml")
     git(repo, "commit", "-q", "-m", "pre-commit config")
     git(repo, "push", "-q", "origin", "main")
-    proc = subprocess.run(
-        (str(BIN / "pre-commit"), "install"), cwd=repo, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = subprocess.run(
-        (str(BIN / "pre-commit"), "install-hooks"),
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for command in ("install", "install-hooks"):
+        proc = subprocess.run(
+            (str(BIN / "pre-commit"), command), cwd=repo, capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stdout + proc.stderr
     yield repo
 
 
