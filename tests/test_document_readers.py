@@ -63,6 +63,7 @@ def push(repo: Path) -> subprocess.CompletedProcess[str]:
         "**3. Rollback Plan**: [How to rollback if hotfix fails]()",
         "**3. Rollback Plan**: <details><summary>TBD</summary></details>",
         "**3. Rollback Plan**: <br>",
+        "<div hidden>\n\n## Rollback Plan\n\ngit revert abc123 and redeploy v1.4.2\n\n</div>",
     ],
 )
 def test_placeholder_in_any_dress_is_refused_at_push(on_branch: Path, plan: str) -> None:

@@ -532,6 +532,16 @@ class HotfixDocument:
         found.sort(key=lambda section: section.line)
         return found
 
+    def html_blocks(self) -> list[Block]:
+        """Every HTML block (comments included, in lists and quotes too), in document
+        order, as ``"html"`` blocks: what the verdict reads to tell where HTML hides the
+        Markdown that follows it (``<div hidden>`` on a line of its own)."""
+        return [
+            Block("html", leaf.start + 1, leaf.end, leaf.content)
+            for leaf in self._leaves
+            if leaf.kind == "html"
+        ]
+
     def checklist(self, section_name: str) -> list[tuple[bool, str]]:
         """``- [x] item`` / ``- [ ] item`` under that heading or label: (checked, item)."""
         items: dict[int, tuple[bool, str]] = {}

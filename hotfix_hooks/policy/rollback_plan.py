@@ -165,10 +165,18 @@ def find(doc: HotfixDocument, name: str, budget: _Budget | None = None) -> Findi
     """The first section called ``name`` with real content, else the first one at all."""
     budget = budget or _Budget(INLINE_BUDGET)
     sections = doc.sections(name)
+    hidden = _hidden_spans(doc) if sections else []
     note = None
     for section in sections:
         shown = []
         for block in section.blocks:
+            span = next((s for s in hidden if s[0] <= block.line <= s[1]), None)
+            if span is not None:
+                note = note or (
+                    f"it is inside HTML that hides it (the element opened at line {span[2]}): "
+                    "write it outside"
+                )
+                continue
             try:
                 if real_lines(block, budget):
                     shown.append(_display(block))
@@ -179,6 +187,28 @@ def find(doc: HotfixDocument, name: str, budget: _Budget | None = None) -> Findi
     if sections:
         return Finding(name, True, False, sections[0].content, sections[0].line, note)
     return Finding(name, False, False, "", None)
+
+
+def _hidden_spans(doc: HotfixDocument) -> list[tuple[int, int, int]]:
+    """(first line, last line, line of the opening tag) of the Markdown that HTML blocks
+    put inside an element showing nothing or struck out: ``<div hidden>``, ``<del>`` or
+    ``<div style="display:none">`` on a line of its own, up to the HTML block that closes
+    it (unclosed: to the end). Tags in HTML comments do not count."""
+    hidden: dict[str, int] = {}
+    spans: list[tuple[int, int, int]] = []
+    opened: tuple[int, int] | None = None  # (first hidden line, line of the opening block)
+    for block in doc.html_blocks():
+        for tag in re.finditer(_TAG, _drop_comments(block.source, _HTML_COMMENTS)):
+            _hides(tag.group(), hidden)
+        hiding = any(hidden.values())
+        if hiding and opened is None:
+            opened = (block.end_line + 1, block.line)
+        elif not hiding and opened is not None:
+            spans.append((opened[0], block.line - 1, opened[1]))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], 1 << 31, opened[1]))
+    return spans
 
 
 class TooComplexError(Exception):
@@ -429,9 +459,14 @@ def _hidden_by_attributes(tag: str) -> bool:
     return style is not None and re.search(_HIDDEN_STYLE, style.group(1)) is not None
 
 
-def _drop_code_comments(body: str) -> str:
-    """Without ``/* ... */`` and ``<!-- ... -->`` (an unclosed one runs to the end)."""
-    for opener, closer in (("/*", "*/"), ("<!--", "-->")):
+_CODE_COMMENTS = (("/*", "*/"), ("<!--", "-->"))
+_HTML_COMMENTS = (("<!--", "-->"),)
+
+
+def _drop_comments(body: str, kinds: tuple[tuple[str, str], ...] = _CODE_COMMENTS) -> str:
+    """Without comments of ``kinds`` (``/* ... */`` and ``<!-- ... -->`` by default; an
+    unclosed one runs to the end), their line breaks kept."""
+    for opener, closer in kinds:
         if opener not in body:
             continue
         kept = []
@@ -453,7 +488,7 @@ def _drop_code_comments(body: str) -> str:
 
 def _real_code_lines(body: str) -> list[str]:
     real = []
-    for line in _drop_code_comments(body).splitlines():
+    for line in _drop_comments(body).splitlines():
         code = line.strip()
         if code.startswith(_CODE_COMMENT) or code[:4].casefold() == "rem ":
             continue

@@ -94,3 +94,53 @@ def test_a_label_inside_an_attribute_title_or_alt_text_is_no_label(hidden: str) 
 def test_a_label_after_a_visible_autolink_still_counts() -> None:
     text = "# Hotfix 042: x\n\nSee <https://x.example>\n**Rollback Plan**: revert to v1.2\n"
     assert judge(HotfixDocument.parse(text.encode())).passed
+
+
+# -- HTML blocks around the plan: an element opened on a line of its own hides (or strikes
+# out) every Markdown block up to the HTML block that closes it, headings and labels too.
+
+TITLE = "# Hotfix 042: x\n\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<div hidden>\n\n## Rollback Plan\n\nRevert the release tag\n\n</div>\n",
+        "**Rollback Plan**:\n\n<del>\n\nRevert the release tag\n\n</del>\n",
+        '<div style="display: none">\n\n**Rollback Plan**: Revert the release tag\n\n</div>\n',
+        "<s>\n\n**Rollback Plan**:\n\n- Revert the release tag\n- Redeploy v1.4.2\n\n</s>\n",
+        "**Rollback Plan**:\n\n<div hidden>\n\n```sh\n./rollback.sh v1.4.2\n```\n\n</div>\n",
+        # nested elements of the same name: the outer one still hides
+        "<div hidden>\n<div>\n\n**Rollback Plan**: Revert\n\n</div>\n\nstill hidden\n\n</div>\n",
+        # unclosed: hidden to the end
+        "**Rollback Plan**:\n\n<del>\n\nRevert the release tag\n",
+        # in a list item
+        "**Rollback Plan**:\n\n- <div hidden>\n\n  Revert the release tag\n\n  </div>\n",
+    ],
+)
+def test_a_plan_inside_hiding_html_blocks_is_refused(text: str) -> None:
+    verdict = judge(HotfixDocument.parse((TITLE + text).encode()))
+    assert not verdict.passed, text
+    if verdict.plan.found:
+        assert verdict.plan.problem is not None and "inside HTML that hides it" in (
+            verdict.plan.problem
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<div>\n\n**Rollback Plan**: Revert the release tag\n\n</div>\n",
+        "<details>\n\n**Rollback Plan**: Revert the release tag\n\n</details>\n",
+        # closed before the plan
+        "<del>\n\nold plan\n\n</del>\n\n**Rollback Plan**: Revert the release tag\n",
+        "<div hidden>\n\nnotes\n\n</div>\n\n## Rollback Plan\n\nRevert the release tag\n",
+        # only in a comment, or as text in a code block
+        "<!-- <div hidden> -->\n\n**Rollback Plan**: Revert the release tag\n",
+        "```html\n<div hidden>\n```\n\n**Rollback Plan**: Revert the release tag\n",
+        # a void element hides nothing
+        "<img hidden src=x.png>\n\n**Rollback Plan**: Revert the release tag\n",
+    ],
+)
+def test_html_blocks_that_hide_nothing_leave_the_plan_real(text: str) -> None:
+    assert judge(HotfixDocument.parse((TITLE + text).encode())).passed, text
