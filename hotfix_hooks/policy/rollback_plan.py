@@ -5,8 +5,10 @@ zero-width and other format characters, a ``[bracketed hint]``, TBD/TODO/FIXME/T
 N/A, none, nil, null, nothing, pending, unknown (also as ``(TBD)``, ``<TBD>``, ``"none"``,
 ``T.B.D.``, ``ＴＢＤ``), a line that starts with TBD/TODO/FIXME/TBC/XXX, punctuation
 (``-``, ``?``, ``…``), whitespace or nothing. What Markdown hides does not count either:
-HTML comments and blocks, ``<br>`` and other tags, ~~struck-through~~ text, the text of a
-link without a real target (``[hint]()``), images. A link with a real target counts; so does
+HTML comments and blocks, ``<br>`` and other tags, ~~struck-through~~ text, text inside an
+element that hides it or strikes it out (``<span hidden>``, ``<del>``, inline or opened by an
+HTML block: ``_hidden_spans``), the text of a link without a real target (``[hint]()``),
+images. A link with a real target counts; so does
 a code block under the label whose code is real (comment lines such as ``# TODO`` aside).
 """
 
