@@ -14,6 +14,7 @@ a code block under the label whose code is real (comment lines such as ``# TODO`
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
@@ -168,11 +169,13 @@ def find(doc: HotfixDocument, name: str, budget: _Budget | None = None) -> Findi
     budget = budget or _Budget(INLINE_BUDGET)
     sections = doc.sections(name)
     hidden = _hidden_spans(doc) if sections else []
+    starts = [span[0] for span in hidden]  # sorted, the spans never overlap
     note = None
     for section in sections:
         shown = []
         for block in section.blocks:
-            span = next((s for s in hidden if s[0] <= block.line <= s[1]), None)
+            at = bisect.bisect_right(starts, block.line) - 1
+            span = hidden[at] if at >= 0 and hidden[at][1] >= block.line else None
             if span is not None:
                 note = note or (
                     f"it is inside HTML that hides it (the element opened at line {span[2]}): "
