@@ -95,7 +95,8 @@ _ALNUM = re.compile(r"[^\W_]+")
 _ANY_ALNUM = re.compile(r"[^\W_]")
 _BRACKET = re.compile(r"[\[\]]")
 _LIST_MARK = re.compile(r"(?:[-*+•>]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
-_STRUCK_TAGS = frozenset({"del", "s", "strike"})
+# Elements whose text shows struck out, or never shows (a <template>'s content is inert).
+_HIDING_TAGS = frozenset({"del", "s", "strike", "template"})
 # Void elements have no content to hide, whatever their attributes say.
 _VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
@@ -449,7 +450,7 @@ def _hides(tag: str, hidden: dict[str, int]) -> bool:
         return False
     if tag.rstrip(">").rstrip().endswith("/") or name in _VOID_TAGS:
         return False  # <x/>, <br hidden>: no element, nothing to hide
-    if hidden.get(name) or name in _STRUCK_TAGS or _hidden_by_attributes(tag):
+    if hidden.get(name) or name in _HIDING_TAGS or _hidden_by_attributes(tag):
         hidden[name] = hidden.get(name, 0) + 1
         return True
     return False

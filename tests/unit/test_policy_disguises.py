@@ -41,6 +41,7 @@ def plan_passes(plan: str) -> bool:
         '- <span style="display: none">revert to v1.2</span> TBD',
         "- <span hidden>revert to <b>v1.2</b></span>",
         "- <del>revert to v1.2",  # unclosed: hides the rest
+        "- <template>revert to v1.2</template>",
         "- \u1d1b\u0299\u1d05",  # Latin small capitals
         "- TB\u0110",  # D with stroke
         "- T\u0181D",  # B with hook
@@ -114,6 +115,7 @@ TITLE = "# Hotfix 042: x\n\n"
         "<div hidden>\n<div>\n\n**Rollback Plan**: Revert\n\n</div>\n\nstill hidden\n\n</div>\n",
         # unclosed: hidden to the end
         "**Rollback Plan**:\n\n<del>\n\nRevert the release tag\n",
+        "<template>\n\n**Rollback Plan**: Revert the release tag\n\n</template>\n",
         # in a list item
         "**Rollback Plan**:\n\n- <div hidden>\n\n  Revert the release tag\n\n  </div>\n",
     ],
