@@ -43,6 +43,19 @@ if TYPE_CHECKING:
 MAX_BYTES = 128 * 1024
 _MAX_INLINE_CHECK = 8 * 1024  # a longer paragraph that could hide line breaks: first line only
 MAX_LINES = 2000
+# markdown-it's inline parsing, estimated in microseconds: a parse costs about 100 µs, prose
+# about 1 µs a character, each bracket, angle bracket or emphasis mark up to ~60 µs
+# (markdown-it-py 4.3, the worst being runs of "!["). Reading labels may spend this much of it
+# on a document; a verdict has its own budget (policy/rollback_plan.INLINE_BUDGET).
+LABEL_CHECK_BUDGET = 200_000
+_PARSE_COST = 100
+_SPECIALS = "[]!<*_~&`\\"
+_SPECIAL_COST = 64
+
+
+def inline_cost(source: str) -> int:
+    """markdown-it's inline parse of ``source``, estimated in microseconds (worst case)."""
+    return _PARSE_COST + len(source) + _SPECIAL_COST * sum(map(source.count, _SPECIALS))
 
 _BOM = b"\xef\xbb\xbf"
 _EOL = re.compile(r"\r\n|\r|\n")
@@ -450,6 +463,7 @@ class HotfixDocument:
         self._leaves = leaves
         self._lists = lists
         self._inline = inline
+        self._label_budget = LABEL_CHECK_BUDGET
         self._label_index: tuple[list[_Label], dict[int, list[_Label]]] | None = None
         self._line_cache: dict[int, list[str]] = {}
 
@@ -717,8 +731,10 @@ class HotfixDocument:
         markdown-it itself, only for paragraphs that could hide one, and within a bound."""
         if "<" not in content and "](" not in content and "![" not in content:
             return False
-        if len(content) > _MAX_INLINE_CHECK:
-            return True
+        cost = inline_cost(content)
+        if len(content) > _MAX_INLINE_CHECK or cost > self._label_budget:
+            return True  # as if it hid them: what follows is read as no label
+        self._label_budget -= cost
         breaks = sum(
             1 for token in self._inline(content) if token.type in ("softbreak", "hardbreak")
         )

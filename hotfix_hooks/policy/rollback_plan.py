@@ -27,13 +27,9 @@ if TYPE_CHECKING:
 PLAN = "Rollback Plan"
 TRIGGER = "Rollback Trigger"
 
-# Estimated microseconds of markdown-it inline parsing one verdict may spend: a parse costs
-# about 100 µs, prose about 1 µs a character, each bracket, angle bracket or emphasis mark
-# up to ~60 µs (measured with markdown-it-py 4.3, the worst being runs of "![").
+# Estimated microseconds of markdown-it inline parsing one verdict may spend (the model's
+# ``inline_cost``).
 INLINE_BUDGET = 200_000
-_PARSE_COST = 100
-_SPECIALS = "[]!<*_~&`\\"
-_SPECIAL_COST = 64
 
 _PLACEHOLDER_WORDS = frozenset(
     {
@@ -226,8 +222,10 @@ class _Budget:
         self.left = amount
 
     def spend(self, block: Block) -> None:
+        from hotfix_hooks.document.model import inline_cost
+
         source = block.source
-        cost = _PARSE_COST + len(source) + _SPECIAL_COST * sum(source.count(ch) for ch in _SPECIALS)
+        cost = inline_cost(source)
         if cost > self.left:
             raise TooComplexError(
                 f"too much Markdown markup to read at line {block.line}: simplify it"
