@@ -57,6 +57,7 @@ def inline_cost(source: str) -> int:
     """markdown-it's inline parse of ``source``, estimated in microseconds (worst case)."""
     return _PARSE_COST + len(source) + _SPECIAL_COST * sum(map(source.count, _SPECIALS))
 
+
 _BOM = b"\xef\xbb\xbf"
 _EOL = re.compile(r"\r\n|\r|\n")
 _LEADING_NONWORD = re.compile(r"[\W_]+")

@@ -48,6 +48,7 @@ _PLACEHOLDER_WORDS = frozenset(
         "unknown",
         "placeholder",
         "later",
+        "wip",
     }
 )
 _PLACEHOLDER_PHRASES: dict[str, list[tuple[str, ...]]] = {}
@@ -67,12 +68,26 @@ for _phrase in (
     "not applicable",
     "not available",
     "n a",
+    "to be filled",
+    "to be filled in",
+    "to be updated",
+    "to be provided",
+    "to be completed",
+    "work in progress",
+    "coming soon",
 ):
     _PLACEHOLDER_PHRASES.setdefault(_phrase.split()[0], []).append(tuple(_phrase.split()))
 for _phrases in _PLACEHOLDER_PHRASES.values():
     _phrases.sort(key=len, reverse=True)
 _PLACEHOLDER_START = frozenset({"tbd", "tbc", "tba", "todo", "fixme", "xxx"})
 _SQUASHED_PLACEHOLDERS = _PLACEHOLDER_WORDS | {"tobedetermined", "tobedone", "notapplicable"}
+# Words that only name what the section is: "Rollback steps TBD", "Plan: here", "Rollback"
+# alone say nothing of how to roll back.
+_GENERIC_WORDS = frozenset(
+    {"rollback", "roll", "back", "plan", "plans", "steps", "step", "procedure", "details",
+     "here", "the", "a", "an", "is", "are", "will", "be", "of", "for", "our", "this"}
+)  # fmt: skip
+_ARTICLES = frozenset({"the", "a", "an"})
 # The templates' hints, as words: a hint that lost its brackets (e.g. as a link's text).
 _TEMPLATE_HINTS = frozenset(
     {
@@ -103,13 +118,25 @@ _VOID_TAGS = frozenset(
 # inline HTML tag as markdown-it-py hands it over (a whole tag): its name, and whether it
 # closes. Tags that show nothing of their text: struck out, or hidden by an attribute.
 _BR = r"(?i)<br *(?:/ *)?>"
-_TAG = r"</?[A-Za-z][^<>]*>"
-_HTML_TAG = r"<(/?)([A-Za-z][A-Za-z0-9-]*)"
+_TAG = r"</?[A-Za-z](?:[^<>\"']|\"[^\"]*\"|'[^']*')*>"  # a quoted ">" or "<" is in the tag
+_HTML_TAG = r"<(/?)([A-Za-z][^\s/>]*)"  # the name runs to a space, "/" or ">" (del. is no del)
+# What an HTML parser skips as comments: <!-- ... --> (also closed by --!>, and <!--> and
+# <!---> on their own), and the "bogus comments" <!...>, <?...> and </ not before a letter.
+_HTML_COMMENT = (
+    r"(?s)<!--(?:-?>|.*?(?:--!?>|\Z))|<![^>]*(?:>|\Z)|<\?[^>]*(?:>|\Z)|</(?![A-Za-z])[^>]*(?:>|\Z)"
+)
 _QUOTED = r"\"[^\"]*\"|'[^']*'"
-_HIDDEN_ATTRIBUTE = r"(?i)\shidden(?=[\s=/>]|$)"
-_STYLE = r"""(?i)\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
-_HIDDEN_STYLE = r"(?i)display\s*:\s*none|visibility\s*:\s*hidden"
-_CODE_COMMENT = ("#", "//", "--", ";", "::")
+_HIDDEN_ATTRIBUTE = r"(?i)(?<![\w-])hidden(?=[\s=/>]|$)"
+_OPEN_ATTRIBUTE = r"(?i)(?<![\w-])open(?=[\s=/>]|$)"
+_STYLE = r"""(?i)(?<![\w-])style\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)"""
+_HIDDEN_STYLE = (
+    r"(?i)display\s*:\s*none|visibility\s*:\s*hidden"
+    r"""|opacity\s*:\s*[+]?0*(?:\.0*)?\s*(?:[;!"']|$)"""
+)
+# GFM (GitHub) also strikes out ~text~ with single tildes; markdown-it reads only ~~text~~.
+_SINGLE_TILDES = r"(?<!~)~(?=[^\s~])[^~]*(?<=[^\s~])~(?!~)"
+_FOOTNOTE = r"\s*\[\^[^\]\s]+\]:"  # a GFM footnote definition, [^note]: text
+_CODE_COMMENT = ("#", "//", "--", ";", "::", "%%")  # %%: a Mermaid diagram's comment
 
 
 # Value types here and on every hook path are NamedTuples: defining a dataclass costs about
@@ -200,7 +227,7 @@ def _hidden_spans(doc: HotfixDocument) -> list[tuple[int, int, int]]:
     spans: list[tuple[int, int, int]] = []
     opened: tuple[int, int] | None = None  # (first hidden line, line of the opening block)
     for block in doc.html_blocks():
-        for tag in re.finditer(_TAG, _drop_comments(block.source, _HTML_COMMENTS)):
+        for tag in re.finditer(_TAG, re.sub(_HTML_COMMENT, " ", block.source)):
             _hides(tag.group(), hidden)
         hiding = any(hidden.values())
         if hiding and opened is None:
@@ -239,6 +266,8 @@ def real_lines(block: Block, budget: _Budget | None = None) -> list[str]:
         return _real_code_lines(block.source)
     if block.kind != "text" or not _ANY_ALNUM.search(block.source):
         return []
+    if re.match(_FOOTNOTE, block.source):
+        return []  # GFM shows a footnote's text only where it is referred to, if at all
     (budget or _Budget(INLINE_BUDGET)).spend(block)
     return [text for text, linked in _visible_lines(block.inline()) if linked or text_is_real(text)]
 
@@ -268,7 +297,10 @@ def text_is_real(text: str) -> bool:
         start = mark.end()
         mark = _LIST_MARK.match(text, start)
     words = _words(_drop_brackets(text[start:]))
-    if " ".join(words) in _TEMPLATE_HINTS or "".join(words) in _SQUASHED_PLACEHOLDERS:
+    hint = " ".join(word for word in words if word not in _ARTICLES).replace(
+        "roll back", "rollback"
+    )
+    if hint in _TEMPLATE_HINTS or "".join(words) in _SQUASHED_PLACEHOLDERS:
         return False  # a template hint without its brackets; T-B-D, t_b_d, "To do"
     return not _only_placeholders(words)
 
@@ -365,6 +397,8 @@ def _words(text: str) -> list[str]:
 
 
 def _only_placeholders(words: list[str]) -> bool:
+    if all(word in _GENERIC_WORDS for word in words):
+        return True
     position = 0
     while position < len(words):
         word = words[position]
@@ -375,7 +409,7 @@ def _only_placeholders(words: list[str]) -> bool:
                 position += len(phrase)
                 break
         else:
-            if word not in _PLACEHOLDER_WORDS:
+            if word not in _PLACEHOLDER_WORDS and word not in _GENERIC_WORDS:
                 return False
             position += 1
     return True
@@ -430,7 +464,9 @@ def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
             linked.append(False)
         elif kind in ("html_inline", "image"):
             texts[-1].append(" ")
-    return [("".join(parts), link) for parts, link in zip(texts, linked)]
+    return [
+        (re.sub(_SINGLE_TILDES, " ", "".join(parts)), link) for parts, link in zip(texts, linked)
+    ]
 
 
 def _hides(tag: str, hidden: dict[str, int]) -> bool:
@@ -446,31 +482,35 @@ def _hides(tag: str, hidden: dict[str, int]) -> bool:
             hidden[name] -= 1
             return True
         return False
-    if tag.rstrip(">").rstrip().endswith("/") or name in _VOID_TAGS:
-        return False  # <x/>, <br hidden>: no element, nothing to hide
-    if hidden.get(name) or name in _HIDING_TAGS or _hidden_by_attributes(tag):
+    if name in _VOID_TAGS:
+        return False  # <br hidden>: no content to hide (and <del/> opens a <del>, as in HTML)
+    if hidden.get(name) or name in _HIDING_TAGS or _hidden_by_attributes(tag, name):
         hidden[name] = hidden.get(name, 0) + 1
         return True
     return False
 
 
-def _hidden_by_attributes(tag: str) -> bool:
+def _hidden_by_attributes(tag: str, name: str) -> bool:
     """``hidden`` as an attribute (not text inside another's value, as in ``title="kept
     hidden"``), or a ``style`` that takes the element out of view."""
-    if re.search(_HIDDEN_ATTRIBUTE, re.sub(_QUOTED, '""', tag)):
+    attributes = re.sub(_QUOTED, '""', tag)
+    if re.search(_HIDDEN_ATTRIBUTE, attributes):
         return True
+    if name == "dialog" and not re.search(_OPEN_ATTRIBUTE, attributes):
+        return True  # a <dialog> shows only when open
     style = re.search(_STYLE, tag)
-    return style is not None and re.search(_HIDDEN_STYLE, style.group(1)) is not None
+    if style is None:
+        return False
+    import html
+
+    value = re.sub(r"(?s)/\*.*?(?:\*/|\Z)", "", html.unescape(style.group(1)))
+    return re.search(_HIDDEN_STYLE, value) is not None
 
 
-_CODE_COMMENTS = (("/*", "*/"), ("<!--", "-->"))
-_HTML_COMMENTS = (("<!--", "-->"),)
-
-
-def _drop_comments(body: str, kinds: tuple[tuple[str, str], ...] = _CODE_COMMENTS) -> str:
-    """Without comments of ``kinds`` (``/* ... */`` and ``<!-- ... -->`` by default; an
-    unclosed one runs to the end), their line breaks kept."""
-    for opener, closer in kinds:
+def _drop_code_comments(body: str) -> str:
+    """Without ``/* ... */`` and ``<!-- ... -->`` (an unclosed one runs to the end), their
+    line breaks kept."""
+    for opener, closer in (("/*", "*/"), ("<!--", "-->")):
         if opener not in body:
             continue
         kept = []
@@ -492,7 +532,7 @@ def _drop_comments(body: str, kinds: tuple[tuple[str, str], ...] = _CODE_COMMENT
 
 def _real_code_lines(body: str) -> list[str]:
     real = []
-    for line in _drop_comments(body).splitlines():
+    for line in _drop_code_comments(body).splitlines():
         code = line.strip()
         if code.startswith(_CODE_COMMENT) or code[:4].casefold() == "rem ":
             continue

@@ -146,3 +146,59 @@ def test_a_plan_inside_hiding_html_blocks_is_refused(text: str) -> None:
 )
 def test_html_blocks_that_hide_nothing_leave_the_plan_real(text: str) -> None:
     assert judge(HotfixDocument.parse((TITLE + text).encode())).passed, text
+
+
+# -- a second attacker session's findings: GFM renderings and HTML parsing as browsers do
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**Rollback Plan**: Rollback steps TBD\n",
+        "**Rollback Plan**: To be filled in\n",
+        "**Rollback Plan**: To be updated\n",
+        "**Rollback Plan**: Plan TBD\n",
+        "**Rollback Plan**: WIP\n",
+        "**Rollback Plan**: work in progress\n",
+        "**Rollback Plan**: Rollback\n",
+        "**Rollback Plan**: How to rollback if the hotfix fails\n",
+        "**Rollback Plan**: how to roll back if the hotfix fails\n",
+        "**Rollback Plan**: ~Revert commit abc123~\n",
+        "**Rollback Plan**: <s/>git revert abc\n",
+        "<del/>\n\n**Rollback Plan**: git revert abc\n",
+        "**Rollback Plan**:\n\n[^plan]: git revert abc\n",
+        "<!--><del><!-- -->\n\n**Rollback Plan**: git revert abc\n",
+        "<!-- --!><del><!-- -->\n\n**Rollback Plan**: git revert abc\n",
+        '<del>\n\n<div title="</del>"></div>\n\n**Rollback Plan**: git revert abc\n',
+        "<del>\n\n<!X </del>\n\n**Rollback Plan**: git revert abc\n",
+        "<del>\n\n<div></del.></div>\n\n**Rollback Plan**: git revert abc\n",
+        '<div title=">" hidden>\n\n**Rollback Plan**: git revert abc\n\n</div>\n',
+        '<div title="x"hidden>\n\n**Rollback Plan**: git revert abc\n\n</div>\n',
+        "<div hidden/>\n\n**Rollback Plan**: git revert abc\n\n</div>\n",
+        '**Rollback Plan**: <span style="display:&#110;one">git revert abc</span>\n',
+        '**Rollback Plan**: <span style="display:/**/none">git revert abc</span>\n',
+        '**Rollback Plan**: <span style="opacity:0">git revert abc</span>\n',
+        "**Rollback Plan**: <dialog>git revert abc</dialog>\n",
+        "**Rollback Plan**:\n\n```mermaid\n%% git revert abc\n```\n",
+    ],
+)
+def test_what_github_would_not_show_as_a_plan_is_refused(text: str) -> None:
+    assert not judge(HotfixDocument.parse((TITLE + text).encode())).passed, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**Rollback Plan**: Revert the release tag (TODO: tell support)\n",
+        "**Rollback Plan**: cd ~/app && ~/bin/rollback v1.4.2\n",
+        "**Rollback Plan**: if errors stay ~5% for ~10 min, redeploy v1.4.2\n",
+        "**Rollback Plan**: Roll back the release to v1.4.2\n",
+        "**Rollback Plan**: Revert\n",
+        '**Rollback Plan**: <span style="opacity:0.5">git revert abc</span>\n',
+        "**Rollback Plan**: <dialog open>git revert abc</dialog>\n",
+        "**Rollback Plan**: git revert abc[^1]\n\n[^1]: and redeploy\n",
+        "**Rollback Plan**:\n\n```mermaid\nflowchart LR\n  revert --> redeploy\n```\n",
+    ],
+)
+def test_real_plans_next_to_those_still_pass(text: str) -> None:
+    assert judge(HotfixDocument.parse((TITLE + text).encode())).passed, text
