@@ -308,23 +308,3 @@ def git_said(repo: Path, *args: str) -> tuple[int, str]:
         return run_in_terminal(repo, "git", *args)
     proc = git(repo, *args, check=False)
     return proc.returncode, proc.stdout + proc.stderr
-
-
-# Modules whose single tests run longest (a whole scripted incident, fresh venvs, pip
-# installs, Chromium): run first, so that the xdist workers do not end on one of them
-# while the other waits (longest first is the usual remedy for a schedule's tail).
-LONGEST_FIRST = (
-    "test_transcripts.py",
-    "test_ci_integrations.py",
-    "test_packaging.py",
-    "test_dashboard.py",
-    "test_faults.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        name = item.path.name
-        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
-
-    items.sort(key=rank)  # stable: the order within a module stays
