@@ -138,6 +138,7 @@ class VerdictCache:
     field."""
 
     FORMAT = "hotfix-hooks verdict 2"
+    VALUES = 2 * len(Finding._fields) + 1  # the plan's, the trigger's, the Branch field
 
     def __init__(self, git_dir: str) -> None:
         from hotfix_hooks import __version__
@@ -153,14 +154,16 @@ class VerdictCache:
         try:
             with open(self._path(blob, required), encoding="ascii") as handle:
                 lines = handle.read().split("\n")
-            if lines[0] != self.FORMAT or len(lines) != 15 or lines[14]:
+            # the format's line, a line per value, and the "" after the last newline
+            if lines[0] != self.FORMAT or len(lines) != self.VALUES + 2 or lines[-1]:
                 return None
-            values = [_cache_value(line) for line in lines[1:14]]
+            values = [_cache_value(line) for line in lines[1:-1]]
         # UnicodeDecodeError is a ValueError; an unknown escape warns (an error under -W error)
         except (OSError, ValueError, Warning):
             return None
-        plan, trigger = _finding(values[0:6]), _finding(values[6:12])
-        branch = values[12]
+        half = len(Finding._fields)
+        plan, trigger = _finding(values[:half]), _finding(values[half:-1])
+        branch = values[-1]
         if plan is None or trigger is None or not (branch is None or isinstance(branch, str)):
             return None
         verdict = Verdict(plan, trigger, required)

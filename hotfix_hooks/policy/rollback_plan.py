@@ -114,7 +114,8 @@ _VOID_TAGS = frozenset(
      "wbr"}
 )  # fmt: skip
 # Only for text with HTML in it: patterns, compiled (and cached by ``re``) on first use, not
-# at every hook's start. _TAG: [^<>]* stops at the next "<", so it is linear. _HTML_TAG: one
+# at every hook's start. _TAG: its three alternatives start with different characters, and
+# an unquoted run stops at the next "<", so it is linear. _HTML_TAG: one
 # inline HTML tag as markdown-it-py hands it over (a whole tag): its name, and whether it
 # closes. Tags that show nothing of their text: struck out, or hidden by an attribute.
 _BR = r"(?i)<br *(?:/ *)?>"
@@ -185,14 +186,24 @@ class Verdict(NamedTuple):
 
 def judge(doc: HotfixDocument, *, trigger_required: bool = False) -> Verdict:
     budget = _Budget(INLINE_BUDGET)
-    return Verdict(find(doc, PLAN, budget), find(doc, TRIGGER, budget), trigger_required)
+    hidden = _hidden_spans(doc)
+    return Verdict(
+        find(doc, PLAN, budget, hidden), find(doc, TRIGGER, budget, hidden), trigger_required
+    )
 
 
-def find(doc: HotfixDocument, name: str, budget: _Budget | None = None) -> Finding:
-    """The first section called ``name`` with real content, else the first one at all."""
+def find(
+    doc: HotfixDocument,
+    name: str,
+    budget: _Budget | None = None,
+    hidden: list[tuple[int, int, int]] | None = None,
+) -> Finding:
+    """The first section called ``name`` with real content, else the first one at all.
+    ``hidden``: ``_hidden_spans(doc)``, when the caller has it already."""
     budget = budget or _Budget(INLINE_BUDGET)
     sections = doc.sections(name)
-    hidden = _hidden_spans(doc) if sections else []
+    if hidden is None:
+        hidden = _hidden_spans(doc) if sections else []
     starts = [span[0] for span in hidden]  # sorted, the spans never overlap
     note = None
     for section in sections:
@@ -266,7 +277,7 @@ def real_lines(block: Block, budget: _Budget | None = None) -> list[str]:
         return _real_code_lines(block.source)
     if block.kind != "text" or not _ANY_ALNUM.search(block.source):
         return []
-    if re.match(_FOOTNOTE, block.source):
+    if block.source.lstrip().startswith("[^") and re.match(_FOOTNOTE, block.source):
         return []  # GFM shows a footnote's text only where it is referred to, if at all
     (budget or _Budget(INLINE_BUDGET)).spend(block)
     return [text for text, linked in _visible_lines(block.inline()) if linked or text_is_real(text)]
@@ -464,8 +475,10 @@ def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
             linked.append(False)
         elif kind in ("html_inline", "image"):
             texts[-1].append(" ")
+    lines = ["".join(parts) for parts in texts]
     return [
-        (re.sub(_SINGLE_TILDES, " ", "".join(parts)), link) for parts, link in zip(texts, linked)
+        (re.sub(_SINGLE_TILDES, " ", text) if "~" in text else text, link)
+        for text, link in zip(lines, linked)
     ]
 
 
