@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from hotfix_hooks import main as entry
-from tests.conftest import git
+from tests.conftest import git, unmeasured_env
+
+MANIFEST_ENTRY = "from hotfix_hooks.main import run_hook; run_hook()"  # .pre-commit-hooks.yaml
 
 
 def test_hook_on_a_non_hotfix_branch_is_dispatched_without_click(
@@ -92,10 +93,9 @@ def test_the_manifest_entry_exits_at_once_with_all_it_wrote(repo: Path, branch: 
         git(repo, "checkout", "-q", "-b", branch)
     message = repo / "MSG"
     message.write_text("no task here\n", encoding="utf-8")
-    code = "from hotfix_hooks.main import run_hook; run_hook()"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
+    env = unmeasured_env()  # its own exit, not coverage's
     proc = subprocess.run(
-        (sys.executable, "-I", "-c", code, "commit-msg", str(message)),
+        (sys.executable, "-I", "-c", MANIFEST_ENTRY, "commit-msg", str(message)),
         cwd=repo,
         env=env,
         capture_output=True,
@@ -116,10 +116,12 @@ def test_the_manifest_entry_with_stdout_and_stderr_closed(repo: Path) -> None:
 
     message = repo / "MSG"
     message.write_text("no task here\n", encoding="utf-8")
-    code = "from hotfix_hooks.main import run_hook; run_hook()"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
+    env = unmeasured_env()  # its own exit, not coverage's
     script = 'exec "$0" -I -c "$1" commit-msg "$2" 1>&- 2>&-'
     proc = subprocess.run(
-        ("sh", "-c", script, sys.executable, code, str(message)), cwd=repo, env=env, check=False
+        ("sh", "-c", script, sys.executable, MANIFEST_ENTRY, str(message)),
+        cwd=repo,
+        env=env,
+        check=False,
     )
     assert proc.returncode == 0
