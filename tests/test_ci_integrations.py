@@ -135,6 +135,24 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Origin:
     return Origin(tmp_path_factory.mktemp("ci"))
 
 
+def shallow_clone(origin: Origin, name: str) -> Path:
+    """A depth-1 clone of the passing hotfix branch, as CI runners check out by default."""
+    path = origin.root / name
+    sh(
+        origin.root,
+        "git",
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "-b",
+        PASS,
+        origin.bare.as_uri(),
+        str(path),
+    )
+    return path
+
+
 # -- GitHub Actions ---------------------------------------------------------------------------
 
 ACTION: Any = yaml.safe_load((PROJECT / "action.yml").read_text(encoding="utf-8"))
@@ -333,19 +351,7 @@ def test_action_push_of_main_and_a_shallow_checkout(origin: Origin) -> None:
     assert proc.returncode == 0 and "not on a hotfix branch" in proc.stdout, proc.stderr
     assert output == {"passed": "true"}
 
-    shallow = origin.root / "shallow"
-    sh(
-        origin.root,
-        "git",
-        "clone",
-        "-q",
-        "--depth",
-        "1",
-        "-b",
-        PASS,
-        origin.bare.as_uri(),
-        str(shallow),
-    )
+    shallow = shallow_clone(origin, "shallow")
     variables = {"GITHUB_REF": f"refs/heads/{PASS}", "GITHUB_REF_NAME": PASS}
     proc, output = run_action_step(CHECK, shallow, "push", payload, variables)
     assert proc.returncode == 2 and output == {"passed": "false"}
@@ -541,19 +547,7 @@ def test_gitlab_merged_results_and_branch_pipelines(origin: Origin) -> None:
     proc = run_gitlab(JOB["script"], workspace, variables)
     assert proc.returncode == 0 and "✓ hotfix 042" in proc.stdout, proc.stderr
 
-    shallow = origin.root / "gl-shallow"
-    sh(
-        origin.root,
-        "git",
-        "clone",
-        "-q",
-        "--depth",
-        "1",
-        "-b",
-        PASS,
-        origin.bare.as_uri(),
-        str(shallow),
-    )
+    shallow = shallow_clone(origin, "gl-shallow")
     proc = run_gitlab(JOB["script"], shallow, variables)
     assert proc.returncode == 2 and "set GIT_DEPTH to 0" in proc.stderr
 
