@@ -106,7 +106,7 @@ def test_finish_without_push_says_so_and_its_command_pushes_it_all(
     lines = proc.stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Nothing was pushed"))
     command = lines[at + 1].strip()
-    assert command.startswith("git push --atomic origin ")
+    assert command.startswith("git push --atomic --force-with-lease=")
     assert f"refs/heads/{BRANCH}" in git(remote, "for-each-ref").stdout  # not yet
     pushed = subprocess.run(command, shell=True, cwd=installed, capture_output=True, text=True)
     assert pushed.returncode == 0, (command, pushed.stderr)
@@ -300,3 +300,69 @@ def test_abort_with_cli_runner_has_no_traceback(repo: Path) -> None:
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert hh(repo, "abort", "--help").returncode == 0
+
+
+# -- a teammate's commits on the server (the lease) ---------------------------------------------
+
+
+def teammate_pushes(remote: Path, subject: str = "T002: fix") -> tuple[Path, str]:
+    """A second clone on the same hotfix branch commits and pushes; returns it and the sha."""
+    other = remote.parent / "teammate"
+    git(remote.parent, "clone", "-q", str(remote), str(other))
+    git(other, "checkout", "-q", BRANCH)
+    (other / "smoke.py").write_text("assert True\n", encoding="utf-8")
+    git(other, "add", "smoke.py")
+    git(other, "commit", "-q", "-m", subject)
+    git(other, "push", "-q", "origin", BRANCH)
+    return other, git(other, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_finish_push_never_deletes_a_teammates_commit(installed: Path, remote: Path) -> None:
+    start(installed, push=True)
+    _, theirs = teammate_pushes(remote)
+    before = snapshot(installed)
+    for args in (("finish", "--push"), ("finish",), ("finish", "--dry-run", "--push")):
+        proc = run(installed, *args, now=None)
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert f"origin/{BRANCH} has 1 commit(s)" in proc.stderr
+        assert f"{theirs[:7]} T002: fix (Zoë Ångström)" in proc.stderr
+        assert f"git merge --no-edit origin/{BRANCH}" in proc.stderr
+        assert "nothing was changed" in proc.stderr
+    # fetched (the teammate's commit is known here now), and nothing else moved
+    assert git(installed, "rev-parse", f"origin/{BRANCH}").stdout.strip() == theirs
+    assert snapshot(installed)[1:] == before[1:]
+    assert git(remote, "rev-parse", BRANCH).stdout.strip() == theirs
+    # the advice, followed literally, brings the commit in; finish then lands both
+    git(installed, "merge", "--no-edit", f"origin/{BRANCH}")
+    proc = run(installed, "finish", "--push", now=None)
+    assert proc.returncode == 0, proc.stderr
+    assert git(remote, "merge-base", "--is-ancestor", theirs, "main", check=False).returncode == 0
+    assert f"refs/heads/{BRANCH}" not in git(remote, "for-each-ref").stdout
+
+
+def test_the_printed_push_deletes_only_what_finish_merged(installed: Path, remote: Path) -> None:
+    start(installed, push=True)
+    pushed = git(installed, "rev-parse", "HEAD").stdout.strip()
+    dry = run(installed, "finish", "--dry-run", "--push", now=None)
+    assert f"delete {BRANCH} there if it is still at {pushed[:10]}" in dry.stdout, dry.stdout
+    proc = run(installed, "finish", now=None)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    command = lines[next(i for i, x in enumerate(lines) if x.startswith("Nothing was pushed")) + 1]
+    assert f"--force-with-lease=refs/heads/{BRANCH}:{pushed}" in command
+    _, theirs = teammate_pushes(remote)  # after finish looked, before the push is pasted
+    pasted = subprocess.run(command, shell=True, cwd=installed, capture_output=True, text=True)
+    assert pasted.returncode != 0 and "stale info" in pasted.stderr, pasted.stderr
+    assert git(remote, "rev-parse", BRANCH).stdout.strip() == theirs
+    assert "refs/tags/hotfix-042" not in git(remote, "for-each-ref").stdout  # atomic: none of it
+
+
+def test_finish_push_refuses_when_the_remote_cannot_be_reached(
+    installed: Path, remote: Path
+) -> None:
+    start(installed, push=True)
+    git(installed, "remote", "set-url", "origin", str(remote.parent / "gone.git"))
+    before = snapshot(installed)
+    proc = run(installed, "finish", "--push", now=None)
+    assert proc.returncode == 1 and "could not fetch from origin" in proc.stderr, proc.stderr
+    assert snapshot(installed) == before

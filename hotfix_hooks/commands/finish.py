@@ -10,6 +10,8 @@ the branches moved with ``update-ref`` (old value checked): never a half-merge.
 from __future__ import annotations
 
 import os
+import shlex
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
 
 ZERO = "0" * 40
+FETCH_TIMEOUT = 60  # seconds: an unreachable remote must not hang a 3 a.m. finish
 
 
 def production_branch(repo: Repository, configured: str | None, remote: str = "origin") -> str:
@@ -137,6 +140,7 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     publish_to: str | None = None  # the remote, with or without --push
     publish: str = ""  # without --push: the one command that pushes what finish did
+    lease: str | None = None  # the remote hotfix branch's commit, deleted only if still there
 
 
 def _remote(repo: Repository, base: str) -> str | None:
@@ -187,9 +191,13 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:
     remote = _remote(repo, base_name)
     if push and remote is None:
         raise UsageError("--push: this repository has no remote (git remote add origin URL)")
+    if remote is not None:
+        _fetch(repo, remote, push=push)
     tag = tag_name(config.tag_format, hotfix.number)
     plan = Plan(doc, _placeholder(base_name), None, tag, remote if push else None, changes)
     plan.publish_to = remote
+    if remote is not None:
+        plan.lease = _remote_lease(repo, remote, hotfix.name, tip)
     if not merge:
         return plan
     if base_name == hotfix.name or config.develop_branch == hotfix.name:
@@ -224,6 +232,62 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:
     plan.develop = planned[1] if len(planned) > 1 else None
     _no_untracked_in_the_way(repo, tip, plan.base)
     return plan
+
+
+def _fetch(repo: Repository, remote: str, *, push: bool) -> None:
+    """What the server has now: its branches (a teammate's commits, a newer production).
+
+    Without --push an unreachable remote costs a warning (the printed push command still
+    carries a lease); with --push, finish needs to know and refuses."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        proc = subprocess.run(
+            ("git", "fetch", "--quiet", "--prune", remote),
+            cwd=repo.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=FETCH_TIMEOUT,
+            check=False,
+        )
+        problem = proc.stderr.decode("utf-8", "replace").strip() if proc.returncode else ""
+    except subprocess.TimeoutExpired:
+        problem = f"no answer in {FETCH_TIMEOUT} s"
+    if not problem:
+        return
+    problem = problem.splitlines()[-1]
+    if push:
+        raise Refused(
+            f"could not fetch from {remote} ({problem}): finish --push must see what the "
+            "server has before it deletes anything there; nothing was changed"
+        )
+    ui.emit(
+        ui.paint(f"warning: could not fetch from {remote} ({problem}): ", "yellow", sys.stderr)
+        + "planning from what this clone last saw",
+        sys.stderr,
+    )
+
+
+def _remote_lease(repo: Repository, remote: str, branch: str, tip: str) -> str | None:
+    """The commit the remote's copy of the hotfix branch is at, when every commit on it
+    is in ``tip``: finish deletes it there only if it is still exactly that commit. A
+    teammate's commit the merge would not contain refuses the finish, named."""
+    theirs = repo.resolve(f"refs/remotes/{remote}/{branch}")
+    if theirs is None or repo.is_ancestor(theirs, tip):
+        return theirs
+    missing = repo.git("log", "--format=%h %s (%an)", f"{tip}..{theirs}").splitlines()
+    tracking = f"{remote}/{branch}"
+    _refuse(
+        [
+            f"{tracking} has {len(missing)} commit(s) that this finish would not contain "
+            "(deleting the branch there would lose them):",
+            *[f"  {line}" for line in missing[:20]],
+            *([f"  … and {len(missing) - 20} more"] if len(missing) > 20 else []),
+            f"finish refused: bring them in first (git merge --no-edit {shlex.quote(tracking)}), "
+            "then finish again; nothing was changed",
+        ]
+    )
+    return None  # not reached: _refuse raises
 
 
 def _placeholder(name: str) -> Target:
@@ -359,19 +423,23 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
         refspecs = [f"{base.ref}:{base.ref}", f"refs/tags/{plan.tag}:refs/tags/{plan.tag}"]
         if develop is not None:
             refspecs.append(f"{develop.ref}:{develop.ref}")
-        remote_branch = repo.resolve(f"refs/remotes/{plan.publish_to}/{branch}")
-        if remote_branch:
+        options = ["--atomic"]
+        if plan.lease:
+            # deleted only if the server's branch is still the commit this finish merged
+            options.append(f"--force-with-lease=refs/heads/{branch}:{plan.lease}")
             refspecs.append(f":refs/heads/{branch}")
         names = [base.name, plan.tag] + ([develop.name] if develop else [])
-        what = ", ".join(names) + (f"; delete {branch} there" if remote_branch else "")
-        command = f"git push --atomic {plan.publish_to} {' '.join(refspecs)}"
+        what = ", ".join(names)
+        if plan.lease:
+            what += f"; delete {branch} there if it is still at {plan.lease[:10]}"
+        command = shlex.join(["git", "push", *options, plan.publish_to, *refspecs])
         if not plan.remote:
             plan.publish = command
             return steps
 
         def push() -> None:
             try:
-                repo.git("push", "-q", "--atomic", plan.remote or "origin", *refspecs)
+                repo.git("push", "-q", *options, plan.remote or "origin", *refspecs)
             except GitError as exc:
                 raise Refused(
                     f"the push failed (everything local is done): {exc.stderr.strip()}; "
