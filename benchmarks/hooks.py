@@ -405,7 +405,7 @@ def husky_bin(root: Path) -> Path | None:
 def setup_manager(
     manager: str, repo: Path, source: tuple[Path, str], *, ours: bool, python_noop: bool = False
 ) -> None:
-    from hotfix_hooks.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
+    from hotfix_hooks.install.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
 
     env = {
         **ENV,

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from hotfix_hooks import __version__
-from hotfix_hooks.errors import SIGPIPE_EXIT, USAGE, GitError, UsageError
+from hotfix_hooks.core.errors import SIGPIPE_EXIT, USAGE, GitError, UsageError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -22,7 +22,7 @@ class HotfixGroup(click.Group):
         return list(self.commands)  # the order of the workflow, not the alphabet
 
     def invoke(self, ctx: click.Context) -> Any:
-        from hotfix_hooks import ui
+        from hotfix_hooks.core import ui
 
         try:
             return super().invoke(ctx)

@@ -15,13 +15,13 @@ from __future__ import annotations
 import os
 import sys
 
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.core.errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from hotfix_hooks.config import Config
+    from hotfix_hooks.config.settings import Config
 
 SCHEMA = 1
 # set by commands that fire an event themselves around a git run whose hook would too
@@ -81,7 +81,7 @@ def local_events(root: str, git_dir: str | None = None) -> Config | None:
     """The clone's own ``.git/hotfix-hooks.toml``, where event commands live (never a
     committed file: those could make anyone's checkout run a program). ``git_dir``: the
     clone's git directory when the caller knows it (hooks do), else git is asked."""
-    from hotfix_hooks.config import load_local
+    from hotfix_hooks.config.settings import load_local
     from hotfix_hooks.git import lean
 
     if git_dir is not None and not os.environ.get("GIT_COMMON_DIR"):

@@ -82,8 +82,8 @@ def _run(hook: str, args: Sequence[str]) -> int:
         sys.stderr.write("\nAborted!\n")
         return 1
     except Exception as exc:  # never a traceback: the same messages as the click path
-        from hotfix_hooks import ui
-        from hotfix_hooks.errors import USAGE, GitError, UsageError
+        from hotfix_hooks.core import ui
+        from hotfix_hooks.core.errors import USAGE, GitError, UsageError
 
         if isinstance(exc, UsageError):
             ui.error(str(exc))

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotfix_hooks.branch import format_number, parse_branch, slugify, title_from_slug
+from hotfix_hooks.core.branch import format_number, parse_branch, slugify, title_from_slug
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from hotfix_hooks.ci_annotations import (
+from hotfix_hooks.enforce.github import (
     check_annotations,
     command,
     escape_data,
@@ -577,7 +577,7 @@ def test_annotation_lines_for_plan_trigger_and_missing_file() -> None:
     from pathlib import PurePosixPath
 
     from hotfix_hooks.document.model import HotfixDocument
-    from hotfix_hooks.gate import GateResult, TieResult
+    from hotfix_hooks.enforce.gate import GateResult, TieResult
     from hotfix_hooks.policy.rollback_plan import judge
 
     lines = hotfix_md("042", PASS, "Revert the tag").splitlines()

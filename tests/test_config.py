@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.config import Config, load, parse
-from hotfix_hooks.errors import ConfigError
+from hotfix_hooks.config.settings import Config, load, parse
+from hotfix_hooks.core.errors import ConfigError
 from tests.conftest import git, hh
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.config import parse
-from hotfix_hooks.errors import ConfigError
+from hotfix_hooks.config.settings import parse
+from hotfix_hooks.core.errors import ConfigError
 from tests.conftest import HOTFIX_DIR, fill_plan, git, hh
 from tests.test_lifecycle import run
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.install import script_text
+from hotfix_hooks.install.installer import script_text
 from tests.conftest import HOTFIX_DIR, git, hh
 
 

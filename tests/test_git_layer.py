@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.errors import GitError, NotARepositoryError, UsageError
+from hotfix_hooks.core.errors import GitError, NotARepositoryError, UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.repository import find_repo, require_repo
 from tests.conftest import git, hh

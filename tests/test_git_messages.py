@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.trailers import Rules, add_trailers
+from hotfix_hooks.core.trailers import Rules, add_trailers
 from tests.conftest import git
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.install import is_ours
-from hotfix_hooks.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
+from hotfix_hooks.install.installer import is_ours
+from hotfix_hooks.install.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
 from tests.conftest import (
     BIN,
     HOTFIX_DIR,

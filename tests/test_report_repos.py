@@ -252,8 +252,8 @@ def test_one_document_read_twice_is_parsed_once(
 ) -> None:
     """A branch and its remote-tracking twin at one commit, plus the same file in the
     working tree: one parse, one record, each reading its own copy."""
-    from hotfix_hooks import config
-    from hotfix_hooks.context import Context
+    from hotfix_hooks.config import settings as config
+    from hotfix_hooks.config.context import Context
     from hotfix_hooks.document.model import HotfixDocument
     from hotfix_hooks.git.repository import require_repo
     from hotfix_hooks.report import inventory

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotfix_hooks.config import Config
+from hotfix_hooks.config.settings import Config
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.templates import render
 from hotfix_hooks.policy import rollback_plan

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from hotfix_hooks.core.trailers import Rules
 from hotfix_hooks.policy import task_tie
 from hotfix_hooks.policy.task_tie import EMPTY, EXEMPT, TIED, UNKNOWN, UNNAMED, judge
-from hotfix_hooks.trailers import Rules
 
 VALID = {f"T00{n}" for n in range(1, 8)}
 

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hotfix_hooks.branch import format_number, parse_branch
+from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.document.tasks import named_tasks, parse_tasks
 
 TASK_ID = re.compile(rb"(?<![A-Za-z0-9_])[Tt]([0-9]{3})(?![A-Za-z0-9_])")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.config import Config
+from hotfix_hooks.config.settings import Config
 from hotfix_hooks.document.templates import TemplateProblem, render, render_text, shipped_dir
 
 CONTEXT = {

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hotfix_hooks.trailers import (
+from hotfix_hooks.core.trailers import (
     Rules,
     add_trailers,
     content_end,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from hotfix_hooks.branch import format_number
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.core.branch import format_number
+from hotfix_hooks.core.errors import UsageError
 
 
 def number_option(value: str | None) -> str | None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import click
 
-from hotfix_hooks import clock, ui
+from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.errors import UsageError
-from hotfix_hooks.install import isolated_argv
+from hotfix_hooks.install.installer import isolated_argv
 
 BRANCH = "hotfix/001-login-returns-500"
 PLAN = "Revert the hotfix commit and redeploy the last release tag (v1.4.2)"

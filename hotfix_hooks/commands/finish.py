@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 
 import click
 
-from hotfix_hooks import clock, ui
-from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.errors import GitError, UsageError
 from hotfix_hooks.document import fields
-from hotfix_hooks.errors import GitError, UsageError
-from hotfix_hooks.gate import check_commit, failure_lines
+from hotfix_hooks.enforce.gate import check_commit, failure_lines
 from hotfix_hooks.git.repo import run_bytes
 from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
 
 ZERO = "0" * 40

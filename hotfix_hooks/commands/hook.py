@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks.errors import NotARepositoryError
+from hotfix_hooks.core.errors import NotARepositoryError
 from hotfix_hooks.git.repo import ok
 from hotfix_hooks.hooks.entry import HOOKS, dispatch
 

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import click
 
-from hotfix_hooks import ui
-from hotfix_hooks.errors import OK, POLICY_FAILED
+from hotfix_hooks.core import ui
+from hotfix_hooks.core.errors import OK, POLICY_FAILED
 from hotfix_hooks.git.repo import run
 from hotfix_hooks.git.repository import require_repo_or_bare
-from hotfix_hooks.install import CLIENT_HOOKS
-from hotfix_hooks.install import install as install_hooks
-from hotfix_hooks.install import uninstall as uninstall_hooks
+from hotfix_hooks.install.installer import CLIENT_HOOKS
+from hotfix_hooks.install.installer import install as install_hooks
+from hotfix_hooks.install.installer import uninstall as uninstall_hooks
 
 SERVER_ADVICE = (
     "run hotfix-hooks install --server inside the server's bare repository "
@@ -80,7 +80,7 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
 
 def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
     """A hook manager owns the hooks: say so, and how to add ours to it (nothing written)."""
-    from hotfix_hooks import managers
+    from hotfix_hooks.install import managers
 
     names = sorted(set(managed.values()))
     root = Path(run("rev-parse", "--show-toplevel", cwd=cwd))

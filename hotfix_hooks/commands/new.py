@@ -2,23 +2,23 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks import ui
-from hotfix_hooks.branch import format_number, parse_branch, slugify, title_from_slug
 from hotfix_hooks.commands.common import interactive, number_option
-from hotfix_hooks.commands.lifecycle import CurrentDoc, events_quiet, fire_event
-from hotfix_hooks.context import Context, context
-from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.config.context import Context, context
+from hotfix_hooks.core import ui
+from hotfix_hooks.core.branch import format_number, parse_branch, slugify, title_from_slug
+from hotfix_hooks.core.errors import GitError, UsageError
+from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.document.scaffold import (
+from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.incident.record import CurrentDoc, events_quiet, fire_event
+from hotfix_hooks.incident.scaffold import (
     DOCS,
     hotfix_directory,
     missing_docs,
     print_scaffold,
     scaffold,
 )
-from hotfix_hooks.errors import GitError, UsageError
 from hotfix_hooks.report.inventory import hotfix_dirs, hotfix_refs
-from hotfix_hooks.safe_files import replace_file
 
 # (option, hotfix.md field, prompt)
 FIELDS = (

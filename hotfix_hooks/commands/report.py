@@ -6,9 +6,10 @@ from pathlib import Path
 
 import click
 
-from hotfix_hooks import clock, ui
-from hotfix_hooks.context import context
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.config.context import context
+from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.safe_files import describe_os_error, replace_file
 from hotfix_hooks.report.dashboard import html_page
 from hotfix_hooks.report.inventory import (
     HotfixRecord,
@@ -28,7 +29,6 @@ from hotfix_hooks.report.outputs import (
     summary_lines,
     update_metrics,
 )
-from hotfix_hooks.safe_files import describe_os_error, replace_file
 
 
 @click.command(short_help="Time to resolution and the team's record.")

@@ -5,15 +5,15 @@ from pathlib import PurePosixPath
 
 import click
 
-from hotfix_hooks import clock, ui
-from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.commands.rollback import push_after
+from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.safe_files import create_exclusive, describe_os_error
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.errors import UsageError
 from hotfix_hooks.git.log import trailer_log
+from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
-from hotfix_hooks.safe_files import create_exclusive, describe_os_error
 
 POSTMORTEM_DOC = "post-mortem.md"
 

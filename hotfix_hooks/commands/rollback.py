@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks import clock, ui
 from hotfix_hooks.commands.common import interactive
-from hotfix_hooks.commands.lifecycle import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
 from hotfix_hooks.policy.rollback_plan import judge
 
 ESCALATION = (

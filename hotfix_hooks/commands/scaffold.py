@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import click
 
-from hotfix_hooks import ui
 from hotfix_hooks.commands.common import interactive, number_option
-from hotfix_hooks.context import context
-from hotfix_hooks.document.scaffold import print_scaffold
-from hotfix_hooks.document.scaffold import scaffold as make_scaffold
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.config.context import context
+from hotfix_hooks.core import ui
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.incident.scaffold import print_scaffold
+from hotfix_hooks.incident.scaffold import scaffold as make_scaffold
 
 
 @click.command(short_help="Create missing hotfix.md/tasks.md by hand.")

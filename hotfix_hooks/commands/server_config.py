@@ -4,13 +4,13 @@ from pathlib import Path
 
 import click
 
-from hotfix_hooks import server_config as recorded_rules
-from hotfix_hooks import ui
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.config import server as recorded_rules
+from hotfix_hooks.core import ui
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.git.repo import run
 from hotfix_hooks.git.repository import require_repo_or_bare
-from hotfix_hooks.install import is_bare
-from hotfix_hooks.safe_files import replace_file
+from hotfix_hooks.install.installer import is_bare
 
 
 @click.command("server-config", short_help="Show or change the rules the server gate uses.")
@@ -44,7 +44,7 @@ def server_config(
     if from_rev is not None:
         if not run("rev-parse", "--verify", "-q", f"{from_rev}^{{commit}}", cwd=cwd, check=False):
             raise UsageError(f"--from {from_rev!r} is not a commit in this repository")
-        from hotfix_hooks.document.location import config_at
+        from hotfix_hooks.incident.location import config_at
 
         config = config_at(git_dir, from_rev)
     for key in unsets:

@@ -7,23 +7,23 @@ from datetime import datetime, timedelta
 
 import click
 
-from hotfix_hooks import clock, ui
-from hotfix_hooks.branch import HotfixBranch
-from hotfix_hooks.commands.lifecycle import alert_overdue
-from hotfix_hooks.context import Context, context
+from hotfix_hooks.config.context import Context, context
+from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.document import fields
-from hotfix_hooks.document.location import (
+from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.enforce.gate import check_commit
+from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
+from hotfix_hooks.incident.location import (
     HOTFIX_DOC,
     TASKS_DOC,
     load_tasks,
     read_worktree_bytes,
     read_worktree_doc,
 )
-from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.document.scaffold import hotfix_directory
-from hotfix_hooks.gate import check_commit
-from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
-from hotfix_hooks.install import hook_problems
+from hotfix_hooks.incident.record import alert_overdue
+from hotfix_hooks.incident.scaffold import hotfix_directory
+from hotfix_hooks.install.installer import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
@@ -240,8 +240,8 @@ def _unpushed(ctx: Context, branch: str) -> str:
 
 def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
     """Another incident holding this branch's number, as one warning."""
-    from hotfix_hooks.document.location import worktree_features
-    from hotfix_hooks.git import numbers
+    from hotfix_hooks.incident import numbers
+    from hotfix_hooks.incident.location import worktree_features
     from hotfix_hooks.policy.numbers import conflict_lines
 
     root = str(ctx.repo.root)

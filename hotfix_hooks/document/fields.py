@@ -61,7 +61,7 @@ def rollback_time(doc: HotfixDocument) -> datetime | None:
 def parse_stamp(value: str | None) -> datetime | None:
     if not value:
         return None
-    from hotfix_hooks import clock  # datetime: not for the gate, which reads only the Branch
+    from hotfix_hooks.core import clock  # datetime: not for the gate, which reads only the Branch
 
     try:
         return clock.parse(value)

@@ -34,7 +34,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING, Callable, Literal, NamedTuple
 
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks.core.errors import UsageError
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

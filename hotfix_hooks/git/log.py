@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from hotfix_hooks.errors import GitError
+from hotfix_hooks.core.errors import GitError
 from hotfix_hooks.git.repo import Repo, ok, run_bytes
 
 _SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")

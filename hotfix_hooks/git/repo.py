@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hotfix_hooks.errors import GitError
+from hotfix_hooks.core.errors import GitError
 from hotfix_hooks.git import lean
 
 ZERO_SHAS = frozenset({"0" * 40, "0" * 64})

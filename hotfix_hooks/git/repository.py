@@ -14,7 +14,7 @@ from pathlib import Path
 import git as gitpython
 from git.exc import BadName, BadObject, InvalidGitRepositoryError, NoSuchPathError
 
-from hotfix_hooks.errors import GitError, NotARepositoryError, UsageError
+from hotfix_hooks.core.errors import GitError, NotARepositoryError, UsageError
 from hotfix_hooks.git.repo import Repo
 
 

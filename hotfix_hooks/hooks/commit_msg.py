@@ -16,14 +16,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.config import Config
-    from hotfix_hooks.trailers import Rules
+    from hotfix_hooks.config.settings import Config
+    from hotfix_hooks.core.trailers import Rules
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     args = list(argv or ())
     if len(args) != 1:
-        from hotfix_hooks import ui
+        from hotfix_hooks.core import ui
 
         ui.error("commit-msg: expected one argument, the commit message file")
         return USAGE
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 
 def _git_rules(data: bytes) -> Rules:
-    from hotfix_hooks.trailers import rules_from_config
+    from hotfix_hooks.core.trailers import rules_from_config
 
     _, out = lean.git_output(
         "config", "-z", "--get-regexp", r"^(core\.commentchar|trailer\.|commit\.cleanup)"
@@ -88,12 +88,12 @@ def _cleanup_option() -> str | None:
 
 
 def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
-    from hotfix_hooks import config as config_mod
-    from hotfix_hooks import ui
-    from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.document.location import load_tasks
+    from hotfix_hooks.config import settings as config_mod
+    from hotfix_hooks.core import ui
+    from hotfix_hooks.core.branch import parse_branch
+    from hotfix_hooks.core.trailers import add_trailers
+    from hotfix_hooks.incident.location import load_tasks
     from hotfix_hooks.policy import task_tie
-    from hotfix_hooks.trailers import add_trailers
 
     config = config_mod.load(root)
     hotfix = parse_branch(branch, config.branch_prefix)
@@ -124,7 +124,7 @@ def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
         merge=False,
     )
     if verdict.kind in (task_tie.UNKNOWN, task_tie.UNNAMED):
-        from hotfix_hooks.document.location import TASKS_DOC, worktree_features
+        from hotfix_hooks.incident.location import TASKS_DOC, worktree_features
 
         tasks_file = f"{worktree_features(root, config)}/{hotfix.number}-hotfix/{TASKS_DOC}"
         if verdict.kind == task_tie.UNKNOWN:
@@ -155,8 +155,8 @@ def _number_conflict(root: str, git_dir: str, config: Config, branch: str, numbe
     """Refuse (after saying why and how to move) when another incident holds the number.
     The branch list is read from the ref files; git runs only when another branch carries
     the same number."""
-    from hotfix_hooks import ui
-    from hotfix_hooks.git import numbers
+    from hotfix_hooks.core import ui
+    from hotfix_hooks.incident import numbers
     from hotfix_hooks.policy.numbers import conflict_lines
 
     prefix = config.branch_prefix
@@ -176,7 +176,7 @@ def _write_back(path: str, original: bytes, data: bytes) -> None:
     replaced whole: the new message goes to a temporary file beside it, is flushed to disk
     and renamed over the original. Either way a full disk or a crash leaves the original
     message intact, never a truncated one."""
-    from hotfix_hooks.safe_files import append_exactly, replace_file
+    from hotfix_hooks.core.safe_files import append_exactly, replace_file
 
     if not append_exactly(path, original, data):
         replace_file(path, data)
@@ -260,7 +260,7 @@ def _refusal(
     come from, with them; one command that fixes it; where git kept the message."""
     import shlex
 
-    from hotfix_hooks import ui
+    from hotfix_hooks.core import ui
 
     err = sys.stderr
     all_flag = "a" if _commit_all() else ""

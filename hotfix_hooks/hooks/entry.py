@@ -10,8 +10,8 @@ import importlib
 import os
 import sys
 
-from hotfix_hooks.errors import USAGE
-from hotfix_hooks.hook_names import LOCAL_SUFFIX
+from hotfix_hooks.core.errors import USAGE
+from hotfix_hooks.install.names import LOCAL_SUFFIX
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

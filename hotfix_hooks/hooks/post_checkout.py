@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.config import Config
+    from hotfix_hooks.config.settings import Config
 
 
 def _arguments(argv: Sequence[str]) -> tuple[str, str, str] | None:
@@ -32,7 +32,7 @@ def _arguments(argv: Sequence[str]) -> tuple[str, str, str] | None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(list(argv or ()))
     if args is None:
-        from hotfix_hooks import ui
+        from hotfix_hooks.core import ui
 
         ui.error("post-checkout: nothing done: expected PREV NEW FLAG arguments")
         return OK
@@ -51,8 +51,8 @@ def _run(_prev: str, new: str, flag: str) -> int:
         return OK
     from pathlib import Path
 
-    from hotfix_hooks import config as config_mod
-    from hotfix_hooks.branch import parse_branch
+    from hotfix_hooks.config import settings as config_mod
+    from hotfix_hooks.core.branch import parse_branch
     from hotfix_hooks.git.repo import Repo
 
     repo = Repo(Path(found[0]), Path(found[1]))
@@ -62,7 +62,7 @@ def _run(_prev: str, new: str, flag: str) -> int:
         return OK
     if _number_conflict(found[0], found[1], config, name, hotfix.number):
         return OK  # scaffolding would put a second incident in the first one's folder
-    from hotfix_hooks.document.scaffold import print_scaffold, scaffold
+    from hotfix_hooks.incident.scaffold import print_scaffold, scaffold
 
     result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
     print_scaffold(hotfix.number, name, result)
@@ -73,7 +73,8 @@ def _run(_prev: str, new: str, flag: str) -> int:
 
 def _started(config: Config, root: str, git_dir: str, number: str, title: str, branch: str) -> None:
     """on_start: a new hotfix's docs were just scaffolded (never blocks the checkout)."""
-    from hotfix_hooks import clock, events
+    from hotfix_hooks import events
+    from hotfix_hooks.core import clock
 
     if events.command_for(root, "on_start", git_dir) is None:
         return
@@ -95,8 +96,8 @@ def _number_conflict(root: str, git_dir: str, config: Config, branch: str, numbe
     """Warn, loudly, when another incident holds this branch's number."""
     import sys
 
-    from hotfix_hooks import ui
-    from hotfix_hooks.git import numbers
+    from hotfix_hooks.core import ui
+    from hotfix_hooks.incident import numbers
     from hotfix_hooks.policy.numbers import conflict_lines
 
     prefix = config.branch_prefix

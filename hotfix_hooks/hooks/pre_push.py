@@ -12,8 +12,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.config import Config
-    from hotfix_hooks.gate import GateResult
+    from hotfix_hooks.config.settings import Config
+    from hotfix_hooks.enforce.gate import GateResult
 
 
 def _pre_commit_lines() -> bytes | None:
@@ -109,10 +109,11 @@ def _check(
 ) -> int:
     from pathlib import Path
 
-    from hotfix_hooks import config as config_mod
-    from hotfix_hooks import server_config, ui
-    from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.gate import (
+    from hotfix_hooks.config import server as server_config
+    from hotfix_hooks.config import settings as config_mod
+    from hotfix_hooks.core import ui
+    from hotfix_hooks.core.branch import parse_branch
+    from hotfix_hooks.enforce.gate import (
         VerdictCache,
         check_files,
         failure_lines,
@@ -191,7 +192,7 @@ def _pushed(
 
     if events.command_for(root, "on_push", git_dir) is None:
         return
-    from hotfix_hooks import clock
+    from hotfix_hooks.core import clock
     from hotfix_hooks.document import fields
     from hotfix_hooks.document.model import HotfixDocument
     from hotfix_hooks.git.blobs import CommitFiles

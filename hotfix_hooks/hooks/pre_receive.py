@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.config import Config
+    from hotfix_hooks.config.settings import Config
     from hotfix_hooks.git.refs import RefUpdate
 
 
@@ -31,14 +31,14 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 def server_rules() -> Config:
     """The server's recorded configuration (see ``server_config.rules``)."""
-    from hotfix_hooks import server_config
+    from hotfix_hooks.config import server as server_config
     from hotfix_hooks.git.repo import run
 
     return server_config.rules(run("rev-parse", "--absolute-git-dir"))
 
 
 def _check(data: bytes) -> int:
-    from hotfix_hooks import ui
+    from hotfix_hooks.core import ui
     from hotfix_hooks.git.refs import Malformed, parse_pre_receive
 
     config = server_rules()
@@ -59,7 +59,7 @@ def _check(data: bytes) -> int:
 def judge_update(update: RefUpdate, config: Config) -> list[str]:
     """Why one ref update is refused (nothing when it is not): our configuration
     unchanged, a real rollback plan at the tip, every new commit tied to a task."""
-    from hotfix_hooks.branch import parse_branch
+    from hotfix_hooks.core.branch import parse_branch
     from hotfix_hooks.git.refs import branch_name
 
     name = branch_name(update.local_ref)
@@ -75,7 +75,7 @@ def judge_update(update: RefUpdate, config: Config) -> list[str]:
 
 
 def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
-    from hotfix_hooks.gate import check_files, failure_lines, plan_task_at
+    from hotfix_hooks.enforce.gate import check_files, failure_lines, plan_task_at
     from hotfix_hooks.git.blobs import CommitFiles
     from hotfix_hooks.git.repo import ZERO_SHAS
 
@@ -92,7 +92,7 @@ def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str
 
 def _number(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
     """One number, one incident: another branch on this server may hold the number."""
-    from hotfix_hooks.gate import number_conflict_lines
+    from hotfix_hooks.enforce.gate import number_conflict_lines
 
     return number_conflict_lines(".", name, number, update.local_sha, config, remotes=False)
 
@@ -102,7 +102,7 @@ def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str
     server's HEAD) that it did not have before: never "new to the server", which commits
     first parked on another ref (a branch, a tag, refs/tmp/..., or a ref the same
     ``--per-ref`` push created a moment earlier) would escape."""
-    from hotfix_hooks.gate import check_ties, tie_failure_lines
+    from hotfix_hooks.enforce.gate import check_ties, tie_failure_lines
     from hotfix_hooks.git.log import MalformedLog
     from hotfix_hooks.git.repo import ZERO_SHAS, run
 
@@ -121,10 +121,10 @@ def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str
 
 def _config_change(update: RefUpdate, name: str) -> list[str]:
     """A hotfix branch may not change hotfix-hooks' own configuration."""
-    from hotfix_hooks.config import DEDICATED, PYPROJECT
-    from hotfix_hooks.document.location import config_at
-    from hotfix_hooks.errors import UsageError
+    from hotfix_hooks.config.settings import DEDICATED, PYPROJECT
+    from hotfix_hooks.core.errors import UsageError
     from hotfix_hooks.git.repo import ZERO_SHAS, run
+    from hotfix_hooks.incident.location import config_at
 
     base = update.remote_sha if update.remote_sha not in ZERO_SHAS else ""
     if not base:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from hotfix_hooks.errors import OK, POLICY_FAILED, USAGE, GitError, UsageError
+from hotfix_hooks.core.errors import OK, POLICY_FAILED, USAGE, GitError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def guarded(hook: str, policy: Callable[[], int], *, always_ok: bool = False) ->
 
 
 def _say(hook: str, problem: str, always_ok: bool) -> None:
-    from hotfix_hooks import ui
+    from hotfix_hooks.core import ui
 
     if always_ok:
         ui.error(f"{hook}: nothing done: {problem}")

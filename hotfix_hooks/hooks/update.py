@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(argv or ())
-    from hotfix_hooks import ui
+    from hotfix_hooks.core import ui
 
     if len(args) != 3:
         ui.error("update: expected three arguments, REFNAME OLDSHA NEWSHA (git passes them)")

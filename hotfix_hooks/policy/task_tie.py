@@ -8,8 +8,8 @@ path): no dataclasses, no typing at run time.
 
 from __future__ import annotations
 
+from hotfix_hooks.core.trailers import Rules, content_end
 from hotfix_hooks.document.tasks import named_tasks
-from hotfix_hooks.trailers import Rules, content_end
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

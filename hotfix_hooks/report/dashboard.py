@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from hotfix_hooks import clock
+from hotfix_hooks.core import clock
 from hotfix_hooks.document import fields
 from hotfix_hooks.policy.targets import within_target
 from hotfix_hooks.report import layout

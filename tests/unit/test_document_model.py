@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hotfix_hooks.core.errors import USAGE, UsageError
 from hotfix_hooks.document.model import (
     MAX_BYTES,
     MAX_LINES,
@@ -21,7 +22,6 @@ from hotfix_hooks.document.model import (
     NotUtf8Error,
     label_key,
 )
-from hotfix_hooks.errors import USAGE, UsageError
 
 # templates/hotfix.md as `hotfix-hooks new` renders it (kept here so these tests do not
 # depend on where the template file lives).

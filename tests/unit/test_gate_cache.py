@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.gate import VerdictCache
+from hotfix_hooks.enforce.gate import VerdictCache
 from hotfix_hooks.policy.rollback_plan import Finding, Verdict
 
 BLOB = "ab" * 20

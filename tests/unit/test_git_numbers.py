@@ -13,7 +13,7 @@ def test_names_branch_by_hand_matches_the_whole_word_rule() -> None:
     from hypothesis import given
     from hypothesis import strategies as st
 
-    from hotfix_hooks.git.numbers import names_branch
+    from hotfix_hooks.incident.numbers import names_branch
 
     @given(st.text("ab/-.x 1\n", max_size=30), st.sampled_from(["a/1-b", "a/1", "x"]))
     def same(text: str, branch: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hotfix_hooks.errors import OK, POLICY_FAILED, USAGE, ConfigError, GitError
+from hotfix_hooks.core.errors import OK, POLICY_FAILED, USAGE, ConfigError, GitError
 from hotfix_hooks.hooks.skeleton import guarded
 
 

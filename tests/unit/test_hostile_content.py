@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks import ui
+from hotfix_hooks.core import ui
 
 
 def test_terminal_escapes_from_content_are_shown_not_sent() -> None:
@@ -35,7 +35,7 @@ def test_old_workflow_commands_are_broken_under_github_actions(
 )
 def test_stamps_outside_the_years_of_incidents_are_not_stamps(stamp: str) -> None:
     """Year 1 or 9999 in a hotfix.md would overflow a report's date arithmetic."""
-    from hotfix_hooks import clock
+    from hotfix_hooks.core import clock
     from hotfix_hooks.document.fields import parse_stamp
 
     with pytest.raises(clock.BadTimestampError, match="outside 1970-2999"):
@@ -79,9 +79,9 @@ def test_ci_annotations_for_a_failed_plan_and_untied_commits(tmp_path: Path) -> 
     own tests run check in subprocesses that coverage does not follow)."""
     from pathlib import PurePosixPath
 
-    from hotfix_hooks.ci_annotations import check_annotations, workspace_path
     from hotfix_hooks.document.model import HotfixDocument
-    from hotfix_hooks.gate import GateResult, TieResult
+    from hotfix_hooks.enforce.gate import GateResult, TieResult
+    from hotfix_hooks.enforce.github import check_annotations, workspace_path
     from hotfix_hooks.policy import task_tie
     from hotfix_hooks.policy.rollback_plan import judge
 

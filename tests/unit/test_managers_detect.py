@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks import managers
+from hotfix_hooks.install import managers
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hotfix_hooks.safe_files import append_exactly
+from hotfix_hooks.core.safe_files import append_exactly
 
 
 def test_appends_only_what_is_new(tmp_path: Path) -> None:
@@ -34,8 +34,8 @@ def test_anything_but_an_append_is_left_to_the_caller(tmp_path: Path) -> None:
 def test_a_held_lock_waits_then_says_who_to_ask(tmp_path: Path) -> None:
     import pytest
 
-    from hotfix_hooks.errors import UsageError
-    from hotfix_hooks.safe_files import create_exclusive, locked, replace_file
+    from hotfix_hooks.core.errors import UsageError
+    from hotfix_hooks.core.safe_files import create_exclusive, locked, replace_file
 
     target = tmp_path / "hotfix.md"
     target.write_bytes(b"x\n")

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
 
-from hotfix_hooks.branch import HotfixBranch
-from hotfix_hooks.context import Context, context
+from hotfix_hooks.config.context import Context, context
+from hotfix_hooks.core.branch import HotfixBranch
+from hotfix_hooks.core.errors import POLICY_FAILED, UsageError
+from hotfix_hooks.core.safe_files import describe_os_error, locked, replace_file
 from hotfix_hooks.document import fields
-from hotfix_hooks.document.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.document.scaffold import hotfix_directory
-from hotfix_hooks.errors import POLICY_FAILED, UsageError
-from hotfix_hooks.safe_files import describe_os_error, locked, replace_file
+from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.incident.scaffold import hotfix_directory
 
 
 class Refused(UsageError):
@@ -98,7 +98,8 @@ def doc_times(doc: HotfixDocument) -> dict[str, str | None]:
 
 def fire_event(doc: CurrentDoc, event: str, **extra: object) -> bool:
     """Run the event command configured for ``event`` (if any) about this hotfix."""
-    from hotfix_hooks import clock, events
+    from hotfix_hooks import events
+    from hotfix_hooks.core import clock
     from hotfix_hooks.policy.rollback_plan import judge
 
     if events.command_for(str(doc.ctx.repo.root), event) is None:

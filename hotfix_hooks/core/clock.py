@@ -28,7 +28,7 @@ def now() -> datetime:
         try:
             return parse(fixed, assume_local=False)
         except BadTimestampError as exc:
-            from hotfix_hooks.errors import UsageError
+            from hotfix_hooks.core.errors import UsageError
 
             raise UsageError(
                 f"{ENV_NOW}={fixed!r} is not a timestamp ({exc}): set it like "

@@ -19,7 +19,7 @@ import os
 import stat
 import time
 
-from hotfix_hooks.errors import UnsafePathError, UsageError
+from hotfix_hooks.core.errors import UnsafePathError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

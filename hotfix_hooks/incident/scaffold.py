@@ -5,21 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from hotfix_hooks import __version__, clock
-from hotfix_hooks.config import Config
-from hotfix_hooks.document.location import (
-    HOTFIX_DOC,
-    TASKS_DOC,
-    hotfix_rel,
-    worktree_features_rel,
-)
-from hotfix_hooks.errors import UsageError
-from hotfix_hooks.git.repo import Repo, run_bytes
-from hotfix_hooks.safe_files import (
+from hotfix_hooks import __version__
+from hotfix_hooks.config.settings import Config
+from hotfix_hooks.core import clock
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.safe_files import (
     check_no_symlinks,
     create_exclusive,
     describe_os_error,
     make_dirs,
+)
+from hotfix_hooks.git.repo import Repo, run_bytes
+from hotfix_hooks.incident.location import (
+    HOTFIX_DOC,
+    TASKS_DOC,
+    hotfix_rel,
+    worktree_features_rel,
 )
 
 DOCS = (HOTFIX_DOC, TASKS_DOC)
@@ -112,7 +113,7 @@ def print_scaffold(
     """The seed's banner: what was made, and what to do next."""
     import sys
 
-    from hotfix_hooks import ui
+    from hotfix_hooks.core import ui
 
     for warning in result.warnings:
         ui.warn(warning)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from hotfix_hooks import __version__, managers
-from hotfix_hooks.errors import UsageError
+from hotfix_hooks import __version__
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.safe_files import describe_os_error, locked, replace_file
 from hotfix_hooks.git.repo import run
-from hotfix_hooks.hook_names import LOCAL_SUFFIX
-from hotfix_hooks.hook_script import fast_path
-from hotfix_hooks.safe_files import describe_os_error, locked, replace_file
+from hotfix_hooks.install import managers
+from hotfix_hooks.install.names import LOCAL_SUFFIX
+from hotfix_hooks.install.script import fast_path
 
 MARKER = "# hotfix-hooks: managed hook"
 CHECKSUM = "# hotfix-hooks: sha256 "  # of every line above it: an edit shows
@@ -308,7 +309,7 @@ def hook_problems(cwd: Path | None = None) -> list[str]:
 def _record_server_config(cwd: Path | None) -> Path | None:
     """Record the default branch's configuration for pre-receive, unless the server
     already has one (an administrator's choice is never overwritten)."""
-    from hotfix_hooks import server_config
+    from hotfix_hooks.config import server as server_config
 
     git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
     if server_config.read(git_dir) is not None:

@@ -6,22 +6,22 @@ from __future__ import annotations
 from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
 
-from hotfix_hooks.document.location import (
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.git.blobs import CommitFiles
+from hotfix_hooks.incident.location import (
     HOTFIX_DOC,
     commit_config,
     commit_doc_path,
     commit_tasks,
     features_rel,
 )
-from hotfix_hooks.errors import UsageError
-from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.policy.rollback_plan import Finding, Verdict, judge
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.config import Config
+    from hotfix_hooks.config.settings import Config
     from hotfix_hooks.document.model import HotfixDocument
     from hotfix_hooks.policy.task_tie import Verdict as TieVerdict
 
@@ -170,7 +170,7 @@ class VerdictCache:
         return (verdict, branch) if verdict.passed else None
 
     def put(self, blob: str, verdict: Verdict, branch: str | None) -> None:
-        from hotfix_hooks.safe_files import replace_file
+        from hotfix_hooks.core.safe_files import replace_file
 
         values = (*verdict.plan, *verdict.trigger, branch)
         text = "".join(f"{_cache_line(value)}\n" for value in values)
@@ -392,8 +392,8 @@ def number_conflict_lines(
     ``judged``: the gate's result on ``tip``, whose Branch field is read already.
     ``files``: ``tip``'s files, when the caller has them open. ``git_dir``: the clone's
     git directory, to read the branch list from its files (a client's pre-push)."""
-    from hotfix_hooks.branch import parse_branch
-    from hotfix_hooks.git import numbers
+    from hotfix_hooks.core.branch import parse_branch
+    from hotfix_hooks.incident import numbers
     from hotfix_hooks.policy.numbers import Claim, conflict_lines, renamed
 
     prefix = config.branch_prefix

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import sys
 
-from hotfix_hooks.branch import DEFAULT_PREFIX
-from hotfix_hooks.errors import ConfigError
+from hotfix_hooks.core.branch import DEFAULT_PREFIX
+from hotfix_hooks.core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ do". Anything unusual hands over to Python, which decides as before:
 
 from __future__ import annotations
 
-from hotfix_hooks.branch import DEFAULT_PREFIX
-from hotfix_hooks.managers import HOOK_IDS
+from hotfix_hooks.core.branch import DEFAULT_PREFIX
+from hotfix_hooks.install.managers import HOOK_IDS
 
 _COMMON = """\
 # Not a hotfix branch: exit here, without starting Python. Anything unusual is left to Python.

@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from hotfix_hooks.gate import GateResult, TieResult
+from hotfix_hooks.enforce.gate import GateResult, TieResult
 
 
 def under_github_actions(environ: Mapping[str, str] | None = None) -> bool:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 
-from hotfix_hooks.branch import parse_branch
+from hotfix_hooks.core.branch import parse_branch
 from hotfix_hooks.git import lean
 from hotfix_hooks.policy.numbers import Claim, must_move, next_free
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from hotfix_hooks.config import Config
+    from hotfix_hooks.config.settings import Config
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ def worktree_judgement(
 ) -> Judgement:
     """Who else holds ``number``, as the client hooks see it from the working tree: hotfix
     branches here and on remotes, and the hotfix.md already in that number's folder."""
-    from hotfix_hooks.document.location import worktree_features
+    from hotfix_hooks.incident.location import worktree_features
 
     prefix = config.branch_prefix
     features = worktree_features(root, config)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from hotfix_hooks import config as config_mod
+from hotfix_hooks.config import settings as config_mod
+from hotfix_hooks.core.errors import ConfigError
 from hotfix_hooks.document.tasks import SEED_TASKS, parse_tasks
-from hotfix_hooks.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from os import PathLike
     from pathlib import Path, PurePosixPath
 
-    from hotfix_hooks.config import Config
+    from hotfix_hooks.config.settings import Config
     from hotfix_hooks.git.blobs import CommitFiles
 
 TASKS_DOC = "tasks.md"

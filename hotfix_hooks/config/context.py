@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hotfix_hooks import config as config_mod
-from hotfix_hooks.branch import HotfixBranch, parse_branch
-from hotfix_hooks.config import Config
+from hotfix_hooks.config import settings as config_mod
+from hotfix_hooks.config.settings import Config
+from hotfix_hooks.core.branch import HotfixBranch, parse_branch
 from hotfix_hooks.git.repository import Repository, require_repo
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hotfix_hooks import config as config_mod
-from hotfix_hooks.config import Config
-from hotfix_hooks.errors import ConfigError
+from hotfix_hooks.config import settings as config_mod
+from hotfix_hooks.config.settings import Config
+from hotfix_hooks.core.errors import ConfigError
 
 FILE = config_mod.LOCAL  # hotfix-hooks.toml in the git directory
 HEADER = (
@@ -35,8 +35,8 @@ def read(git_dir: str | os.PathLike[str]) -> Config | None:
 def from_default_branch(git_dir: str) -> Config:
     """The default branch's (HEAD's) configuration, features directory resolved;
     the defaults in a repository with no commits yet."""
-    from hotfix_hooks.document.location import SPECSWARM_FEATURES, config_at
     from hotfix_hooks.git.repo import run
+    from hotfix_hooks.incident.location import SPECSWARM_FEATURES, config_at
 
     if run("rev-parse", "--verify", "-q", "HEAD^{commit}", cwd=git_dir, check=False):
         return config_at(git_dir, "HEAD")
