@@ -181,7 +181,7 @@ def _unedited_legacy(data: bytes, hook: str) -> bool:
     have = data.decode("utf-8", "replace").splitlines()
     return len(have) == len(template) and all(
         a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)
-        for a, b in zip(have, template)
+        for a, b in zip(have, template, strict=False)
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -183,20 +183,6 @@ def test_too_large_is_refused_before_parsing() -> None:
     with pytest.raises(DocumentTooLargeError, match=f"reads at most {MAX_LINES} lines"):
         HotfixDocument.parse(b"\r\n" * (MAX_LINES + 1))
     assert HotfixDocument.parse(b"\n" * MAX_LINES).field("x") is None
-
-
-def test_reference_definitions_are_bounded_where_markdown_it_is_quadratic(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from hotfix_hooks.document import model
-
-    many = b"".join(b"[r%d]: https://example.com/%d\n" % (n, n) for n in range(150))
-    monkeypatch.setattr(model, "_quadratic_references", lambda: True)
-    with pytest.raises(DocumentTooLargeError, match="150 link reference definitions"):
-        HotfixDocument.parse(many)
-    assert HotfixDocument.parse(many[:2000]).field("x") is None
-    monkeypatch.setattr(model, "_quadratic_references", lambda: False)
-    assert HotfixDocument.parse(many).field("x") is None
 
 
 # -- reading -------------------------------------------------------------------------------
