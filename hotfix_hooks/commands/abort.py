@@ -6,8 +6,9 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.errors import Refused
 from hotfix_hooks.document import fields
-from hotfix_hooks.incident.record import Refused, current_doc
+from hotfix_hooks.incident.record import current_doc
 from hotfix_hooks.policy.lifecycle import abort_refusal
 
 

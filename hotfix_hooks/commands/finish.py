@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 import click
 
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.errors import GitError, UsageError
+from hotfix_hooks.core.errors import GitError, Refused, UsageError
 from hotfix_hooks.document import fields
 from hotfix_hooks.enforce.gate import check_commit, failure_lines
+from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.repo import run_bytes
 from hotfix_hooks.git.repository import Repository
-from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
 
 ZERO = "0" * 40
@@ -374,7 +375,7 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
                 raise Refused(
                     f"committing the resolution failed, nothing was changed: {exc}"
                 ) from None
-            fire_event(doc, "on_resolve")
+            events.fire_for(doc, "on_resolve")
             return (repo.resolve("HEAD") or "")[:10]
 
         stamp = dict(plan.resolve).get(fields.RESOLVED, "")
@@ -484,7 +485,7 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
         detail = step.action()
         ui.emit(f"     ✓ {detail}" if detail else "     ✓")
     if merge:
-        fire_event(doc, "on_finish", tag=plan.tag, merged_into=plan.base.name, pushed=push)
+        events.fire_for(doc, "on_finish", tag=plan.tag, merged_into=plan.base.name, pushed=push)
         ui.emit(ui.paint(f"✅ Hotfix {doc.hotfix.number} finished: {plan.tag}", "green"))
         if plan.publish:
             ui.emit(
@@ -493,7 +494,7 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
             )
             ui.emit(f"  {plan.publish}")
     else:
-        fire_event(doc, "on_finish", tag=None, merged_into=None, pushed=False)
+        events.fire_for(doc, "on_finish", tag=None, merged_into=None, pushed=False)
         ui.emit(f"✓ Recorded; merge when ready: hotfix-hooks finish{' --push' if push else ''}")
 
 

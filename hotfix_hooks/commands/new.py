@@ -9,8 +9,10 @@ from hotfix_hooks.core.branch import format_number, parse_branch, slugify, title
 from hotfix_hooks.core.errors import GitError, UsageError
 from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.events import dispatch
+from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
-from hotfix_hooks.incident.record import CurrentDoc, events_quiet, fire_event
+from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
     DOCS,
     hotfix_directory,
@@ -18,6 +20,7 @@ from hotfix_hooks.incident.scaffold import (
     print_scaffold,
     scaffold,
 )
+from hotfix_hooks.policy.rollback_plan import block_is_real
 from hotfix_hooks.report.inventory import hotfix_dirs, hotfix_refs
 
 # (option, hotfix.md field, prompt)
@@ -92,7 +95,7 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
                 texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
     before = ctx.branch or ctx.repo.resolve("HEAD") or ""
     try:
-        with events_quiet():  # on_start fires below, once, with the fields filled in
+        with dispatch.quiet():  # on_start fires below, once, with the fields filled in
             ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
     except GitError as exc:
         raise UsageError(
@@ -186,7 +189,9 @@ def _start(
     for option, field, _prompt in FIELDS:
         value = texts.get(option)
         if value:
-            updated = HotfixDocument.parse(updated, str(rel)).with_section_body(field, value)
+            updated = HotfixDocument.parse(updated, str(rel)).with_section_body(
+                field, value, is_real=block_is_real
+            )
     if updated != data:
         replace_file(ctx.repo.root / rel, updated)
     if ctx.config.stage_scaffold:
@@ -195,7 +200,7 @@ def _start(
     ui.emit(f"✓ Hotfix {chosen} started on {branch}, from {base} ({base_sha[:10]})")
     started = parse_branch(branch, ctx.config.branch_prefix)
     if started is not None:
-        fire_event(
+        events.fire_for(
             CurrentDoc(ctx, started, rel, HotfixDocument.parse(updated, str(rel))), "on_start"
         )
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]

@@ -7,12 +7,13 @@ import click
 
 from hotfix_hooks.commands.rollback import push_after
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.safe_files import create_exclusive, describe_os_error
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import trailer_log
-from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
 POSTMORTEM_DOC = "post-mortem.md"
@@ -41,7 +42,7 @@ def resolve(postmortem: bool) -> None:
     if not doc.update(edit):
         ui.emit(f"hotfix {doc.hotfix.number} is already resolved")
         return
-    fire_event(doc, "on_resolve")
+    events.fire_for(doc, "on_resolve")
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
     triggered = fields.rollback_triggered(doc.doc)

@@ -4,10 +4,11 @@ import click
 
 from hotfix_hooks.commands.common import interactive
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.events import hotfix as events
+from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.rollback_plan import judge
 
 ESCALATION = (
@@ -100,7 +101,7 @@ def rollback(reason: str | None, yes: bool) -> None:
     if not doc.update(record) and fields.rollback_triggered(doc.doc):
         _kept(doc)
         return
-    fire_event(doc, "on_rollback", reason=reason)
+    events.fire_for(doc, "on_rollback", reason=reason)
     if not yes:
         ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")

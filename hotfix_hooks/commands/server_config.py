@@ -44,7 +44,7 @@ def server_config(
     if from_rev is not None:
         if not run("rev-parse", "--verify", "-q", f"{from_rev}^{{commit}}", cwd=cwd, check=False):
             raise UsageError(f"--from {from_rev!r} is not a commit in this repository")
-        from hotfix_hooks.incident.location import config_at
+        from hotfix_hooks.config.commit import config_at
 
         config = config_at(git_dir, from_rev)
     for key in unsets:

@@ -13,6 +13,7 @@ from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.enforce.gate import check_commit
+from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
 from hotfix_hooks.incident.location import (
     HOTFIX_DOC,
@@ -21,7 +22,7 @@ from hotfix_hooks.incident.location import (
     read_worktree_bytes,
     read_worktree_doc,
 )
-from hotfix_hooks.incident.record import alert_overdue
+from hotfix_hooks.incident.record import current_doc
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.install.installer import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
@@ -240,8 +241,8 @@ def _unpushed(ctx: Context, branch: str) -> str:
 
 def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
     """Another incident holding this branch's number, as one warning."""
+    from hotfix_hooks.config.features import worktree_features
     from hotfix_hooks.incident import numbers
-    from hotfix_hooks.incident.location import worktree_features
     from hotfix_hooks.policy.numbers import conflict_lines
 
     root = str(ctx.repo.root)
@@ -342,7 +343,7 @@ def status(as_json: bool) -> None:
     hotfix = ctx.hotfix()
     if hotfix:
         state = hotfix_status(ctx, hotfix)
-        alert_overdue(ctx, state.status, state.elapsed)
+        events.alert_overdue(ctx, state.status, state.elapsed, current_doc)
         if as_json:
             click.echo(json.dumps(state.as_json(), indent=2, ensure_ascii=False))
         else:

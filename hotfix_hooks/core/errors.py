@@ -22,6 +22,12 @@ class UsageError(Exception):
     exit_code = USAGE
 
 
+class Refused(UsageError):
+    """A command's policy said no, and nothing was changed: exit 1."""
+
+    exit_code = POLICY_FAILED
+
+
 class ConfigError(UsageError):
     def __init__(self, file: str, key: str | None, problem: str) -> None:
         where = f"{file}: {key}" if key else file

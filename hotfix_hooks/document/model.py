@@ -578,21 +578,17 @@ class HotfixDocument:
         label: str,
         body: str,
         *,
-        is_real: Callable[[Block], bool] | None = None,
+        is_real: Callable[[Block], bool],
     ) -> bytes:
         """``body`` as the content of a ``**Label**:`` field: inline when one line, else as
-        list lines under the label, replacing only placeholder lines (judged by ``is_real``,
-        by default the rollback-plan policy's)."""
+        list lines under the label, replacing only placeholder lines (``is_real`` tells them
+        apart: the caller passes the rollback-plan policy's judge; the model knows no policy)."""
         found = self._field_label(label)
         if found is None:
             return self.with_field(label, body)
         new_lines = [line.strip() for line in _clean(body).splitlines() if line.strip()]
         if not new_lines:
             return self.data
-        if is_real is None:
-            from hotfix_hooks.policy.rollback_plan import block_is_real
-
-            is_real = block_is_real
         offsets = self._offsets
         value_start = offsets[found.line] + found.value_col
         label_end = offsets[found.line] + len(self._lines[found.line])

@@ -12,7 +12,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.config.settings import Config
     from hotfix_hooks.enforce.gate import GateResult
 
 
@@ -180,45 +179,22 @@ def _check(
         return POLICY_FAILED
     if not bare:  # a bare clone has no working tree, and no config of its own to trust
         for result, sha in passed:
-            _pushed(config, root, result, sha, git_dir)
+            _pushed(root, result, sha, git_dir)
     return OK
 
 
-def _pushed(
-    config: Config, root: str, result: GateResult, sha: str, git_dir: str | None = None
-) -> None:
+def _pushed(root: str, result: GateResult, sha: str, git_dir: str | None = None) -> None:
     """on_push: the gate passed for a hotfix ref (never blocks or fails the push)."""
-    from hotfix_hooks import events
+    from hotfix_hooks.events import dispatch as events
 
     if events.command_for(root, "on_push", git_dir) is None:
         return
-    from hotfix_hooks.core import clock
-    from hotfix_hooks.document import fields
     from hotfix_hooks.document.model import HotfixDocument
+    from hotfix_hooks.events.hotfix import from_record
     from hotfix_hooks.git.blobs import CommitFiles
 
-    assert result.verdict is not None
     with CommitFiles(root, sha) as files:
         data = files.read(str(result.path)) or b""
     doc = HotfixDocument.parse(data, str(result.path))
-    times: dict[str, str | None] = {"now": clock.now().isoformat()}
-    labels = (
-        ("created", fields.CREATED),
-        ("resolved", fields.RESOLVED),
-        ("cancelled", fields.CANCELLED),
-    )
-    for key, label in labels:
-        moment = fields.stamp(doc, label)
-        times[key] = moment.isoformat() if moment else None
-    rollback = fields.rollback_time(doc)
-    times["rollback"] = rollback.isoformat() if rollback else None
-    build = {
-        "number": result.number,
-        "title": doc.title,
-        "branch": result.branch,
-        "times": times,
-        "plan": result.verdict.plan.text.strip(),
-        "status": fields.status(doc),
-        "commit": sha,
-    }
-    events.fire(config, "on_push", root, build, git_dir)
+    build = {**from_record(doc, result.number, result.branch), "commit": sha}
+    events.fire("on_push", root, build, git_dir)

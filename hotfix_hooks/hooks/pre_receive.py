@@ -121,10 +121,10 @@ def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str
 
 def _config_change(update: RefUpdate, name: str) -> list[str]:
     """A hotfix branch may not change hotfix-hooks' own configuration."""
+    from hotfix_hooks.config.commit import config_at
     from hotfix_hooks.config.settings import DEDICATED, PYPROJECT
     from hotfix_hooks.core.errors import UsageError
     from hotfix_hooks.git.repo import ZERO_SHAS, run
-    from hotfix_hooks.incident.location import config_at
 
     base = update.remote_sha if update.remote_sha not in ZERO_SHAS else ""
     if not base:

@@ -215,7 +215,7 @@ def worktree_judgement(
 ) -> Judgement:
     """Who else holds ``number``, as the client hooks see it from the working tree: hotfix
     branches here and on remotes, and the hotfix.md already in that number's folder."""
-    from hotfix_hooks.incident.location import worktree_features
+    from hotfix_hooks.config.features import worktree_features
 
     prefix = config.branch_prefix
     features = worktree_features(root, config)

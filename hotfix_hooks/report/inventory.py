@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import settings as config_mod
 from hotfix_hooks.config.context import Context
+from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
 from hotfix_hooks.core.branch import HotfixBranch, format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
 from hotfix_hooks.document import fields
@@ -23,13 +24,7 @@ from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import branch_of_ref, short_ref
 from hotfix_hooks.git.repository import find_repo
-from hotfix_hooks.incident.location import (
-    HOTFIX_DOC,
-    features_rel,
-    hotfix_rel,
-    read_worktree_bytes,
-    worktree_features_rel,
-)
+from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
