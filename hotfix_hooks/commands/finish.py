@@ -20,6 +20,7 @@ import click
 
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import GitError, Refused, UsageError
+from hotfix_hooks.core.oid import zero_for
 from hotfix_hooks.document import fields
 from hotfix_hooks.enforce.gate import check_commit, failure_lines
 from hotfix_hooks.events import hotfix as events
@@ -28,7 +29,6 @@ from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
 
-ZERO = "0" * 40
 FETCH_TIMEOUT = 60  # seconds: an unreachable remote must not hang a 3 a.m. finish
 
 
@@ -340,7 +340,7 @@ def _merge(repo: Repository, target: Target, branch: str) -> str:
         raise Refused(f"merging into {target.name} now conflicts in {', '.join(conflicts)}")
     message = f"Merge branch '{branch}' into {target.name}"
     commit = repo.git("commit-tree", tree, "-p", target.tip, "-p", tip, "-m", message)
-    old = target.tip if target.exists_locally else ZERO
+    old = target.tip if target.exists_locally else zero_for(repo.object_format())
     repo.git("update-ref", "-m", f"hotfix-hooks finish: {message}", target.ref, commit, old)
     target.tip = commit
     target.exists_locally = True

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 
+from hotfix_hooks.core.branch import DEFAULT_PREFIX
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-DEFAULT_PREFIX = "hotfix/"
 IN_PROGRESS = (
     "rebase-merge",
     "rebase-apply",

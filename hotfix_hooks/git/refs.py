@@ -6,13 +6,10 @@ branch is never let through unchecked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from hotfix_hooks.git.repo import ZERO_SHAS
-
-_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+from hotfix_hooks.core.oid import is_oid, is_zero
 
 
 class RefUpdate(NamedTuple):
@@ -23,7 +20,7 @@ class RefUpdate(NamedTuple):
 
     @property
     def deletes(self) -> bool:
-        return self.local_sha in ZERO_SHAS
+        return is_zero(self.local_sha)
 
 
 class Malformed(NamedTuple):
@@ -52,7 +49,7 @@ def _fields(data: bytes, hook: str) -> Iterator[list[str] | Malformed]:
             "\0" not in line
             and len(parts) == count
             and all(parts)
-            and all(_SHA.fullmatch(parts[i]) for i in shas)
+            and all(is_oid(parts[i]) for i in shas)
         )
         yield parts if well_formed else Malformed(line)
 

@@ -13,8 +13,6 @@ from pathlib import Path
 from hotfix_hooks.core.errors import GitError
 from hotfix_hooks.git import lean
 
-ZERO_SHAS = frozenset({"0" * 40, "0" * 64})
-
 
 class GitResult:
     """What one git run gave back."""
@@ -80,6 +78,10 @@ class Repo:
     def resolve(self, rev: str) -> str | None:
         """The commit ``rev`` names; None when it names none."""
         return self.git("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False) or None
+
+    def object_format(self) -> str:
+        """``sha1`` or ``sha256`` (``git rev-parse --show-object-format``)."""
+        return self.git("rev-parse", "--show-object-format", check=False) or "sha1"
 
     def push_command(self) -> str:
         """The push that works from here: ``git push`` with an upstream, else one that

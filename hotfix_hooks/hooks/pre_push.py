@@ -29,7 +29,9 @@ def _pre_commit_lines() -> bytes | None:
         sha = run("rev-parse", "--verify", "-q", f"{local}^{{commit}}", check=False)
     if not sha:
         return b""
-    zero = "0" * len(sha)
+    from hotfix_hooks.core.oid import zero_like
+
+    zero = zero_like(sha)
     return f"{local} {sha} {remote} {env.get('PRE_COMMIT_FROM_REF') or zero}\n".encode(
         "utf-8", "surrogateescape"
     )
@@ -58,7 +60,9 @@ def _checked_out_lines(root: str, git_dir: str, remote: str | None, bare: bool) 
         if tracked.decode("ascii", "replace").strip() == sha:
             return b""
     ref = f"refs/heads/{branch}"
-    return f"{ref} {sha} {ref} {'0' * len(sha)}\n".encode("utf-8", "surrogateescape")
+    from hotfix_hooks.core.oid import zero_like
+
+    return f"{ref} {sha} {ref} {zero_like(sha)}\n".encode("utf-8", "surrogateescape")
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
@@ -87,14 +91,14 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
     """``git push`` when the branch has an upstream; else the command that sets one."""
-    from hotfix_hooks.git.repo import ZERO_SHAS
+    from hotfix_hooks.core.oid import is_zero
 
     branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else ""
     if branch:
         code, _ = lean.git_output("rev-parse", "-q", "--verify", f"{branch}@{{upstream}}")
         if code == 0:
             return "git push"
-    elif remote_sha not in ZERO_SHAS:
+    elif not is_zero(remote_sha):
         return "git push"
     return f"git push -u {remote or 'origin'} HEAD"
 

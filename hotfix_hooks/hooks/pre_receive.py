@@ -75,9 +75,9 @@ def judge_update(update: RefUpdate, config: Config) -> list[str]:
 
 
 def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+    from hotfix_hooks.core.oid import is_zero
     from hotfix_hooks.enforce.gate import check_files, failure_lines, plan_task_at
     from hotfix_hooks.git.blobs import CommitFiles
-    from hotfix_hooks.git.repo import ZERO_SHAS
 
     with CommitFiles(".", update.local_sha) as files:
         result = check_files(files, number, update.local_sha, config)
@@ -85,7 +85,7 @@ def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str
             return []
         task = plan_task_at(files, number, config)
     result.branch = name
-    new = update.remote_sha in ZERO_SHAS  # a new branch: the pusher has no upstream yet
+    new = is_zero(update.remote_sha)  # a new branch: the pusher has no upstream yet
     push = "git push -u origin HEAD" if new else "git push"
     return failure_lines(result, update.local_sha[:10], push=push, task=task)
 
@@ -102,13 +102,14 @@ def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str
     server's HEAD) that it did not have before: never "new to the server", which commits
     first parked on another ref (a branch, a tag, refs/tmp/..., or a ref the same
     ``--per-ref`` push created a moment earlier) would escape."""
+    from hotfix_hooks.core.oid import is_zero
     from hotfix_hooks.enforce.gate import check_ties, tie_failure_lines
     from hotfix_hooks.git.log import MalformedLog
-    from hotfix_hooks.git.repo import ZERO_SHAS, run
+    from hotfix_hooks.git.repo import run
 
     production = run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
     exclude = [production] if production else ["--all"]  # an empty server: all it has
-    if update.remote_sha not in ZERO_SHAS:
+    if not is_zero(update.remote_sha):
         exclude.append(update.remote_sha)  # judged when it was pushed
     try:
         result = check_ties(
@@ -124,9 +125,10 @@ def _config_change(update: RefUpdate, name: str) -> list[str]:
     from hotfix_hooks.config.commit import config_at
     from hotfix_hooks.config.settings import DEDICATED, PYPROJECT
     from hotfix_hooks.core.errors import UsageError
-    from hotfix_hooks.git.repo import ZERO_SHAS, run
+    from hotfix_hooks.core.oid import is_zero
+    from hotfix_hooks.git.repo import run
 
-    base = update.remote_sha if update.remote_sha not in ZERO_SHAS else ""
+    base = update.remote_sha if not is_zero(update.remote_sha) else ""
     if not base:
         base = run("merge-base", update.local_sha, "HEAD", check=False).split("\n")[0]
     files = f"{DEDICATED} or [tool.hotfix-hooks] in {PYPROJECT}"
