@@ -11,6 +11,7 @@ from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.events import dispatch
 from hotfix_hooks.events import hotfix as events
+from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
@@ -21,7 +22,7 @@ from hotfix_hooks.incident.scaffold import (
     scaffold,
 )
 from hotfix_hooks.policy.rollback_plan import block_is_real
-from hotfix_hooks.report.inventory import hotfix_dirs, hotfix_refs
+from hotfix_hooks.report.inventory import hotfix_dirs
 
 # (option, hotfix.md field, prompt)
 FIELDS = (
@@ -36,8 +37,8 @@ PROMPTED = ("summary", "impact", "rollback")
 def taken_numbers(ctx: Context) -> dict[str, str]:
     """Hotfix number -> where it is taken (a branch or a directory)."""
     taken: dict[str, str] = {}
-    for ref, hotfix in hotfix_refs(ctx):
-        taken.setdefault(hotfix.number, ref)
+    for found in hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root)):
+        taken.setdefault(found.hotfix.number, found.ref)
     for number, directory in hotfix_dirs(ctx):
         taken.setdefault(number, str(directory))
     return taken

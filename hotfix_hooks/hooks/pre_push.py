@@ -124,7 +124,8 @@ def _check(
         plan_task_at,
     )
     from hotfix_hooks.git.blobs import CommitFiles
-    from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_push
+    from hotfix_hooks.git.ref_updates import Malformed, parse_pre_push
+    from hotfix_hooks.git.refs import branch_name
 
     # a bare repository has no working tree: the default branch's rules
     config = server_config.from_default_branch(root) if bare else config_mod.load(Path(root))

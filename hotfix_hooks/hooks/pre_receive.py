@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hotfix_hooks.config.settings import Config
-    from hotfix_hooks.git.refs import RefUpdate
+    from hotfix_hooks.git.ref_updates import RefUpdate
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
@@ -39,7 +39,7 @@ def server_rules() -> Config:
 
 def _check(data: bytes) -> int:
     from hotfix_hooks.core import ui
-    from hotfix_hooks.git.refs import Malformed, parse_pre_receive
+    from hotfix_hooks.git.ref_updates import Malformed, parse_pre_receive
 
     config = server_rules()
     failed = False
