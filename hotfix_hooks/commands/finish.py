@@ -24,8 +24,8 @@ from hotfix_hooks.core.oid import zero_for
 from hotfix_hooks.document import fields
 from hotfix_hooks.enforce.gate import check_commit, failure_lines
 from hotfix_hooks.events import hotfix as events
-from hotfix_hooks.git.repo import run_bytes
 from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.git.run import run_bytes
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
 

@@ -112,7 +112,7 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
 
 
 def _index_clean(ctx: Context) -> bool:
-    from hotfix_hooks.git.repo import ok
+    from hotfix_hooks.git.run import ok
 
     return ok("diff", "--cached", "--quiet", cwd=ctx.repo.root)
 
@@ -148,7 +148,7 @@ def production_base(ctx: Context) -> str:
 
 def _undo_start(ctx: Context, branch: str, before: str) -> None:
     """A start that failed half-way leaves no branch behind."""
-    from hotfix_hooks.git.repo import ok
+    from hotfix_hooks.git.run import ok
 
     if not before:
         return

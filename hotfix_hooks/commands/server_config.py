@@ -8,8 +8,8 @@ from hotfix_hooks.config import server as recorded_rules
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import replace_file
-from hotfix_hooks.git.repo import run
-from hotfix_hooks.git.repository import require_repo_or_bare
+from hotfix_hooks.git.discover import require_repo_or_bare
+from hotfix_hooks.git.run import run
 from hotfix_hooks.install.installer import is_bare
 
 

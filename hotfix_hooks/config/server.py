@@ -37,7 +37,7 @@ def from_default_branch(git_dir: str) -> Config:
     the defaults in a repository with no commits yet."""
     from hotfix_hooks.config.commit import config_at
     from hotfix_hooks.config.features import SPECSWARM_FEATURES
-    from hotfix_hooks.git.repo import run
+    from hotfix_hooks.git.run import run
 
     if run("rev-parse", "--verify", "-q", "HEAD^{commit}", cwd=git_dir, check=False):
         return config_at(git_dir, "HEAD")

@@ -10,7 +10,8 @@ from typing import NamedTuple
 
 from hotfix_hooks.core.errors import GitError
 from hotfix_hooks.core.oid import is_oid
-from hotfix_hooks.git.repo import Repo, ok, run_bytes
+from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.git.run import ok, run_bytes
 
 
 @dataclass
@@ -54,7 +55,7 @@ LOG_LIMIT = 20000
 
 
 def trailer_log(
-    repo: Repo, *revs: str, grep: str | None = None, reverse: bool = False
+    repo: Repository, *revs: str, grep: str | None = None, reverse: bool = False
 ) -> list[TrailerCommit]:
     """The one reader of ``Hotfix:``/``Task:`` trailers: one ``git log`` over ``revs``.
 
@@ -87,7 +88,7 @@ def trailer_log(
     return records
 
 
-def hotfix_log(repo: Repo, tip: str = "HEAD", base: str | None = None) -> list[TrailerCommit]:
+def hotfix_log(repo: Repository, tip: str = "HEAD", base: str | None = None) -> list[TrailerCommit]:
     """Commits on ``tip`` since ``base`` (when ``base`` is one of its ancestors)."""
     spec = tip
     if base and ok("merge-base", "--is-ancestor", base, tip, cwd=repo.root):
@@ -96,7 +97,7 @@ def hotfix_log(repo: Repo, tip: str = "HEAD", base: str | None = None) -> list[T
 
 
 def tasks_with_commits(
-    repo: Repo,
+    repo: Repository,
     number: str,
     tasks: list[tuple[str, str]],
     tip: str = "HEAD",

@@ -53,9 +53,9 @@ def _run(_prev: str, new: str, flag: str) -> int:
 
     from hotfix_hooks.config import settings as config_mod
     from hotfix_hooks.core.branch import parse_branch
-    from hotfix_hooks.git.repo import Repo
+    from hotfix_hooks.git.repository import Repository
 
-    repo = Repo(Path(found[0]), Path(found[1]))
+    repo = Repository(Path(found[0]), Path(found[1]))
     config = config_mod.load(repo.root)
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is None:

@@ -24,7 +24,7 @@ def _pre_commit_lines() -> bytes | None:
         return None
     sha = env.get("PRE_COMMIT_TO_REF")  # absent on a root push
     if not sha:
-        from hotfix_hooks.git.repo import run
+        from hotfix_hooks.git.run import run
 
         sha = run("rev-parse", "--verify", "-q", f"{local}^{{commit}}", check=False)
     if not sha:

@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 def server_rules() -> Config:
     """The server's recorded configuration (see ``server_config.rules``)."""
     from hotfix_hooks.config import server as server_config
-    from hotfix_hooks.git.repo import run
+    from hotfix_hooks.git.run import run
 
     return server_config.rules(run("rev-parse", "--absolute-git-dir"))
 
@@ -105,7 +105,7 @@ def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str
     from hotfix_hooks.core.oid import is_zero
     from hotfix_hooks.enforce.gate import check_ties, tie_failure_lines
     from hotfix_hooks.git.log import MalformedLog
-    from hotfix_hooks.git.repo import run
+    from hotfix_hooks.git.run import run
 
     production = run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
     exclude = [production] if production else ["--all"]  # an empty server: all it has
@@ -126,7 +126,7 @@ def _config_change(update: RefUpdate, name: str) -> list[str]:
     from hotfix_hooks.config.settings import DEDICATED, PYPROJECT
     from hotfix_hooks.core.errors import UsageError
     from hotfix_hooks.core.oid import is_zero
-    from hotfix_hooks.git.repo import run
+    from hotfix_hooks.git.run import run
 
     base = update.remote_sha if not is_zero(update.remote_sha) else ""
     if not base:

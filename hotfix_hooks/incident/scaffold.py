@@ -17,7 +17,8 @@ from hotfix_hooks.core.safe_files import (
     describe_os_error,
     make_dirs,
 )
-from hotfix_hooks.git.repo import Repo, run_bytes
+from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.git.run import run_bytes
 from hotfix_hooks.incident.location import HOTFIX_DOC, TASKS_DOC
 
 DOCS = (HOTFIX_DOC, TASKS_DOC)
@@ -32,7 +33,7 @@ class ScaffoldResult:
     started: datetime | None = None  # hotfix.md was created: its Created stamp, as written
 
 
-def author_ident(repo: Repo) -> str:
+def author_ident(repo: Repository) -> str:
     proc = run_bytes("var", "GIT_AUTHOR_IDENT", cwd=repo.root, check=False)
     ident = proc.stdout.decode("utf-8", "replace").strip()
     if proc.returncode != 0 or not ident:
@@ -40,17 +41,17 @@ def author_ident(repo: Repo) -> str:
     return ident.rsplit(" ", 2)[0]
 
 
-def hotfix_directory(repo: Repo, config: Config, number: str) -> PurePosixPath:
+def hotfix_directory(repo: Repository, config: Config, number: str) -> PurePosixPath:
     return hotfix_rel(worktree_features_rel(repo.root, config), number)
 
 
-def missing_docs(repo: Repo, directory: PurePosixPath) -> list[str]:
+def missing_docs(repo: Repository, directory: PurePosixPath) -> list[str]:
     base = repo.root / directory
     return [n for n in DOCS if not ((base / n).is_symlink() or (base / n).exists())]
 
 
 def scaffold(
-    repo: Repo,
+    repo: Repository,
     config: Config,
     number: str,
     *,

@@ -16,7 +16,7 @@ from typing import TypeVar
 from hotfix_hooks import __version__
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, locked, replace_file
-from hotfix_hooks.git.repo import run
+from hotfix_hooks.git.run import run
 from hotfix_hooks.install import managers
 from hotfix_hooks.install.names import LOCAL_SUFFIX
 from hotfix_hooks.install.script import fast_path

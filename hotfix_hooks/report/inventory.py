@@ -21,9 +21,9 @@ from hotfix_hooks.core.errors import GitError, UsageError
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
+from hotfix_hooks.git.discover import find_repo
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import hotfix_refs
-from hotfix_hooks.git.repository import find_repo
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
@@ -451,7 +451,7 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
             )
         root = Path(os.path.realpath(repo.root))
         # linked worktrees of one repository share its branches: one repository
-        shared = Path(os.path.realpath(repo.handle.common_dir))
+        shared = repo.common_dir()
         if root in seen or shared in shared_dirs:
             continue
         shared_dirs.add(shared)
