@@ -13,6 +13,7 @@ from hotfix_hooks.events import dispatch
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.incident.production import production_branch, remote_for, start_point
 from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
     DOCS,
@@ -118,32 +119,18 @@ def _index_clean(ctx: Context) -> bool:
 
 
 def production_base(ctx: Context) -> str:
-    """Where a hotfix starts: the production branch as the remote has it (config
-    ``base_branch``, else the remote's HEAD, else main/master), else the local one."""
-    configured = getattr(ctx.config, "base_branch", None)
-    candidates = [configured] if configured else []
-    head = ctx.repo.git("symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD", check=False)
-    if not configured and head.startswith("origin/"):
-        candidates.append(head[len("origin/") :])
-    if not configured:
-        candidates += ["main", "master"]
-    for name in candidates:
-        for ref in (f"refs/remotes/origin/{name}", f"refs/heads/{name}"):
-            if ctx.repo.resolve(ref):
-                return ref[len("refs/remotes/") :] if ref.startswith("refs/remotes/") else name
-    if configured:
-        raise UsageError(
-            f"base_branch {configured!r} ({ctx.config.source or 'configuration'}) names no "
-            "branch here, nor on origin: fix it, or pass --base REF"
-        )
+    """Where a hotfix starts: the production branch as the remote has it, else the local
+    one (incident/production says which branch that is)."""
     if not ctx.repo.resolve("HEAD"):
         raise UsageError(
             "this repository has no commits yet: make a first commit, then start the hotfix"
         )
-    raise UsageError(
-        "cannot tell the production branch (no origin/HEAD, main or master): set base_branch "
-        "in the configuration, or pass --base REF"
-    )
+    remote = remote_for(ctx.repo, ctx.config.base_branch)
+    try:
+        name = production_branch(ctx.repo, ctx.config.base_branch, remote)
+    except UsageError as exc:
+        raise UsageError(f"{exc}, or pass --base REF") from None
+    return start_point(ctx.repo, name, remote)
 
 
 def _undo_start(ctx: Context, branch: str, before: str) -> None:
