@@ -20,6 +20,7 @@ import click
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import GitError, Refused, UsageError
 from hotfix_hooks.core.oid import zero_for
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.enforce.gate import check_commit, failure_lines
 from hotfix_hooks.events import hotfix as events
@@ -159,7 +160,7 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:
     if not result.passed:
         _refuse([*failure_lines(result, tip[:10], action="finish of"), "finish refused"])
     changes: list[tuple[str, str]] = []
-    if not fields.is_resolved(status):
+    if state_of(status) is not HotfixState.RESOLVED:
         now = clock.now().replace(second=0, microsecond=0)
         changes, _ = resolution(doc, now)
     remote = remote_for(repo, config.base_branch)

@@ -5,6 +5,7 @@ import click
 from hotfix_hooks.commands.common import interactive
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import Refused, UsageError
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.events import hotfix as events
@@ -62,7 +63,7 @@ def rollback(reason: str | None, yes: bool) -> None:
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
     `hotfix-hooks plan`."""
     doc = current_doc()
-    if fields.is_cancelled(fields.status(doc.doc)):
+    if fields.state(doc.doc) is HotfixState.CANCELLED:
         raise Refused(
             f"hotfix {doc.hotfix.number} was cancelled: there is no rollback to record "
             "(to read its plan: hotfix-hooks plan)"
@@ -107,7 +108,7 @@ def rollback(reason: str | None, yes: bool) -> None:
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
     ui.emit(f'Commit it: git commit -am "T004: rollback triggered"{push_after(doc)}')
     status = fields.status(doc.doc)
-    if not fields.is_closed(status):
+    if not state_of(status).closed:
         ui.emit(
             "Then fix forward (commit and push the next fix), or once the service is restored: "
             "hotfix-hooks resolve"

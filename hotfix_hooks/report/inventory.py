@@ -18,6 +18,7 @@ from hotfix_hooks.config.context import Context
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
 from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
@@ -64,12 +65,14 @@ class HotfixRecord:
 
     @property
     def active(self) -> bool:
-        return not fields.is_closed(self.status) and self.status.lower() != "unreadable"
+        return (
+            not state_of(self.status).closed and state_of(self.status) is not HotfixState.UNREADABLE
+        )
 
     @property
     def cancelled(self) -> bool:
         """Opened by mistake (``abort``): shown, but in no metric."""
-        return fields.is_cancelled(self.status)
+        return state_of(self.status) is HotfixState.CANCELLED
 
     def age(self, now: datetime) -> timedelta | None:
         """How long an active hotfix has been open."""
@@ -89,7 +92,7 @@ def record_from_bytes(number: str, data: bytes, source: str, path: str) -> Hotfi
         return HotfixRecord(
             number=number,
             title="",
-            status="unreadable",
+            status=HotfixState.UNREADABLE.value,
             created=None,
             resolved=None,
             rollback_triggered=False,
@@ -119,7 +122,7 @@ def record_from_bytes(number: str, data: bytes, source: str, path: str) -> Hotfi
         title=doc.title,
         status=status,
         created=created,
-        resolved=resolved if fields.is_resolved(status) else None,
+        resolved=resolved if state_of(status) is HotfixState.RESOLVED else None,
         rollback_triggered=fields.rollback_triggered(doc),
         checklist_done=fields.postmortem_checklist_done(doc),
         source=source,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from hotfix_hooks.core import clock
+from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.log import hotfix_log
@@ -165,7 +166,7 @@ def collect(
         events.append(
             Event(rolled, "rollback", "rollback triggered" + (f": {reason}" if reason else ""))
         )
-    if fields.is_resolved(fields.status(doc)):
+    if fields.state(doc) is HotfixState.RESOLVED:
         resolved = fields.stamp(doc, fields.RESOLVED)
         if resolved:
             took = doc.field(fields.TIME_TO_RESOLUTION)
@@ -177,7 +178,7 @@ def collect(
                 )
             )
     cancelled = fields.stamp(doc, fields.CANCELLED)
-    if cancelled and fields.is_cancelled(fields.status(doc)):
+    if cancelled and fields.state(doc) is HotfixState.CANCELLED:
         reason = doc.field(fields.CANCEL_REASON)
         events.append(
             Event(cancelled, "cancelled", "cancelled" + (f": {reason}" if reason else ""))
