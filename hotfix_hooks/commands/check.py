@@ -172,7 +172,7 @@ def _range(repo: Repository, spec: str) -> tuple[str, str]:
     "from the change itself (no --config-from, no target branch).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check(
+def check(  # noqa: C901 - split up by issues 18 and 20
     rev: str,
     branch: str | None,
     range_: str | None,

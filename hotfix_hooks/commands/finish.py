@@ -133,7 +133,7 @@ def _refuse(lines: list[str]) -> None:
     raise Refused(lines[-1])
 
 
-def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:
+def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:  # noqa: C901 - split up by issues 18 and 20
     """Every check, before anything changes; raises Refused (exit 1) or UsageError (2)."""
     from hotfix_hooks.commands.resolve import resolution
 
@@ -308,7 +308,7 @@ def _merge(repo: Repository, target: Target, branch: str) -> str:
     return commit
 
 
-def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
+def build_steps(plan: Plan, *, merge: bool) -> list[Step]:  # noqa: C901 - split up by issues 18 and 20
     doc, repo = plan.doc, plan.doc.ctx.repo
     branch = doc.hotfix.name
     steps: list[Step] = []
