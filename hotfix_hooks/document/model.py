@@ -168,6 +168,13 @@ class Block:
             return []
         return self._parser(self.source)
 
+    def html(self) -> str:
+        """The HTML markdown-it renders for a text or heading block (what a reader sees,
+        before a browser hides what the HTML hides); "" for other kinds."""
+        if self.kind not in ("text", "heading") or not isinstance(self._parser, _InlineParser):
+            return ""
+        return self._parser.render(self.source)
+
 
 class Section(NamedTuple):
     """Where a name stands as a heading or a bold label, and what belongs to it.
@@ -423,6 +430,13 @@ class _InlineParser:
     def __call__(self, source: str) -> list[Token]:
         tokens = self._md.parseInline(source, dict(self._env))
         return list(tokens[0].children or []) if tokens else []
+
+    def render(self, source: str) -> str:
+        env = dict(self._env)
+        html: str = self._md.renderer.render(
+            self._md.parseInline(source, env), self._md.options, env
+        )
+        return html
 
 
 def _decode(data: bytes, name: str, limited: bool) -> tuple[bool, str]:
