@@ -65,6 +65,7 @@ def _register() -> None:
         report,
         resolve,
         rollback,
+        rules,
         scaffold,
         server_config,
         status,
@@ -72,7 +73,7 @@ def _register() -> None:
     )
 
     modules = (install, scaffold, new, status, check, rollback, resolve, finish, abort, timeline)
-    for module in (*modules, report, demo, server_config, hook):
+    for module in (*modules, report, rules, demo, server_config, hook):
         for command in module.COMMANDS:
             cli.add_command(command)
 

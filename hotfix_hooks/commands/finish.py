@@ -22,7 +22,8 @@ from hotfix_hooks.core.errors import GitError, Refused, UsageError
 from hotfix_hooks.core.oid import zero_for
 from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
-from hotfix_hooks.enforce.gate import check_commit, failure_lines
+from hotfix_hooks.enforce.engine import judge_commit
+from hotfix_hooks.enforce.render import refusal_lines
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import run_bytes
@@ -155,10 +156,9 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:  # noqa: C
     tip = repo.resolve("HEAD")
     if tip is None:
         raise UsageError("HEAD names no commit")
-    result = check_commit(repo.root, tip, hotfix.number, config)
-    result.branch = hotfix.name
-    if not result.passed:
-        _refuse([*failure_lines(result, tip[:10], action="finish of"), "finish refused"])
+    judgment = judge_commit("finish", repo.root, tip, hotfix.number, config, branch=hotfix.name)
+    if not judgment.passed:
+        _refuse([*refusal_lines(judgment.errors, action="finish of"), "finish refused"])
     changes: list[tuple[str, str]] = []
     if state_of(status) is not HotfixState.RESOLVED:
         now = clock.now().replace(second=0, microsecond=0)

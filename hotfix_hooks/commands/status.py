@@ -13,7 +13,7 @@ from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.enforce.gate import check_commit
+from hotfix_hooks.enforce.engine import judge_commit
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
 from hotfix_hooks.incident.location import (
@@ -172,7 +172,11 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     index = tasks_with_commits(ctx.repo, hotfix.number, tasks, base=base if base else None)
     tree_verdict = judge(doc, trigger_required=ctx.config.rollback_trigger_required)
     head_sha = ctx.repo.resolve("HEAD") or ""
-    head = check_commit(ctx.repo.root, head_sha, hotfix.number, ctx.config) if head_sha else None
+    head = (
+        judge_commit("status", ctx.repo.root, head_sha, hotfix.number, ctx.config)
+        if head_sha
+        else None
+    )
     tree_ok = bool(text) and tree_verdict.passed
     head_ok = bool(head and head.passed)
     tied = sum(len(t.commits) for t in index)
