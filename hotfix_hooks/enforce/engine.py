@@ -39,8 +39,9 @@ class Scope:
     (a backport carries the fix, not the docs); ``new``: the revisions listing the new
     commits (None: no tie to judge) and ``only``: just those of them; ``context``: the
     revisions listing the hotfix's commits (what a ``fixup!`` may target); ``unbounded``:
-    why the new commits cannot be told, and the command that would tell them; ``config_base``: the commit whose configuration a
-    hotfix branch must not change ("" when there is none; None: not judged here)."""
+    why the new commits cannot be told, and the command that would tell them;
+    ``config_base``: the commit whose configuration a hotfix branch must not change (""
+    when there is none; None: not judged here)."""
 
     def __init__(
         self,

@@ -61,9 +61,11 @@ def _check(data: bytes) -> int:
 
 
 class Production:
-    """The production branch as this server knows it: its name (``base_branch`` as
-    recorded by ``install --server``, else what HEAD names) and its commit ("" when it
-    does not resolve)."""
+    """The production branch as this server knows it, and its commit ("" when it does not
+    resolve): ``base_branch`` as recorded by ``install --server`` (or set with
+    ``server-config``), and nothing else when it is; else the branch HEAD names, ``main``
+    or ``master``, the first that exists (an empty repository's HEAD names ``master`` to
+    the end of its days when the team pushes ``main``)."""
 
     __slots__ = ("name", "sha")
 
@@ -71,8 +73,14 @@ class Production:
         from hotfix_hooks.git import history
         from hotfix_hooks.git.run import run
 
-        self.name = config.base_branch or run("symbolic-ref", "-q", "--short", "HEAD", check=False)
-        self.sha = history.resolve(".", f"refs/heads/{self.name}") if self.name else ""
+        head = run("symbolic-ref", "-q", "--short", "HEAD", check=False)
+        names = [config.base_branch] if config.base_branch else [head, "main", "master"]
+        self.name, self.sha = names[0] or "", ""
+        for name in filter(None, names):
+            sha = history.resolve(".", f"refs/heads/{name}")
+            if sha:
+                self.name, self.sha = name, sha
+                break
 
     def unresolved(self) -> tuple[str, str] | None:
         """Why the commits new to a branch cannot be told, and the command that would tell
@@ -87,9 +95,8 @@ class Production:
         names = branches.split("\n")
         likely = next((n for n in ("main", "master") if n in names), names[0])
         return (
-            f"this server's production branch ({self.name or 'HEAD'}, as recorded by "
-            "install --server) names no branch here, so what is already in production "
-            "cannot be told, and nothing is taken on trust",
+            f"this server's production branch ({self.name or 'HEAD'}) names no branch here, "
+            "so what is already in production cannot be told, and nothing is taken on trust",
             f"hotfix-hooks server-config --set base_branch={shlex.quote(likely)}",
         )
 

@@ -284,8 +284,8 @@ def check_tie(facts: Facts) -> list[Violation]:
                 "HH003",
                 None,
                 None,
-                f"commit {_short(commit.sha)} ({shown[:72] or 'empty message'}) {why} of "
-                f"hotfix {facts.number} ({ids})",
+                f"commit {_short(commit.sha)} ({shown[:72] or 'empty message'}) names no task "
+                f"of hotfix {facts.number} ({ids}): {why}",
                 fix,
                 commit=commit.sha,
                 details=(f"{_short(commit.sha)} {shown[:60] or '(empty message)'}  [{why}]", *note),
@@ -319,8 +319,8 @@ def _tie_failure(commit: CommitFacts, tie: TieFacts) -> str:
     if verdict.kind == task_tie.TIED:
         return ""
     if verdict.unknown:
-        return f"names unknown task {', '.join(verdict.unknown)}"
-    return refused or "names no task"
+        return f"unknown task {', '.join(verdict.unknown)}"
+    return refused or "no task"
 
 
 def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[str, str]]) -> str:
@@ -328,9 +328,9 @@ def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[s
     history not already there, a revert must undo the commit it names, a ``fixup!``,
     ``squash!`` or ``amend!`` must target a commit of the same hotfix."""
     if exemption == "merge":
-        return "" if commit.brings_history else "a merge that brings in nothing new, and no task"
+        return "" if commit.brings_history else "a merge that brings nothing new, no task"
     if exemption == "revert":
-        return "" if commit.reverts else "a revert that undoes no commit, and no task"
+        return "" if commit.reverts else "a revert that undoes no commit, no task"
     target = _subject(commit.message)
     while True:
         head, _, rest = target.partition(" ")
@@ -347,7 +347,7 @@ def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[s
         for sha, subject in context
     ):  # fmt: skip
         return ""
-    return f"{exemption} of no commit of this hotfix, and no task"
+    return f"{exemption} of no commit of this hotfix, no task"
 
 
 def check_number(facts: Facts) -> list[Violation]:
