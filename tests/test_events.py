@@ -33,19 +33,26 @@ def configure(repo: Path, events: dict[str, list[str]], timeout: int | None = No
     return repo
 
 
-def test_committed_events_are_refused(installed: Path, tmp_path: Path) -> None:
+def test_committed_events_are_ignored_with_one_warning(installed: Path, tmp_path: Path) -> None:
+    """[events] in a committed file is never run, and never blocks anything: one warning line
+    on every branch (issue 19), the rest of the configuration applies."""
     sentinel = tmp_path / "ran"
     (installed / "pyproject.toml").write_text(
         f"[tool.hotfix-hooks.events]\non_start = {json.dumps(['touch', str(sentinel)])}\n",
         encoding="utf-8",
     )
     git(installed, "add", "pyproject.toml")
-    git(installed, "commit", "-q", "--no-verify", "-m", "events from a commit")
+    proc = git(installed, "commit", "-m", "events from a commit", check=False)
+    assert proc.returncode == 0, proc.stderr
+    (warning,) = [line for line in proc.stderr.splitlines() if "hotfix-hooks" in line]
+    assert "pyproject.toml: tool.hotfix-hooks.events: ignored" in warning
     proc = git(installed, "checkout", "-b", "hotfix/042-x", check=False)
     assert proc.returncode == 0 and not sentinel.exists()
     assert "never read from a committed file" in proc.stderr
+    assert (installed / HOTFIX_DIR / "hotfix.md").is_file()  # scaffolded all the same
     proc = hh(installed, "status")
-    assert proc.returncode == 2 and "events" in proc.stderr
+    assert proc.returncode == 0 and not sentinel.exists()
+    assert proc.stderr.count("tool.hotfix-hooks.events: ignored") == 1
 
 
 @pytest.fixture

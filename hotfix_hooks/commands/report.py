@@ -89,8 +89,9 @@ def report(
     if several is not None:
         summary.repositories = len(several)
     if write:
-        root = context().repo.root
-        path = update_metrics(root, records, now)
+        repo = context().repo
+        root = repo.root
+        path = update_metrics(root, records, now, repo.git_dir)
         ui.emit(f"updated {path.relative_to(root)}", sys.stderr)
     if html_file is not None:
         _write_html(html_file, html_page(rows, summary, now))

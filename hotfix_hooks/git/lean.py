@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from hotfix_hooks.core.branch import DEFAULT_PREFIX
+from hotfix_hooks.core.safe_files import UnreadableFile, read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,11 +27,14 @@ REBASE_DIRS = ("rebase-merge", "rebase-apply")
 
 
 def read_text(path: str) -> str | None:
+    """A small file's text (a git directory's ``HEAD``, a worktree's ``.git`` file); None
+    when it is missing, not a regular file, larger than ``READ_LIMIT`` or unreadable: every
+    caller then asks git instead."""
     try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            return handle.read()
-    except OSError:
+        data = read_regular(path)
+    except UnreadableFile:
         return None
+    return None if data is None else data.decode("utf-8", "surrogateescape")
 
 
 def run_git(
@@ -145,20 +148,3 @@ def common_dir(git_dir: str) -> str:
     if text is None:
         return git_dir
     return os.path.normpath(os.path.join(git_dir, text.strip()))
-
-
-def cheap_prefix(root: str) -> str | None:
-    """The branch prefix when no config file can change it, else None (load the config)."""
-    if os.path.exists(os.path.join(root, ".hotfix-hooks.toml")):
-        return None
-    pyproject = read_text(os.path.join(root, "pyproject.toml"))
-    if pyproject is not None and "hotfix-hooks" in pyproject:
-        return None
-    return DEFAULT_PREFIX
-
-
-def could_be_hotfix(root: str, branch: str | None) -> bool:
-    if not branch:
-        return False
-    prefix = cheap_prefix(root)
-    return prefix is None or branch.startswith(prefix)

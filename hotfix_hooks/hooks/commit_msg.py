@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+from hotfix_hooks.config.settings import could_be_hotfix
 from hotfix_hooks.git import lean
 from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded
 
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
         return OK
     root, git_dir = found
     branch = lean.head_branch(git_dir) or lean.rebased_branch(git_dir)
-    if not lean.could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
+    if not could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
         return OK
     return guarded("commit-msg", lambda: _check(root, git_dir, args[0], branch or ""))
 
@@ -95,9 +96,9 @@ def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
     from hotfix_hooks.incident.location import load_tasks
     from hotfix_hooks.policy import task_tie
 
-    config = config_mod.load(root)
-    hotfix = parse_branch(branch, config.branch_prefix)
-    if hotfix is None:
+    config = config_mod.for_branches(root, [branch])
+    hotfix = parse_branch(branch, config.branch_prefix) if config is not None else None
+    if config is None or hotfix is None:
         return OK
     path = os.path.abspath(message_file)
     try:

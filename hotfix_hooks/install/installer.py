@@ -206,15 +206,17 @@ def install(
             "gate (a bare clone you push from picks up client hooks through core.hooksPath)"
         )
     directory = hooks_dir(cwd)
-    return _locked(directory, lambda: _install(cwd, directory, server, force, per_ref))
+    return _locked(cwd, directory, lambda: _install(cwd, directory, server, force, per_ref))
 
 
-def _locked(directory: Path, work: Callable[[], _R]) -> _R:
-    """Run an install or uninstall holding the hooks directory's lock: two at once
-    would each move the user's hook to <name>.local, the second over the first."""
+def _locked(cwd: Path | None, directory: Path, work: Callable[[], _R]) -> _R:
+    """Run an install or uninstall holding the hooks directory's lock (in the git
+    directory): two at once would each move the user's hook to <name>.local, the second
+    over the first."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with locked(directory / "hooks", shown=f"the hooks in {directory}"):
+        git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
+        with locked(directory / "hooks", git_dir, shown=f"the hooks in {directory}"):
             return work()
     except OSError as exc:
         raise UsageError(describe_os_error(exc, f"the hooks in {directory}")) from None
@@ -333,7 +335,7 @@ def uninstall(cwd: Path | None = None, *, force: bool = False) -> UninstallRepor
     directory = hooks_dir(cwd)
     if not directory.is_dir():
         return UninstallReport(directory)
-    return _locked(directory, lambda: _uninstall(directory, force))
+    return _locked(cwd, directory, lambda: _uninstall(directory, force))
 
 
 def _uninstall(directory: Path, force: bool) -> UninstallReport:

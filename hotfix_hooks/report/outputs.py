@@ -58,7 +58,9 @@ def postmortem_cell(r: dict[str, Any]) -> str:
     return "OVERDUE" if r["postmortem_overdue"] else "open"
 
 
-def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Path:
+def update_metrics(
+    root: Path, records: list[HotfixRecord], now: datetime, git_dir: Path | None = None
+) -> Path:
     """Merge our keys into workflow-metrics.json, keeping every key we do not own;
     under the file's lock, written atomically."""
     path = root / METRICS_FILE
@@ -66,7 +68,7 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
         if path.is_symlink():
             raise UsageError(f"{METRICS_FILE} is a symlink: refusing to write through it")
         make_dirs(root, PurePosixPath(METRICS_FILE).parent)
-        with locked(path, shown=METRICS_FILE):
+        with locked(path, git_dir or root / ".git", shown=METRICS_FILE):
             replace_file(path, _metrics_payload(_read_metrics(path), records, now))
     except OSError as exc:
         problem = describe_os_error(exc, METRICS_FILE)
