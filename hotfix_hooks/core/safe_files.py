@@ -73,7 +73,7 @@ def _not_regular(mode: int, shown: str) -> NotRegularFile:
     )
 
 
-def _too_large(shown: str, limit: int) -> FileTooLarge:
+def too_large(shown: str, limit: int) -> FileTooLarge:
     size = f"{limit // 1024} KiB" if limit < 1 << 20 else f"{limit >> 20} MiB"
     return FileTooLarge(shown, f"is larger than {size}, more than hotfix-hooks reads")
 
@@ -105,7 +105,7 @@ def read_regular(
     if not stat.S_ISREG(info.st_mode):
         raise _not_regular(info.st_mode, name)
     if info.st_size > limit and not head:
-        raise _too_large(name, limit)
+        raise too_large(name, limit)
     flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
     if not follow:
         flags |= getattr(os, "O_NOFOLLOW", 0)
@@ -136,7 +136,7 @@ def read_regular(
     data = b"".join(chunks)
     if len(data) > limit:
         if not head:
-            raise _too_large(name, limit)
+            raise too_large(name, limit)
         data = data[:limit]
     return data
 

@@ -107,7 +107,10 @@ def check_files(
     cached = cache.get(blob, required) if cache is not None else None
     if cached is not None:
         return GateResult(number, commit, path, True, cached[0], branch_field=cached[1])
-    data = files.read(str(path))
+    try:
+        data = files.read(str(path))
+    except UsageError as exc:  # larger than we read: never held whole
+        return GateResult(number, commit, path, True, None, unreadable=str(exc))
     if data is None:
         return GateResult(number, commit, path, False, None)
     from hotfix_hooks.document.model import HotfixDocument  # markdown-it: only to judge

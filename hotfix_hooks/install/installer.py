@@ -15,7 +15,13 @@ from typing import TypeVar
 
 from hotfix_hooks import __version__
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.core.safe_files import describe_os_error, locked, replace_file
+from hotfix_hooks.core.safe_files import (
+    UnreadableFile,
+    describe_os_error,
+    locked,
+    read_regular,
+    replace_file,
+)
 from hotfix_hooks.git.run import run
 from hotfix_hooks.install import managers
 from hotfix_hooks.install.names import LOCAL_SUFFIX
@@ -150,12 +156,12 @@ def hook_state(path: Path) -> str:
     (ours, changed since: the checksum line no longer matches what is above it)."""
     if not (path.is_symlink() or path.exists()):
         return ABSENT
-    if path.is_symlink() or not path.is_file():
+    try:  # a symlink, FIFO or device, or more than a script of ours: not ours
+        data = read_regular(path)
+    except UnreadableFile:
         return FOREIGN
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return FOREIGN
+    if data is None:
+        return ABSENT
     if MARKER.encode() not in data[:512]:
         return FOREIGN
     body, sep, tail = data.rpartition(CHECKSUM.encode())

@@ -407,6 +407,16 @@ class RepositoryReport:
     root: Path
     target_minutes: int
     records: list[HotfixRecord] = field(default_factory=list)
+    problem: str | None = None  # why nothing could be read from it (one line)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A repository named for a report whose content cannot be read (its configuration is
+    broken or hostile): reported in one line, the others still reported."""
+
+    root: Path
+    problem: str
 
 
 def read_repo_list(file: Path) -> list[RepoArg]:
@@ -433,12 +443,13 @@ def read_repo_list(file: Path) -> list[RepoArg]:
     return out
 
 
-def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
+def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context | Unreadable, str]]:
     """(context, name) of each distinct repository named, in the order first named.
     Every path must be a git working tree, checked before anything is read: one that is
     not stops the report (exit 2), since figures silently missing a repository would
-    mislead. Two paths into the same repository count once."""
-    seen: dict[Path, Context] = {}
+    mislead. Two paths into the same repository count once. One whose configuration
+    cannot be read is :class:`Unreadable`: said in one line, the others still reported."""
+    seen: dict[Path, Context | Unreadable] = {}
     shared_dirs: set[Path] = set()
     for arg in args:
         if not arg.path.is_dir():
@@ -459,10 +470,9 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
             continue
         shared_dirs.add(shared)
         try:
-            config = config_mod.load(repo.root)
+            seen[root] = Context(repo, config_mod.load(repo.root))
         except UsageError as exc:
-            raise UsageError(f"{arg.shown}: {exc}") from None
-        seen[root] = Context(repo, config)
+            seen[root] = Unreadable(repo.root, f"{arg.shown}: {exc}")
     names = repository_names(list(seen))
     return [(ctx, names[root]) for root, ctx in seen.items()]
 
@@ -492,7 +502,7 @@ def repository_names(roots: Sequence[Path]) -> dict[Path, str]:
 
 
 def collect_repositories(
-    contexts: Sequence[tuple[Context, str]], workers: int | None = None
+    contexts: Sequence[tuple[Context | Unreadable, str]], workers: int | None = None
 ) -> list[RepositoryReport]:
     """:func:`collect` on each repository, each record carrying its repository's name.
     Hotfix numbers are per repository: the same number in two repositories is two
@@ -501,7 +511,19 @@ def collect_repositories(
     Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
     not share out, so many repositories are read by one process per CPU (``workers``,
     default ``os.cpu_count()``; 1 reads them here)."""
-    jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts]
+    jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts if isinstance(ctx, Context)]
+    broken = {
+        name: RepositoryReport(name, ctx.root, 0, problem=ctx.problem)
+        for ctx, name in contexts
+        if isinstance(ctx, Unreadable)
+    }
+    read = {report.name: report for report in _collect_all(jobs, workers)}
+    return [read.get(name) or broken[name] for _, name in contexts]
+
+
+def _collect_all(
+    jobs: list[tuple[Path, str, config_mod.Config]], workers: int | None
+) -> list[RepositoryReport]:
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
     if workers > 1:
@@ -531,8 +553,10 @@ def _collect_one(job: tuple[Path, str, config_mod.Config]) -> RepositoryReport:
         repo = find_repo(root, required=True)
         assert repo is not None
         records = collect(Context(repo, config))
-    except (UsageError, GitError) as exc:  # as plain UsageError: it crosses processes
-        raise UsageError(f"{name} ({root}): {exc}") from None
+    except (UsageError, GitError) as exc:  # one line: the other repositories are reported
+        return RepositoryReport(
+            name, root, config.target_minutes, problem=f"{name} ({root}): {exc}"
+        )
     for record in records:
         record.repository = name
     return RepositoryReport(name, root, config.target_minutes, records)
