@@ -92,7 +92,9 @@ def test_pyproject_to_dev_stdin_never_eats_the_ref_lines(
     proc = run_git(clone, "push", "origin", "main:refs/heads/hotfix/043-sneaky")
     assert proc.returncode == 1, proc.stderr
     assert "pyproject.toml: is a symlink" in proc.stderr
-    missing = git(remote, "rev-parse", "-q", "--verify", "refs/heads/hotfix/043-sneaky", check=False)
+    missing = git(
+        remote, "rev-parse", "-q", "--verify", "refs/heads/hotfix/043-sneaky", check=False
+    )
     assert missing.returncode != 0
     proc = run_git(clone, "push", "origin", "main:refs/heads/feature/ok")
     assert proc.returncode == 0, proc.stderr

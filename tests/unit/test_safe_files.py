@@ -83,9 +83,8 @@ def test_a_lock_dies_with_its_holder_and_never_spins(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
     )
     assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
-    with pytest.raises(UsageError, match="another hotfix-hooks"):
-        with locked(target, git_dir, wait=0.05):
-            pass
+    with pytest.raises(UsageError, match="another hotfix-hooks"), locked(target, git_dir, 0.05):
+        pass
     holder.send_signal(signal.SIGKILL)
     holder.wait()
     with locked(target, git_dir, wait=0.05):  # no stale lock to wait out or take over
@@ -95,16 +94,14 @@ def test_a_lock_dies_with_its_holder_and_never_spins(tmp_path: Path) -> None:
     lock.mkdir()
     (lock / "inside").write_text("x", encoding="utf-8")
     start = time.monotonic()
-    with pytest.raises(UsageError, match="cannot lock"):
-        with locked(target, git_dir, wait=5):
-            pass
+    with pytest.raises(UsageError, match="cannot lock"), locked(target, git_dir, wait=5):
+        pass
     assert time.monotonic() - start < 1
     (lock / "inside").unlink()
     lock.rmdir()
     os.symlink(tmp_path / "nowhere", lock)
-    with pytest.raises(UsageError, match="cannot lock"):
-        with locked(target, git_dir, wait=5):
-            pass
+    with pytest.raises(UsageError, match="cannot lock"), locked(target, git_dir, wait=5):
+        pass
     assert time.monotonic() - start < 1
 
 
