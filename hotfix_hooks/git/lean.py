@@ -148,3 +148,60 @@ def common_dir(git_dir: str) -> str:
     if text is None:
         return git_dir
     return os.path.normpath(os.path.join(git_dir, text.strip()))
+
+
+MAX_PARENTS = 16  # hook managers and their wrappers between git and the hook
+
+
+def git_command_args(verb: bytes) -> list[bytes] | None:
+    """The arguments after ``verb`` of the ``git <verb>`` (``commit``, ``push``) that runs
+    this hook, read from /proc up the chain of parent processes (a hook manager and its
+    wrappers may sit between, at any depth up to ``MAX_PARENTS``); None where there is no
+    /proc, or no such process."""
+    pid = os.getppid()
+    for _ in range(MAX_PARENTS):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            return None
+        if verb in argv:
+            return argv[argv.index(verb) + 1 :]
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) < 2 or not fields[1].isdigit():
+            return None
+        pid = int(fields[1])
+        if pid <= 1:
+            return None
+    return None
+
+
+# git push's options whose value may be the next argument (``-o OPT``, ``--repo NAME``)
+_PUSH_VALUED = (b"--repo", b"--receive-pack", b"--exec", b"--push-option", b"--recurse-submodules")
+
+
+def dry_run_push() -> bool:
+    """Whether the ``git push`` that runs this pre-push hook was given ``-n``/``--dry-run``
+    (git runs pre-push for a dry run too); False when that cannot be told (no /proc)."""
+    return is_dry_run(git_command_args(b"push") or [])
+
+
+def is_dry_run(args: Iterable[bytes]) -> bool:
+    """Whether ``git push ARGS`` is a dry run, an option's value (``-o n``) never counting."""
+    dry, skip = False, False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == b"--":
+            break
+        elif arg.startswith(b"--"):
+            dry = True if arg == b"--dry-run" else False if arg == b"--no-dry-run" else dry
+            skip = arg in _PUSH_VALUED
+        elif arg.startswith(b"-") and len(arg) > 1:
+            body = arg[1:]  # bundled letters; -o takes the rest, or the next argument
+            at = body.find(b"o")
+            dry = dry or b"n" in (body if at < 0 else body[:at])
+            skip = at == len(body) - 1
+    return dry

@@ -55,26 +55,9 @@ def _git_rules(data: bytes) -> Rules:
 
 
 def _commit_argv() -> list[bytes] | None:
-    """The arguments of the ``git commit`` that runs this hook (read from /proc on Linux,
-    up a few parents: a hook manager may sit between); None elsewhere, or not found."""
-    pid = os.getppid()
-    for _ in range(4):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                argv = handle.read().split(b"\0")
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            return None
-        if b"commit" in argv:
-            return argv[argv.index(b"commit") + 1 :]
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) < 2 or not fields[1].isdigit():
-            return None
-        pid = int(fields[1])
-        if pid <= 1:
-            return None
-    return None
+    """The arguments of the ``git commit`` that runs this hook (``lean.git_command_args``:
+    read from /proc on Linux, up every parent a hook manager puts between); None elsewhere."""
+    return lean.git_command_args(b"commit")
 
 
 def _cleanup_option() -> str | None:

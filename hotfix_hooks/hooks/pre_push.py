@@ -114,17 +114,21 @@ def _config(root: str, data: bytes, bare: bool) -> Config | None:
         return server_config.from_default_branch(root)
     from hotfix_hooks.config import settings as config_mod
 
-    return config_mod.for_branches(root, _branches(data))
+    names = _branches(data)
+    return config_mod.load(root) if names is None else config_mod.for_branches(root, names)
 
 
-def _branches(data: bytes) -> list[str]:
-    """The branches a push updates or creates, by both names (tags and deletions aside)."""
+def _branches(data: bytes) -> list[str] | None:
+    """The branches a push updates or creates, by both names (tags and deletions aside);
+    None when a line does not parse (the gate then refuses it if it may name a hotfix)."""
     from hotfix_hooks.git.ref_updates import Malformed, parse_pre_push
     from hotfix_hooks.git.refs import branch_name
 
     names = []
     for update in parse_pre_push(data):
-        if isinstance(update, Malformed) or update.deletes:
+        if isinstance(update, Malformed):
+            return None
+        if update.deletes:
             continue
         if not update.remote_ref.startswith("refs/tags/"):
             local = branch_name(update.local_ref) or update.local_ref
@@ -215,10 +219,11 @@ def _check(
 
 
 def _pushed(root: str, result: GateResult, sha: str, git_dir: str | None = None) -> None:
-    """on_push: the gate passed for a hotfix ref (never blocks or fails the push)."""
+    """on_push: the gate passed for a hotfix ref (never blocks or fails the push); not for
+    ``git push --dry-run``, which pushes nothing."""
     from hotfix_hooks.events import dispatch as events
 
-    if events.command_for(root, "on_push", git_dir) is None:
+    if events.command_for(root, "on_push", git_dir) is None or lean.dry_run_push():
         return
     from hotfix_hooks.document.model import HotfixDocument
     from hotfix_hooks.events.hotfix import from_record
