@@ -101,7 +101,8 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
             ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
     except GitError as exc:
         raise UsageError(
-            f"git checkout -b {branch} failed, nothing was changed: {exc.stderr.strip()}"
+            f"{ui.command(['git', 'checkout', '-b', branch])} failed, nothing was changed: "
+            f"{exc.stderr.strip()}"
         ) from None
     try:
         _start(ctx, chosen, branch, base, base_sha, slug, name, texts)
@@ -144,7 +145,7 @@ def _undo_start(ctx: Context, branch: str, before: str) -> None:
         return
     ui.warn(
         f"could not undo the start: {branch} is left; once the problem is fixed run "
-        f"git checkout {before} && git branch -D {branch}"
+        + ui.commands(["git", "checkout", before], ["git", "branch", "-D", branch])
     )
 
 
@@ -201,7 +202,7 @@ def _start(
         step += 1
     staged = " (the docs are staged and go with it)" if ctx.config.stage_scaffold else ""
     ui.emit(f'  {step}. Fix, then: git commit -am "T001: <what you fixed>"{staged}')
-    ui.emit(f"  {step + 1}. Push: git push -u origin {branch}")
+    ui.emit(f"  {step + 1}. Push: {ui.command(['git', 'push', '-u', 'origin', branch])}")
     ui.emit("  See where you stand: hotfix-hooks status")
 
 

@@ -243,8 +243,6 @@ def _refusal(
 ) -> None:
     """Every commit refusal has the same parts: what is wrong; the file the hotfix's tasks
     come from, with them; one command that fixes it; where git kept the message."""
-    import shlex
-
     from hotfix_hooks.core import ui
 
     err = sys.stderr
@@ -253,9 +251,9 @@ def _refusal(
     ui.emit(f"  file: {tasks_file} (the tasks of hotfix {number}):", err)
     for line in _task_lines(tasks):
         ui.emit(line, err)
-    ui.emit(f"  fix: git commit -{all_flag}m {shlex.quote(suggestion)}", err)
+    ui.emit(f"  fix: {ui.command(['git', 'commit', f'-{all_flag}m', suggestion])}", err)
     kept = _display(path)
-    edit = f"git commit{' -a' if all_flag else ''} -e -F {shlex.quote(kept)}"
+    edit = ui.command(["git", "commit", *(["-a"] if all_flag else []), "-e", "-F", kept])
     ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}", err)
 
 

@@ -102,7 +102,9 @@ def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
             return "git push"
     elif not is_zero(remote_sha):
         return "git push"
-    return f"git push -u {remote or 'origin'} HEAD"
+    from hotfix_hooks.core.ui import command
+
+    return command(["git", "push", "-u", remote or "origin", "HEAD"])
 
 
 def _config(root: str, data: bytes, bare: bool) -> Config | None:
