@@ -39,9 +39,8 @@ from hotfix_hooks.install.managers import HOOK_IDS
 # (a FIFO or /dev/stdin would block, or eat pre-push's ref lines).
 _COMMON = """\
 # Not a hotfix branch: exit here, without starting Python. Anything unusual is left to Python.
-hh_plain() {{
+hh_where() {{  # the git directory and HEAD, when nothing unusual is going on; else fail
     [ -z "${{GIT_WORK_TREE-}}" ] && [ ! -e "$0.local" ] && [ ! -L "$0.local" ] || return 1
-    [ ! -e {dedicated} ] && [ ! -L {dedicated} ] || return 1
     if [ -d .git ]; then
         hh_gd=.git
     elif [ -f .git ] && IFS= read -r hh_gd < .git; then
@@ -50,20 +49,26 @@ hh_plain() {{
         return 1
     fi
     [ -z "${{GIT_DIR-}}" ] || [ "$GIT_DIR" = "$hh_gd" ] || return 1
+    [ ! -L "$hh_gd/HEAD" ] && IFS= read -r hh_b < "$hh_gd/HEAD" || hh_b=
+}}
+hh_detached() {{  # HEAD is a commit id: no branch at all
+    case $hh_b in *[!0-9a-f]* | "") return 1 ;; esac
+    [ ${{#hh_b}} -ge 40 ]
+}}
+hh_config() {{  # no configuration file can change the prefix; else fail
+    [ ! -e {dedicated} ] && [ ! -L {dedicated} ] || return 1
     if [ -e {pyproject} ] || [ -L {pyproject} ]; then
         [ -f {pyproject} ] && [ ! -L {pyproject} ] && [ -r {pyproject} ] || return 1
         head -c {limit} {pyproject} 2>/dev/null | LC_ALL=C grep -qF {mention}
         [ $? -eq 1 ] || return 1
     fi
 }}
-hh_branch() {{  # HEAD on a branch without the prefix, or detached; else fail
-    [ ! -L "$hh_gd/HEAD" ] && IFS= read -r hh_b < "$hh_gd/HEAD" || return 1
+hh_branch() {{  # HEAD on a branch without the prefix; else fail
     case $hh_b in
     "ref: refs/heads/"{prefix}* | "ref: refs/heads/.invalid") return 1 ;;
     "ref: refs/heads/"?*) return 0 ;;
-    *[!0-9a-f]* | "") return 1 ;;
     esac
-    [ ${{#hh_b}} -ge 40 ]
+    return 1
 }}
 """
 
@@ -82,26 +87,30 @@ esac
 
 _BODY = {
     "post-checkout": """\
-if [ $# -eq 3 ] && hh_plain; then
+if [ $# -eq 3 ] && hh_where; then
     [ "$3" = 1 ] || exit 0  # a file checkout: nothing to scaffold
-    hh_branch && exit 0
+    hh_detached && exit 0
+    hh_config && hh_branch && exit 0
 fi
 exec {run}
 """,
     "commit-msg": """\
-if [ $# -eq 1 ] && hh_plain && [ ! -e "$hh_gd/rebase-merge" ] && [ ! -e "$hh_gd/rebase-apply" ]
+if [ $# -eq 1 ] && hh_where && [ ! -e "$hh_gd/rebase-merge" ] && [ ! -e "$hh_gd/rebase-apply" ]
 then
-    hh_branch && exit 0
+    hh_detached && exit 0
+    hh_config && hh_branch && exit 0
 fi
 exec {run}
 """,
     "pre-push": """\
-if [ $# -eq 2 ] && [ ! -t 0 ] && hh_plain; then
-    hh_in=$(cat)  # git's ref lines: a hotfix source or destination names the prefix
+if [ $# -eq 2 ] && [ ! -t 0 ] && hh_where; then
+    hh_in=$(cat)
     case $hh_in in
-    *{prefix}*) ;;
-    *[![:space:]]*) exit 0 ;;
-    *) hh_branch && exit 0 ;;  # no ref lines: a hook manager kept them from us
+    *[![:space:]]*)  # git's ref lines: a hotfix source or destination names the prefix
+        case $hh_in in *{prefix}*) ;; *) hh_config && exit 0 ;; esac ;;
+    *)  # none: a hook manager kept them from us; the checked-out branch is pushed
+        hh_detached && exit 0
+        hh_config && hh_branch && exit 0 ;;
     esac
     if [ -n "$hh_in" ]; then
         printf '%s\\n' "$hh_in" | {run}
