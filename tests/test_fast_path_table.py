@@ -90,6 +90,8 @@ CONFIGS: dict[str, list[Callable[[Path], None]]] = {
     "pyproject directory": [_dir("pyproject.toml")],
     "mention past the cap": [_write("pyproject.toml", BIG + b"[tool.hotfix-hooks]\n")],
     "mention across the cap": [_write("pyproject.toml", straddling())],
+    "mention split by a NUL": [_write("pyproject.toml", b"# hotfix\0-hooks\n")],
+    "binary pyproject": [_write("pyproject.toml", bytes(range(256)) * 4)],
     "dedicated file": [_write(".hotfix-hooks.toml", b'branch_prefix = "fix-"\n')],
     "dedicated -> /dev/zero": [_link(".hotfix-hooks.toml", "/dev/zero")],
     "dedicated, broken": [_write(".hotfix-hooks.toml", b"target_minute = 60\n")],

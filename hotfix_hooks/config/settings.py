@@ -362,7 +362,10 @@ def cheap_prefix(root: str) -> str | None:
         head = read_regular(pyproject, READ_LIMIT, head=True)
     except UnreadableFile:
         return None
-    return None if head is not None and TABLE.encode() in head else DEFAULT_PREFIX
+    if head is None:
+        return DEFAULT_PREFIX
+    # sh's command substitution drops NUL bytes before it matches: so do we
+    return None if TABLE.encode() in head.replace(b"\0", b"") else DEFAULT_PREFIX
 
 
 def could_be_hotfix(root: str, branch: str | None) -> bool:

@@ -34,9 +34,10 @@ from hotfix_hooks.install.managers import HOOK_IDS
 # The decision ``config.settings.cheap_prefix`` makes in Python, in the same order and from
 # the same names: a dedicated file, or a pyproject.toml that is not a regular file (a
 # symlink to /dev/zero, a FIFO) or whose first READ_LIMIT bytes mention us, may configure
-# another prefix: Python decides. The pyproject.toml read is bounded: ``head -c`` before
-# ``grep`` (a line without end costs grep memory), and never of anything but a regular file
-# (a FIFO or /dev/stdin would block, or eat pre-push's ref lines).
+# another prefix: Python decides. The pyproject.toml read is bounded (``head -c``: a shell
+# variable of at most 1 MiB, matched by ``case``, one process; ``grep`` would hold a line
+# without end whole), and never of anything but a regular file (a FIFO or /dev/stdin would
+# block, or eat pre-push's ref lines).
 _COMMON = """\
 # Not a hotfix branch: exit here, without starting Python. Anything unusual is left to Python.
 hh_where() {{  # the git directory and HEAD, when nothing unusual is going on; else fail
@@ -59,8 +60,8 @@ hh_config() {{  # no configuration file can change the prefix; else fail
     [ ! -e {dedicated} ] && [ ! -L {dedicated} ] || return 1
     if [ -e {pyproject} ] || [ -L {pyproject} ]; then
         [ -f {pyproject} ] && [ ! -L {pyproject} ] && [ -r {pyproject} ] || return 1
-        head -c {limit} {pyproject} 2>/dev/null | LC_ALL=C grep -qF {mention}
-        [ $? -eq 1 ] || return 1
+        {{ hh_p=$(head -c {limit} {pyproject}); }} 2>/dev/null  # NULs dropped (bash: warned)
+        case $hh_p in *{mention}*) return 1 ;; esac
     fi
 }}
 hh_branch() {{  # HEAD on a branch without the prefix; else fail
