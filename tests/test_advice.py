@@ -20,17 +20,40 @@ def run_printed(repo: Path, line: str) -> None:
         assert proc.returncode == 0, (part, proc.stdout, proc.stderr)
 
 
-def test_push_refusal_advice_works_on_a_new_branch(installed: Path) -> None:
+def test_push_refusal_advice_works_on_a_new_branch(hooked: Path) -> None:
+    """The fix sets an upstream when there is none, under pre-commit too (which hands the
+    hook the parent of the first new commit as the remote's old value)."""
+    git(hooked, "checkout", "-q", "-b", "hotfix/042-login")
+    git(hooked, "commit", "-q", "-m", "T001: start")
+    proc = git(hooked, "push", "origin", "HEAD", check=False)
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr  # pre-commit's own output goes to stdout
+    fix = next(line for line in output.splitlines() if "git commit -m" in line)
+    assert fix.strip().endswith("git push -u origin HEAD"), output
+    assert '"T003: rollback plan"' in fix
+    fill_plan(hooked)
+    run_printed(hooked, fix.strip())
+    assert git(hooked, "rev-parse", "@{upstream}").returncode == 0
+
+
+def test_push_refusal_advice_sets_the_upstream_a_branch_lacks(installed: Path) -> None:
+    """Pushed once without -u: the remote has the branch, `git push` alone would fail."""
     git(installed, "checkout", "-q", "-b", "hotfix/042-login")
-    git(installed, "commit", "-q", "-m", "T001: start")
+    fill_plan(installed)
+    git(installed, "commit", "-q", "-am", "T001: start")
+    git(installed, "push", "-q", "origin", "HEAD")
+    path = fill_plan(installed, plan="x")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Revert the release tag and redeploy v1.4.2", "[How to rollback if hotfix fails]"
+        ),
+        encoding="utf-8",
+    )
+    git(installed, "commit", "-q", "-am", "T001: plan lost")
     proc = git(installed, "push", "origin", "HEAD", check=False)
     assert proc.returncode != 0
     fix = next(line for line in proc.stderr.splitlines() if "git commit -m" in line)
-    assert fix.strip().endswith("git push -u origin HEAD")
-    assert '"T003: rollback plan"' in fix
-    fill_plan(installed)
-    run_printed(installed, fix.strip())
-    assert git(installed, "rev-parse", "@{upstream}").returncode == 0
+    assert fix.strip().endswith("git push -u origin HEAD"), fix
 
 
 def test_plan_commit_names_a_task_the_hotfix_has(installed: Path) -> None:
