@@ -160,3 +160,24 @@ def test_no_internal_words_in_output(installed: Path) -> None:
     outputs = [hh(installed, "status"), hh(installed, "report"), hh(installed, "plan")]
     for proc in outputs:
         assert "seed" not in (proc.stdout + proc.stderr).lower()
+
+
+def test_commit_refusal_keeps_allow_empty_and_amend(hooked: Path) -> None:
+    """The fix repeats the options that made the commit: without --allow-empty the
+    suggested `git commit -m …` would fail with "nothing to commit"."""
+    git(hooked, "checkout", "-q", "-b", "hotfix/042-login")
+    git(hooked, "commit", "-q", "-m", "T001: docs")
+    proc = git(hooked, "commit", "--allow-empty", "-m", "bump", check=False)
+    assert proc.returncode == 1
+    output = proc.stdout + proc.stderr
+    fix = next(line for line in output.splitlines() if "fix: git commit" in line)
+    assert fix.strip() == "fix: git commit --allow-empty -m 'T001: bump'", output
+    run_printed(hooked, fix.strip()[len("fix: ") :])
+    (hooked / "app.py").write_text("print('fixed')\n", encoding="utf-8")
+    git(hooked, "commit", "-q", "-am", "T001: fix")
+    proc = git(hooked, "commit", "--amend", "-m", "reworded", check=False)
+    output = proc.stdout + proc.stderr
+    fix = next(line for line in output.splitlines() if "fix: git commit" in line)
+    assert fix.strip() == "fix: git commit --amend -m 'T001: reworded'", output
+    run_printed(hooked, fix.strip()[len("fix: ") :])
+    assert git(hooked, "log", "-1", "--format=%s").stdout.strip() == "T001: reworded"
