@@ -15,6 +15,7 @@ from hotfix_hooks.incident.scaffold import (
     DOCS,
     hotfix_directory,
     missing_docs,
+    print_next,
     print_scaffold,
     scaffold,
 )
@@ -201,15 +202,7 @@ def _start(
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
-    ui.emit("⚡ Next:")
-    step = 1
-    if not texts.get("rollback"):
-        ui.emit(f"  {step}. Write the Rollback Plan in {rel} (pushing is refused until you do).")
-        step += 1
-    staged = " (the docs are staged and go with it)" if ctx.config.stage_scaffold else ""
-    ui.emit(f'  {step}. Fix, then: git commit -am "T001: <what you fixed>"{staged}')
-    ui.emit(f"  {step + 1}. Push: git push -u origin {branch}")
-    ui.emit("  See where you stand: hotfix-hooks status")
+    print_next(rel, staged=ctx.config.stage_scaffold, plan_written=bool(texts.get("rollback")))
 
 
 COMMANDS = (new,)
