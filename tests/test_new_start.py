@@ -97,5 +97,7 @@ def test_one_start_banner_after_checkout_b_and_new(installed: Path) -> None:
         "(the staged docs go with it)"
     )
     assert by_new[3] == "  3. Push: git push -u origin HEAD"
+    git(installed, "commit", "-q", "-m", "T001: docs")
     with_plan = hh(installed, "new", "other", "--rollback", "redeploy v1.4.2")
+    assert with_plan.returncode == 0, with_plan.stderr
     assert next_block(with_plan.stdout)[1].startswith("  1. Fix, then commit")
