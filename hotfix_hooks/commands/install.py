@@ -71,8 +71,9 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     for name in report.unchanged:
         ui.emit(f"already installed: {report.hooks_dir / name}")
     if report.config_recorded is not None:
+        gate = "the update hook" if per_ref else "pre-receive"
         ui.emit(
-            f"recorded the rules pre-receive judges by in {report.config_recorded} "
+            f"recorded the rules {gate} judges by in {report.config_recorded} "
             "(from the default branch; pushes never change them; see `hotfix-hooks server-config`)"
         )
     raise click.exceptions.Exit(OK)
