@@ -97,7 +97,7 @@ def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
         "Add hotfix-hooks to its configuration instead:"
     )
     for manager in names:
-        ui.emit(managers.SNIPPETS[manager].rstrip("\n"), sys.stderr)
+        ui.emit(managers.snippet(manager).rstrip("\n"), sys.stderr)
     return POLICY_FAILED
 
 
