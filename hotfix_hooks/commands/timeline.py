@@ -79,7 +79,13 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     """The incident, from git: when it was opened and the branch created, each tied
     commit (task, author), each push seen in the remote-tracking reflog, the rollback,
     resolve and finish records, with the offset from the start and the gap between
-    events."""
+    events. Off a hotfix branch (on main after finish): the hotfix opened last.
+
+    \b
+    Examples:
+      hotfix-hooks timeline
+      hotfix-hooks timeline --number 1 --markdown
+    """
     chosen = number_option(number)
     if chosen is None:
         ctx = context()
