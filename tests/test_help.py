@@ -119,7 +119,7 @@ def test_plan_and_finish_speak_json(states: dict[str, Path]) -> None:
     assert data["hotfix"] == "001" and data["passed"] is True
     assert data["rollback_plan"] == "- Revert the release tag and redeploy v1.4.2"  # as written
     assert data["rollback_trigger"] is None and data["rollback_triggered"] is None
-    dry = hh(repo, "finish", "--dry-run", "--json")
+    dry = hh(repo, "finish", "--dry-run", "--push", "--json")
     assert dry.returncode == 0, dry.stderr
     planned = json.loads(dry.stdout)
     assert planned["dry_run"] is True and planned["tag"] == "hotfix-001"
