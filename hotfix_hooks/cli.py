@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from hotfix_hooks.core.errors import SIGPIPE_EXIT, USAGE, GitError, UsageError
+from hotfix_hooks.core.errors import SIGPIPE_EXIT, exit_for
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -25,22 +25,18 @@ class HotfixGroup(click.Group):
 
         try:
             return super().invoke(ctx)
-        except UsageError as exc:
-            ui.error(str(exc))
-            ctx.exit(exc.exit_code)
-        except GitError as exc:
-            ui.error(str(exc))
-            ctx.exit(USAGE)
         except BrokenPipeError:
             # `hotfix-hooks report | head`: the reader has all it wants; quiet, as git is.
             # Nothing more may reach the closed pipe, not even Python's flush at exit.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(SIGPIPE_EXIT)
-        except OSError as exc:  # a read-only or full disk, a file we cannot read
-            where = f" ({exc.filename})" if exc.filename else ""
-            ui.error(f"{exc.strerror or exc}{where}: nothing more was done")
-            ctx.exit(USAGE)
+        except Exception as exc:
+            known = exit_for(exc)
+            if known is None:
+                raise
+            ui.error(known[1])
+            ctx.exit(known[0])
 
 
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

@@ -83,15 +83,13 @@ def _run(hook: str, args: Sequence[str]) -> int:
         return 1
     except Exception as exc:  # never a traceback: the same messages as the click path
         from hotfix_hooks.core import ui
-        from hotfix_hooks.core.errors import USAGE, GitError, UsageError
+        from hotfix_hooks.core.errors import exit_for
 
-        if isinstance(exc, UsageError):
-            ui.error(str(exc))
-            return exc.exit_code
-        if isinstance(exc, GitError):
-            ui.error(str(exc))
-            return USAGE
-        raise
+        known = exit_for(exc)
+        if known is None:
+            raise
+        ui.error(known[1])
+        return known[0]
 
 
 def run_hook() -> None:

@@ -185,7 +185,7 @@ def test_resolve_with_seed_layout_edits_only_status(installed: Path) -> None:
     before = path.read_text(encoding="utf-8").splitlines()
     assert run(installed, "resolve", now=None).returncode == 0
     after = path.read_text(encoding="utf-8").splitlines()
-    changed = [(a, b) for a, b in zip(before, after) if a != b]
+    changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     assert changed == [("**Status**: Active", "**Status**: Resolved")]
     assert after[len(before) :][0].startswith("**Resolved**: ")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks.core.errors import NotARepositoryError
-from hotfix_hooks.git.repo import ok
+from hotfix_hooks.git.run import ok
 from hotfix_hooks.hooks.entry import HOOKS, dispatch
 
 

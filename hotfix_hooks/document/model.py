@@ -20,19 +20,20 @@ for dense ``![``/``[`` runs in inline text, ~30-100 µs per line for blocks such
 lines, reference definitions or list items. So a document over ``MAX_BYTES`` or
 ``MAX_LINES`` is refused with a clear message before it is parsed, only the block level is
 parsed up front (about a third of a second at worst within the limits), and inline parsing
-happens on demand (``Block.inline``), budgeted by the verdict. markdown-it-py 3 (the last
-for Python 3.9) is quadratic on runs of link reference definitions: with it, more than
-``MAX_REFERENCES_MDIT3`` of them are refused too. No regular expression here can backtrack
-super-linearly (no nested quantifiers, no adjacent overlapping ones).
+happens on demand (``Block.inline``), budgeted by the verdict. (markdown-it-py 4 is the
+floor: 3 was quadratic on runs of link reference definitions.) No regular expression here
+can backtrack super-linearly (no nested quantifiers, no adjacent overlapping ones).
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Callable, Literal, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from hotfix_hooks.core.errors import UsageError
 
@@ -159,7 +160,7 @@ class Block:
     def __repr__(self) -> str:
         names = ("kind", "line", "end_line", "source", "info", "fenced", "level", "list_item",
                  "label")  # fmt: skip
-        return f"Block({', '.join(f'{n}={v!r}' for n, v in zip(names, self._key()))})"
+        return f"Block({', '.join(f'{n}={v!r}' for n, v in zip(names, self._key(), strict=False))})"
 
     def inline(self) -> list[Token]:
         """markdown-it's inline tokens of a text or heading block (parsed now, not cached)."""
@@ -380,25 +381,6 @@ def _hotfix_colon(line: str) -> int | None:
     return pos + 1 if pos < size and line[pos] == ":" else None
 
 
-MAX_REFERENCES_MDIT3 = 100
-
-
-@functools.lru_cache(maxsize=1)
-def _quadratic_references() -> bool:
-    """markdown-it-py 3 (the last for Python 3.9) scans every following line again for each
-    link reference definition: a run of n of them costs O(n²), 45 s for 2,000."""
-    import markdown_it
-
-    major = markdown_it.__version__.split(".", 1)[0]
-    return not (major.isdigit() and int(major) >= 4)
-
-
-def _reference_like(lines: list[str]) -> int:
-    return sum(
-        1 for line in lines if "]:" in line and line.lstrip(" \t>-*+0123456789.)").startswith("[")
-    )
-
-
 @functools.lru_cache(maxsize=1)
 def _parsers() -> tuple[MarkdownIt, MarkdownIt]:
     """(block-level parser, full parser): markdown-it is imported only when a document is."""
@@ -459,7 +441,7 @@ class HotfixDocument:
         self._lines = lines
         self._ends = ends
         self._offsets = [0]
-        for line, end in zip(lines, ends):
+        for line, end in zip(lines, ends, strict=False):
             self._offsets.append(self._offsets[-1] + len(line) + len(end))
         self._leaves = leaves
         self._lists = lists
@@ -493,15 +475,6 @@ class HotfixDocument:
         lines.append(text[pos:])
         ends.append("")
         block_md, full_md = _parsers()
-        if limited and _quadratic_references():
-            count = _reference_like(lines)
-            if count > MAX_REFERENCES_MDIT3:
-                raise DocumentTooLargeError(
-                    name,
-                    f"{count} link reference definitions ([x]: url)",
-                    f"{MAX_REFERENCES_MDIT3} with markdown-it-py < 4",
-                    "write most links inline, [text](url), or upgrade markdown-it-py",
-                )
         env: dict[str, object] = {}
         tokens = block_md.parse("\n".join(lines), env)
         leaves, lists = _leaves_of(tokens)
@@ -605,21 +578,17 @@ class HotfixDocument:
         label: str,
         body: str,
         *,
-        is_real: Callable[[Block], bool] | None = None,
+        is_real: Callable[[Block], bool],
     ) -> bytes:
         """``body`` as the content of a ``**Label**:`` field: inline when one line, else as
-        list lines under the label, replacing only placeholder lines (judged by ``is_real``,
-        by default the rollback-plan policy's)."""
+        list lines under the label, replacing only placeholder lines (``is_real`` tells them
+        apart: the caller passes the rollback-plan policy's judge; the model knows no policy)."""
         found = self._field_label(label)
         if found is None:
             return self.with_field(label, body)
         new_lines = [line.strip() for line in _clean(body).splitlines() if line.strip()]
         if not new_lines:
             return self.data
-        if is_real is None:
-            from hotfix_hooks.policy.rollback_plan import block_is_real
-
-            is_real = block_is_real
         offsets = self._offsets
         value_start = offsets[found.line] + found.value_col
         label_end = offsets[found.line] + len(self._lines[found.line])
@@ -722,7 +691,7 @@ class HotfixDocument:
                 _Label(index, offset, line_no, name, key, colon, core[end:], column, len(lines))
             )
         return [
-            lab._replace(stop=following.offset) for lab, following in zip(found, found[1:])
+            lab._replace(stop=following.offset) for lab, following in itertools.pairwise(found)
         ] + found[-1:]
 
     def _hides_line_breaks(self, content: str, count: int) -> bool:
@@ -758,7 +727,7 @@ class HotfixDocument:
             if not cuts or cuts[0][0] > 0:
                 cuts.insert(0, (0, ""))
             blocks = []
-            for (start, label), (end, _) in zip(cuts, [*cuts[1:], (limit, "")]):
+            for (start, label), (end, _) in zip(cuts, [*cuts[1:], (limit, "")], strict=False):
                 source = "\n".join(lines[start:end]).strip()
                 if source:
                     blocks.append(
