@@ -33,7 +33,9 @@ def examples(name: str) -> list[str]:
     start = next(i for i, line in enumerate(lines) if line.strip() in ("Example:", "Examples:"))
     found = []
     for line in lines[start + 1 :]:
-        if not line.startswith("    hotfix-hooks "):
+        if not line.strip() and not found:
+            continue
+        if not line.startswith("      hotfix-hooks "):
             break
         found.append(line.split("  #", 1)[0].strip())
     return found

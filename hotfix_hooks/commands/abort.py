@@ -20,9 +20,10 @@ def abort(reason: str | None) -> None:
     and reason. It stays in the record, its number is never reused, and it counts in
     no metric of `report`.
 
-    \b
     Example:
-      hotfix-hooks abort --reason "false alarm: the monitor was misconfigured"
+
+    \b
+        hotfix-hooks abort --reason "false alarm: the monitor was misconfigured"
     """
     doc = current_doc()
     status = fields.status(doc.doc)

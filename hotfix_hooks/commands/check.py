@@ -194,11 +194,12 @@ def check(
 
     Exit 0 pass (or not a hotfix commit), 1 fail, 2 bad usage.
 
-    \b
     Examples:
-      hotfix-hooks check                   # HEAD, in a CI job
-      hotfix-hooks check --strict --json
-      hotfix-hooks check --range origin/main..HEAD
+
+    \b
+        hotfix-hooks check                   # HEAD, in a CI job
+        hotfix-hooks check --strict --json
+        hotfix-hooks check --range origin/main..HEAD
     """
     repo = require_repo()
     base: str | None = None

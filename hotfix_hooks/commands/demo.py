@@ -213,10 +213,11 @@ def demo(directory: Path | None) -> None:
 
     DIRECTORY (new or empty) keeps the result; default: a temporary directory.
 
-    \b
     Examples:
-      hotfix-hooks demo
-      hotfix-hooks demo hotfix-demo   # keep the result in ./hotfix-demo
+
+    \b
+        hotfix-hooks demo
+        hotfix-hooks demo hotfix-demo   # keep the result in ./hotfix-demo
     """
     run_demo(directory)
 

@@ -430,10 +430,11 @@ def finish(push: bool, no_merge: bool, dry_run: bool, as_json: bool) -> None:
     Refuses, changing nothing, on a dirty working tree, a failing rollback-plan gate,
     a merge that would conflict, or an existing tag.
 
-    \b
     Examples:
-      hotfix-hooks finish --dry-run --push   # every step, nothing changed
-      hotfix-hooks finish --push
+
+    \b
+        hotfix-hooks finish --dry-run --push   # every step, nothing changed
+        hotfix-hooks finish --push
     """
     doc = current_doc()
     merge = not no_merge

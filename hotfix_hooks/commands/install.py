@@ -45,10 +45,11 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     ours that lost its executable bit. Where pre-commit, prek, lefthook or husky owns the
     hooks it writes nothing and prints what to add to that manager's configuration.
 
-    \b
     Examples:
-      hotfix-hooks install            # in your clone
-      hotfix-hooks install --server   # in the server's bare repository (e.g. /srv/git/app.git)
+
+    \b
+        hotfix-hooks install            # in your clone
+        hotfix-hooks install --server   # in the server's bare repository (e.g. /srv/git/app.git)
     """
     cwd = require_repo_or_bare(advice=SERVER_ADVICE if server else None)
     report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
@@ -139,9 +140,10 @@ def hooks_outside(cwd: Path, hooks_dir: Path) -> str | None:
 def uninstall(force: bool) -> None:
     """Remove our hooks and put back any hook they had kept as <name>.local.
 
-    \b
     Example:
-      hotfix-hooks uninstall
+
+    \b
+        hotfix-hooks uninstall
     """
     cwd = require_repo_or_bare()
     report = uninstall_hooks(cwd, force=force)

@@ -71,10 +71,11 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
     On a terminal, asks for the title (when no TITLE is given), then the summary,
     impact and rollback plan (Enter skips each); off a terminal it asks nothing.
 
-    \b
     Examples:
-      hotfix-hooks new "Login returns 500"
-      hotfix-hooks new "Login returns 500" --rollback "revert and redeploy v1.4.2"
+
+    \b
+        hotfix-hooks new "Login returns 500"
+        hotfix-hooks new "Login returns 500" --rollback "revert and redeploy v1.4.2"
     """
     ctx = context()
     name = " ".join(title).strip()

@@ -70,11 +70,12 @@ def report(
     """Every hotfix with its time to resolution; median/mean against the target,
     rollback rate, post-mortems done and overdue.
 
-    \b
     Examples:
-      hotfix-hooks report
-      hotfix-hooks report --json --since 2026-01-01
-      hotfix-hooks report --html hotfixes.html   # the dashboard, one file
+
+    \b
+        hotfix-hooks report
+        hotfix-hooks report --json --since 2026-01-01
+        hotfix-hooks report --html hotfixes.html   # the dashboard, one file
     """
     now = clock.now()
     several: list[RepositoryReport] | None = None

@@ -25,10 +25,11 @@ POSTMORTEM_DOC = "post-mortem.md"
 def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007.
 
-    \b
     Examples:
-      hotfix-hooks resolve
-      hotfix-hooks resolve --postmortem   # also post-mortem.md, with the timeline
+
+    \b
+        hotfix-hooks resolve
+        hotfix-hooks resolve --postmortem   # also post-mortem.md, with the timeline
     """
     doc = current_doc()
     now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute

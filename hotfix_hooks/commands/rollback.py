@@ -70,10 +70,11 @@ def plan(as_json: bool) -> None:
     """Print the current hotfix's Rollback Plan and Trigger. Records nothing: to record
     that a rollback was triggered, run `hotfix-hooks rollback`.
 
-    \b
     Examples:
-      hotfix-hooks plan
-      hotfix-hooks plan --json
+
+    \b
+        hotfix-hooks plan
+        hotfix-hooks plan --json
     """
     doc = current_doc()
     if as_json:
@@ -91,9 +92,10 @@ def rollback(reason: str | None, yes: bool) -> None:
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
     `hotfix-hooks plan`. On a terminal it asks first; elsewhere pass --yes.
 
-    \b
     Example:
-      hotfix-hooks rollback --yes --reason "error rate doubled after the deploy"
+
+    \b
+        hotfix-hooks rollback --yes --reason "error rate doubled after the deploy"
     """
     doc = current_doc()
     if fields.state(doc.doc) is HotfixState.CANCELLED:

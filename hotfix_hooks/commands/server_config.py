@@ -31,11 +31,12 @@ def server_config(
     recorded from the default branch by `install --server`, and is never changed by a
     push. Run this inside the server's bare repository.
 
-    \b
     Examples:
-      hotfix-hooks server-config
-      hotfix-hooks server-config --set target_minutes=60
-      hotfix-hooks server-config --from HEAD   # record the default branch's again
+
+    \b
+        hotfix-hooks server-config
+        hotfix-hooks server-config --set target_minutes=60
+        hotfix-hooks server-config --from HEAD   # record the default branch's again
     """
     cwd = require_repo_or_bare()
     if not is_bare(cwd):

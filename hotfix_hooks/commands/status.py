@@ -339,10 +339,11 @@ def status(as_json: bool) -> None:
     """Where the current hotfix stands: age against the target, tasks and their
     commits, the rollback gate, and the next step. Elsewhere: active hotfixes.
 
-    \b
     Examples:
-      hotfix-hooks status
-      hotfix-hooks status --json
+
+    \b
+        hotfix-hooks status
+        hotfix-hooks status --json
     """
     ctx = context()
     for problem in hook_problems(ctx.repo.root):

@@ -81,10 +81,11 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     resolve and finish records, with the offset from the start and the gap between
     events. Off a hotfix branch (on main after finish): the hotfix opened last.
 
-    \b
     Examples:
-      hotfix-hooks timeline
-      hotfix-hooks timeline --number 1 --markdown
+
+    \b
+        hotfix-hooks timeline
+        hotfix-hooks timeline --number 1 --markdown
     """
     chosen = number_option(number)
     if chosen is None:
