@@ -143,15 +143,20 @@ def test_install_warns_when_hooks_path_leaves_the_repository(repo: Path, tmp_pat
     assert proc.returncode == 0 and "outside" not in proc.stderr
 
 
-def test_readme_tells_a_newcomer_what_works() -> None:
+def test_readme_and_docs_tell_a_newcomer_what_works() -> None:
     import re
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    rev = re.search(r"^\s+rev: (\S+)", readme, re.M)
-    assert rev and re.fullmatch(r"[0-9a-f]{40}", rev.group(1))  # a sha: no tag exists yet
-    assert "git ls-remote" in readme
-    assert "pip install hotfix-hooks\n" not in readme  # not on PyPI
-    assert "pipx install git+" in readme
+    root = Path(__file__).resolve().parents[1]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text(encoding="utf-8") for page in pages)
+    for rev in re.findall(r"^\s+rev: ([^#\n]+)", text, re.M):
+        assert re.fullmatch(r"[0-9a-f]{40}|\$\(git -C \S+ rev-parse HEAD\)", rev.strip()), rev
+    assert "| head -n1 | cut -f1" in text  # ls-remote lists origin/HEAD too, against a clone
+    warning = "never `pip install hotfix-hooks` by name"  # install.md says so, once
+    assert warning in text
+    assert not re.search(r"pip install\s+hotfix-hooks\b", text.replace(warning, ""))
+    for words in ("the contract", "the workflow's own", "seed"):
+        assert words not in text.lower(), words
 
 
 def test_no_internal_words_in_output(installed: Path) -> None:
