@@ -457,6 +457,3 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
     else:
         events.fire_for(doc, "on_finish", tag=None, merged_into=None, pushed=False)
         ui.emit(f"✓ Recorded; merge when ready: hotfix-hooks finish{' --push' if push else ''}")
-
-
-COMMANDS = (finish,)
