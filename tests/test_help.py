@@ -14,10 +14,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from hotfix_hooks import cli as cli_module
 from hotfix_hooks.cli import cli
 from tests.conftest import BIN, fill_plan, git, hh, unmeasured_env
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = sorted(cli_module.COMMANDS)
 NOW = "2026-11-26T04:05:00+00:00"
 
 
@@ -49,7 +50,9 @@ def test_every_command_shows_an_example(name: str) -> None:
 
 def test_a_short_flag_means_one_thing_everywhere() -> None:
     meaning: dict[str, set[str]] = {}
-    for command in cli.commands.values():
+    for name in COMMANDS:
+        command = cli.get_command(click.Context(cli), name)
+        assert command is not None
         for param in command.params:
             if isinstance(param, click.Option):
                 longs = [o for o in param.opts if o.startswith("--")]

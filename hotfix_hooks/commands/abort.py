@@ -47,6 +47,3 @@ def abort(reason: str | None) -> None:
     ui.emit(
         f'Commit it: git commit -am "T004: cancelled" (keep {doc.hotfix.name}: it is the record)'
     )
-
-
-COMMANDS = (abort,)

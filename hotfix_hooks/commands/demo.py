@@ -220,6 +220,3 @@ def demo(directory: Path | None) -> None:
         hotfix-hooks demo hotfix-demo   # keep the result in ./hotfix-demo
     """
     run_demo(directory)
-
-
-COMMANDS = (demo,)

@@ -203,6 +203,3 @@ def _start(
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
     print_next(rel, staged=ctx.config.stage_scaffold, plan_written=bool(texts.get("rollback")))
-
-
-COMMANDS = (new,)

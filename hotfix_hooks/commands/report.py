@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -78,31 +79,13 @@ def report(
         hotfix-hooks report --html hotfixes.html   # the dashboard, one file
     """
     now = clock.now()
-    several: list[RepositoryReport] | None = None
-    if repos or repos_from is not None:
-        if write:
-            raise UsageError(
-                "--write refreshes one repository's workflow-metrics.json: run it in that "
-                "repository, without --repo/--repos-from"
-            )
-        args = [RepoArg(path, f"--repo {path}") for path in repos]
-        if repos_from is not None:
-            args += read_repo_list(repos_from)
-        several = collect_repositories(open_repositories(args))
-        records: list[HotfixRecord] = [r for repo in several for r in repo.records]
-        target = _common_target(several)
-        targets = {repo.name: repo.target_minutes for repo in several}
-    else:
-        ctx = context()
-        records = collect(ctx)
-        target = ctx.config.target_minutes
-        targets = {}
-    if since:
-        try:
-            start = clock.parse(since if " " in since or "T" in since else f"{since} 00:00")
-        except clock.BadTimestampError:
-            raise UsageError(f"--since {since!r}: expected a date such as 2026-11-01") from None
-        records = [r for r in records if r.created and r.created >= start]
+    if write and (repos or repos_from is not None):
+        raise UsageError(
+            "--write refreshes one repository's workflow-metrics.json: run it in that "
+            "repository, without --repo/--repos-from"
+        )
+    records, target, targets, several = _gather(repos, repos_from)
+    records = _created_since(records, since)
     for problem in dict.fromkeys(
         f"{record.repository}: {p}" if record.repository else p
         for record in records
@@ -114,17 +97,11 @@ def report(
     if several is not None:
         summary.repositories = len(several)
     if write:
-        path = update_metrics(ctx.repo.root, records, now)
-        ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
+        root = context().repo.root
+        path = update_metrics(root, records, now)
+        ui.emit(f"updated {path.relative_to(root)}", sys.stderr)
     if html_file is not None:
-        try:
-            replace_file(html_file, html_page(rows, summary, now).encode("utf-8"))
-        except OSError as exc:
-            raise UsageError(
-                f"--html {html_file}: {describe_os_error(exc, str(html_file))}"
-                + (" (its directory does not exist)" if not html_file.parent.is_dir() else "")
-            ) from None
-        ui.emit(f"wrote {html_file}", sys.stderr)
+        _write_html(html_file, html_page(rows, summary, now))
     if as_json:
         data: dict[str, object] = {"hotfixes": rows, "summary": summary.as_json()}
         if several is not None:
@@ -133,14 +110,58 @@ def report(
                 for repo in several
             ]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    if not rows:
+    elif not rows:
         ui.emit("no hotfixes found")
-        return
+    else:
+        _print_table(rows, several is not None)
+        ui.emit("")
+        for line in summary_lines(summary):
+            ui.emit(line)
+
+
+def _gather(
+    repos: tuple[Path, ...], repos_from: Path | None
+) -> tuple[list[HotfixRecord], int, dict[str, int], list[RepositoryReport] | None]:
+    """(records, the summary's target, each repository's own target, the repositories
+    when there are several): this repository's, or those --repo/--repos-from name."""
+    if not repos and repos_from is None:
+        ctx = context()
+        return collect(ctx), ctx.config.target_minutes, {}, None
+    args = [RepoArg(path, f"--repo {path}") for path in repos]
+    if repos_from is not None:
+        args += read_repo_list(repos_from)
+    several = collect_repositories(open_repositories(args))
+    records = [r for repo in several for r in repo.records]
+    targets = {repo.name: repo.target_minutes for repo in several}
+    return records, _common_target(several), targets, several
+
+
+def _created_since(records: list[HotfixRecord], since: str | None) -> list[HotfixRecord]:
+    if not since:
+        return records
+    try:
+        start = clock.parse(since if " " in since or "T" in since else f"{since} 00:00")
+    except clock.BadTimestampError:
+        raise UsageError(f"--since {since!r}: expected a date such as 2026-11-01") from None
+    return [r for r in records if r.created and r.created >= start]
+
+
+def _write_html(html_file: Path, page: str) -> None:
+    try:
+        replace_file(html_file, page.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(
+            f"--html {html_file}: {describe_os_error(exc, str(html_file))}"
+            + (" (its directory does not exist)" if not html_file.parent.is_dir() else "")
+        ) from None
+    ui.emit(f"wrote {html_file}", sys.stderr)
+
+
+def _print_table(rows: list[dict[str, Any]], several: bool) -> None:
     width = max([len(str(r.get("repository", ""))) for r in rows] + [len("Repository")]) + 1
 
     def column(name: str) -> str:
-        return f"{name:<{width}} " if several is not None else ""
+        return f"{name:<{width}} " if several else ""
 
     ui.emit(
         f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<24} "
@@ -156,9 +177,6 @@ def report(
             f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
             f"{r['branch']}{flags}"
         )
-    ui.emit("")
-    for line in summary_lines(summary):
-        ui.emit(line)
 
 
 def _common_target(several: list[RepositoryReport]) -> int:
@@ -173,6 +191,3 @@ def _common_target(several: list[RepositoryReport]) -> int:
             f"the summary judges against the strictest, {targets[0]}; each row against its own"
         )
     return targets[0]
-
-
-COMMANDS = (report,)

@@ -290,9 +290,8 @@ def _scan_label(core: str) -> tuple[str, bool, int] | None:
     return name, colon, end
 
 
-def _opaque_line_starts(content: str) -> set[int]:
-    """Lines of a paragraph whose first character lies inside a code span or an HTML comment
-    that began on an earlier line (CommonMark's left-to-right precedence, approximated)."""
+def _tick_runs(content: str) -> dict[int, list[int]]:
+    """Where each run of backticks starts, by its length."""
     runs: dict[int, list[int]] = {}
     pos = content.find("`")
     while pos >= 0:
@@ -301,51 +300,74 @@ def _opaque_line_starts(content: str) -> set[int]:
             end += 1
         runs.setdefault(end - pos, []).append(pos)
         pos = content.find("`", end)
+    return runs
+
+
+def _code_span_at(content: str, start: int, runs: dict[int, list[int]]) -> tuple[int, int, int]:
+    """At the backtick run starting at ``start``: (span start, span end, where to go on);
+    span end is -1 when no run of the same length closes it."""
+    end = start
+    while end < len(content) and content[end] == "`":
+        end += 1
+    slashes = 0
+    while start - slashes > 0 and content[start - slashes - 1] == "\\":
+        slashes += 1
+    opener = start + 1 if slashes % 2 else start
+    length = end - opener
+    positions = runs.get(length, [])
+    found = bisect.bisect_right(positions, end - 1)
+    closer = positions[found] if found < len(positions) and length else -1
+    if closer > 0:
+        return opener, closer + length, closer + length
+    return opener, -1, end
+
+
+def _comment_end(content: str, start: int) -> int:
+    """The end of the HTML comment opening at ``start`` (``<!-->`` and ``<!--->`` close at
+    once); -1 when nothing closes it."""
+    if content.startswith(">", start + 4):
+        return start + 5
+    if content.startswith("->", start + 4):
+        return start + 6
+    closing = content.find("-->", start + 4)
+    return closing + 3 if closing >= 0 else -1
+
+
+def _opaque_regions(content: str) -> list[tuple[int, int]]:
+    """Code spans and HTML comments, left to right, as CommonMark reads them (roughly)."""
+    runs = _tick_runs(content)
     regions: list[tuple[int, int]] = []
-    size = len(content)
     pos = 0
     next_tick = content.find("`") if runs else -1
     next_comment = content.find("<!--")
-    while pos < size:
-        if next_tick >= 0 and next_tick < pos:
+    while pos < len(content):
+        if 0 <= next_tick < pos:
             next_tick = content.find("`", pos)
-        if next_comment >= 0 and next_comment < pos:
+        if 0 <= next_comment < pos:
             next_comment = content.find("<!--", pos)
         candidates = [p for p in (next_tick, next_comment) if p >= 0]
         if not candidates:
             break
         start = min(candidates)
         if start == next_tick:
-            end = start
-            while end < size and content[end] == "`":
-                end += 1
-            slashes = 0
-            while start - slashes > 0 and content[start - slashes - 1] == "\\":
-                slashes += 1
-            opener = start + 1 if slashes % 2 else start
-            length = end - opener
-            positions = runs.get(length, [])
-            found = bisect.bisect_right(positions, end - 1)
-            closer = positions[found] if found < len(positions) and length else -1
-            if closer > 0:
-                regions.append((opener, closer + length))
-                pos = closer + length
-            else:
-                pos = end
-        else:
-            if content.startswith(">", start + 4):
-                close_end = start + 5
-            elif content.startswith("->", start + 4):
-                close_end = start + 6
-            else:
-                closing = content.find("-->", start + 4)
-                if closing < 0:
-                    next_comment = -1  # no comment can close any more
-                    pos = start + 4
-                    continue
-                close_end = closing + 3
-            regions.append((start, close_end))
-            pos = close_end
+            opener, close, pos = _code_span_at(content, start, runs)
+            if close >= 0:
+                regions.append((opener, close))
+            continue
+        close = _comment_end(content, start)
+        if close < 0:
+            next_comment = -1  # no comment can close any more
+            pos = start + 4
+            continue
+        regions.append((start, close))
+        pos = close
+    return regions
+
+
+def _opaque_line_starts(content: str) -> set[int]:
+    """Lines of a paragraph whose first character lies inside a code span or an HTML comment
+    that began on an earlier line (CommonMark's left-to-right precedence, approximated)."""
+    regions = _opaque_regions(content)
     opaque: set[int] = set()
     if not regions:
         return opaque
