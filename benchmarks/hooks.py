@@ -7,7 +7,7 @@ hook process itself), so machine noise hits both sides of a ratio alike. Each fl
 cheapest thing that does the same job: a shell hook that only exits 0 (the direct install on
 non-hotfix branches, where no Python starts), a Python hook that only does ``import sys``
 (the hotfix commit), and each manager running a no-op hook of its own (pre-commit, prek,
-lefthook, husky). ``--markdown`` prints the README's Speed table. Exits 1 if a ratio misses
+lefthook, husky). ``--markdown`` prints the Speed table of docs/speed.md. Exits 1 if a ratio misses
 its target.
 """
 
@@ -534,7 +534,9 @@ MANAGERS = ("pre-commit", "prek", "lefthook", "husky")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--markdown", action="store_true", help="print the README's Speed table")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the Speed table of docs/speed.md"
+    )
     parser.add_argument("--only", nargs="*", choices=ALL, default=list(ALL))
     parser.add_argument("--managers", nargs="*", choices=MANAGERS, default=list(MANAGERS))
     parser.add_argument("--json", type=Path, help="also write the rows to this file")

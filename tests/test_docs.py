@@ -252,7 +252,8 @@ def sessions() -> list[object]:
     params = []
     for group in groups.values():
         kind = group[0].words[1]
-        marks = [pytest.mark.slow] if kind in SLOW_SANDBOXES else []
+        long = sum(len(commands(block)) for block in group) > 3  # a whole incident: seconds
+        marks = [pytest.mark.slow] if kind in SLOW_SANDBOXES or long else []
         params.append(pytest.param(group, id=group[0].name, marks=marks))
     return params
 
@@ -285,3 +286,29 @@ def test_documented_pre_commit_config_installs_and_runs(
     assert (sandbox.cwd / ".specswarm/features/042-hotfix/hotfix.md").is_file()
     proc = git(sandbox.cwd, "commit", "-q", "-m", "no task named", env=env, check=False)
     assert proc.returncode == 1 and "commit refused" in proc.stdout + proc.stderr
+
+
+# Pages the nav lists before they exist: written by the real-tools work (issue 22, items 5
+# and 6). mkdocs.yml lets a missing nav page pass (`validation: nav: not_found: info`), so
+# this list is the only exception: drop a name once its page has landed.
+PENDING = {"real-tools.md", "org-scale.md"}
+
+
+def test_every_page_in_the_nav_exists_and_every_page_is_in_it() -> None:
+    import yaml
+
+    config = yaml.safe_load((PROJECT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+    def pages(items: object) -> list[str]:
+        if isinstance(items, str):
+            return [items]
+        if isinstance(items, list):
+            return [page for item in items for page in pages(item)]
+        if isinstance(items, dict):
+            return [page for value in items.values() for page in pages(value)]
+        return []
+
+    listed = pages(config["nav"])
+    present = {path.name for path in (PROJECT / "docs").glob("*.md")}
+    assert {page for page in listed if page not in present} <= PENDING
+    assert present <= set(listed)
