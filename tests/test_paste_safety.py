@@ -175,8 +175,7 @@ def test_commit_msg_refusal_advice(hostile: Path, paste) -> None:  # type: ignor
 def test_new_advice(repo: Path, paste) -> None:  # type: ignore[no-untyped-def]
     proc = run(repo, "new", "Login", PAYLOAD, "--rollback", "redeploy v1.4.2")
     assert proc.returncode == 0, proc.stderr
-    branch = git(repo, "symbolic-ref", "--short", "HEAD").stdout.strip()
-    assert paste(after(proc.stdout, "Push: ")) == [["git", "push", "-u", "origin", branch]]
+    assert paste(after(proc.stdout, "Push: ")) == [["git", "push", "-u", "origin", "HEAD"]]
 
 
 def test_finish_advice(installed: Path, remote: Path, paste) -> None:  # type: ignore[no-untyped-def]

@@ -22,9 +22,10 @@ from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
-from hotfix_hooks.git.discover import find_repo
+from hotfix_hooks.git.discover import find_in_process
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import hotfix_refs
+from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
@@ -455,7 +456,7 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context | Unreadabl
         if not arg.path.is_dir():
             raise UsageError(f"{arg.shown}: no such directory")
         try:
-            repo = find_repo(arg.path, required=False)
+            repo = find_in_process(arg.path)
         except UsageError as exc:
             raise UsageError(f"{arg.shown}: {exc}") from None
         if repo is None:
@@ -511,7 +512,11 @@ def collect_repositories(
     Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
     not share out, so many repositories are read by one process per CPU (``workers``,
     default ``os.cpu_count()``; 1 reads them here)."""
-    jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts if isinstance(ctx, Context)]
+    jobs = [
+        (ctx.repo.root, ctx.repo.git_dir, name, ctx.config)
+        for ctx, name in contexts
+        if isinstance(ctx, Context)
+    ]
     broken = {
         name: RepositoryReport(name, ctx.root, 0, problem=ctx.problem)
         for ctx, name in contexts
@@ -522,7 +527,7 @@ def collect_repositories(
 
 
 def _collect_all(
-    jobs: list[tuple[Path, str, config_mod.Config]], workers: int | None
+    jobs: list[tuple[Path, Path, str, config_mod.Config]], workers: int | None
 ) -> list[RepositoryReport]:
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
@@ -546,13 +551,11 @@ def _usable_cpus() -> int:
 MIN_REPOS_PER_WORKER = 4  # fewer: starting a process costs more than it saves
 
 
-def _collect_one(job: tuple[Path, str, config_mod.Config]) -> RepositoryReport:
+def _collect_one(job: tuple[Path, Path, str, config_mod.Config]) -> RepositoryReport:
     """One repository of :func:`collect_repositories` (top level: a worker runs it)."""
-    root, name, config = job
+    root, git_dir, name, config = job
     try:
-        repo = find_repo(root, required=True)
-        assert repo is not None
-        records = collect(Context(repo, config))
+        records = collect(Context(Repository(root, git_dir), config))
     except (UsageError, GitError) as exc:  # one line: the other repositories are reported
         return RepositoryReport(
             name, root, config.target_minutes, problem=f"{name} ({root}): {exc}"
