@@ -167,9 +167,10 @@ def test_commit_msg_refusal_advice(hostile: Path, paste) -> None:  # type: ignor
     subject = f"guard the login {PAYLOAD} path"
     proc = git(hostile, "commit", "--allow-empty", "-m", subject, check=False)
     assert proc.returncode == 1
-    assert paste(after(proc.stderr, "fix: ")) == [["git", "commit", "-m", f"T001: {subject}"]]
+    fix = [["git", "commit", "--allow-empty", "-m", f"T001: {subject}"]]
+    assert paste(after(proc.stderr, "fix: ")) == fix
     edit = paste(after(proc.stderr, "to edit it instead: "))
-    assert edit == [["git", "commit", "-e", "-F", ".git/COMMIT_EDITMSG"]]
+    assert edit == [["git", "commit", "--allow-empty", "-e", "-F", ".git/COMMIT_EDITMSG"]]
 
 
 def test_new_advice(repo: Path, paste) -> None:  # type: ignore[no-untyped-def]
