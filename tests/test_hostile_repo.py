@@ -186,6 +186,11 @@ def test_a_huge_document_in_a_commit_is_refused_not_read(installed: Path, remote
     proc = run_git(installed, "push", "origin", "hotfix/042-x")
     assert proc.returncode == 1
     assert "is larger than 1 MiB" in proc.stderr and "hotfix.md" in proc.stderr
+    git(installed, "checkout", "-q", "main")  # the report reads it from the branch's tip
+    proc = hh(installed, "report", "--json")
+    assert proc.returncode == 0, proc.stderr
+    (row,) = json.loads(proc.stdout)["hotfixes"]
+    assert row["hotfix"] == "042" and "is larger than 1 MiB" in proc.stderr
 
 
 def test_a_manager_config_symlink_stalls_no_install(installed: Path) -> None:

@@ -85,23 +85,28 @@ class HotfixRecord:
         return age is not None and not within_target(age, target_minutes)
 
 
+def unreadable_record(number: str, source: str, path: str, problem: str) -> HotfixRecord:
+    """A hotfix whose document cannot be read (not UTF-8, too large): shown, never counted."""
+    return HotfixRecord(
+        number=number,
+        title="",
+        status=HotfixState.UNREADABLE.value,
+        created=None,
+        resolved=None,
+        rollback_triggered=False,
+        checklist_done=False,
+        source=source,
+        path=path,
+        problems=[problem],
+    )
+
+
 def record_from_bytes(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
     problems = []
     try:
         doc = HotfixDocument.parse(data, path)
     except UsageError as exc:
-        return HotfixRecord(
-            number=number,
-            title="",
-            status=HotfixState.UNREADABLE.value,
-            created=None,
-            resolved=None,
-            rollback_triggered=False,
-            checklist_done=False,
-            source=source,
-            path=path,
-            problems=[str(exc)],
-        )
+        return unreadable_record(number, source, path, str(exc))
     stamps: dict[str, datetime | None] = {}
     for label in (fields.CREATED, fields.RESOLVED):
         value = doc.field(label)
@@ -248,7 +253,11 @@ def collect(ctx: Context) -> list[HotfixRecord]:
 
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
-        data = read_worktree_bytes(ctx.repo.root, rel)
+        try:
+            data = read_worktree_bytes(ctx.repo.root, rel)
+        except UsageError as exc:  # larger than we read: shown, never counted
+            found.append(unreadable_record(number, "working tree", str(rel), str(exc)))
+            continue
         if data is not None:
             found.append(parse_once(number, data, "working tree", str(rel)))
     refs = hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root))
@@ -262,7 +271,13 @@ def collect(ctx: Context) -> list[HotfixRecord]:
 
                 rel_features = features_rel(ctx.config, exists)
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
-                data = files.read(str(rel), rev=ref)
+                try:
+                    data = files.read(str(rel), rev=ref)
+                except UsageError as exc:  # larger than we read: never held
+                    found.append(
+                        unreadable_record(hotfix.number, branch_ref.short, str(rel), str(exc))
+                    )
+                    continue
                 if data is None:
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))
                     continue
