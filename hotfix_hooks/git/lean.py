@@ -157,7 +157,7 @@ def git_command_args(verb: bytes) -> list[bytes] | None:
     """The arguments after ``verb`` of the ``git <verb>`` (``commit``, ``push``) that runs
     this hook, read from /proc up the chain of parent processes (a hook manager and its
     wrappers may sit between, at any depth up to ``MAX_PARENTS``); None where there is no
-    /proc, or no such process."""
+    /proc, or no such git process (a script of the user's named ``push`` never counts)."""
     pid = os.getppid()
     for _ in range(MAX_PARENTS):
         try:
@@ -167,7 +167,7 @@ def git_command_args(verb: bytes) -> list[bytes] | None:
                 stat = handle.read()
         except OSError:
             return None
-        if verb in argv:
+        if verb in argv and os.path.basename(argv[0]) == b"git":
             return argv[argv.index(verb) + 1 :]
         fields = stat[stat.rfind(b")") + 2 :].split()
         if len(fields) < 2 or not fields[1].isdigit():
