@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hotfix_hooks.core.ui import command
 from hotfix_hooks.git import lean
 from hotfix_hooks.git.run import ok, run
 
@@ -93,4 +94,4 @@ class Repository:
         if self.git("rev-parse", "-q", "--verify", "@{upstream}", check=False):
             return "git push"
         remote = self.git("config", "--get", "checkout.defaultRemote", check=False)
-        return f"git push -u {remote or 'origin'} HEAD"
+        return command(["git", "push", "-u", remote or "origin", "HEAD"])
