@@ -7,7 +7,7 @@ hook process itself), so machine noise hits both sides of a ratio alike. Each fl
 cheapest thing that does the same job: a shell hook that only exits 0 (the direct install on
 non-hotfix branches, where no Python starts), a Python hook that only does ``import sys``
 (the hotfix commit), and each manager running a no-op hook of its own (pre-commit, prek,
-lefthook, husky). ``--markdown`` prints the README's Speed table. Exits 1 if a ratio misses
+lefthook, husky). ``--markdown`` prints the Speed table of docs/speed.md. Exits 1 if a ratio misses
 its target.
 """
 
@@ -184,6 +184,21 @@ def bench_direct_non_hotfix(root: Path, rounds: int) -> None:
     record(group, "`git commit --allow-empty`", a, "shell hook `exit 0`", b, 1.5)
     a, b = compare(rounds, push_toggle(ours), push_toggle(floor))
     record(group, "`git push` (1 commit, local remote)", a, "shell hook `exit 0`", b, 1.5)
+    # a Python project: the fast path reads its pyproject.toml (bounded: head -c | grep)
+    for repo in (ours, floor):
+        (repo / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+        sh(repo, "git", "add", "pyproject.toml")
+        sh(repo, "git", "commit", "-q", "-m", "a Python project")
+    a, b = compare(rounds, commit(ours), commit(floor))
+    record(
+        group, "`git commit --allow-empty`, with a pyproject.toml", a, "shell hook `exit 0`", b, 1.5
+    )
+
+
+PYPROJECT = (
+    '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["requests", "click"]\n\n'
+    '[tool.ruff]\nline-length = 100\n\n[tool.pytest.ini_options]\naddopts = "-q"\n'
+)
 
 
 def bench_direct_hotfix_commit(root: Path, rounds: int) -> None:
@@ -323,7 +338,7 @@ def snapshot_project(root: Path) -> tuple[Path, str]:
     """This project as a git repository, for pre-commit's and prek's `repo:`."""
     dest = root / "hotfix-hooks-src"
     dest.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "hatch_build.py"):
         shutil.copy2(PROJECT / name, dest / name)
     for name in ("hotfix_hooks", "templates"):
         shutil.copytree(PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -405,7 +420,7 @@ def husky_bin(root: Path) -> Path | None:
 def setup_manager(
     manager: str, repo: Path, source: tuple[Path, str], *, ours: bool, python_noop: bool = False
 ) -> None:
-    from hotfix_hooks.install.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
+    from hotfix_hooks.install.managers import husky_snippet, lefthook_snippet
 
     env = {
         **ENV,
@@ -423,7 +438,7 @@ def setup_manager(
         sh(repo, str(BIN / manager), "install-hooks", env=env)
     elif manager == "lefthook":
         (repo / "lefthook.yml").write_text(
-            LEFTHOOK_SNIPPET if ours else LEFTHOOK_NOOP, encoding="utf-8"
+            lefthook_snippet() if ours else LEFTHOOK_NOOP, encoding="utf-8"
         )
         sh(repo, "git", "add", "-A")
         sh(repo, "git", "commit", "-q", "-m", "config")
@@ -433,7 +448,7 @@ def setup_manager(
         assert tool is not None
         sh(repo, "node", str(tool))
         if ours:
-            sh(repo, "sh", "-c", HUSKY_SNIPPET.split("\n", 1)[1])
+            sh(repo, "sh", "-c", husky_snippet().split("\n", 1)[1])
         else:
             for name in ("post-checkout", "commit-msg", "pre-push"):
                 (repo / ".husky" / name).write_text(NOOP_PY + "\n", encoding="utf-8")
@@ -509,8 +524,35 @@ def bench_report(root: Path, rounds: int) -> None:
     ]
     best = statistics.median(times)
     record(
-        "commands", "`hotfix-hooks report --json`, 1,000 hotfixes", best, "the 2 s budget", 2.0, 1.0
+        "commands",
+        "`hotfix-hooks report --json`, 1,000 hotfixes",
+        best,
+        "the 2 s budget",
+        2.0,
+        0.15,
     )
+
+
+def bench_cli(root: Path, rounds: int) -> None:
+    """The command line's own start: ``--version``, and ``status`` on a hotfix branch with a
+    real plan (its verdict remembered, as after the first run), against starting Python."""
+    repo = make_repo(root / "cli")
+    sh(repo, "hotfix-hooks", "install")
+    sh(repo, "git", "checkout", "-q", "-b", "hotfix/001-bench")
+    doc = repo / ".specswarm" / "features" / "001-hotfix" / "hotfix.md"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("[How to rollback if hotfix fails]", "redeploy v1.4.2"))
+    sh(repo, "git", "commit", "-q", "-am", "T003: rollback plan")
+    floor_cmd = (sys.executable, "-I", "-c", "pass")
+
+    def run(*args: str) -> Callable[[], object]:
+        return lambda: subprocess.run(args, cwd=repo, env=ENV, capture_output=True, check=False)
+
+    floor = run(*floor_cmd)
+    a, b = compare(rounds, run(str(BIN / "hotfix-hooks"), "--version"), floor)
+    record("commands", "`hotfix-hooks --version`", a, "`python -I -c pass`", b, 3.0)
+    a, b = compare(rounds, run(str(BIN / "hotfix-hooks"), "status"), floor)
+    record("commands", "`hotfix-hooks status`, hotfix branch", a, "`python -I -c pass`", b, 6.0)
 
 
 def markdown() -> str:
@@ -527,14 +569,16 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
-ALL = ("direct", "hotfix", "gate", "pre-push", "managers", "report")
+ALL = ("direct", "hotfix", "gate", "pre-push", "managers", "cli", "report")
 MANAGERS = ("pre-commit", "prek", "lefthook", "husky")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--markdown", action="store_true", help="print the README's Speed table")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the Speed table of docs/speed.md"
+    )
     parser.add_argument("--only", nargs="*", choices=ALL, default=list(ALL))
     parser.add_argument("--managers", nargs="*", choices=MANAGERS, default=list(MANAGERS))
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
@@ -557,6 +601,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_pre_push(root, args.rounds)
         if "managers" in args.only:
             bench_managers(root, args.rounds, source, args.managers)
+        if "cli" in args.only:
+            bench_cli(root, args.rounds)
         if "report" in args.only:
             bench_report(root, args.rounds)
     if args.markdown:

@@ -205,18 +205,25 @@ def _features(repo: Repository, config: Config, sha: str) -> str:
         return str(features_rel(config, files.is_dir))
 
 
+def _strict_or_warn(strict: bool, problem: str) -> None:
+    """A doubt about what to judge: a warning that passes, or with --strict an error
+    (exit 1)."""
+    if strict:
+        ui.error(f"{problem} (--strict)")
+        raise click.exceptions.Exit(POLICY_FAILED)
+    ui.warn(f"{problem}; --strict makes this a failure")
+
+
 def _rules(
     repo: Repository, sha: str, given: str | None, strict: bool
 ) -> tuple[Config, str | None]:
     source = config_source(repo, sha, given)
     if source is None and (strict or os.environ.get("CI")):
-        ui.warn(
+        _strict_or_warn(
+            strict,
             "no target branch here (no --config-from, no CI target variable naming a fetched "
-            "branch, no origin/HEAD): the rules come from the change being judged"
-            + ("" if strict else "; --strict makes this a failure")
+            "branch, no origin/HEAD): the rules come from the change being judged",
         )
-        if strict:
-            raise click.exceptions.Exit(POLICY_FAILED)
     return (config_at(repo.root, source) if source else config_mod.load(repo.root)), source
 
 
@@ -302,6 +309,14 @@ def check(
     branch REV is on, or on every hotfix whose commits REV brings.
 
     Exit 0 pass (or no hotfix), 1 a rule refused, 2 bad usage.
+
+    Examples:
+
+    \b
+        hotfix-hooks check                   # HEAD, in a CI job
+        hotfix-hooks check --strict --json
+        hotfix-hooks check --range origin/main..HEAD
+        hotfix-hooks check --gitlab-codequality gl-code-quality-report.json
     """
     repo = require_repo()
     base: str | None = None
@@ -354,18 +369,13 @@ def _strict_failures(strict: bool, rev: str, named: str | None, found: dict[str,
 def _nothing(rev: str, known: bool, strict: bool, as_json_: bool) -> None:
     """No hotfix to judge: say why, and stop (exit 1 under --strict when it cannot tell)."""
     if not known:
-        ui.warn(
+        _strict_or_warn(
+            strict,
             f"cannot tell which branch {rev} is on (no --branch, no checked-out branch, no "
-            "CI branch variable) and it brings no hotfix's commits: not checked as a hotfix"
-            + ("" if strict else "; --strict makes this a failure")
+            "CI branch variable) and it brings no hotfix's commits: not checked as a hotfix",
         )
-        if strict:
-            raise click.exceptions.Exit(POLICY_FAILED)
     if as_json_:
         click.echo(as_json(True, [], []))
     else:
         ui.emit(f"{rev} is not on a hotfix branch and brings no hotfix: nothing to check")
     raise click.exceptions.Exit(OK)
-
-
-COMMANDS = (check,)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,7 @@ class Narrator:
     def run(
         self, args: Sequence[str], cwd: Path, *, expect: int | None = 0, shown: str | None = None
     ) -> int:
-        display = shown or shlex.join(args)
+        display = shown or ui.command(args)
         ui.emit(ui.paint(f"$ {display}", "blue", sys.stdout))
         command = list(args)
         if command[0] == "hotfix-hooks":
@@ -212,8 +211,11 @@ def demo(directory: Path | None) -> None:
     """Run the whole hotfix flow, with the real hooks, in a throwaway repository.
 
     DIRECTORY (new or empty) keeps the result; default: a temporary directory.
+
+    Examples:
+
+    \b
+        hotfix-hooks demo
+        hotfix-hooks demo hotfix-demo   # keep the result in ./hotfix-demo
     """
     run_demo(directory)
-
-
-COMMANDS = (demo,)

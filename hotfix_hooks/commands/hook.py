@@ -22,10 +22,12 @@ def hook(hook_name: str, args: tuple[str, ...]) -> None:
     pre-push REMOTE URL           (ref lines on stdin)
     pre-receive                   (ref updates on stdin, in a bare repository)
     update REFNAME OLDSHA NEWSHA  (one ref, in a bare repository; --per-ref)
+
+    Example:
+
+    \b
+        hotfix-hooks hook commit-msg .git/COMMIT_EDITMSG   # judge the last message again
     """
     if not ok("rev-parse", "--git-dir"):  # bare or not; GitPython stays off this path
         raise NotARepositoryError()
     raise click.exceptions.Exit(dispatch(hook_name, args))
-
-
-COMMANDS = (hook,)

@@ -23,7 +23,14 @@ POSTMORTEM_DOC = "post-mortem.md"
 @click.command(short_help="Record the resolution; schedule T005-T007.")
 @click.option("--postmortem", is_flag=True, help="Also create post-mortem.md from the template.")
 def resolve(postmortem: bool) -> None:
-    """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
+    """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007.
+
+    Examples:
+
+    \b
+        hotfix-hooks resolve
+        hotfix-hooks resolve --postmortem   # also post-mortem.md, with the timeline
+    """
     doc = current_doc()
     now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
     if fields.state(doc.doc) is HotfixState.RESOLVED:
@@ -66,7 +73,7 @@ def resolve(postmortem: bool) -> None:
         staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
         ui.emit(f"✓ Created {rel}" + (" (staged)" if staged else ""))
         if not staged:
-            ui.emit(f"  Stage it: git add {rel}")
+            ui.emit(f"  Stage it: {ui.command(['git', 'add', '--', str(rel)])}")
     ui.emit("")
     push = push_after(doc)
     ui.emit(f'Commit it: git commit -am "T004: resolved"{push}')
@@ -139,6 +146,3 @@ def _timeline_rows(doc: CurrentDoc) -> list[dict[str, str]]:
     from hotfix_hooks.report.timeline import table
 
     return table(incident_rows(doc))
-
-
-COMMANDS = (resolve,)

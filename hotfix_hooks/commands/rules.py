@@ -74,6 +74,3 @@ def rules(rule: str | None, as_json: bool) -> None:
         return
     for line in _explain(chosen[0]) if rule is not None else _table():
         ui.emit(line)
-
-
-COMMANDS = (rules,)

@@ -61,7 +61,12 @@ def read_plan(
     if cached is not None:
         verdict, branch, status = cached
         return Record(PlanFacts(str(path), "ok", verdict, status), branch, files.rev)
-    data = files.read(str(path))
+    try:
+        data = files.read(str(path))
+    except UsageError as exc:  # larger than we read: never held whole
+        task = _plan_task(files, number, cfg)
+        facts = PlanFacts(str(path), "unreadable", None, plan_task=task, unreadable=str(exc))
+        return Record(facts, None, files.rev)
     if data is None:
         task = _plan_task(files, number, cfg)
         return Record(PlanFacts(str(path), "missing", None, plan_task=task), None, files.rev)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+from hotfix_hooks.config.settings import could_be_hotfix
 from hotfix_hooks.git import lean
 from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded
 
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
         return OK
     root, git_dir = found
     branch = lean.head_branch(git_dir) or lean.rebased_branch(git_dir)
-    if not lean.could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
+    if not could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
         return OK
     return guarded("commit-msg", lambda: _check(root, git_dir, args[0], branch or ""))
 
@@ -54,26 +55,9 @@ def _git_rules(data: bytes) -> Rules:
 
 
 def _commit_argv() -> list[bytes] | None:
-    """The arguments of the ``git commit`` that runs this hook (read from /proc on Linux,
-    up a few parents: a hook manager may sit between); None elsewhere, or not found."""
-    pid = os.getppid()
-    for _ in range(4):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                argv = handle.read().split(b"\0")
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            return None
-        if b"commit" in argv:
-            return argv[argv.index(b"commit") + 1 :]
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) < 2 or not fields[1].isdigit():
-            return None
-        pid = int(fields[1])
-        if pid <= 1:
-            return None
-    return None
+    """The arguments of the ``git commit`` that runs this hook (``lean.git_command_args``:
+    read from /proc on Linux, up every parent a hook manager puts between); None elsewhere."""
+    return lean.git_command_args(b"commit")
 
 
 def _cleanup_option() -> str | None:
@@ -95,9 +79,9 @@ def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
     from hotfix_hooks.incident.location import load_tasks
     from hotfix_hooks.policy import task_tie
 
-    config = config_mod.load(root)
-    hotfix = parse_branch(branch, config.branch_prefix)
-    if hotfix is None:
+    config = config_mod.for_branches(root, [branch])
+    hotfix = parse_branch(branch, config.branch_prefix) if config is not None else None
+    if config is None or hotfix is None:
         return OK
     path = os.path.abspath(message_file)
     try:
@@ -197,11 +181,38 @@ def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:
     return out
 
 
-def _commit_all() -> bool:
-    """Whether the ``git commit`` that runs this hook was given ``-a``/``--all``: the
-    advice must stage what it staged."""
+def _commit_flags() -> list[str]:
+    """The options of the ``git commit`` that runs this hook that the advice must repeat:
+    ``-a`` stages what it staged, ``--allow-empty`` and ``--amend`` make the commit it
+    made."""
     argv = _commit_argv()
-    return argv is not None and _all_given(argv)
+    if argv is None:
+        return []
+    flags = ["-a"] if _all_given(argv) else []
+    given = _long_options(argv)
+    return flags + [flag for flag in ("--allow-empty", "--amend") if flag.encode() in given]
+
+
+def _long_options(args: Sequence[bytes]) -> set[bytes]:
+    """The long options among ``git commit ARGS`` (an option's value never counts)."""
+    found: set[bytes] = set()
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg == b"--":
+            break
+        if arg.startswith(b"--"):
+            found.add(arg.split(b"=", 1)[0])
+            skip = arg in _VALUED_LONG
+        elif arg.startswith(b"-") and len(arg) > 1:
+            letters = arg[1:].decode("ascii", "replace")
+            for index, letter in enumerate(letters):
+                if letter in _VALUED_SHORT or letter in "Su":
+                    skip = letter in _VALUED_SHORT and index == len(letters) - 1
+                    break
+    return found
 
 
 # git commit's options whose value may be the next word (``-m MSG``, ``--author WHO``)
@@ -259,19 +270,19 @@ def _refusal(
 ) -> None:
     """Every commit refusal has the same parts: what is wrong; the file the hotfix's tasks
     come from, with them; one command that fixes it; where git kept the message."""
-    import shlex
-
     from hotfix_hooks.core import ui
 
     err = sys.stderr
-    all_flag = "a" if _commit_all() else ""
+    flags = _commit_flags()
     ui.error(f"commit refused: {what}")
     ui.emit(f"  file: {tasks_file} (the tasks of hotfix {number}):", err)
     for line in _task_lines(tasks):
         ui.emit(line, err)
-    ui.emit(f"  fix: git commit -{all_flag}m {shlex.quote(suggestion)}", err)
+    longs = [flag for flag in flags if flag != "-a"]
+    short = "-am" if "-a" in flags else "-m"
+    ui.emit(f"  fix: {ui.command(['git', 'commit', *longs, short, suggestion])}", err)
     kept = _display(path)
-    edit = f"git commit{' -a' if all_flag else ''} -e -F {shlex.quote(kept)}"
+    edit = ui.command(["git", "commit", *flags, "-e", "-F", kept])
     ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}", err)
 
 

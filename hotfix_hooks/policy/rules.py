@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_hooks.core.state import HotfixState, state_of
+from hotfix_hooks.core.ui import command, commands
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -151,10 +152,7 @@ def check_plan(facts: Facts) -> list[Violation]:
     plan = facts.plan
     if plan is None or _cancelled(plan):
         return []
-    commit = (
-        f"git add {_quote(plan.path)} && git commit -m "
-        f"{_quote(f'{plan.plan_task}: rollback plan')} && {facts.push}"
-    )
+    commit = _commit_and_push(plan.path, f"{plan.plan_task}: rollback plan", facts.push)
     where = f" ({plan.source})" if plan.source else ""
     message = f"commit {_short(facts.commit)} has no real rollback plan{where}"
     if plan.state == "missing":
@@ -220,8 +218,7 @@ def check_trigger(facts: Facts) -> list[Violation]:
     if required:
         fix = [
             fix[0] + ", then",
-            f"git add {_quote(plan.path)} && git commit -m "
-            f"{_quote(f'{plan.plan_task}: rollback trigger')} && {facts.push}",
+            _commit_and_push(plan.path, f"{plan.plan_task}: rollback trigger", facts.push),
         ]
     return [
         _found(
@@ -270,7 +267,7 @@ def check_tie(facts: Facts) -> list[Violation]:
     oldest = _short(failures[-1][0].sha)  # git log lists the newest first
     fix = (
         "name a task in each of these messages (e.g. 'T001: guard null user'):",
-        f"git rebase -i {oldest}^  (mark them 'reword'), then: "
+        f"{command(['git', 'rebase', '-i', oldest + '^'])}  (mark them 'reword'), then: "
         "git push --force-with-lease origin HEAD",
     )
     note = (f"note: {tie.warning}",) if tie.warning else ()
@@ -360,7 +357,7 @@ def check_number(facts: Facts) -> list[Violation]:
     lines = conflict_lines(branch, facts.number, claims.others, claims.free, claims.prefix, "-")
     target = renamed(branch, claims.prefix, claims.free)
     fix = [line.strip().removeprefix("fix:").strip() for line in lines[1:]]
-    fix.append(f"and push that: git push -u origin {_quote(target)}")
+    fix.append(f"and push that: {command(['git', 'push', '-u', 'origin', target])}")
     return [
         _found(
             facts,
@@ -402,17 +399,18 @@ def check_config(facts: Facts) -> list[Violation]:
             details=(
                 "The rules that judge a hotfix are never taken from the hotfix itself: change them",
                 "on the production branch, and on this server with `hotfix-hooks server-config`.",
-                f"see it: git diff {_short(config.base)} {_short(config.tip)} -- "
-                ".hotfix-hooks.toml pyproject.toml",
+                "see it: "
+                + command(["git", "diff", _short(config.base), _short(config.tip), "--", *_FILES]),
             ),
         )
     ]
 
 
-def _quote(text: str) -> str:
-    import shlex
+_FILES = [".hotfix-hooks.toml", "pyproject.toml"]
 
-    return shlex.quote(text)
+
+def _commit_and_push(path: str, message: str, push: str) -> str:
+    return f"{commands(['git', 'add', '--', path], ['git', 'commit', '-m', message])} && {push}"
 
 
 class Rule(NamedTuple):
