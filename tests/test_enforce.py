@@ -201,7 +201,8 @@ def test_check_counts_exempt_merges_apart(planned: Path) -> None:
     data = json.loads(
         hh(planned, "check", "--json", "--range", "main..HEAD", "--branch", BRANCH).stdout
     )
-    assert data["task_tie"]["checked"] == 2 and data["task_tie"]["exempt"] == 1
+    (hotfix,) = data["hotfixes"]
+    assert hotfix["commits_checked"] == 2 and hotfix["commits_exempt"] == 1
 
 
 # -- 4. push paths that skipped the gate --------------------------------------------

@@ -20,6 +20,7 @@ from hotfix_hooks.git.discover import require_repo
 from hotfix_hooks.git.log import MalformedLog
 from hotfix_hooks.git.refs import branch_of_ref, hotfix_refs
 from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.policy.rules import tie_counts
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -153,6 +154,7 @@ class Checked:
         facts = self.judgment.facts
         plan = facts.plan
         verdict = plan.verdict if plan is not None else None
+        counts = tie_counts(facts.tie) if facts.tie is not None else (0, 0)
         return {
             "hotfix": facts.number,
             "branch": facts.branch,
@@ -163,7 +165,8 @@ class Checked:
             "passed": self.judgment.passed,
             "rollback_plan": verdict.plan.text if verdict and verdict.plan.real else None,
             "rollback_trigger": verdict.trigger.text if verdict and verdict.trigger.real else None,
-            "commits_checked": len(facts.tie.commits) if facts.tie is not None else 0,
+            "commits_checked": counts[0],
+            "commits_exempt": counts[1],
             "evidence": self.evidence,
         }
 
@@ -243,11 +246,12 @@ def _print(checked: list[Checked], sha: str) -> None:
         for line in refusal_lines(judgment.errors, action="gate for"):
             ui.emit(line, sys.stderr)
         if facts.tie is not None and "HH003" not in errors:
-            count = len(facts.tie.commits)
+            count, exempt = tie_counts(facts.tie)
+            more = f" ({exempt} exempt: merges, reverts, fixups)" if exempt else ""
             ui.emit(
-                f"✓ hotfix {number}: {count} commit(s) each name a task"
+                f"✓ hotfix {number}: {count} commit(s) each name a task{more}"
                 if count
-                else f"✓ hotfix {number}: no new commit to tie to a task"
+                else f"✓ hotfix {number}: no new commit to tie to a task{more}"
             )
 
 

@@ -61,7 +61,15 @@ def _json(rules: list[Rule]) -> str:
 def rules(rule: str | None, as_json: bool) -> None:
     """Every rule (id, name, what it checks) and where it runs: the client's pre-push, the
     server's pre-receive and update hooks, check in CI, finish and status. With RULE (an
-    id such as HH001, or a name such as rollback-plan): that rule, explained."""
+    id such as HH001, or a name such as rollback-plan): that rule, explained.
+
+    Examples:
+
+    \b
+        hotfix-hooks rules
+        hotfix-hooks rules HH001
+        hotfix-hooks rules task-tie --json
+    """
     chosen = list(RULES)
     if rule is not None:
         found = find_rule(rule)

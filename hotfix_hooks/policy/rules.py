@@ -260,9 +260,9 @@ def check_tie(facts: Facts) -> list[Violation]:
     if not failures:
         return []
     ids = ", ".join(task for task, _ in tie.tasks)
+    checked = sum(1 for _, why in judged if why is not None)
     summary = (
-        f"{len(failures)} of {len(tie.commits)} new commit(s) name no task of hotfix "
-        f"{facts.number} ({ids})."
+        f"{len(failures)} of {checked} new commit(s) name no task of hotfix {facts.number} ({ids})."
     )
     oldest = _short(failures[-1][0].sha)  # git log lists the newest first
     fix = (
@@ -299,8 +299,9 @@ def _subject(message: bytes) -> str:
     return ""
 
 
-def _tie_failure(commit: CommitFacts, tie: TieFacts) -> str:
-    """Why ``commit`` breaks the tie ("" when it does not)."""
+def _tie_failure(commit: CommitFacts, tie: TieFacts) -> str | None:
+    """Why ``commit`` breaks the tie ("" when it does not; None when it is exempt, as git
+    confirms)."""
     from hotfix_hooks.policy import task_tie
 
     valid = {task for task, _ in tie.tasks}
@@ -311,13 +312,20 @@ def _tie_failure(commit: CommitFacts, tie: TieFacts) -> str:
     if verdict.kind == task_tie.EXEMPT:
         refused = exemption_refusal(verdict.exemption, commit, tie.context)
         if not refused:
-            return ""
+            return None
         verdict = task_tie.judge(commit.message, valid, default_task=tie.default_task, exempt=False)
     if verdict.kind == task_tie.TIED:
         return ""
     if verdict.unknown:
         return f"unknown task {', '.join(verdict.unknown)}"
     return refused or "no task"
+
+
+def tie_counts(tie: TieFacts) -> tuple[int, int]:
+    """(the new commits that had to name a task, the exempt ones: merges, reverts and
+    fixups git confirms)."""
+    exempt = sum(1 for commit in tie.commits if _tie_failure(commit, tie) is None)
+    return len(tie.commits) - exempt, exempt
 
 
 def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[str, str]]) -> str:
