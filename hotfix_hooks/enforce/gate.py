@@ -88,9 +88,10 @@ def read_plan(
 
 
 def _plan_task(files: CommitFiles, number: str, config: Config) -> str:
+    from hotfix_hooks.document.model import model_tasks
     from hotfix_hooks.document.tasks import plan_task
 
-    tasks, _ = commit_tasks(files, config, number)
+    tasks, _ = commit_tasks(files, config, number, model_tasks)
     return plan_task(tasks)
 
 
@@ -218,6 +219,7 @@ def tie_facts(
     says of each exemption they claim; the tasks from tasks.md at ``record_rev``; for a
     ``fixup!``, the hotfix's commits (``git log CONTEXT``). None when the configuration
     turns the tie off (``require_task = false``)."""
+    from hotfix_hooks.document.model import model_tasks
     from hotfix_hooks.git import history
     from hotfix_hooks.git.log import commit_messages
     from hotfix_hooks.policy.task_tie import EXEMPT_PREFIXES
@@ -225,7 +227,7 @@ def tie_facts(
     if not config.require_task:
         return None
     with CommitFiles(cwd, record_rev) as files:
-        tasks, warning = commit_tasks(files, config, number)
+        tasks, warning = commit_tasks(files, config, number, model_tasks)
     commits = []
     fixups = False
     for commit in commit_messages(cwd, new):
