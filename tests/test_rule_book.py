@@ -475,3 +475,22 @@ def test_what_the_server_says_is_one_clear_refusal_never_a_traceback(
     assert lines[start_at].startswith("push of hotfix/010-x refused: commit ")
     assert lines[start_at + 1].startswith("  file: .specswarm/features/010-hotfix/hotfix.md")
     assert any(line.startswith("  rule: HH001 rollback-plan") for line in lines)
+
+
+def test_the_documented_table_is_the_table() -> None:
+    from tests.conftest import PROJECT
+
+    rows = [
+        line
+        for line in (PROJECT / "docs" / "rules.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| HH")
+    ]
+    documented = {}
+    for row in rows:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        rule_id, name = cells[0].split()
+        documented[rule_id] = (
+            name,
+            tuple(p for p, c in zip(POINTS, cells[2:], strict=True) if c == "yes"),
+        )
+    assert documented == {rule.id: (rule.name, WHERE[rule.id]) for rule in RULES}
