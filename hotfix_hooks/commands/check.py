@@ -241,8 +241,9 @@ def _print(checked: list[Checked], sha: str) -> None:
             real = plan.verdict is not None and plan.verdict.plan.real
             done = "has a rollback plan" if real else "is cancelled: it needs no plan"
             ui.emit(f"✓ hotfix {number}: {plan.path} at {sha[:10]} {done}")
-        for line in warning_lines(judgment.warnings):
-            ui.warn(line)
+        if judgment.passed:  # a refusal says what blocks the change, and only that
+            for line in warning_lines(judgment.warnings):
+                ui.warn(line)
         for line in refusal_lines(judgment.errors, action="gate for"):
             ui.emit(line, sys.stderr)
         if facts.tie is not None and "HH003" not in errors:

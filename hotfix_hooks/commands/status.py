@@ -181,7 +181,9 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         if head_sha
         else None
     )
-    tree_ok = bool(text) and tree_verdict.passed
+    # a cancelled hotfix needs no plan (policy/rules HH001, HH002): none is asked of it
+    cancelled = state_of(status) is HotfixState.CANCELLED
+    tree_ok = bool(text) and (tree_verdict.passed or cancelled)
     head_ok = bool(head and head.passed)
     tied = sum(len(t.commits) for t in index)
     clash = _number_warnings(ctx, hotfix)
@@ -209,7 +211,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     trigger = tree_verdict.trigger
     trigger_warnings = [
         f"{warning} ({path}, line {trigger.line})" if trigger.line else f"{warning} ({path})"
-        for warning in (tree_verdict.warnings if text else [])
+        for warning in (tree_verdict.warnings if text and not cancelled else [])
     ]
     # Created is written to the minute: "now" is read to the minute too (as resolve
     # does), so a hotfix opened at 03:12:56 is not "56s" old at 03:12:57
@@ -225,7 +227,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         tasks=index,
         plan_in_tree=tree_ok,
         plan_at_head=head_ok,
-        problems=tree_verdict.problems if text else [f"{path} is missing"],
+        problems=[] if cancelled else tree_verdict.problems if text else [f"{path} is missing"],
         warnings=([warning] if warning else []) + trigger_warnings + clash,
         file=str(path),
         next_step=next_step,

@@ -188,9 +188,9 @@ def _check(
                 remotes=not bare, git_dir=git_dir,
             )  # fmt: skip
             judgment = engine.judge("pre-push", scope)
-        for line in warning_lines(judgment.warnings):
-            ui.warn(line)
-        if judgment.passed:
+        if judgment.passed:  # a refusal says what blocks the push, and only that
+            for line in warning_lines(judgment.warnings):
+                ui.warn(line)
             passed.append(judgment)
             continue
         failed = True
