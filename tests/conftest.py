@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import realtools
+
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 GIT_ENV_DROP = (
@@ -56,6 +58,27 @@ def hh(
         stdin=None if input is not None else subprocess.DEVNULL,
         env=env,
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs(*tools): runs a real tool (tests/realtools.py): skipped with the reason where it "
+        "is missing, a failure in CI",
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    names = tuple(name for mark in item.iter_markers("needs") for name in mark.args)
+    if not names:
+        return
+    lacking = realtools.missing(names)
+    if not lacking:
+        return
+    reason = f"needs {', '.join(lacking)}: install with {realtools.INSTALL_HINT}"
+    if realtools.REQUIRED:
+        pytest.fail(f"missing in CI (a real-tool test never skips there): {reason}", False)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
