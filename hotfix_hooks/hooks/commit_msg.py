@@ -53,11 +53,18 @@ def _git_rules(data: bytes) -> Rules:
     return rules_from_config(entries, data, editor=editor, cleanup=_cleanup_option())
 
 
+# How far up the process tree the ``git commit`` may be: lefthook's hook script, lefthook,
+# its shell, and a wrapper or two make five or more levels; the walk stops at the first
+# ``git commit`` (or at init) long before this.
+_MAX_PARENTS = 32
+
+
 def _commit_argv() -> list[bytes] | None:
     """The arguments of the ``git commit`` that runs this hook (read from /proc on Linux,
-    up a few parents: a hook manager may sit between); None elsewhere, or not found."""
+    up the parents: hook managers and wrappers may sit between); None elsewhere, or not
+    found."""
     pid = os.getppid()
-    for _ in range(4):
+    for _ in range(_MAX_PARENTS):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as handle:
                 argv = handle.read().split(b"\0")

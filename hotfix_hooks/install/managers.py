@@ -9,6 +9,8 @@ script is rewritten by the manager (``pre-commit install``, ``lefthook install``
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 PRE_COMMIT = "pre-commit"
@@ -46,10 +48,19 @@ commit-msg:
     hotfix-commit-msg:
       run: hotfix-hooks hook commit-msg {1}
 pre-push:
-  commands:
-    hotfix-rollback-plan:
-      run: hotfix-hooks hook pre-push {1} {2}
+  scripts:
+    hotfix-rollback-plan:   # the file .lefthook/pre-push/hotfix-rollback-plan, below
+      runner: sh
       use_stdin: true   # the ref lines git sends; without it nothing reaches the gate
+"""
+
+# The pre-push gate is a lefthook script, not a command: lefthook skips a pre-push command
+# when the push carries no new files ("(skip) no matching push files"), as `git push origin
+# main:hotfix/005-x` does, and the plan-less branch would land. It never skips a script.
+LEFTHOOK_SCRIPT = """\
+# and its pre-push script (a script: lefthook skips a command on a push of no new files)
+mkdir -p .lefthook/pre-push
+printf '%s\\n' 'hotfix-hooks hook pre-push "$@"' > .lefthook/pre-push/hotfix-rollback-plan
 """
 
 HUSKY_SNIPPET = """\
@@ -62,7 +73,7 @@ printf '%s\\n' 'hotfix-hooks hook pre-push "$@"' > .husky/pre-push
 SNIPPETS = {
     PRE_COMMIT: PRE_COMMIT_SNIPPET + "then: pre-commit install\n",
     PREK: PRE_COMMIT_SNIPPET + "then: prek install\n",
-    LEFTHOOK: LEFTHOOK_SNIPPET + "then: lefthook install\n",
+    LEFTHOOK: LEFTHOOK_SNIPPET + LEFTHOOK_SCRIPT + "then: lefthook install\n",
     HUSKY: HUSKY_SNIPPET + "then commit them; husky runs them from its .husky/_ stubs\n",
 }
 
@@ -92,11 +103,24 @@ def owner(path: Path, hooks_dir: Path) -> str | None:
     return None
 
 
+_READ_CAP = 64 * 1024  # a manager's configuration is small; a committed one may be hostile
+
+
 def _read(path: Path) -> str:
+    """A configuration file's text, if it is a regular file: a committed FIFO, device or
+    link to one is read as empty, never waited on; at most ``_READ_CAP`` bytes."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return ""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return ""
+        return os.read(fd, _READ_CAP).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    finally:
+        os.close(fd)
 
 
 def runs_ours(manager: str, root: Path, hook: str) -> bool:
@@ -107,7 +131,9 @@ def runs_ours(manager: str, root: Path, hook: str) -> bool:
         return HOOK_IDS[hook] in text or entry in text
     if manager == LEFTHOOK:
         names = ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml")
-        return any(entry in _read(root / name) for name in names)
+        scripts = root / ".lefthook" / hook
+        found = sorted(scripts.iterdir())[:20] if scripts.is_dir() else []
+        return any(entry in _read(path) for path in [*(root / n for n in names), *found])
     if manager == HUSKY:
         return entry in _read(root / ".husky" / hook)
     return False
