@@ -39,6 +39,10 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     Honours core.hooksPath and worktrees. Re-running is harmless, and repairs a hook of
     ours that lost its executable bit.
     """
+    if server:
+        from hotfix_hooks.install import serving
+
+        serving.check_installer_serves(Path.cwd(), per_ref=per_ref)
     cwd = require_repo_or_bare(advice=SERVER_ADVICE if server else None)
     report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
     outside = hooks_outside(cwd, report.hooks_dir)
@@ -46,6 +50,13 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
         ui.warn(outside)
     if report.managed:
         raise click.exceptions.Exit(_beside_manager(cwd, report.managed))
+    if report.server_owned:
+        from hotfix_hooks.install import serving
+
+        for name, owner in report.server_owned.items():
+            ui.error(serving.server_owned_message(report.hooks_dir / name, owner))
+        ui.emit(serving.gitolite_recipe().rstrip("\n"), sys.stderr)
+        raise click.exceptions.Exit(POLICY_FAILED)
     if report.refused or report.edited:
         for name in report.refused:
             ui.error(
