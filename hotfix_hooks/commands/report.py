@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from hotfix_hooks.config.context import context
+from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, replace_file
@@ -15,6 +17,7 @@ from hotfix_hooks.report.inventory import (
     HotfixRecord,
     RepoArg,
     RepositoryReport,
+    Summary,
     collect,
     collect_repositories,
     open_repositories,
@@ -32,7 +35,12 @@ from hotfix_hooks.report.outputs import (
 
 
 @click.command(short_help="Time to resolution and the team's record.")
-@click.option("--json", "as_json", is_flag=True, help="Print rows and summary as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print rows and summary as JSON (in one repository: a shard for --merge).",
+)
 @click.option(
     "--since", metavar="DATE", help="Only hotfixes created on or after DATE (YYYY-MM-DD)."
 )
@@ -59,6 +67,19 @@ from hotfix_hooks.report.outputs import (
     help="Report on the clones FILE lists: one path per line (relative to FILE), "
     "blank lines and # comments ignored. Combines with --repo.",
 )
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Report on the SHARDs: files that `report --json` wrote, one per repository (a CI "
+    "matrix job each); the same report --repo over those repositories gives.",
+)
+@click.option(
+    "--name",
+    metavar="NAME",
+    help="With --json in one repository: its name in a merged report (default: its "
+    "directory's name).",
+)
+@click.argument("shards", nargs=-1, type=click.Path(path_type=Path), metavar="[SHARD]...")
 def report(
     as_json: bool,
     since: str | None,
@@ -66,29 +87,39 @@ def report(
     html_file: Path | None,
     repos: tuple[Path, ...],
     repos_from: Path | None,
+    merge: bool,
+    name: str | None,
+    shards: tuple[Path, ...],
 ) -> None:
     """Every hotfix with its time to resolution; median/mean against the target,
-    rollback rate, post-mortems done and overdue."""
+    rollback rate, post-mortems done and overdue.
+
+    \b
+    Across many repositories, one CI job each:
+      hotfix-hooks report --json > report-app.json      (in each repository)
+      hotfix-hooks report --merge report-*.json --html dashboard.html
+    """
     now = clock.now()
-    several: list[RepositoryReport] | None = None
-    if repos or repos_from is not None:
+    _check_merge_usage(merge, shards, repos, repos_from, write, name)
+    if repos_from is not None or repos or merge:
         if write:
             raise UsageError(
                 "--write refreshes one repository's workflow-metrics.json: run it in that "
                 "repository, without --repo/--repos-from"
             )
-        args = [RepoArg(path, f"--repo {path}") for path in repos]
-        if repos_from is not None:
-            args += read_repo_list(repos_from)
-        several = collect_repositories(open_repositories(args))
-        records: list[HotfixRecord] = [r for repo in several for r in repo.records]
-        target = _common_target(several)
-        targets = {repo.name: repo.target_minutes for repo in several}
+        found = _several(merge, shards, repos, repos_from)
+        several: list[RepositoryReport] | None = found
+        records: list[HotfixRecord] = [r for repo in found for r in repo.records]
+        target = _common_target(found)
+        targets = {repo.name: repo.target_minutes for repo in found}
+        header = None
     else:
+        several = None
         ctx = context()
         records = collect(ctx)
         target = ctx.config.target_minutes
         targets = {}
+        header = _shard_header(ctx, name, target) if as_json else None
     if since:
         try:
             start = clock.parse(since if " " in since or "T" in since else f"{since} 00:00")
@@ -119,6 +150,8 @@ def report(
         ui.emit(f"wrote {html_file}", sys.stderr)
     if as_json:
         data: dict[str, object] = {"hotfixes": rows, "summary": summary.as_json()}
+        if header is not None:
+            data["repository"] = header
         if several is not None:
             data["repositories"] = [
                 {"repository": repo.name, "path": str(repo.root), "hotfixes": len(repo.records)}
@@ -126,13 +159,40 @@ def report(
             ]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    _print_table(rows, summary, several is not None)
+
+
+def _several(
+    merge: bool, shards: tuple[Path, ...], repos: tuple[Path, ...], repos_from: Path | None
+) -> list[RepositoryReport]:
+    """The repositories of a report over several: from shards, or read from clones."""
+    if merge:
+        from hotfix_hooks.report.shards import merge as merge_shards
+
+        return merge_shards(list(shards))
+    args = [RepoArg(path, f"--repo {path}") for path in repos]
+    if repos_from is not None:
+        args += read_repo_list(repos_from)
+    return collect_repositories(open_repositories(args))
+
+
+def _shard_header(ctx: Context, name: str | None, target: int) -> dict[str, object]:
+    """``report --json``'s ``repository`` object: what ``--merge`` needs of a shard."""
+    from hotfix_hooks.report.inventory import repository_names
+    from hotfix_hooks.report.shards import shard_header
+
+    root = Path(os.path.realpath(ctx.repo.root))
+    return shard_header(name or repository_names([root])[root], root, target)
+
+
+def _print_table(rows: list[dict[str, Any]], summary: Summary, several: bool) -> None:
     if not rows:
         ui.emit("no hotfixes found")
         return
     width = max([len(str(r.get("repository", ""))) for r in rows] + [len("Repository")]) + 1
 
     def column(name: str) -> str:
-        return f"{name:<{width}} " if several is not None else ""
+        return f"{name:<{width}} " if several else ""
 
     ui.emit(
         f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<24} "
@@ -151,6 +211,27 @@ def report(
     ui.emit("")
     for line in summary_lines(summary):
         ui.emit(line)
+
+
+def _check_merge_usage(
+    merge: bool,
+    shards: tuple[Path, ...],
+    repos: tuple[Path, ...],
+    repos_from: Path | None,
+    write: bool,
+    name: str | None,
+) -> None:
+    if shards and not merge:
+        raise UsageError(
+            f"unexpected argument {str(shards[0])!r}: shards go with --merge "
+            "(hotfix-hooks report --merge SHARD...)"
+        )
+    if merge and not shards:
+        raise UsageError("--merge needs the shards: hotfix-hooks report --merge SHARD...")
+    if merge and (repos or repos_from is not None or write):
+        raise UsageError("--merge reads shards only: leave out --repo, --repos-from and --write")
+    if name is not None and (merge or repos or repos_from is not None):
+        raise UsageError("--name names the one repository of a shard: leave out --merge/--repo")
 
 
 def _common_target(several: list[RepositoryReport]) -> int:
