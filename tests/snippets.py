@@ -35,6 +35,22 @@ def gitlab_includes() -> list[str]:
     return [text for _, text in yaml_blocks() if re.search(r"^include:", text, re.M)]
 
 
+def gitlab_pipelines() -> dict[str, str]:
+    """Each documented .gitlab-ci.yml block whose jobs have a ``script:``, by its first
+    job's name."""
+    import yaml
+
+    out = {}
+    for _, text in yaml_blocks():
+        data = yaml.safe_load(text)
+        if not isinstance(data, dict) or "jobs" in data:
+            continue
+        jobs = [k for k, v in data.items() if isinstance(v, dict) and "script" in v]
+        if jobs:
+            out[jobs[0]] = text
+    return out
+
+
 def workflow(name: str) -> str:
     found = github_workflows()
     assert name in found, f"no documented workflow named {name!r}: {sorted(found)}"

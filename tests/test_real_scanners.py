@@ -115,9 +115,8 @@ def gitlab_scripts() -> dict[str, str]:
     """Each job's before_script and script, as the runner joins them (one shell)."""
     out = {}
     sources = [("ci/gitlab-hotfix-hooks.yml", (PROJECT / "ci/gitlab-hotfix-hooks.yml").read_text())]
-    sources += [
-        (f"documented .gitlab-ci.yml {i}", t) for i, t in enumerate(snippets.gitlab_includes())
-    ]
+    sources += [(f"documented {name}", t) for name, t in snippets.gitlab_pipelines().items()]
+    sources += [(f"documented include {i}", t) for i, t in enumerate(snippets.gitlab_includes())]
     for where, text in sources:
         for job_name, job in yaml.safe_load(text).items():
             if not isinstance(job, dict):
