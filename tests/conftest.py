@@ -68,6 +68,25 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+_MODULE_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    module = report.nodeid.split("::", 1)[0]
+    _MODULE_SECONDS[module] = _MODULE_SECONDS.get(module, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Seconds per test module (setup, call and teardown summed over its tests, across
+    the workers): what each group of tests costs CI."""
+    if not _MODULE_SECONDS:
+        return
+    terminalreporter.section("seconds per test module")
+    ranked = sorted(_MODULE_SECONDS.items(), key=lambda item: -item[1])
+    for module, seconds in ranked[:25]:
+        terminalreporter.write_line(f"{seconds:8.1f} s  {module}")
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     names = tuple(name for mark in item.iter_markers("needs") for name in mark.args)
     if not names:

@@ -93,6 +93,10 @@ FINDERS = {
     "husky": (lambda: _npm_file("husky", "bin.js"), "npm package husky"),
     "pre-commit": (lambda: _venv("pre-commit"), "PyPI package pre-commit"),
     "prek": (lambda: _venv("prek"), "PyPI package prek"),
+    "root": (
+        lambda: Path("/") if os.geteuid() == 0 else None,
+        "root (the servers run as users the test creates)",
+    ),
     "git-http-backend": (
         lambda: next(
             (p for p in (Path("/usr/lib/git-core/git-http-backend"),) if p.is_file()), None

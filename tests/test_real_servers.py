@@ -21,10 +21,7 @@ from tests import servers
 from tests.conftest import BIN, fill_plan, git
 from tests.servers import Gitolite, HttpServer
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(os.geteuid() != 0, reason="starts servers as their own users: needs root"),
-]
+pytestmark = [pytest.mark.slow, pytest.mark.needs("root")]
 HTTP = pytest.mark.needs("lighttpd", "git-http-backend")
 GITOLITE = pytest.mark.needs("gitolite", "sshd", "ssh")
 BRANCH = "hotfix/042-login-500"
