@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import dashboard_screenshots as shots
+from tests.conftest import unmeasured_env
 from tests.test_report_repos import NAMES, NOW, REPO_ARGS, REPOS, clones, report
 
 pytestmark = pytest.mark.slow
@@ -114,7 +116,8 @@ def test_a_thousand_shards_of_twenty_hotfixes_merge_under_ten_seconds(tmp_path: 
         document = {"hotfixes": rows, "summary": summary.as_json(), "repository": header}
         (out / f"report-svc-{i:04d}.json").write_text(json.dumps(document))
     html = tmp_path / "org.html"
-    env = {**os.environ, "HOTFIX_HOOKS_NOW": NOW}
+    env = {**unmeasured_env(), "HOTFIX_HOOKS_NOW": NOW}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
         (sys.executable, "-m", "hotfix_hooks", "report", "--merge", *map(str, sorted(out.iterdir())),
@@ -122,9 +125,12 @@ def test_a_thousand_shards_of_twenty_hotfixes_merge_under_ten_seconds(tmp_path: 
         capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
     )  # fmt: skip
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = json.loads(proc.stdout)
     assert len(data["hotfixes"]) == 20_000 and data["summary"]["repositories"] == 1000
     assert html.stat().st_size > 0
-    print(f"merged 1,000 shards of 20 hotfixes (JSON and HTML) in {elapsed:.2f} s")
-    assert elapsed < 10, elapsed
+    print(f"merged 1,000 shards of 20 hotfixes (JSON and HTML): {cpu:.2f} s CPU, {elapsed:.2f} s")
+    # CPU time: the machine's other work (CI shares its two cores) does not count
+    assert cpu < 10, (cpu, elapsed)
