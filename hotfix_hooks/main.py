@@ -83,15 +83,13 @@ def _run(hook: str, args: Sequence[str]) -> int:
         return 1
     except Exception as exc:  # never a traceback: the same messages as the click path
         from hotfix_hooks.core import ui
-        from hotfix_hooks.core.errors import USAGE, GitError, UsageError
+        from hotfix_hooks.core.errors import exit_for
 
-        if isinstance(exc, UsageError):
-            ui.error(str(exc))
-            return exc.exit_code
-        if isinstance(exc, GitError):
-            ui.error(str(exc))
-            return USAGE
-        raise
+        known = exit_for(exc)
+        if known is None:
+            raise
+        ui.error(known[1])
+        return known[0]
 
 
 def run_hook() -> None:
@@ -108,6 +106,11 @@ def run_hook() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):  # what click's version option prints, without click
+        from hotfix_hooks import __version__
+
+        sys.stdout.write(f"hotfix-hooks, version {__version__}\n")
+        return 0
     code = lean_hook(args)
     if code is not None:
         return code

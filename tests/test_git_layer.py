@@ -9,7 +9,7 @@ import pytest
 
 from hotfix_hooks.core.errors import GitError, NotARepositoryError, UsageError
 from hotfix_hooks.git.blobs import CommitFiles
-from hotfix_hooks.git.repository import find_repo, require_repo
+from hotfix_hooks.git.discover import find_repo, require_repo
 from tests.conftest import git, hh
 
 PLAN = "# Hotfix 042: x\n\n**3. Rollback Plan**:\n- revert v2 and redeploy v1.4.2\n"

@@ -159,3 +159,25 @@ def test_policy_next_free_and_rename() -> None:
     assert next_free([]) == "001"
     assert renamed("hotfix/0042-y", "hotfix/", "043") == "hotfix/043-y"
     assert renamed("hotfix/7", "hotfix/", "008") == "hotfix/008"
+
+
+def test_a_slash_in_the_slug_is_a_hotfix_in_every_listing(installed: Path, remote: Path) -> None:
+    """hotfix/001-db/failover is a hotfix to parse_branch, so it is one to every listing:
+    status and report show it, new skips its number, the server refuses a second 001."""
+    branch = "hotfix/001-db/failover"
+    start_first(installed, branch)
+    assert hh(remote, "install", "--server").returncode == 0
+    other = remote.parent / "other"
+    git(remote.parent, "clone", "-q", str(remote), str(other))
+    assert hh(other, "install").returncode == 0
+    report = json.loads(hh(other, "report", "--json").stdout)
+    assert [row["hotfix"] for row in report["hotfixes"]] == ["001"], report
+    proc = hh(other, "new", "second incident")
+    assert proc.returncode == 0, proc.stderr
+    assert git(other, "symbolic-ref", "--short", "HEAD").stdout.strip().startswith("hotfix/002-")
+    git(other, "checkout", "-q", "main")
+    proc = git(other, "checkout", "-b", "hotfix/001-another")
+    assert f"hotfix number 001 is already used by another incident ({branch}" in proc.stderr
+    git(other, "commit", "-q", "--no-verify", "--allow-empty", "-m", "T001: x")
+    pushed = git(other, "push", "--no-verify", "origin", "hotfix/001-another", check=False)
+    assert pushed.returncode != 0 and branch in pushed.stderr, pushed.stderr

@@ -172,7 +172,7 @@ def server_repositories(root: Path) -> dict[str, Path]:
         "GIT_COMMITTER_NAME": "T",
         "GIT_COMMITTER_EMAIL": "t@example.com",
     }
-    for hotfixes, name in zip(REPOS.values(), ("api", "web", "billing")):
+    for hotfixes, name in zip(REPOS.values(), ("api", "web", "billing"), strict=True):
         work = root / "src" / name
         subprocess.run(("git", "init", "-q", "-b", "main", str(work)), check=True, env=env)
         (work / "app.py").write_text("print('hi')\n")

@@ -255,7 +255,7 @@ def test_one_document_read_twice_is_parsed_once(
     from hotfix_hooks.config import settings as config
     from hotfix_hooks.config.context import Context
     from hotfix_hooks.document.model import HotfixDocument
-    from hotfix_hooks.git.repository import require_repo
+    from hotfix_hooks.git.discover import require_repo
     from hotfix_hooks.report import inventory
 
     repo = tmp_path / "twin"

@@ -6,8 +6,10 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks.core import clock, ui
+from hotfix_hooks.core.errors import Refused
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
-from hotfix_hooks.incident.record import Refused, current_doc
+from hotfix_hooks.incident.record import current_doc
 from hotfix_hooks.policy.lifecycle import abort_refusal
 
 
@@ -19,7 +21,7 @@ def abort(reason: str | None) -> None:
     no metric of `report`."""
     doc = current_doc()
     status = fields.status(doc.doc)
-    if fields.is_cancelled(status):
+    if state_of(status) is HotfixState.CANCELLED:
         ui.emit(
             f"hotfix {doc.hotfix.number} is already cancelled ({doc.doc.field(fields.CANCELLED)})"
         )
@@ -28,7 +30,7 @@ def abort(reason: str | None) -> None:
     if why:
         raise Refused(f"hotfix {doc.hotfix.number} cannot be cancelled: {why}")
     stamp = clock.format_stamp(clock.now())
-    changes = [(fields.STATUS, "Cancelled"), (fields.CANCELLED, stamp)]
+    changes = [(fields.STATUS, HotfixState.CANCELLED.value), (fields.CANCELLED, stamp)]
     if reason:
         changes.append((fields.CANCEL_REASON, reason))
     doc.save(fields.with_fields(doc.doc, changes))
@@ -39,6 +41,3 @@ def abort(reason: str | None) -> None:
     ui.emit(
         f'Commit it: git commit -am "T004: cancelled" (keep {doc.hotfix.name}: it is the record)'
     )
-
-
-COMMANDS = (abort,)

@@ -7,16 +7,17 @@ import sys
 import click
 
 from hotfix_hooks.config import settings as config_mod
+from hotfix_hooks.config.commit import config_at
 from hotfix_hooks.config.context import Context
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.branch import HotfixBranch, parse_branch
 from hotfix_hooks.core.errors import OK, POLICY_FAILED, UsageError
 from hotfix_hooks.enforce.gate import check_commit, check_ties, failure_lines, tie_failure_lines
 from hotfix_hooks.enforce.github import check_annotations, under_github_actions
+from hotfix_hooks.git.discover import require_repo
 from hotfix_hooks.git.log import MalformedLog, trailer_log
 from hotfix_hooks.git.refs import branch_of_ref
-from hotfix_hooks.git.repository import Repository, require_repo
-from hotfix_hooks.incident.location import config_at
+from hotfix_hooks.git.repository import Repository
 
 # Where CI systems name the branch of a detached checkout, pull-request sources first
 # (some systems name the *target* in their plain branch variable on a pull request).
@@ -171,7 +172,7 @@ def _range(repo: Repository, spec: str) -> tuple[str, str]:
     "from the change itself (no --config-from, no target branch).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check(
+def check(  # noqa: C901 - split up by issues 18 and 20
     rev: str,
     branch: str | None,
     range_: str | None,
@@ -274,6 +275,3 @@ def check(
         for line in check_annotations(repo.root, result, ties):
             ui.emit(line, sys.stderr if as_json else sys.stdout)
     raise click.exceptions.Exit(OK if passed else POLICY_FAILED)
-
-
-COMMANDS = (check,)

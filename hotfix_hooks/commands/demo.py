@@ -16,6 +16,7 @@ from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.install.installer import isolated_argv
+from hotfix_hooks.policy.rollback_plan import block_is_real
 
 BRANCH = "hotfix/001-login-returns-500"
 PLAN = "Revert the hotfix commit and redeploy the last release tag (v1.4.2)"
@@ -162,8 +163,12 @@ def run_demo(directory: Path | None) -> Path:
 
     n.step("Write the rollback plan and trigger, commit, push: accepted")
     doc = app / ".specswarm" / "features" / "001-hotfix" / "hotfix.md"
-    data = HotfixDocument.parse(doc.read_bytes()).with_section_body("3. Rollback Plan", PLAN)
-    data = HotfixDocument.parse(data).with_section_body("Rollback Trigger", TRIGGER)
+    data = HotfixDocument.parse(doc.read_bytes()).with_section_body(
+        "3. Rollback Plan", PLAN, is_real=block_is_real
+    )
+    data = HotfixDocument.parse(data).with_section_body(
+        "Rollback Trigger", TRIGGER, is_real=block_is_real
+    )
     doc.write_bytes(data)
     n.say(f"Rollback Plan: {PLAN}")
     n.run(["git", "commit", "-q", "-am", "T003: rollback plan for the login hotfix"], app)
@@ -209,6 +214,3 @@ def demo(directory: Path | None) -> None:
     DIRECTORY (new or empty) keeps the result; default: a temporary directory.
     """
     run_demo(directory)
-
-
-COMMANDS = (demo,)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,32 +18,17 @@ from dataclasses import dataclass, field
 import click
 
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.errors import GitError, UsageError
+from hotfix_hooks.core.errors import GitError, Refused, UsageError
+from hotfix_hooks.core.oid import zero_for
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.enforce.gate import check_commit, failure_lines
-from hotfix_hooks.git.repo import run_bytes
+from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.repository import Repository
-from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.git.run import run_bytes
+from hotfix_hooks.incident.production import fetch, production_branch, remote_for
+from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
-
-ZERO = "0" * 40
-FETCH_TIMEOUT = 60  # seconds: an unreachable remote must not hang a 3 a.m. finish
-
-
-def production_branch(repo: Repository, configured: str | None, remote: str = "origin") -> str:
-    """``base_branch``, else the remote's HEAD branch, else ``main`` or ``master``."""
-    if configured:
-        return configured
-    head = repo.git("symbolic-ref", "-q", "--short", f"refs/remotes/{remote}/HEAD", check=False)
-    if head.startswith(f"{remote}/"):
-        return head[len(remote) + 1 :]
-    for name in ("main", "master"):
-        if repo.resolve(f"refs/heads/{name}") or repo.resolve(f"refs/remotes/{remote}/{name}"):
-            return name
-    raise UsageError(
-        "cannot tell the production branch (no origin/HEAD, no main or master): "
-        "set base_branch in [tool.hotfix-hooks]"
-    )
 
 
 @dataclass
@@ -143,21 +127,13 @@ class Plan:
     lease: str | None = None  # the remote hotfix branch's commit, deleted only if still there
 
 
-def _remote(repo: Repository, base: str) -> str | None:
-    configured = repo.git("config", "--get", f"branch.{base}.remote", check=False)
-    remotes = repo.git("remote", check=False).split()
-    if configured and configured in remotes:
-        return configured
-    return "origin" if "origin" in remotes else None
-
-
 def _refuse(lines: list[str]) -> None:
     for line in lines[:-1]:
         ui.emit(line, sys.stderr)
     raise Refused(lines[-1])
 
 
-def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:
+def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:  # noqa: C901 - split up by issues 18 and 20
     """Every check, before anything changes; raises Refused (exit 1) or UsageError (2)."""
     from hotfix_hooks.commands.resolve import resolution
 
@@ -184,15 +160,15 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:
     if not result.passed:
         _refuse([*failure_lines(result, tip[:10], action="finish of"), "finish refused"])
     changes: list[tuple[str, str]] = []
-    if not fields.is_resolved(status):
+    if state_of(status) is not HotfixState.RESOLVED:
         now = clock.now().replace(second=0, microsecond=0)
         changes, _ = resolution(doc, now)
-    base_name = production_branch(repo, config.base_branch)
-    remote = _remote(repo, base_name)
+    remote = remote_for(repo, config.base_branch)
     if push and remote is None:
         raise UsageError("--push: this repository has no remote (git remote add origin URL)")
     if remote is not None:
         _fetch(repo, remote, push=push)
+    base_name = production_branch(repo, config.base_branch, remote)
     tag = tag_name(config.tag_format, hotfix.number)
     plan = Plan(doc, _placeholder(base_name), None, tag, remote if push else None, changes)
     plan.publish_to = remote
@@ -239,23 +215,9 @@ def _fetch(repo: Repository, remote: str, *, push: bool) -> None:
 
     Without --push an unreachable remote costs a warning (the printed push command still
     carries a lease); with --push, finish needs to know and refuses."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    try:
-        proc = subprocess.run(
-            ("git", "fetch", "--quiet", "--prune", remote),
-            cwd=repo.root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=FETCH_TIMEOUT,
-            check=False,
-        )
-        problem = proc.stderr.decode("utf-8", "replace").strip() if proc.returncode else ""
-    except subprocess.TimeoutExpired:
-        problem = f"no answer in {FETCH_TIMEOUT} s"
-    if not problem:
+    problem = fetch(repo, remote)
+    if problem is None:
         return
-    problem = problem.splitlines()[-1]
     if push:
         raise Refused(
             f"could not fetch from {remote} ({problem}): finish --push must see what the "
@@ -339,14 +301,14 @@ def _merge(repo: Repository, target: Target, branch: str) -> str:
         raise Refused(f"merging into {target.name} now conflicts in {', '.join(conflicts)}")
     message = f"Merge branch '{branch}' into {target.name}"
     commit = repo.git("commit-tree", tree, "-p", target.tip, "-p", tip, "-m", message)
-    old = target.tip if target.exists_locally else ZERO
+    old = target.tip if target.exists_locally else zero_for(repo.object_format())
     repo.git("update-ref", "-m", f"hotfix-hooks finish: {message}", target.ref, commit, old)
     target.tip = commit
     target.exists_locally = True
     return commit
 
 
-def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
+def build_steps(plan: Plan, *, merge: bool) -> list[Step]:  # noqa: C901 - split up by issues 18 and 20
     doc, repo = plan.doc, plan.doc.ctx.repo
     branch = doc.hotfix.name
     steps: list[Step] = []
@@ -374,7 +336,7 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:
                 raise Refused(
                     f"committing the resolution failed, nothing was changed: {exc}"
                 ) from None
-            fire_event(doc, "on_resolve")
+            events.fire_for(doc, "on_resolve")
             return (repo.resolve("HEAD") or "")[:10]
 
         stamp = dict(plan.resolve).get(fields.RESOLVED, "")
@@ -484,7 +446,7 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
         detail = step.action()
         ui.emit(f"     ✓ {detail}" if detail else "     ✓")
     if merge:
-        fire_event(doc, "on_finish", tag=plan.tag, merged_into=plan.base.name, pushed=push)
+        events.fire_for(doc, "on_finish", tag=plan.tag, merged_into=plan.base.name, pushed=push)
         ui.emit(ui.paint(f"✅ Hotfix {doc.hotfix.number} finished: {plan.tag}", "green"))
         if plan.publish:
             ui.emit(
@@ -493,8 +455,5 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
             )
             ui.emit(f"  {plan.publish}")
     else:
-        fire_event(doc, "on_finish", tag=None, merged_into=None, pushed=False)
+        events.fire_for(doc, "on_finish", tag=None, merged_into=None, pushed=False)
         ui.emit(f"✓ Recorded; merge when ready: hotfix-hooks finish{' --push' if push else ''}")
-
-
-COMMANDS = (finish,)

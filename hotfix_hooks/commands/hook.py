@@ -3,7 +3,7 @@ from __future__ import annotations
 import click
 
 from hotfix_hooks.core.errors import NotARepositoryError
-from hotfix_hooks.git.repo import ok
+from hotfix_hooks.git.run import ok
 from hotfix_hooks.hooks.entry import HOOKS, dispatch
 
 
@@ -26,6 +26,3 @@ def hook(hook_name: str, args: tuple[str, ...]) -> None:
     if not ok("rev-parse", "--git-dir"):  # bare or not; GitPython stays off this path
         raise NotARepositoryError()
     raise click.exceptions.Exit(dispatch(hook_name, args))
-
-
-COMMANDS = (hook,)

@@ -7,8 +7,8 @@ import click
 
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import OK, POLICY_FAILED
-from hotfix_hooks.git.repo import run
-from hotfix_hooks.git.repository import require_repo_or_bare
+from hotfix_hooks.git.discover import require_repo_or_bare
+from hotfix_hooks.git.run import run
 from hotfix_hooks.install.installer import CLIENT_HOOKS
 from hotfix_hooks.install.installer import install as install_hooks
 from hotfix_hooks.install.installer import uninstall as uninstall_hooks
@@ -114,7 +114,7 @@ def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
 def hooks_outside(cwd: Path, hooks_dir: Path) -> str | None:
     """A warning when core.hooksPath sends the hooks outside this repository (a shared
     or global hooks directory: every repository using it gets them)."""
-    from hotfix_hooks.git.repo import run
+    from hotfix_hooks.git.run import run
 
     configured = run("config", "--get", "core.hooksPath", cwd=cwd, check=False)
     if not configured:
@@ -152,6 +152,3 @@ def uninstall(force: bool) -> None:
         ui.emit(f"left {report.hooks_dir / name} alone (not installed by hotfix-hooks)")
     if not (report.removed or report.left_alone or report.edited):
         ui.emit("no hotfix-hooks hooks were installed here")
-
-
-COMMANDS = (install, uninstall)

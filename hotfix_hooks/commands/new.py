@@ -9,8 +9,12 @@ from hotfix_hooks.core.branch import format_number, parse_branch, slugify, title
 from hotfix_hooks.core.errors import GitError, UsageError
 from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.events import dispatch
+from hotfix_hooks.events import hotfix as events
+from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
-from hotfix_hooks.incident.record import CurrentDoc, events_quiet, fire_event
+from hotfix_hooks.incident.production import production_branch, remote_for, start_point
+from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
     DOCS,
     hotfix_directory,
@@ -18,7 +22,8 @@ from hotfix_hooks.incident.scaffold import (
     print_scaffold,
     scaffold,
 )
-from hotfix_hooks.report.inventory import hotfix_dirs, hotfix_refs
+from hotfix_hooks.policy.rollback_plan import block_is_real
+from hotfix_hooks.report.inventory import hotfix_dirs
 
 # (option, hotfix.md field, prompt)
 FIELDS = (
@@ -33,8 +38,8 @@ PROMPTED = ("summary", "impact", "rollback")
 def taken_numbers(ctx: Context) -> dict[str, str]:
     """Hotfix number -> where it is taken (a branch or a directory)."""
     taken: dict[str, str] = {}
-    for ref, hotfix in hotfix_refs(ctx):
-        taken.setdefault(hotfix.number, ref)
+    for found in hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root)):
+        taken.setdefault(found.hotfix.number, found.ref)
     for number, directory in hotfix_dirs(ctx):
         taken.setdefault(number, str(directory))
     return taken
@@ -92,7 +97,7 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
                 texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
     before = ctx.branch or ctx.repo.resolve("HEAD") or ""
     try:
-        with events_quiet():  # on_start fires below, once, with the fields filled in
+        with dispatch.quiet():  # on_start fires below, once, with the fields filled in
             ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
     except GitError as exc:
         raise UsageError(
@@ -108,43 +113,29 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
 
 
 def _index_clean(ctx: Context) -> bool:
-    from hotfix_hooks.git.repo import ok
+    from hotfix_hooks.git.run import ok
 
     return ok("diff", "--cached", "--quiet", cwd=ctx.repo.root)
 
 
 def production_base(ctx: Context) -> str:
-    """Where a hotfix starts: the production branch as the remote has it (config
-    ``base_branch``, else the remote's HEAD, else main/master), else the local one."""
-    configured = getattr(ctx.config, "base_branch", None)
-    candidates = [configured] if configured else []
-    head = ctx.repo.git("symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD", check=False)
-    if not configured and head.startswith("origin/"):
-        candidates.append(head[len("origin/") :])
-    if not configured:
-        candidates += ["main", "master"]
-    for name in candidates:
-        for ref in (f"refs/remotes/origin/{name}", f"refs/heads/{name}"):
-            if ctx.repo.resolve(ref):
-                return ref[len("refs/remotes/") :] if ref.startswith("refs/remotes/") else name
-    if configured:
-        raise UsageError(
-            f"base_branch {configured!r} ({ctx.config.source or 'configuration'}) names no "
-            "branch here, nor on origin: fix it, or pass --base REF"
-        )
+    """Where a hotfix starts: the production branch as the remote has it, else the local
+    one (incident/production says which branch that is)."""
     if not ctx.repo.resolve("HEAD"):
         raise UsageError(
             "this repository has no commits yet: make a first commit, then start the hotfix"
         )
-    raise UsageError(
-        "cannot tell the production branch (no origin/HEAD, main or master): set base_branch "
-        "in the configuration, or pass --base REF"
-    )
+    remote = remote_for(ctx.repo, ctx.config.base_branch)
+    try:
+        name = production_branch(ctx.repo, ctx.config.base_branch, remote)
+    except UsageError as exc:
+        raise UsageError(f"{exc}, or pass --base REF") from None
+    return start_point(ctx.repo, name, remote)
 
 
 def _undo_start(ctx: Context, branch: str, before: str) -> None:
     """A start that failed half-way leaves no branch behind."""
-    from hotfix_hooks.git.repo import ok
+    from hotfix_hooks.git.run import ok
 
     if not before:
         return
@@ -186,7 +177,9 @@ def _start(
     for option, field, _prompt in FIELDS:
         value = texts.get(option)
         if value:
-            updated = HotfixDocument.parse(updated, str(rel)).with_section_body(field, value)
+            updated = HotfixDocument.parse(updated, str(rel)).with_section_body(
+                field, value, is_real=block_is_real
+            )
     if updated != data:
         replace_file(ctx.repo.root / rel, updated)
     if ctx.config.stage_scaffold:
@@ -195,7 +188,7 @@ def _start(
     ui.emit(f"✓ Hotfix {chosen} started on {branch}, from {base} ({base_sha[:10]})")
     started = parse_branch(branch, ctx.config.branch_prefix)
     if started is not None:
-        fire_event(
+        events.fire_for(
             CurrentDoc(ctx, started, rel, HotfixDocument.parse(updated, str(rel))), "on_start"
         )
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
@@ -210,6 +203,3 @@ def _start(
     ui.emit(f'  {step}. Fix, then: git commit -am "T001: <what you fixed>"{staged}')
     ui.emit(f"  {step + 1}. Push: git push -u origin {branch}")
     ui.emit("  See where you stand: hotfix-hooks status")
-
-
-COMMANDS = (new,)

@@ -17,7 +17,6 @@ from hotfix_hooks.report.inventory import (
     HotfixRecord,
     RepoArg,
     RepositoryReport,
-    Summary,
     collect,
     collect_repositories,
     open_repositories,
@@ -100,32 +99,23 @@ def report(
       hotfix-hooks report --merge report-*.json --html dashboard.html
     """
     now = clock.now()
+    if write and (repos or repos_from is not None):
+        raise UsageError(
+            "--write refreshes one repository's workflow-metrics.json: run it in that "
+            "repository, without --repo/--repos-from"
+        )
     _check_merge_usage(merge, shards, repos, repos_from, write, name)
-    if repos_from is not None or repos or merge:
-        if write:
-            raise UsageError(
-                "--write refreshes one repository's workflow-metrics.json: run it in that "
-                "repository, without --repo/--repos-from"
-            )
-        found = _several(merge, shards, repos, repos_from)
-        several: list[RepositoryReport] | None = found
-        records: list[HotfixRecord] = [r for repo in found for r in repo.records]
+    if merge:
+        from hotfix_hooks.report.shards import merge as merge_shards
+
+        found = merge_shards(list(shards))
+        records = [r for repo in found for r in repo.records]
         target = _common_target(found)
         targets = {repo.name: repo.target_minutes for repo in found}
-        header = None
+        several: list[RepositoryReport] | None = found
     else:
-        several = None
-        ctx = context()
-        records = collect(ctx)
-        target = ctx.config.target_minutes
-        targets = {}
-        header = _shard_header(ctx, name, target) if as_json else None
-    if since:
-        try:
-            start = clock.parse(since if " " in since or "T" in since else f"{since} 00:00")
-        except clock.BadTimestampError:
-            raise UsageError(f"--since {since!r}: expected a date such as 2026-11-01") from None
-        records = [r for r in records if r.created and r.created >= start]
+        records, target, targets, several = _gather(repos, repos_from)
+    records = _created_since(records, since)
     for problem in dict.fromkeys(
         f"{record.repository}: {p}" if record.repository else p
         for record in records
@@ -137,43 +127,45 @@ def report(
     if several is not None:
         summary.repositories = len(several)
     if write:
-        path = update_metrics(ctx.repo.root, records, now)
-        ui.emit(f"updated {path.relative_to(ctx.repo.root)}", sys.stderr)
+        root = context().repo.root
+        path = update_metrics(root, records, now)
+        ui.emit(f"updated {path.relative_to(root)}", sys.stderr)
     if html_file is not None:
-        try:
-            replace_file(html_file, html_page(rows, summary, now).encode("utf-8"))
-        except OSError as exc:
-            raise UsageError(
-                f"--html {html_file}: {describe_os_error(exc, str(html_file))}"
-                + (" (its directory does not exist)" if not html_file.parent.is_dir() else "")
-            ) from None
-        ui.emit(f"wrote {html_file}", sys.stderr)
+        _write_html(html_file, html_page(rows, summary, now))
     if as_json:
         data: dict[str, object] = {"hotfixes": rows, "summary": summary.as_json()}
-        if header is not None:
-            data["repository"] = header
+        if several is None:
+            data["repository"] = _shard_header(context(), name, target)
         if several is not None:
             data["repositories"] = [
                 {"repository": repo.name, "path": str(repo.root), "hotfixes": len(repo.records)}
                 for repo in several
             ]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-        return
-    _print_table(rows, summary, several is not None)
+    elif not rows:
+        ui.emit("no hotfixes found")
+    else:
+        _print_table(rows, several is not None)
+        ui.emit("")
+        for line in summary_lines(summary):
+            ui.emit(line)
 
 
-def _several(
-    merge: bool, shards: tuple[Path, ...], repos: tuple[Path, ...], repos_from: Path | None
-) -> list[RepositoryReport]:
-    """The repositories of a report over several: from shards, or read from clones."""
-    if merge:
-        from hotfix_hooks.report.shards import merge as merge_shards
-
-        return merge_shards(list(shards))
+def _gather(
+    repos: tuple[Path, ...], repos_from: Path | None
+) -> tuple[list[HotfixRecord], int, dict[str, int], list[RepositoryReport] | None]:
+    """(records, the summary's target, each repository's own target, the repositories
+    when there are several): this repository's, or those --repo/--repos-from name."""
+    if not repos and repos_from is None:
+        ctx = context()
+        return collect(ctx), ctx.config.target_minutes, {}, None
     args = [RepoArg(path, f"--repo {path}") for path in repos]
     if repos_from is not None:
         args += read_repo_list(repos_from)
-    return collect_repositories(open_repositories(args))
+    several = collect_repositories(open_repositories(args))
+    records = [r for repo in several for r in repo.records]
+    targets = {repo.name: repo.target_minutes for repo in several}
+    return records, _common_target(several), targets, several
 
 
 def _shard_header(ctx: Context, name: str | None, target: int) -> dict[str, object]:
@@ -183,34 +175,6 @@ def _shard_header(ctx: Context, name: str | None, target: int) -> dict[str, obje
 
     root = Path(os.path.realpath(ctx.repo.root))
     return shard_header(name or repository_names([root])[root], root, target)
-
-
-def _print_table(rows: list[dict[str, Any]], summary: Summary, several: bool) -> None:
-    if not rows:
-        ui.emit("no hotfixes found")
-        return
-    width = max([len(str(r.get("repository", ""))) for r in rows] + [len("Repository")]) + 1
-
-    def column(name: str) -> str:
-        return f"{name:<{width}} " if several else ""
-
-    ui.emit(
-        f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<24} "
-        f"{'Resolved in':<12} {'Rollback':<9} {'Post-mortem':<12} Branch"
-    )
-    for r in rows:
-        created = stamp(r["created"])
-        flags = status_cell(r)[len(str(r["status"])) :]
-        ui.emit(
-            f"{column(r.get('repository', ''))}"
-            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
-            f"{r['time_to_resolution'] or '—':<12} "
-            f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
-            f"{r['branch']}{flags}"
-        )
-    ui.emit("")
-    for line in summary_lines(summary):
-        ui.emit(line)
 
 
 def _check_merge_usage(
@@ -234,6 +198,49 @@ def _check_merge_usage(
         raise UsageError("--name names the one repository of a shard: leave out --merge/--repo")
 
 
+def _created_since(records: list[HotfixRecord], since: str | None) -> list[HotfixRecord]:
+    if not since:
+        return records
+    try:
+        start = clock.parse(since if " " in since or "T" in since else f"{since} 00:00")
+    except clock.BadTimestampError:
+        raise UsageError(f"--since {since!r}: expected a date such as 2026-11-01") from None
+    return [r for r in records if r.created and r.created >= start]
+
+
+def _write_html(html_file: Path, page: str) -> None:
+    try:
+        replace_file(html_file, page.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(
+            f"--html {html_file}: {describe_os_error(exc, str(html_file))}"
+            + (" (its directory does not exist)" if not html_file.parent.is_dir() else "")
+        ) from None
+    ui.emit(f"wrote {html_file}", sys.stderr)
+
+
+def _print_table(rows: list[dict[str, Any]], several: bool) -> None:
+    width = max([len(str(r.get("repository", ""))) for r in rows] + [len("Repository")]) + 1
+
+    def column(name: str) -> str:
+        return f"{name:<{width}} " if several else ""
+
+    ui.emit(
+        f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<24} "
+        f"{'Resolved in':<12} {'Rollback':<9} {'Post-mortem':<12} Branch"
+    )
+    for r in rows:
+        created = stamp(r["created"])
+        flags = status_cell(r)[len(str(r["status"])) :]
+        ui.emit(
+            f"{column(r.get('repository', ''))}"
+            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
+            f"{r['time_to_resolution'] or '—':<12} "
+            f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
+            f"{r['branch']}{flags}"
+        )
+
+
 def _common_target(several: list[RepositoryReport]) -> int:
     """The target the summary judges by: the repositories' own when they agree, else the
     strictest of them (said once on stderr). A repository with no hotfix judges nothing."""
@@ -246,6 +253,3 @@ def _common_target(several: list[RepositoryReport]) -> int:
             f"the summary judges against the strictest, {targets[0]}; each row against its own"
         )
     return targets[0]
-
-
-COMMANDS = (report,)

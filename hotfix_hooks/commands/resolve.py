@@ -7,12 +7,14 @@ import click
 
 from hotfix_hooks.commands.rollback import push_after
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.safe_files import create_exclusive, describe_os_error
+from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import trailer_log
-from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
 POSTMORTEM_DOC = "post-mortem.md"
@@ -24,24 +26,24 @@ def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
     doc = current_doc()
     now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
-    if fields.is_resolved(fields.status(doc.doc)):
+    if fields.state(doc.doc) is HotfixState.RESOLVED:
         ui.emit(
             f"hotfix {doc.hotfix.number} is already resolved ({doc.doc.field(fields.RESOLVED)})"
         )
         return
-    if fields.is_cancelled(fields.status(doc.doc)):
+    if fields.state(doc.doc) is HotfixState.CANCELLED:
         raise Refused(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
     changes, duration = resolution(doc, now)
 
     def edit(current: HotfixDocument) -> bytes:
-        if fields.is_resolved(fields.status(current)):  # resolved meanwhile
+        if fields.state(current) is HotfixState.RESOLVED:  # resolved meanwhile
             return current.data
         return fields.with_fields(current, changes)
 
     if not doc.update(edit):
         ui.emit(f"hotfix {doc.hotfix.number} is already resolved")
         return
-    fire_event(doc, "on_resolve")
+    events.fire_for(doc, "on_resolve")
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
     triggered = fields.rollback_triggered(doc.doc)
@@ -89,7 +91,7 @@ def resolution(doc: CurrentDoc, now: datetime) -> tuple[list[tuple[str, str]], t
         )
     duration = now - started
     changes = [
-        (fields.STATUS, "Resolved"),
+        (fields.STATUS, HotfixState.RESOLVED.value),
         (fields.RESOLVED, clock.format_stamp(now)),
         (fields.TIME_TO_RESOLUTION, clock.human(duration)),
     ]
@@ -137,6 +139,3 @@ def _timeline_rows(doc: CurrentDoc) -> list[dict[str, str]]:
     from hotfix_hooks.report.timeline import table
 
     return table(incident_rows(doc))
-
-
-COMMANDS = (resolve,)

@@ -4,10 +4,12 @@ import click
 
 from hotfix_hooks.commands.common import interactive
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.errors import Refused, UsageError
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.incident.record import CurrentDoc, Refused, current_doc, fire_event
+from hotfix_hooks.events import hotfix as events
+from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.rollback_plan import judge
 
 ESCALATION = (
@@ -61,7 +63,7 @@ def rollback(reason: str | None, yes: bool) -> None:
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
     `hotfix-hooks plan`."""
     doc = current_doc()
-    if fields.is_cancelled(fields.status(doc.doc)):
+    if fields.state(doc.doc) is HotfixState.CANCELLED:
         raise Refused(
             f"hotfix {doc.hotfix.number} was cancelled: there is no rollback to record "
             "(to read its plan: hotfix-hooks plan)"
@@ -100,13 +102,13 @@ def rollback(reason: str | None, yes: bool) -> None:
     if not doc.update(record) and fields.rollback_triggered(doc.doc):
         _kept(doc)
         return
-    fire_event(doc, "on_rollback", reason=reason)
+    events.fire_for(doc, "on_rollback", reason=reason)
     if not yes:
         ui.emit("")
     ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
     ui.emit(f'Commit it: git commit -am "T004: rollback triggered"{push_after(doc)}')
     status = fields.status(doc.doc)
-    if not fields.is_closed(status):
+    if not state_of(status).closed:
         ui.emit(
             "Then fix forward (commit and push the next fix), or once the service is restored: "
             "hotfix-hooks resolve"
@@ -121,6 +123,3 @@ def _kept(doc: CurrentDoc) -> None:
         f"A rollback is recorded in {doc.rel} already (Rollback Triggered: {recorded}): "
         "kept, as the time to rollback counts from the first. Nothing recorded."
     )
-
-
-COMMANDS = (plan, rollback)

@@ -8,8 +8,8 @@ from hotfix_hooks.config import server as recorded_rules
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import replace_file
-from hotfix_hooks.git.repo import run
-from hotfix_hooks.git.repository import require_repo_or_bare
+from hotfix_hooks.git.discover import require_repo_or_bare
+from hotfix_hooks.git.run import run
 from hotfix_hooks.install.installer import is_bare
 
 
@@ -44,7 +44,7 @@ def server_config(
     if from_rev is not None:
         if not run("rev-parse", "--verify", "-q", f"{from_rev}^{{commit}}", cwd=cwd, check=False):
             raise UsageError(f"--from {from_rev!r} is not a commit in this repository")
-        from hotfix_hooks.incident.location import config_at
+        from hotfix_hooks.config.commit import config_at
 
         config = config_at(git_dir, from_rev)
     for key in unsets:
@@ -62,6 +62,3 @@ def server_config(
     else:
         ui.emit(f"{path}:")
     click.echo(recorded_rules.render(config), nl=False)
-
-
-COMMANDS = (server_config,)

@@ -10,9 +10,11 @@ import click
 from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import HotfixBranch
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.enforce.gate import check_commit
+from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
 from hotfix_hooks.incident.location import (
     HOTFIX_DOC,
@@ -21,7 +23,7 @@ from hotfix_hooks.incident.location import (
     read_worktree_bytes,
     read_worktree_doc,
 )
-from hotfix_hooks.incident.record import alert_overdue
+from hotfix_hooks.incident.record import current_doc
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.install.installer import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
@@ -52,14 +54,14 @@ def _next_step(f: Facts) -> str:
     path, push = f.path, f.push
     if not f.has_docs:
         return "create the docs: hotfix-hooks scaffold"
-    if fields.is_cancelled(f.status):
+    if state_of(f.status) is HotfixState.CANCELLED:
         if f.doc_changed:
             return 'commit the cancellation: git commit -am "T004: cancelled"'
         return (
             "nothing: this hotfix is cancelled; keep the branch, it is the record "
             "(its number is not reused)"
         )
-    if fields.is_resolved(f.status):
+    if state_of(f.status) is HotfixState.RESOLVED:
         if f.doc_changed:
             return f'commit the resolution: git commit -am "T004: resolved" && {push}'
         if not f.pushed:
@@ -118,7 +120,7 @@ class HotfixStatus:
     @property
     def over_target(self) -> bool:
         return (
-            not fields.is_closed(self.status)
+            not state_of(self.status).closed
             and self.elapsed is not None
             and not within_target(self.elapsed, self.target_minutes)
         )
@@ -240,8 +242,8 @@ def _unpushed(ctx: Context, branch: str) -> str:
 
 def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
     """Another incident holding this branch's number, as one warning."""
+    from hotfix_hooks.config.features import worktree_features
     from hotfix_hooks.incident import numbers
-    from hotfix_hooks.incident.location import worktree_features
     from hotfix_hooks.policy.numbers import conflict_lines
 
     root = str(ctx.repo.root)
@@ -273,10 +275,10 @@ def _print_hotfix(state: HotfixStatus) -> None:
     ui.emit(f"{title}  ({state.branch})")
     line = f"Status: {state.status}"
     limit = clock.human(timedelta(minutes=state.target_minutes))
-    if fields.is_resolved(state.status):
+    if state_of(state.status) is HotfixState.RESOLVED:
         took = f", in {state.time_to_resolution}" if state.time_to_resolution else ""
         line += f" · resolved {state.resolved or '(time not recorded)'}{took} (target {limit})"
-    elif fields.is_cancelled(state.status):
+    elif state_of(state.status) is HotfixState.CANCELLED:
         line += f" · cancelled {state.cancelled or '(time not recorded)'}"
     elif state.elapsed is not None:
         over = " — OVER TARGET" if state.over_target else ""
@@ -342,7 +344,7 @@ def status(as_json: bool) -> None:
     hotfix = ctx.hotfix()
     if hotfix:
         state = hotfix_status(ctx, hotfix)
-        alert_overdue(ctx, state.status, state.elapsed)
+        events.alert_overdue(ctx, state.status, state.elapsed, current_doc)
         if as_json:
             click.echo(json.dumps(state.as_json(), indent=2, ensure_ascii=False))
         else:
@@ -380,6 +382,3 @@ def status(as_json: bool) -> None:
     branches.sort(key=lambda item: (not item["over_target"], -(item["age_seconds"] or 0)))
     if branches:
         ui.emit(f"Next: git checkout {branches[0]['branch']} && hotfix-hooks status")
-
-
-COMMANDS = (status,)

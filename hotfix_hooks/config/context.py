@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from hotfix_hooks.config import settings as config_mod
 from hotfix_hooks.config.settings import Config
 from hotfix_hooks.core.branch import HotfixBranch, parse_branch
-from hotfix_hooks.git.repository import Repository, require_repo
+from hotfix_hooks.git.discover import require_repo
+from hotfix_hooks.git.repository import Repository
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,9 @@ def read(git_dir: str | os.PathLike[str]) -> Config | None:
 def from_default_branch(git_dir: str) -> Config:
     """The default branch's (HEAD's) configuration, features directory resolved;
     the defaults in a repository with no commits yet."""
-    from hotfix_hooks.git.repo import run
-    from hotfix_hooks.incident.location import SPECSWARM_FEATURES, config_at
+    from hotfix_hooks.config.commit import config_at
+    from hotfix_hooks.config.features import SPECSWARM_FEATURES
+    from hotfix_hooks.git.run import run
 
     if run("rev-parse", "--verify", "-q", "HEAD^{commit}", cwd=git_dir, check=False):
         return config_at(git_dir, "HEAD")

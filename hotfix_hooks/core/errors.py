@@ -1,7 +1,8 @@
 """Exit codes and the errors that map to them.
 
-Every user mistake is raised as a :class:`UsageError` and printed as one line
-by the entry points: never a traceback.
+Every user mistake is raised as a :class:`UsageError` and printed as one line by the
+entry points (the click command line, the hooks' lean path, each hook's guard), which all
+ask :func:`exit_for`: never a traceback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ class UsageError(Exception):
     """Bad usage, bad configuration, or no repository: exit 2."""
 
     exit_code = USAGE
+
+
+class Refused(UsageError):
+    """A command's policy said no, and nothing was changed: exit 1."""
+
+    exit_code = POLICY_FAILED
 
 
 class ConfigError(UsageError):
@@ -44,3 +51,17 @@ class GitError(Exception):
         super().__init__(f"git {' '.join(args)} failed ({returncode}): {stderr.strip()}")
         self.returncode = returncode
         self.stderr = stderr
+
+
+def exit_for(exc: BaseException) -> tuple[int, str] | None:
+    """(exit code, the one line to print) for an error we expect: our own, a failing git
+    command, a file or disk problem (read-only, full, unreadable). None for anything else:
+    a bug, which each entry point reports in its own way."""
+    if isinstance(exc, UsageError):
+        return exc.exit_code, str(exc)
+    if isinstance(exc, GitError):
+        return USAGE, str(exc)
+    if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return USAGE, f"{exc.strerror or exc}{where}: nothing more was done"
+    return None

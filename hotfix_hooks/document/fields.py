@@ -6,6 +6,7 @@ one parser of hotfix.md; this module only says what the values mean, and chains 
 
 from __future__ import annotations
 
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document.model import HotfixDocument
 
 TYPE_CHECKING = False
@@ -31,17 +32,9 @@ def status(doc: HotfixDocument) -> str:
     return (doc.field(STATUS) or "").strip() or "Active"
 
 
-def is_resolved(value: str | None) -> bool:
-    return (value or "").strip().lower() == "resolved"
-
-
-def is_cancelled(value: str | None) -> bool:
-    """``hotfix-hooks abort``: opened by mistake; kept in the record, in no metric."""
-    return (value or "").strip().lower() in ("cancelled", "canceled")
-
-
-def is_closed(value: str | None) -> bool:
-    return is_resolved(value) or is_cancelled(value)
+def state(doc: HotfixDocument) -> HotfixState:
+    """Where the hotfix stands, as its Status field says."""
+    return state_of(doc.field(STATUS))
 
 
 def rollback_triggered(doc: HotfixDocument) -> bool:

@@ -20,19 +20,20 @@ for dense ``![``/``[`` runs in inline text, ~30-100 µs per line for blocks such
 lines, reference definitions or list items. So a document over ``MAX_BYTES`` or
 ``MAX_LINES`` is refused with a clear message before it is parsed, only the block level is
 parsed up front (about a third of a second at worst within the limits), and inline parsing
-happens on demand (``Block.inline``), budgeted by the verdict. markdown-it-py 3 (the last
-for Python 3.9) is quadratic on runs of link reference definitions: with it, more than
-``MAX_REFERENCES_MDIT3`` of them are refused too. No regular expression here can backtrack
-super-linearly (no nested quantifiers, no adjacent overlapping ones).
+happens on demand (``Block.inline``), budgeted by the verdict. (markdown-it-py 4 is the
+floor: 3 was quadratic on runs of link reference definitions.) No regular expression here
+can backtrack super-linearly (no nested quantifiers, no adjacent overlapping ones).
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Callable, Literal, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from hotfix_hooks.core.errors import UsageError
 
@@ -159,7 +160,7 @@ class Block:
     def __repr__(self) -> str:
         names = ("kind", "line", "end_line", "source", "info", "fenced", "level", "list_item",
                  "label")  # fmt: skip
-        return f"Block({', '.join(f'{n}={v!r}' for n, v in zip(names, self._key()))})"
+        return f"Block({', '.join(f'{n}={v!r}' for n, v in zip(names, self._key(), strict=False))})"
 
     def inline(self) -> list[Token]:
         """markdown-it's inline tokens of a text or heading block (parsed now, not cached)."""
@@ -289,9 +290,8 @@ def _scan_label(core: str) -> tuple[str, bool, int] | None:
     return name, colon, end
 
 
-def _opaque_line_starts(content: str) -> set[int]:
-    """Lines of a paragraph whose first character lies inside a code span or an HTML comment
-    that began on an earlier line (CommonMark's left-to-right precedence, approximated)."""
+def _tick_runs(content: str) -> dict[int, list[int]]:
+    """Where each run of backticks starts, by its length."""
     runs: dict[int, list[int]] = {}
     pos = content.find("`")
     while pos >= 0:
@@ -300,51 +300,74 @@ def _opaque_line_starts(content: str) -> set[int]:
             end += 1
         runs.setdefault(end - pos, []).append(pos)
         pos = content.find("`", end)
+    return runs
+
+
+def _code_span_at(content: str, start: int, runs: dict[int, list[int]]) -> tuple[int, int, int]:
+    """At the backtick run starting at ``start``: (span start, span end, where to go on);
+    span end is -1 when no run of the same length closes it."""
+    end = start
+    while end < len(content) and content[end] == "`":
+        end += 1
+    slashes = 0
+    while start - slashes > 0 and content[start - slashes - 1] == "\\":
+        slashes += 1
+    opener = start + 1 if slashes % 2 else start
+    length = end - opener
+    positions = runs.get(length, [])
+    found = bisect.bisect_right(positions, end - 1)
+    closer = positions[found] if found < len(positions) and length else -1
+    if closer > 0:
+        return opener, closer + length, closer + length
+    return opener, -1, end
+
+
+def _comment_end(content: str, start: int) -> int:
+    """The end of the HTML comment opening at ``start`` (``<!-->`` and ``<!--->`` close at
+    once); -1 when nothing closes it."""
+    if content.startswith(">", start + 4):
+        return start + 5
+    if content.startswith("->", start + 4):
+        return start + 6
+    closing = content.find("-->", start + 4)
+    return closing + 3 if closing >= 0 else -1
+
+
+def _opaque_regions(content: str) -> list[tuple[int, int]]:
+    """Code spans and HTML comments, left to right, as CommonMark reads them (roughly)."""
+    runs = _tick_runs(content)
     regions: list[tuple[int, int]] = []
-    size = len(content)
     pos = 0
     next_tick = content.find("`") if runs else -1
     next_comment = content.find("<!--")
-    while pos < size:
-        if next_tick >= 0 and next_tick < pos:
+    while pos < len(content):
+        if 0 <= next_tick < pos:
             next_tick = content.find("`", pos)
-        if next_comment >= 0 and next_comment < pos:
+        if 0 <= next_comment < pos:
             next_comment = content.find("<!--", pos)
         candidates = [p for p in (next_tick, next_comment) if p >= 0]
         if not candidates:
             break
         start = min(candidates)
         if start == next_tick:
-            end = start
-            while end < size and content[end] == "`":
-                end += 1
-            slashes = 0
-            while start - slashes > 0 and content[start - slashes - 1] == "\\":
-                slashes += 1
-            opener = start + 1 if slashes % 2 else start
-            length = end - opener
-            positions = runs.get(length, [])
-            found = bisect.bisect_right(positions, end - 1)
-            closer = positions[found] if found < len(positions) and length else -1
-            if closer > 0:
-                regions.append((opener, closer + length))
-                pos = closer + length
-            else:
-                pos = end
-        else:
-            if content.startswith(">", start + 4):
-                close_end = start + 5
-            elif content.startswith("->", start + 4):
-                close_end = start + 6
-            else:
-                closing = content.find("-->", start + 4)
-                if closing < 0:
-                    next_comment = -1  # no comment can close any more
-                    pos = start + 4
-                    continue
-                close_end = closing + 3
-            regions.append((start, close_end))
-            pos = close_end
+            opener, close, pos = _code_span_at(content, start, runs)
+            if close >= 0:
+                regions.append((opener, close))
+            continue
+        close = _comment_end(content, start)
+        if close < 0:
+            next_comment = -1  # no comment can close any more
+            pos = start + 4
+            continue
+        regions.append((start, close))
+        pos = close
+    return regions
+
+
+def _opaque_line_starts(content: str) -> set[int]:
+    """Lines of a paragraph whose first character lies inside a code span or an HTML comment
+    that began on an earlier line (CommonMark's left-to-right precedence, approximated)."""
+    regions = _opaque_regions(content)
     opaque: set[int] = set()
     if not regions:
         return opaque
@@ -378,25 +401,6 @@ def _hotfix_colon(line: str) -> int | None:
     while pos < size and line[pos] in " \t":
         pos += 1
     return pos + 1 if pos < size and line[pos] == ":" else None
-
-
-MAX_REFERENCES_MDIT3 = 100
-
-
-@functools.lru_cache(maxsize=1)
-def _quadratic_references() -> bool:
-    """markdown-it-py 3 (the last for Python 3.9) scans every following line again for each
-    link reference definition: a run of n of them costs O(n²), 45 s for 2,000."""
-    import markdown_it
-
-    major = markdown_it.__version__.split(".", 1)[0]
-    return not (major.isdigit() and int(major) >= 4)
-
-
-def _reference_like(lines: list[str]) -> int:
-    return sum(
-        1 for line in lines if "]:" in line and line.lstrip(" \t>-*+0123456789.)").startswith("[")
-    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -459,7 +463,7 @@ class HotfixDocument:
         self._lines = lines
         self._ends = ends
         self._offsets = [0]
-        for line, end in zip(lines, ends):
+        for line, end in zip(lines, ends, strict=False):
             self._offsets.append(self._offsets[-1] + len(line) + len(end))
         self._leaves = leaves
         self._lists = lists
@@ -493,15 +497,6 @@ class HotfixDocument:
         lines.append(text[pos:])
         ends.append("")
         block_md, full_md = _parsers()
-        if limited and _quadratic_references():
-            count = _reference_like(lines)
-            if count > MAX_REFERENCES_MDIT3:
-                raise DocumentTooLargeError(
-                    name,
-                    f"{count} link reference definitions ([x]: url)",
-                    f"{MAX_REFERENCES_MDIT3} with markdown-it-py < 4",
-                    "write most links inline, [text](url), or upgrade markdown-it-py",
-                )
         env: dict[str, object] = {}
         tokens = block_md.parse("\n".join(lines), env)
         leaves, lists = _leaves_of(tokens)
@@ -605,21 +600,17 @@ class HotfixDocument:
         label: str,
         body: str,
         *,
-        is_real: Callable[[Block], bool] | None = None,
+        is_real: Callable[[Block], bool],
     ) -> bytes:
         """``body`` as the content of a ``**Label**:`` field: inline when one line, else as
-        list lines under the label, replacing only placeholder lines (judged by ``is_real``,
-        by default the rollback-plan policy's)."""
+        list lines under the label, replacing only placeholder lines (``is_real`` tells them
+        apart: the caller passes the rollback-plan policy's judge; the model knows no policy)."""
         found = self._field_label(label)
         if found is None:
             return self.with_field(label, body)
         new_lines = [line.strip() for line in _clean(body).splitlines() if line.strip()]
         if not new_lines:
             return self.data
-        if is_real is None:
-            from hotfix_hooks.policy.rollback_plan import block_is_real
-
-            is_real = block_is_real
         offsets = self._offsets
         value_start = offsets[found.line] + found.value_col
         label_end = offsets[found.line] + len(self._lines[found.line])
@@ -722,7 +713,7 @@ class HotfixDocument:
                 _Label(index, offset, line_no, name, key, colon, core[end:], column, len(lines))
             )
         return [
-            lab._replace(stop=following.offset) for lab, following in zip(found, found[1:])
+            lab._replace(stop=following.offset) for lab, following in itertools.pairwise(found)
         ] + found[-1:]
 
     def _hides_line_breaks(self, content: str, count: int) -> bool:
@@ -758,7 +749,7 @@ class HotfixDocument:
             if not cuts or cuts[0][0] > 0:
                 cuts.insert(0, (0, ""))
             blocks = []
-            for (start, label), (end, _) in zip(cuts, [*cuts[1:], (limit, "")]):
+            for (start, label), (end, _) in zip(cuts, [*cuts[1:], (limit, "")], strict=False):
                 source = "\n".join(lines[start:end]).strip()
                 if source:
                     blocks.append(

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from hotfix_hooks.config.features import relative_inside
 from hotfix_hooks.config.settings import Config
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import check_no_symlinks
-from hotfix_hooks.incident.location import relative_inside
 
 _MAX_TEMPLATE_BYTES = 256 * 1024
 _MAX_OUTPUT_CHARS = 1024 * 1024

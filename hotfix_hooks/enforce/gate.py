@@ -6,15 +6,11 @@ from __future__ import annotations
 from contextlib import nullcontext
 from pathlib import Path, PurePosixPath
 
+from hotfix_hooks.config.commit import commit_config
+from hotfix_hooks.config.features import features_rel
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
-from hotfix_hooks.incident.location import (
-    HOTFIX_DOC,
-    commit_config,
-    commit_doc_path,
-    commit_tasks,
-    features_rel,
-)
+from hotfix_hooks.incident.location import HOTFIX_DOC, commit_doc_path, commit_tasks
 from hotfix_hooks.policy.rollback_plan import Finding, Verdict, judge
 
 TYPE_CHECKING = False

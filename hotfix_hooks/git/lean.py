@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 
+from hotfix_hooks.core.branch import DEFAULT_PREFIX
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-DEFAULT_PREFIX = "hotfix/"
 IN_PROGRESS = (
     "rebase-merge",
     "rebase-apply",
@@ -25,7 +26,7 @@ IN_PROGRESS = (
 REBASE_DIRS = ("rebase-merge", "rebase-apply")
 
 
-def _read(path: str) -> str | None:
+def read_text(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:
             return handle.read()
@@ -96,7 +97,7 @@ def locate() -> tuple[str, str] | None:
     dotgit = os.path.join(cwd, ".git")
     if os.path.isdir(dotgit):
         return cwd, dotgit
-    text = _read(dotgit)
+    text = read_text(dotgit)
     if text and text.startswith("gitdir:"):
         target = os.path.join(cwd, text[len("gitdir:") :].strip())
         if os.path.isdir(target):
@@ -113,7 +114,7 @@ def bare_git_dir() -> str | None:
 
 def head_branch(git_dir: str) -> str | None:
     """The checked-out branch's short name; None when HEAD is detached."""
-    head = (_read(os.path.join(git_dir, "HEAD")) or "").strip()
+    head = (read_text(os.path.join(git_dir, "HEAD")) or "").strip()
     if head.startswith("ref: refs/heads/") and head != "ref: refs/heads/.invalid":
         return head[len("ref: refs/heads/") :]
     if head and not head.startswith("ref:"):
@@ -125,7 +126,7 @@ def head_branch(git_dir: str) -> str | None:
 
 def rebased_branch(git_dir: str) -> str | None:
     for state in REBASE_DIRS:
-        text = (_read(os.path.join(git_dir, state, "head-name")) or "").strip()
+        text = (read_text(os.path.join(git_dir, state, "head-name")) or "").strip()
         if text.startswith("refs/heads/"):
             return text[len("refs/heads/") :]
     return None
@@ -138,103 +139,19 @@ def in_progress(git_dir: str, states: Iterable[str] = IN_PROGRESS) -> str | None
     return None
 
 
-_GLOB_CHARS = frozenset("*?[\\")
-_HEX = frozenset("0123456789abcdef")
-
-
 def common_dir(git_dir: str) -> str:
     """Where the shared refs live: a linked worktree's git dir names it in ``commondir``."""
-    text = _read(os.path.join(git_dir, "commondir"))
+    text = read_text(os.path.join(git_dir, "commondir"))
     if text is None:
         return git_dir
     return os.path.normpath(os.path.join(git_dir, text.strip()))
-
-
-def _loose_ref_ok(path: str) -> bool | None:
-    """True for a loose ref file git would list; None when it holds anything else."""
-    text = (_read(path) or "").strip()
-    if text.startswith("ref: refs/"):
-        return None  # a symbolic ref: git resolves it, and may not list it
-    return True if len(text) in (40, 64) and set(text) <= _HEX else None
-
-
-def branch_refs(git_dir: str, prefix: str, *, remotes: bool) -> list[str] | None:
-    """Full names of ``refs/heads/<prefix>*`` and, with ``remotes``, ``refs/remotes/*/<prefix>*``,
-    read from the ref files: what ``git for-each-ref`` lists for those patterns (``*`` never
-    crosses a ``/``), without starting git. None whenever the files may not tell the whole
-    story (reftable, a glob character in the prefix, a symbolic or unreadable ref): ask git."""
-    if not prefix or _GLOB_CHARS.intersection(prefix) or os.environ.get("GIT_COMMON_DIR"):
-        return None
-    common = common_dir(git_dir)
-    config = _read(os.path.join(common, "config"))
-    if config is None or "refstorage" in config.lower():
-        return None
-    if os.path.exists(os.path.join(common, "reftable")):
-        return None
-    folder, _, leaf = prefix.rpartition("/")
-    bases = ["refs/heads/"]
-    if remotes:
-        try:
-            bases += [
-                f"refs/remotes/{r}/" for r in os.listdir(os.path.join(common, "refs", "remotes"))
-            ]
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return None
-    found: set[str] = set()
-    for base in bases:
-        where = os.path.join(common, base + folder) if folder else os.path.join(common, base)
-        try:
-            names = os.listdir(where)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        except OSError:
-            return None
-        for name in names:
-            if not name.startswith(leaf) or name.endswith(".lock"):
-                continue
-            path = os.path.join(where, name)
-            if os.path.isdir(path):
-                continue
-            if _loose_ref_ok(path) is None:
-                return None
-            found.add(f"{base}{prefix}{name[len(leaf) :]}")
-    try:
-        with open(
-            os.path.join(common, "packed-refs"), encoding="utf-8", errors="surrogateescape"
-        ) as handle:
-            packed = handle.read()
-    except FileNotFoundError:
-        packed = ""
-    except OSError:
-        return None
-    for line in packed.splitlines():
-        if line[:1] in ("#", "^", ""):
-            continue
-        _, _, ref = line.partition(" ")
-        if _matches(ref, prefix, remotes):
-            found.add(ref)
-    return sorted(found)
-
-
-def _matches(ref: str, prefix: str, remotes: bool) -> bool:
-    if ref.startswith("refs/heads/"):
-        rest = ref[len("refs/heads/") :]
-    elif remotes and ref.startswith("refs/remotes/"):
-        remote, slash, rest = ref[len("refs/remotes/") :].partition("/")
-        if not remote or not slash:
-            return False
-    else:
-        return False
-    return rest.startswith(prefix) and "/" not in rest[len(prefix) :]
 
 
 def cheap_prefix(root: str) -> str | None:
     """The branch prefix when no config file can change it, else None (load the config)."""
     if os.path.exists(os.path.join(root, ".hotfix-hooks.toml")):
         return None
-    pyproject = _read(os.path.join(root, "pyproject.toml"))
+    pyproject = read_text(os.path.join(root, "pyproject.toml"))
     if pyproject is not None and "hotfix-hooks" in pyproject:
         return None
     return DEFAULT_PREFIX

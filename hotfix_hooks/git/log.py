@@ -4,15 +4,14 @@ messages for the task-tie rule (one ``git log`` either way)."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hotfix_hooks.core.errors import GitError
-from hotfix_hooks.git.repo import Repo, ok, run_bytes
-
-_SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+from hotfix_hooks.core.oid import is_oid
+from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.git.run import ok, run_bytes
 
 
 @dataclass
@@ -56,7 +55,7 @@ LOG_LIMIT = 20000
 
 
 def trailer_log(
-    repo: Repo, *revs: str, grep: str | None = None, reverse: bool = False
+    repo: Repository, *revs: str, grep: str | None = None, reverse: bool = False
 ) -> list[TrailerCommit]:
     """The one reader of ``Hotfix:``/``Task:`` trailers: one ``git log`` over ``revs``.
 
@@ -89,7 +88,7 @@ def trailer_log(
     return records
 
 
-def hotfix_log(repo: Repo, tip: str = "HEAD", base: str | None = None) -> list[TrailerCommit]:
+def hotfix_log(repo: Repository, tip: str = "HEAD", base: str | None = None) -> list[TrailerCommit]:
     """Commits on ``tip`` since ``base`` (when ``base`` is one of its ancestors)."""
     spec = tip
     if base and ok("merge-base", "--is-ancestor", base, tip, cwd=repo.root):
@@ -98,7 +97,7 @@ def hotfix_log(repo: Repo, tip: str = "HEAD", base: str | None = None) -> list[T
 
 
 def tasks_with_commits(
-    repo: Repo,
+    repo: Repository,
     number: str,
     tasks: list[tuple[str, str]],
     tip: str = "HEAD",
@@ -136,9 +135,9 @@ def commit_messages(cwd: str | os.PathLike[str], revs: Sequence[str]) -> list[Co
         if not record:
             continue
         header, _, message = record.partition(b"\n")
-        ids = header.split(b" ")
-        if not _SHA.fullmatch(ids[0]) or not all(_SHA.fullmatch(i) for i in ids[1:] if i):
+        ids = header.decode("ascii", "replace").split(" ")
+        if not is_oid(ids[0]) or not all(is_oid(i) for i in ids[1:] if i):
             raise MalformedLog(header[:80].decode("utf-8", "replace"))
         parents = sum(1 for i in ids[1:] if i)
-        out.append(CommitMessage(ids[0].decode("ascii"), parents, message))
+        out.append(CommitMessage(ids[0], parents, message))
     return out

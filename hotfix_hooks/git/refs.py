@@ -1,74 +1,26 @@
-"""Parsing what git feeds pre-push and pre-receive on stdin, strictly.
+"""Branch refs: what a ref name says, and the one listing of hotfix branches.
 
-A line that cannot be parsed is reported; one that might name a hotfix
-branch is never let through unchecked.
+A hotfix branch is ``refs/heads/<prefix>…`` or ``refs/remotes/<remote>/<prefix>…`` (a
+remote's name is one path component) whose name :func:`~hotfix_hooks.core.branch.parse_branch`
+accepts, a ``/`` in its slug included (``hotfix/001-db/failover``). Every listing (number
+claims, ``new``, ``status``, ``report``, the server) goes through :func:`hotfix_refs`.
+
+Import-light: the commit-msg hook lists hotfix branches from the ref files, without
+starting git, whenever the files tell the whole story.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from typing import NamedTuple
+import os
 
-from hotfix_hooks.git.repo import ZERO_SHAS
+from hotfix_hooks.core.branch import HotfixBranch, parse_branch
+from hotfix_hooks.core.errors import GitError
+from hotfix_hooks.core.oid import is_oid
+from hotfix_hooks.git import lean
 
-_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
-
-
-class RefUpdate(NamedTuple):
-    local_ref: str
-    local_sha: str  # for pre-receive: the new value
-    remote_ref: str
-    remote_sha: str  # for pre-receive: the old value
-
-    @property
-    def deletes(self) -> bool:
-        return self.local_sha in ZERO_SHAS
-
-
-class Malformed(NamedTuple):
-    line: str
-
-
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
-# hook: (fields per line, split from the right, positions of the object ids)
-_LAYOUTS = {
-    "pre-push": (4, True, (1, 3)),  # <local ref> <local sha> <remote ref> <remote sha>
-    "pre-receive": (3, False, (0, 1)),  # <old sha> <new sha> <ref>
-}
-
-
-def _fields(data: bytes, hook: str) -> Iterator[list[str] | Malformed]:
-    count, from_right, shas = _LAYOUTS[hook]
-    for raw in data.split(b"\n"):
-        line = _decode(raw.rstrip(b"\r"))
-        if not line.strip():
-            continue
-        parts = line.rsplit(" ", count - 1) if from_right else line.split(" ", count - 1)
-        well_formed = (
-            "\0" not in line
-            and len(parts) == count
-            and all(parts)
-            and all(_SHA.fullmatch(parts[i]) for i in shas)
-        )
-        yield parts if well_formed else Malformed(line)
-
-
-def parse_pre_push(data: bytes) -> Iterator[RefUpdate | Malformed]:
-    for item in _fields(data, "pre-push"):
-        yield item if isinstance(item, Malformed) else RefUpdate(*item)
-
-
-def parse_pre_receive(data: bytes) -> Iterator[RefUpdate | Malformed]:
-    for item in _fields(data, "pre-receive"):
-        if isinstance(item, Malformed):
-            yield item
-        else:
-            old, new, ref = item
-            yield RefUpdate(ref, new, ref, old)
+HEADS = "refs/heads/"
+REMOTES = "refs/remotes/"
+_GLOB_CHARS = frozenset("*?[\\")
 
 
 def branch_name(ref: str) -> str | None:
@@ -91,3 +43,149 @@ def branch_of_ref(ref: str) -> str:
     if (ref.startswith("refs/remotes/") or ref.startswith("origin/")) and "/" in short:
         short = short.split("/", 1)[1]
     return short
+
+
+def split_branch_ref(ref: str) -> tuple[str, str | None] | None:
+    """(branch, remote) of ``refs/heads/<branch>`` (remote None) or
+    ``refs/remotes/<remote>/<branch>``; None for any other ref."""
+    if ref.startswith(HEADS):
+        return (ref[len(HEADS) :], None) if len(ref) > len(HEADS) else None
+    if ref.startswith(REMOTES):
+        remote, slash, branch = ref[len(REMOTES) :].partition("/")
+        return (branch, remote) if remote and slash and branch else None
+    return None
+
+
+class HotfixRef:
+    """One hotfix branch git has: its full ref, the branch name, the remote it tracks
+    (None for a local branch) and the hotfix it names. (A plain class: the commit-msg
+    hook makes these, and a NamedTuple costs start-up time.)"""
+
+    __slots__ = ("branch", "hotfix", "ref", "remote")
+
+    def __init__(self, ref: str, branch: str, remote: str | None, hotfix: HotfixBranch) -> None:
+        self.ref = ref
+        self.branch = branch
+        self.remote = remote
+        self.hotfix = hotfix
+
+    @property
+    def where(self) -> str:
+        return "local branch" if self.remote is None else f"remote {self.remote}"
+
+    @property
+    def short(self) -> str:
+        """``hotfix/042-x``, or ``origin/hotfix/042-x`` for a remote-tracking branch."""
+        return short_ref(self.ref)
+
+    def __repr__(self) -> str:
+        return f"HotfixRef({self.ref!r})"
+
+
+def hotfix_refs(
+    prefix: str, *, remotes: bool = True, cwd: str | None = None, git_dir: str | None = None
+) -> list[HotfixRef]:
+    """Every hotfix branch git has, sorted by ref: local ones and, unless ``remotes`` is
+    false (the server), remote-tracking ones. Read from the ref files when ``git_dir`` is
+    known and they tell the whole story, else from one ``git for-each-ref``."""
+    names = _from_files(git_dir, prefix, remotes) if git_dir is not None else None
+    if names is None:
+        bases = [HEADS, REMOTES] if remotes else [HEADS]
+        code, out, err = lean.run_git("for-each-ref", "--format=%(refname)", *bases, cwd=cwd)
+        if code != 0:
+            raise GitError(("for-each-ref", *bases), code, err.decode("utf-8", "replace"))
+        names = sorted(set(out.decode("utf-8", "surrogateescape").splitlines()))
+    found = []
+    for ref in names:
+        split = split_branch_ref(ref)
+        if split is None or (split[1] is not None and not remotes):
+            continue
+        hotfix = parse_branch(split[0], prefix)
+        if hotfix is not None:
+            found.append(HotfixRef(ref, split[0], split[1], hotfix))
+    return found
+
+
+def _from_files(git_dir: str, prefix: str, remotes: bool) -> list[str] | None:
+    """The refs under ``refs/heads/<prefix>`` and ``refs/remotes/*/<prefix>``, read from
+    the loose ref files and packed-refs: a superset of the hotfix branches, for
+    :func:`hotfix_refs` to filter. None whenever the files may not tell the whole story
+    (reftable, a glob character in the prefix, a symbolic or unreadable ref): ask git."""
+    if not prefix or _GLOB_CHARS.intersection(prefix) or os.environ.get("GIT_COMMON_DIR"):
+        return None
+    common = lean.common_dir(git_dir)
+    config = lean.read_text(os.path.join(common, "config"))
+    if config is None or "refstorage" in config.lower():
+        return None
+    if os.path.exists(os.path.join(common, "reftable")):
+        return None
+    bases = [HEADS]
+    if remotes:
+        try:
+            bases += [f"{REMOTES}{r}/" for r in os.listdir(os.path.join(common, "refs", "remotes"))]
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+    found: set[str] = set()
+    for base in bases:
+        if not _walk(common, base, prefix, found):
+            return None
+    packed = _packed_refs(common)
+    if packed is None:
+        return None
+    for ref in packed:
+        split = split_branch_ref(ref)
+        if split is not None and split[0].startswith(prefix) and (remotes or split[1] is None):
+            found.add(ref)
+    return sorted(found)
+
+
+def _walk(common: str, base: str, prefix: str, found: set[str]) -> bool:
+    """Add every loose ref below ``base`` whose branch name starts with ``prefix``
+    (``hotfix/001-db/failover`` included); False when one is not a plain ref file."""
+    folder, _, leaf = prefix.rpartition("/")
+    where = os.path.join(common, base + folder) if folder else os.path.join(common, base)
+    start = f"{base}{folder}/" if folder else base
+    try:
+        names = os.listdir(where)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    pending = [(where, start, name) for name in names if name.startswith(leaf)]
+    while pending:
+        directory, ref_dir, name = pending.pop()
+        path = os.path.join(directory, name)
+        if name.endswith(".lock"):
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            try:
+                inner = os.listdir(path)
+            except OSError:
+                return False
+            pending += [(path, f"{ref_dir}{name}/", child) for child in inner]
+            continue
+        text = (lean.read_text(path) or "").strip()
+        if not is_oid(text):  # a symbolic ref (git resolves it) or anything unusual
+            return False
+        found.add(ref_dir + name)
+    return True
+
+
+def _packed_refs(common: str) -> list[str] | None:
+    try:
+        with open(
+            os.path.join(common, "packed-refs"), encoding="utf-8", errors="surrogateescape"
+        ) as handle:
+            packed = handle.read()
+    except FileNotFoundError:
+        return []
+    except OSError:
+        return None
+    out = []
+    for line in packed.splitlines():
+        if line[:1] in ("#", "^", ""):
+            continue
+        out.append(line.partition(" ")[2])
+    return out

@@ -1,103 +1,96 @@
-"""The repository a command works on, through GitPython.
+"""The one repository object: a working tree's root and its git directory, and the
+questions commands and hooks ask about it, answered by plain git.
 
-GitPython discovers it, resolves revisions, answers ancestry and dates, and runs
-``repo.git.*``; a failing git command becomes :class:`~hotfix_hooks.git.repo.GitError`.
-Never imported by a hook (an import-linter contract says so).
+Hooks make one from the files (:meth:`Repository.here`, no git process); commands get one
+from :mod:`~hotfix_hooks.git.discover` (one ``git rev-parse``), which also opens GitPython's
+``Repo`` for it where a command uses GitPython. Revisions, ancestry and merge bases are asked of git
+itself, as ``git rev-parse``/``merge-base`` answer them: the same answers in a hook and a
+command, and exact git semantics (GitPython's own revision parser differs at the edges).
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
-import git as gitpython
-from git.exc import BadName, BadObject, InvalidGitRepositoryError, NoSuchPathError
+from hotfix_hooks.git import lean
+from hotfix_hooks.git.run import ok, run
 
-from hotfix_hooks.core.errors import GitError, NotARepositoryError, UsageError
-from hotfix_hooks.git.repo import Repo
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    import git as gitpython
 
 
-class Repository(Repo):
-    """The repository a command works on, through GitPython."""
+class Repository:
+    """A working tree (``root``) and its private git directory."""
 
-    def __init__(self, handle: gitpython.Repo) -> None:
-        super().__init__(Path(handle.working_tree_dir or handle.git_dir), Path(handle.git_dir))
-        self.handle = handle
+    __slots__ = ("_handle", "git_dir", "root")
+
+    def __init__(self, root: Path, git_dir: Path) -> None:
+        self.root = root
+        self.git_dir = git_dir
+        self._handle: gitpython.Repo | None = None  # discover.gitpython opens it
+
+    @classmethod
+    def here(cls) -> Repository | None:
+        """The repository a hook runs in (git runs client hooks at the top of the working
+        tree), read from the files; None outside one."""
+        found = lean.locate()
+        return None if found is None else cls(Path(found[0]), Path(found[1]))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Repository):
+            return NotImplemented
+        return (self.root, self.git_dir) == (other.root, other.git_dir)
+
+    def __hash__(self) -> int:
+        return hash((self.root, self.git_dir))
+
+    def __repr__(self) -> str:
+        return f"Repository(root={self.root!r}, git_dir={self.git_dir!r})"
 
     def git(self, *args: str, check: bool = True) -> str:
-        status, out, err = self.handle.git.execute(
-            ["git", *args],
-            with_extended_output=True,
-            with_exceptions=False,
-            strip_newline_in_stdout=False,
-            stdout_as_string=False,
-        )
-        if check and status != 0:
-            raise GitError(args, int(status), str(err))
-        return bytes(out).decode("utf-8", "surrogateescape").rstrip("\n")
+        """``git ARGS`` in the working tree: its stdout, without the final newline."""
+        return run(*args, cwd=self.root, check=check)
+
+    def in_progress(self) -> str | None:
+        """Name of an in-progress rebase/merge/cherry-pick/revert/bisect, if any."""
+        return lean.in_progress(str(self.git_dir))
+
+    def head_branch(self) -> str | None:
+        """Short name of the checked-out branch; None when detached."""
+        return lean.head_branch(str(self.git_dir))
 
     def resolve(self, rev: str) -> str | None:
-        try:
-            return str(self.handle.commit(rev).hexsha)
-        except (BadName, BadObject, ValueError):
-            return None
+        """The commit ``rev`` names; None when it names none."""
+        return self.git("rev-parse", "--verify", "-q", f"{rev}^{{commit}}", check=False) or None
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
-        handle = self.handle
-        return bool(handle.is_ancestor(handle.commit(ancestor), handle.commit(descendant)))
+        return ok("merge-base", "--is-ancestor", ancestor, descendant, cwd=self.root)
 
     def merge_base(self, a: str, b: str) -> str | None:
-        try:
-            bases = self.handle.merge_base(a, b)
-        except gitpython.GitCommandError:
-            return None
-        return str(bases[0].hexsha) if bases else None
+        return self.git("merge-base", a, b, check=False).split("\n")[0] or None
 
     def commit_time(self, rev: str) -> datetime:
         """When ``rev`` was committed, with its committer's UTC offset."""
-        moment: datetime = self.handle.commit(rev).committed_datetime
-        return moment
+        from datetime import datetime
 
+        return datetime.fromisoformat(self.git("log", "-1", "--format=%cI", rev, "--"))
 
-def _open(cwd: str | os.PathLike[str] | None) -> gitpython.Repo | None:
-    try:
-        return gitpython.Repo(
-            os.fspath(cwd) if cwd is not None else Path.cwd(), search_parent_directories=True
-        )
-    except (InvalidGitRepositoryError, NoSuchPathError):
-        return None
+    def object_format(self) -> str:
+        """``sha1`` or ``sha256`` (``git rev-parse --show-object-format``)."""
+        return self.git("rev-parse", "--show-object-format", check=False) or "sha1"
 
+    def common_dir(self) -> Path:
+        """Where the refs shared by every worktree of this repository live."""
+        return Path(os.path.realpath(lean.common_dir(str(self.git_dir))))
 
-def find_repo(
-    cwd: str | os.PathLike[str] | None = None, *, required: bool = True
-) -> Repository | None:
-    handle = _open(cwd)
-    if handle is None:
-        if required:
-            raise NotARepositoryError()
-        return None
-    if handle.bare:
-        if required:
-            raise UsageError(
-                "this is a bare repository: this command needs a working tree "
-                "(in a bare server repository, use `hotfix-hooks install --server` "
-                "or `hotfix-hooks server-config`)"
-            )
-        return None
-    return Repository(handle)
-
-
-def require_repo(cwd: str | os.PathLike[str] | None = None) -> Repository:
-    repo = find_repo(cwd, required=True)
-    assert repo is not None
-    return repo
-
-
-def require_repo_or_bare(
-    cwd: str | os.PathLike[str] | None = None, *, advice: str | None = None
-) -> Path:
-    """The current directory, if it is inside a repository (bare or not)."""
-    if _open(cwd) is None:
-        raise NotARepositoryError(*([advice] if advice else []))
-    return Path(cwd) if cwd is not None else Path.cwd()
+    def push_command(self) -> str:
+        """The push that works from here: ``git push`` with an upstream, else one that
+        sets it (``git push`` alone fails on a new branch)."""
+        if self.git("rev-parse", "-q", "--verify", "@{upstream}", check=False):
+            return "git push"
+        remote = self.git("config", "--get", "checkout.defaultRemote", check=False)
+        return f"git push -u {remote or 'origin'} HEAD"

@@ -131,7 +131,8 @@ def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
         merge=False,
     )
     if verdict.kind in (task_tie.UNKNOWN, task_tie.UNNAMED):
-        from hotfix_hooks.incident.location import TASKS_DOC, worktree_features
+        from hotfix_hooks.config.features import worktree_features
+        from hotfix_hooks.incident.location import TASKS_DOC
 
         tasks_file = f"{worktree_features(root, config)}/{hotfix.number}-hotfix/{TASKS_DOC}"
         if verdict.kind == task_tie.UNKNOWN:

@@ -53,9 +53,9 @@ def _run(_prev: str, new: str, flag: str) -> int:
 
     from hotfix_hooks.config import settings as config_mod
     from hotfix_hooks.core.branch import parse_branch
-    from hotfix_hooks.git.repo import Repo
+    from hotfix_hooks.git.repository import Repository
 
-    repo = Repo(Path(found[0]), Path(found[1]))
+    repo = Repository(Path(found[0]), Path(found[1]))
     config = config_mod.load(repo.root)
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is None:
@@ -66,30 +66,21 @@ def _run(_prev: str, new: str, flag: str) -> int:
 
     result = scaffold(repo, config, hotfix.number, branch=name, title=hotfix.title, base_commit=new)
     print_scaffold(hotfix.number, name, result)
-    if any(path.endswith("/hotfix.md") for path in result.created):
-        _started(config, str(repo.root), found[1], hotfix.number, hotfix.title, name)
+    if result.started is not None:  # hotfix.md was created: the incident starts now
+        created = result.started.isoformat()
+        _started(str(repo.root), found[1], created, hotfix.number, hotfix.title, name)
     return OK
 
 
-def _started(config: Config, root: str, git_dir: str, number: str, title: str, branch: str) -> None:
+def _started(root: str, git_dir: str, created: str, number: str, title: str, branch: str) -> None:
     """on_start: a new hotfix's docs were just scaffolded (never blocks the checkout)."""
-    from hotfix_hooks import events
-    from hotfix_hooks.core import clock
+    from hotfix_hooks.events import dispatch as events
 
     if events.command_for(root, "on_start", git_dir) is None:
         return
-
-    now = clock.now().isoformat()
-    times = {"created": now, "resolved": None, "cancelled": None, "rollback": None, "now": now}
-    build = {
-        "number": number,
-        "title": title,
-        "branch": branch,
-        "times": times,
-        "plan": None,
-        "status": "Active",
-    }
-    events.fire(config, "on_start", root, build, git_dir)
+    times = {"created": created, "resolved": None, "cancelled": None, "rollback": None}
+    build = events.incident(number, title, branch, "Active", times, None)
+    events.fire("on_start", root, build, git_dir)
 
 
 def _number_conflict(root: str, git_dir: str, config: Config, branch: str, number: str) -> bool:

@@ -12,7 +12,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from hotfix_hooks.config.settings import Config
     from hotfix_hooks.enforce.gate import GateResult
 
 
@@ -25,12 +24,14 @@ def _pre_commit_lines() -> bytes | None:
         return None
     sha = env.get("PRE_COMMIT_TO_REF")  # absent on a root push
     if not sha:
-        from hotfix_hooks.git.repo import run
+        from hotfix_hooks.git.run import run
 
         sha = run("rev-parse", "--verify", "-q", f"{local}^{{commit}}", check=False)
     if not sha:
         return b""
-    zero = "0" * len(sha)
+    from hotfix_hooks.core.oid import zero_like
+
+    zero = zero_like(sha)
     return f"{local} {sha} {remote} {env.get('PRE_COMMIT_FROM_REF') or zero}\n".encode(
         "utf-8", "surrogateescape"
     )
@@ -59,7 +60,9 @@ def _checked_out_lines(root: str, git_dir: str, remote: str | None, bare: bool) 
         if tracked.decode("ascii", "replace").strip() == sha:
             return b""
     ref = f"refs/heads/{branch}"
-    return f"{ref} {sha} {ref} {'0' * len(sha)}\n".encode("utf-8", "surrogateescape")
+    from hotfix_hooks.core.oid import zero_like
+
+    return f"{ref} {sha} {ref} {zero_like(sha)}\n".encode("utf-8", "surrogateescape")
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
@@ -88,14 +91,14 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
     """``git push`` when the branch has an upstream; else the command that sets one."""
-    from hotfix_hooks.git.repo import ZERO_SHAS
+    from hotfix_hooks.core.oid import is_zero
 
     branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else ""
     if branch:
         code, _ = lean.git_output("rev-parse", "-q", "--verify", f"{branch}@{{upstream}}")
         if code == 0:
             return "git push"
-    elif remote_sha not in ZERO_SHAS:
+    elif not is_zero(remote_sha):
         return "git push"
     return f"git push -u {remote or 'origin'} HEAD"
 
@@ -121,7 +124,8 @@ def _check(
         plan_task_at,
     )
     from hotfix_hooks.git.blobs import CommitFiles
-    from hotfix_hooks.git.refs import Malformed, branch_name, parse_pre_push
+    from hotfix_hooks.git.ref_updates import Malformed, parse_pre_push
+    from hotfix_hooks.git.refs import branch_name
 
     # a bare repository has no working tree: the default branch's rules
     config = server_config.from_default_branch(root) if bare else config_mod.load(Path(root))
@@ -180,45 +184,22 @@ def _check(
         return POLICY_FAILED
     if not bare:  # a bare clone has no working tree, and no config of its own to trust
         for result, sha in passed:
-            _pushed(config, root, result, sha, git_dir)
+            _pushed(root, result, sha, git_dir)
     return OK
 
 
-def _pushed(
-    config: Config, root: str, result: GateResult, sha: str, git_dir: str | None = None
-) -> None:
+def _pushed(root: str, result: GateResult, sha: str, git_dir: str | None = None) -> None:
     """on_push: the gate passed for a hotfix ref (never blocks or fails the push)."""
-    from hotfix_hooks import events
+    from hotfix_hooks.events import dispatch as events
 
     if events.command_for(root, "on_push", git_dir) is None:
         return
-    from hotfix_hooks.core import clock
-    from hotfix_hooks.document import fields
     from hotfix_hooks.document.model import HotfixDocument
+    from hotfix_hooks.events.hotfix import from_record
     from hotfix_hooks.git.blobs import CommitFiles
 
-    assert result.verdict is not None
     with CommitFiles(root, sha) as files:
         data = files.read(str(result.path)) or b""
     doc = HotfixDocument.parse(data, str(result.path))
-    times: dict[str, str | None] = {"now": clock.now().isoformat()}
-    labels = (
-        ("created", fields.CREATED),
-        ("resolved", fields.RESOLVED),
-        ("cancelled", fields.CANCELLED),
-    )
-    for key, label in labels:
-        moment = fields.stamp(doc, label)
-        times[key] = moment.isoformat() if moment else None
-    rollback = fields.rollback_time(doc)
-    times["rollback"] = rollback.isoformat() if rollback else None
-    build = {
-        "number": result.number,
-        "title": doc.title,
-        "branch": result.branch,
-        "times": times,
-        "plan": result.verdict.plan.text.strip(),
-        "status": fields.status(doc),
-        "commit": sha,
-    }
-    events.fire(config, "on_push", root, build, git_dir)
+    build = {**from_record(doc, result.number, result.branch), "commit": sha}
+    events.fire("on_push", root, build, git_dir)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hotfix_hooks.config.settings import Config
-    from hotfix_hooks.git.refs import RefUpdate
+    from hotfix_hooks.git.ref_updates import RefUpdate
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
@@ -32,14 +32,14 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 def server_rules() -> Config:
     """The server's recorded configuration (see ``server_config.rules``)."""
     from hotfix_hooks.config import server as server_config
-    from hotfix_hooks.git.repo import run
+    from hotfix_hooks.git.run import run
 
     return server_config.rules(run("rev-parse", "--absolute-git-dir"))
 
 
 def _check(data: bytes) -> int:
     from hotfix_hooks.core import ui
-    from hotfix_hooks.git.refs import Malformed, parse_pre_receive
+    from hotfix_hooks.git.ref_updates import Malformed, parse_pre_receive
 
     config = server_rules()
     failed = False
@@ -75,9 +75,9 @@ def judge_update(update: RefUpdate, config: Config) -> list[str]:
 
 
 def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+    from hotfix_hooks.core.oid import is_zero
     from hotfix_hooks.enforce.gate import check_files, failure_lines, plan_task_at
     from hotfix_hooks.git.blobs import CommitFiles
-    from hotfix_hooks.git.repo import ZERO_SHAS
 
     with CommitFiles(".", update.local_sha) as files:
         result = check_files(files, number, update.local_sha, config)
@@ -85,7 +85,7 @@ def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str
             return []
         task = plan_task_at(files, number, config)
     result.branch = name
-    new = update.remote_sha in ZERO_SHAS  # a new branch: the pusher has no upstream yet
+    new = is_zero(update.remote_sha)  # a new branch: the pusher has no upstream yet
     push = "git push -u origin HEAD" if new else "git push"
     return failure_lines(result, update.local_sha[:10], push=push, task=task)
 
@@ -102,13 +102,14 @@ def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str
     server's HEAD) that it did not have before: never "new to the server", which commits
     first parked on another ref (a branch, a tag, refs/tmp/..., or a ref the same
     ``--per-ref`` push created a moment earlier) would escape."""
+    from hotfix_hooks.core.oid import is_zero
     from hotfix_hooks.enforce.gate import check_ties, tie_failure_lines
     from hotfix_hooks.git.log import MalformedLog
-    from hotfix_hooks.git.repo import ZERO_SHAS, run
+    from hotfix_hooks.git.run import run
 
     production = run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
     exclude = [production] if production else ["--all"]  # an empty server: all it has
-    if update.remote_sha not in ZERO_SHAS:
+    if not is_zero(update.remote_sha):
         exclude.append(update.remote_sha)  # judged when it was pushed
     try:
         result = check_ties(
@@ -121,12 +122,13 @@ def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str
 
 def _config_change(update: RefUpdate, name: str) -> list[str]:
     """A hotfix branch may not change hotfix-hooks' own configuration."""
+    from hotfix_hooks.config.commit import config_at
     from hotfix_hooks.config.settings import DEDICATED, PYPROJECT
     from hotfix_hooks.core.errors import UsageError
-    from hotfix_hooks.git.repo import ZERO_SHAS, run
-    from hotfix_hooks.incident.location import config_at
+    from hotfix_hooks.core.oid import is_zero
+    from hotfix_hooks.git.run import run
 
-    base = update.remote_sha if update.remote_sha not in ZERO_SHAS else ""
+    base = update.remote_sha if not is_zero(update.remote_sha) else ""
     if not base:
         base = run("merge-base", update.local_sha, "HEAD", check=False).split("\n")[0]
     files = f"{DEDICATED} or [tool.hotfix-hooks] in {PYPROJECT}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from hotfix_hooks.core.errors import OK, POLICY_FAILED, USAGE, GitError, UsageError
+from hotfix_hooks.core.errors import OK, POLICY_FAILED, USAGE, exit_for
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,12 +38,13 @@ def guarded(hook: str, policy: Callable[[], int], *, always_ok: bool = False) ->
     """Run ``policy`` and return its exit code, with every error mapped to one line."""
     try:
         code = policy()
-    except (UsageError, GitError) as exc:
-        _say(hook, str(exc), always_ok)
-        code = USAGE
     except Exception as exc:  # never a traceback in a hook
-        _say(hook, f"internal error ({type(exc).__name__}: {exc}); please report it", always_ok)
-        code = POLICY_FAILED
+        known = exit_for(exc)
+        if known is None:  # a bug: refuse, to be safe
+            problem = f"internal error ({type(exc).__name__}: {exc}); please report it"
+            known = POLICY_FAILED, problem
+        code, problem = known
+        _say(hook, problem, always_ok)
     return OK if always_ok else code
 
 

@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     refname, old, new = args
     if not refname.startswith("refs/heads/"):
         return OK
-    from hotfix_hooks.git.refs import Malformed, parse_pre_receive
+    from hotfix_hooks.git.ref_updates import Malformed, parse_pre_receive
     from hotfix_hooks.hooks.pre_receive import judge_update, server_rules
 
     parsed = list(parse_pre_receive(f"{old} {new} {refname}".encode("utf-8", "surrogateescape")))

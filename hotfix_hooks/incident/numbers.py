@@ -12,6 +12,7 @@ import os
 
 from hotfix_hooks.core.branch import parse_branch
 from hotfix_hooks.git import lean
+from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.policy.numbers import Claim, must_move, next_free
 
 TYPE_CHECKING = False
@@ -27,47 +28,14 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-def hotfix_refs(
-    prefix: str, *, remotes: bool = True, cwd: str | None = None, git_dir: str | None = None
-) -> list[str]:
-    """Full names of the hotfix branches git has: ``refs/heads/<prefix>*`` and, unless on
-    the server, ``refs/remotes/*/<prefix>*``. Read from the ref files when the hook knows
-    its ``git_dir`` (a git process costs a hotfix commit more than the rest of its hook),
-    else one ``git for-each-ref``."""
-    if git_dir is not None:
-        listed = lean.branch_refs(git_dir, prefix, remotes=remotes)
-        if listed is not None:
-            return listed
-    patterns = [f"refs/heads/{prefix}*"]
-    if remotes:
-        patterns.append(f"refs/remotes/*/{prefix}*")
-    code, out, _ = lean.run_git("for-each-ref", "--format=%(refname)", *patterns, cwd=cwd)
-    return sorted(set(_text(out).splitlines())) if code == 0 else []
-
-
-def branch_of(ref: str, prefix: str) -> tuple[str, str]:
-    """(branch name, where it was seen) of a ref for-each-ref listed."""
-    if ref.startswith("refs/heads/"):
-        return ref[len("refs/heads/") :], "local branch"
-    rest = ref[len("refs/remotes/") :]
-    cut = rest.find("/" + prefix)
-    if cut < 0:
-        return rest, ref
-    return rest[cut + 1 :], f"remote {rest[:cut]}"
-
-
 def branch_claims(
     prefix: str, *, remotes: bool = True, cwd: str | None = None, git_dir: str | None = None
 ) -> list[tuple[Claim, str]]:
     """(claim, ref) for every hotfix branch git has; dates not filled in yet."""
     out = []
-    for ref in hotfix_refs(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir):
-        name, where = branch_of(ref, prefix)
-        if not remotes:
-            where = "a branch of this repository"
-        hotfix = parse_branch(name, prefix)
-        if hotfix is not None:
-            out.append((Claim(hotfix.number, name, where), ref))
+    for found in hotfix_refs(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir):
+        where = found.where if remotes else "a branch of this repository"
+        out.append((Claim(found.hotfix.number, found.branch, where), found.ref))
     return out
 
 
@@ -215,7 +183,7 @@ def worktree_judgement(
 ) -> Judgement:
     """Who else holds ``number``, as the client hooks see it from the working tree: hotfix
     branches here and on remotes, and the hotfix.md already in that number's folder."""
-    from hotfix_hooks.incident.location import worktree_features
+    from hotfix_hooks.config.features import worktree_features
 
     prefix = config.branch_prefix
     features = worktree_features(root, config)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from hotfix_hooks import __version__
+from hotfix_hooks.config.features import hotfix_rel, worktree_features_rel
 from hotfix_hooks.config.settings import Config
 from hotfix_hooks.core import clock
 from hotfix_hooks.core.errors import UsageError
@@ -15,13 +17,9 @@ from hotfix_hooks.core.safe_files import (
     describe_os_error,
     make_dirs,
 )
-from hotfix_hooks.git.repo import Repo, run_bytes
-from hotfix_hooks.incident.location import (
-    HOTFIX_DOC,
-    TASKS_DOC,
-    hotfix_rel,
-    worktree_features_rel,
-)
+from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.git.run import run_bytes
+from hotfix_hooks.incident.location import HOTFIX_DOC, TASKS_DOC
 
 DOCS = (HOTFIX_DOC, TASKS_DOC)
 
@@ -32,9 +30,10 @@ class ScaffoldResult:
     created: list[str] = field(default_factory=list)
     staged: bool = False
     warnings: list[str] = field(default_factory=list)
+    started: datetime | None = None  # hotfix.md was created: its Created stamp, as written
 
 
-def author_ident(repo: Repo) -> str:
+def author_ident(repo: Repository) -> str:
     proc = run_bytes("var", "GIT_AUTHOR_IDENT", cwd=repo.root, check=False)
     ident = proc.stdout.decode("utf-8", "replace").strip()
     if proc.returncode != 0 or not ident:
@@ -42,17 +41,17 @@ def author_ident(repo: Repo) -> str:
     return ident.rsplit(" ", 2)[0]
 
 
-def hotfix_directory(repo: Repo, config: Config, number: str) -> PurePosixPath:
+def hotfix_directory(repo: Repository, config: Config, number: str) -> PurePosixPath:
     return hotfix_rel(worktree_features_rel(repo.root, config), number)
 
 
-def missing_docs(repo: Repo, directory: PurePosixPath) -> list[str]:
+def missing_docs(repo: Repository, directory: PurePosixPath) -> list[str]:
     base = repo.root / directory
     return [n for n in DOCS if not ((base / n).is_symlink() or (base / n).exists())]
 
 
 def scaffold(
-    repo: Repo,
+    repo: Repository,
     config: Config,
     number: str,
     *,
@@ -73,10 +72,11 @@ def scaffold(
     missing = missing_docs(repo, directory)
     if not missing:
         return result
+    created = clock.format_stamp(clock.now())
     context = {
         "number": number,
         "title": title,
-        "created": clock.format_stamp(clock.now()),
+        "created": created,
         "status": "Active",
         "branch": branch,
         "base_commit": base_commit,
@@ -92,6 +92,8 @@ def scaffold(
             except FileExistsError:
                 continue
             result.created.append(str(directory / name))
+            if name == HOTFIX_DOC:
+                result.started = clock.parse(created)
     except OSError as exc:
         made = f" (created: {', '.join(result.created)})" if result.created else ""
         raise UsageError(describe_os_error(exc, f"the docs in {directory}") + made) from None

@@ -16,7 +16,7 @@ from typing import TypeVar
 from hotfix_hooks import __version__
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, locked, replace_file
-from hotfix_hooks.git.repo import run
+from hotfix_hooks.git.run import run
 from hotfix_hooks.install import managers
 from hotfix_hooks.install.names import LOCAL_SUFFIX
 from hotfix_hooks.install.script import fast_path
@@ -221,7 +221,7 @@ def _unedited_legacy(data: bytes, hook: str) -> bool:
     have = data.decode("utf-8", "replace").splitlines()
     return len(have) == len(template) and all(
         a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)
-        for a, b in zip(have, template)
+        for a, b in zip(have, template, strict=False)
     )
 
 

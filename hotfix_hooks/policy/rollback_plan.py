@@ -15,6 +15,7 @@ a code block under the label whose code is real (comment lines such as ``# TODO`
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
@@ -398,7 +399,7 @@ def _words(text: str) -> list[str]:
             and all(end - start == 1 for start, end in spans)
             and all(
                 following == end + 1 and chunk[end] in "./"
-                for (_, end), (following, _) in zip(spans, spans[1:])
+                for (_, end), (following, _) in itertools.pairwise(spans)
             )
         ):
             words.append("".join(chunk[start] for start, _ in spans))  # N/A, T.B.D.
@@ -478,7 +479,7 @@ def _visible_lines(children: list[Token]) -> list[tuple[str, bool]]:
     lines = ["".join(parts) for parts in texts]
     return [
         (re.sub(_SINGLE_TILDES, " ", text) if "~" in text else text, link)
-        for text, link in zip(lines, linked)
+        for text, link in zip(lines, linked, strict=False)
     ]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hotfix_hooks.core import clock
-from hotfix_hooks.document import fields
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.policy.targets import within_target
 from hotfix_hooks.report import layout
 from hotfix_hooks.report.inventory import Summary
@@ -146,12 +146,12 @@ def figures(summary: Summary) -> list[Figure]:
 
 def _counted(r: dict[str, Any]) -> bool:
     """In the figures: everything but a cancelled hotfix (as :func:`summarize`)."""
-    return not fields.is_cancelled(str(r["status"]))
+    return state_of(str(r["status"])) is not HotfixState.CANCELLED
 
 
 def _active(r: dict[str, Any]) -> bool:
     status = str(r["status"])
-    return not fields.is_closed(status) and status.lower() != "unreadable"
+    return state_of(status).open
 
 
 def _created(r: dict[str, Any], tz: tzinfo | None) -> datetime | None:

@@ -15,21 +15,18 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import settings as config_mod
 from hotfix_hooks.config.context import Context
-from hotfix_hooks.core.branch import HotfixBranch, format_number, parse_branch
+from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
+from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
+from hotfix_hooks.git.discover import find_in_process
 from hotfix_hooks.git.log import trailer_log
-from hotfix_hooks.git.refs import branch_of_ref, short_ref
-from hotfix_hooks.git.repository import find_repo
-from hotfix_hooks.incident.location import (
-    HOTFIX_DOC,
-    features_rel,
-    hotfix_rel,
-    read_worktree_bytes,
-    worktree_features_rel,
-)
+from hotfix_hooks.git.refs import hotfix_refs
+from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
@@ -69,12 +66,14 @@ class HotfixRecord:
 
     @property
     def active(self) -> bool:
-        return not fields.is_closed(self.status) and self.status.lower() != "unreadable"
+        return (
+            not state_of(self.status).closed and state_of(self.status) is not HotfixState.UNREADABLE
+        )
 
     @property
     def cancelled(self) -> bool:
         """Opened by mistake (``abort``): shown, but in no metric."""
-        return fields.is_cancelled(self.status)
+        return state_of(self.status) is HotfixState.CANCELLED
 
     def age(self, now: datetime) -> timedelta | None:
         """How long an active hotfix has been open."""
@@ -94,7 +93,7 @@ def record_from_bytes(number: str, data: bytes, source: str, path: str) -> Hotfi
         return HotfixRecord(
             number=number,
             title="",
-            status="unreadable",
+            status=HotfixState.UNREADABLE.value,
             created=None,
             resolved=None,
             rollback_triggered=False,
@@ -124,7 +123,7 @@ def record_from_bytes(number: str, data: bytes, source: str, path: str) -> Hotfi
         title=doc.title,
         status=status,
         created=created,
-        resolved=resolved if fields.is_resolved(status) else None,
+        resolved=resolved if state_of(status) is HotfixState.RESOLVED else None,
         rollback_triggered=fields.rollback_triggered(doc),
         checklist_done=fields.postmortem_checklist_done(doc),
         source=source,
@@ -141,24 +140,6 @@ def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
         return (closed, r.rollback_triggered or r.postmortem_done, last)
 
     return b if key(b) > key(a) else a
-
-
-def hotfix_refs(ctx: Context) -> list[tuple[str, HotfixBranch]]:
-    """(ref, hotfix) for each local and remote-tracking hotfix branch."""
-    prefix = ctx.config.branch_prefix
-    out = ctx.repo.git(
-        "for-each-ref",
-        "--format=%(refname)",
-        f"refs/heads/{prefix}*",  # for-each-ref's * also matches '/'
-        f"refs/remotes/*/{prefix}*",
-        check=False,
-    )
-    found = []
-    for ref in sorted(set(out.splitlines())):
-        hotfix = parse_branch(branch_of_ref(ref), prefix)
-        if hotfix is not None:
-            found.append((ref, hotfix))
-    return found
 
 
 def hotfix_dirs(ctx: Context) -> list[tuple[str, PurePosixPath]]:
@@ -270,10 +251,11 @@ def collect(ctx: Context) -> list[HotfixRecord]:
         data = read_worktree_bytes(ctx.repo.root, rel)
         if data is not None:
             found.append(parse_once(number, data, "working tree", str(rel)))
-    refs = hotfix_refs(ctx)
+    refs = hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root))
     if refs:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
-            for ref, hotfix in refs:
+            for branch_ref in refs:
+                ref, hotfix = branch_ref.ref, branch_ref.hotfix
 
                 def exists(rel: str, at: str = ref) -> bool:
                     return files.is_dir(rel, rev=at)
@@ -282,16 +264,16 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
                 data = files.read(str(rel), rev=ref)
                 if data is None:
-                    bare.append((hotfix.number, hotfix.name, short_ref(ref)))
+                    bare.append((hotfix.number, hotfix.name, branch_ref.short))
                     continue
-                record = parse_once(hotfix.number, data, short_ref(ref), str(rel))
+                record = parse_once(hotfix.number, data, branch_ref.short, str(rel))
                 if record.branch and record.branch != hotfix.name:
                     # the folder holds another incident's document: this branch has none
-                    bare.append((hotfix.number, hotfix.name, short_ref(ref)))
+                    bare.append((hotfix.number, hotfix.name, branch_ref.short))
                 record.branch = record.branch or hotfix.name
                 found.append(record)
     records = _group(found, bare)
-    _attach_postmortem_commits(ctx, records, [ref for ref, _ in refs])
+    _attach_postmortem_commits(ctx, records, [branch_ref.ref for branch_ref in refs])
     return records
 
 
@@ -463,7 +445,7 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
         if not arg.path.is_dir():
             raise UsageError(f"{arg.shown}: no such directory")
         try:
-            repo = find_repo(arg.path, required=False)
+            repo = find_in_process(arg.path)
         except UsageError as exc:
             raise UsageError(f"{arg.shown}: {exc}") from None
         if repo is None:
@@ -473,7 +455,7 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
             )
         root = Path(os.path.realpath(repo.root))
         # linked worktrees of one repository share its branches: one repository
-        shared = Path(os.path.realpath(repo.handle.common_dir))
+        shared = repo.common_dir()
         if root in seen or shared in shared_dirs:
             continue
         shared_dirs.add(shared)
@@ -520,7 +502,7 @@ def collect_repositories(
     Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
     not share out, so many repositories are read by one process per CPU (``workers``,
     default ``os.cpu_count()``; 1 reads them here)."""
-    jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts]
+    jobs = [(ctx.repo.root, ctx.repo.git_dir, name, ctx.config) for ctx, name in contexts]
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
     if workers > 1:
@@ -543,13 +525,11 @@ def _usable_cpus() -> int:
 MIN_REPOS_PER_WORKER = 4  # fewer: starting a process costs more than it saves
 
 
-def _collect_one(job: tuple[Path, str, config_mod.Config]) -> RepositoryReport:
+def _collect_one(job: tuple[Path, Path, str, config_mod.Config]) -> RepositoryReport:
     """One repository of :func:`collect_repositories` (top level: a worker runs it)."""
-    root, name, config = job
+    root, git_dir, name, config = job
     try:
-        repo = find_repo(root, required=True)
-        assert repo is not None
-        records = collect(Context(repo, config))
+        records = collect(Context(Repository(root, git_dir), config))
     except (UsageError, GitError) as exc:  # as plain UsageError: it crosses processes
         raise UsageError(f"{name} ({root}): {exc}") from None
     for record in records:

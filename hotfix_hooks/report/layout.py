@@ -8,11 +8,11 @@ draws what is computed here.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Callable
 
 FONT = 12.0  # px, tick and legend labels
 CHAR_WIDTH = 0.66  # of the font size: DejaVu Sans digits are 0.64 (checked in Chromium)
@@ -255,7 +255,7 @@ def _time_candidates(
 
 
 def _fits(labels: Sequence[Label], bounds: Box) -> bool:
-    for a, b in zip(labels, labels[1:]):
+    for a, b in itertools.pairwise(labels):
         if a.box.right + LABEL_GAP > b.box.x:
             return False
     return all(label.box.inside(bounds) for label in labels)
@@ -475,7 +475,7 @@ def monthly_count_chart(months: Sequence[Month], width: float = WIDTH) -> Chart:
     band, centres = _bands(len(months), plot)
     bar = max(min(band * 0.7, 48.0), 1.0)
     value_labels = all(text_width(str(m.count)) + LABEL_GAP <= band for m in months)
-    for m, cx in zip(months, centres):
+    for m, cx in zip(months, centres, strict=False):
         y = yscale(m.count)
         title = f"{month_label(m.first_day)}: {m.count} hotfix{'es' if m.count != 1 else ''}"
         chart.marks.append(Mark("bar", cx - bar / 2, y, bar, plot.bottom - y, "bar", title))
@@ -504,7 +504,7 @@ def monthly_median_chart(
     _target(chart, yscale, target_hours)
     band, centres = _bands(len(months), plot)
     radius = min(radius, max(band / 2 - 1.5, 1.5))  # its 1 px stroke inside the band too
-    for m, cx in zip(months, centres):
+    for m, cx in zip(months, centres, strict=False):
         if m.median_minutes is None:
             continue
         hours = m.median_minutes / 60

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from hotfix_hooks.core import clock
+from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.log import hotfix_log
-from hotfix_hooks.git.repo import Repo
+from hotfix_hooks.git.repository import Repository
 
 _FULL_SHA = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
 # the order of events that share a minute: the story's order
@@ -92,7 +93,7 @@ def offset_text(delta: timedelta) -> str:
     return f"+{days}d {hours}:{mins:02d}" if days else f"+{hours}:{mins:02d}"
 
 
-def _reflog(repo: Repo, ref: str) -> list[tuple[datetime, str, str, str]]:
+def _reflog(repo: Repository, ref: str) -> list[tuple[datetime, str, str, str]]:
     """(time, new sha, message, who) of each reflog entry of ``ref``, oldest first."""
     out = repo.git(
         "reflog",
@@ -118,7 +119,7 @@ def _reflog(repo: Repo, ref: str) -> list[tuple[datetime, str, str, str]]:
 
 
 def collect(
-    repo: Repo,
+    repo: Repository,
     doc: HotfixDocument,
     number: str,
     branch: str,
@@ -165,7 +166,7 @@ def collect(
         events.append(
             Event(rolled, "rollback", "rollback triggered" + (f": {reason}" if reason else ""))
         )
-    if fields.is_resolved(fields.status(doc)):
+    if fields.state(doc) is HotfixState.RESOLVED:
         resolved = fields.stamp(doc, fields.RESOLVED)
         if resolved:
             took = doc.field(fields.TIME_TO_RESOLUTION)
@@ -177,7 +178,7 @@ def collect(
                 )
             )
     cancelled = fields.stamp(doc, fields.CANCELLED)
-    if cancelled and fields.is_cancelled(fields.status(doc)):
+    if cancelled and fields.state(doc) is HotfixState.CANCELLED:
         reason = doc.field(fields.CANCEL_REASON)
         events.append(
             Event(cancelled, "cancelled", "cancelled" + (f": {reason}" if reason else ""))

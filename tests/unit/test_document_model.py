@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +22,7 @@ from hotfix_hooks.document.model import (
     NotUtf8Error,
     label_key,
 )
+from hotfix_hooks.policy.rollback_plan import block_is_real
 
 # templates/hotfix.md as `hotfix-hooks new` renders it (kept here so these tests do not
 # depend on where the template file lives).
@@ -183,20 +184,6 @@ def test_too_large_is_refused_before_parsing() -> None:
     with pytest.raises(DocumentTooLargeError, match=f"reads at most {MAX_LINES} lines"):
         HotfixDocument.parse(b"\r\n" * (MAX_LINES + 1))
     assert HotfixDocument.parse(b"\n" * MAX_LINES).field("x") is None
-
-
-def test_reference_definitions_are_bounded_where_markdown_it_is_quadratic(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from hotfix_hooks.document import model
-
-    many = b"".join(b"[r%d]: https://example.com/%d\n" % (n, n) for n in range(150))
-    monkeypatch.setattr(model, "_quadratic_references", lambda: True)
-    with pytest.raises(DocumentTooLargeError, match="150 link reference definitions"):
-        HotfixDocument.parse(many)
-    assert HotfixDocument.parse(many[:2000]).field("x") is None
-    monkeypatch.setattr(model, "_quadratic_references", lambda: False)
-    assert HotfixDocument.parse(many).field("x") is None
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -553,32 +540,40 @@ def test_with_title(text: str, title: str, expected: str) -> None:
 
 def test_with_section_body_on_the_template() -> None:
     parsed = doc(TEMPLATE)
-    one = parsed.with_section_body("3. Rollback Plan", "Revert and redeploy v1.4.2")
+    one = parsed.with_section_body(
+        "3. Rollback Plan", "Revert and redeploy v1.4.2", is_real=block_is_real
+    )
     assert changed_lines(parsed.data, one) == (
         ["- [How to rollback if hotfix fails]"],
         ["- Revert and redeploy v1.4.2"],
     )
-    two = parsed.with_section_body("Rollback Plan", "revert\n\n  redeploy  \n")
+    two = parsed.with_section_body(
+        "Rollback Plan", "revert\n\n  redeploy  \n", is_real=block_is_real
+    )
     assert changed_lines(parsed.data, two) == (
         ["- [How to rollback if hotfix fails]"],
         ["- revert", "- redeploy"],
     )
-    trigger = parsed.with_section_body("Rollback Trigger", "5xx > 2 %\nfor 5 min")
+    trigger = parsed.with_section_body(
+        "Rollback Trigger", "5xx > 2 %\nfor 5 min", is_real=block_is_real
+    )
     assert changed_lines(parsed.data, trigger) == (
         ["**Rollback Trigger**: [When to rollback]"],
         ["**Rollback Trigger**: 5xx > 2 % for 5 min"],
     )
-    assert parsed.with_section_body("Rollback Plan", " \n ") == parsed.data
+    assert parsed.with_section_body("Rollback Plan", " \n ", is_real=block_is_real) == parsed.data
 
 
 def test_with_section_body_keeps_real_content() -> None:
     text = "**Rollback Plan**: revert abc\n- step one\n\nafter\n"
-    after = doc(text).with_section_body("Rollback Plan", "step two")
+    after = doc(text).with_section_body("Rollback Plan", "step two", is_real=block_is_real)
     assert after == b"**Rollback Plan**: revert abc\n- step one\n- step two\n\nafter\n"
     text = "**Rollback Plan**: TBD\n- step one\n"
-    after = doc(text).with_section_body("Rollback Plan", "step two")
+    after = doc(text).with_section_body("Rollback Plan", "step two", is_real=block_is_real)
     assert after == b"**Rollback Plan**: step two\n- step one\n"
-    missing = doc("# Hotfix 1: t\n").with_section_body("3. Rollback Plan", "a\nb")
+    missing = doc("# Hotfix 1: t\n").with_section_body(
+        "3. Rollback Plan", "a\nb", is_real=block_is_real
+    )
     assert missing == b"# Hotfix 1: t\n**3. Rollback Plan**: a b\n"
 
 
@@ -615,7 +610,9 @@ def test_section_body_as_the_old_grammar_wrote_it(
     label: str, body: str, removed: list[str], added: list[str]
 ) -> None:
     parsed = doc(TEMPLATE)
-    assert changed_lines(parsed.data, parsed.with_section_body(label, body)) == (removed, added)
+    assert changed_lines(
+        parsed.data, parsed.with_section_body(label, body, is_real=block_is_real)
+    ) == (removed, added)
 
 
 # -- properties ----------------------------------------------------------------------------
@@ -698,7 +695,7 @@ def test_title_and_section_edits_keep_other_lines(data: bytes, anything: str, ti
     after = parsed.with_title(title)
     if after != data:
         assert HotfixDocument.parse(after).title == " ".join(title.split())
-    body = parsed.with_section_body("Rollback Plan", "revert abc\nredeploy")
+    body = parsed.with_section_body("Rollback Plan", "revert abc\nredeploy", is_real=block_is_real)
     removed, added = changed_lines(data, body)
     lines = data.decode("utf-8-sig").splitlines()
     owned = {
@@ -728,7 +725,7 @@ def test_arbitrary_text_never_crashes(text: str) -> None:
     parsed.checklist("Post-Mortem Required")
     assert HotfixDocument.parse(parsed.with_field("Status", "x")).field("Status") == "x"
     HotfixDocument.parse(parsed.with_title("t"))
-    HotfixDocument.parse(parsed.with_section_body("Rollback Plan", "a\nb"))
+    HotfixDocument.parse(parsed.with_section_body("Rollback Plan", "a\nb", is_real=block_is_real))
 
 
 @settings(max_examples=200, deadline=None)
@@ -818,7 +815,7 @@ def test_the_largest_hostile_document_stays_fast(unit: str, head: str) -> None:
         lambda: parsed.with_field("Status", "Resolved"),
         lambda: parsed.with_field("Rollback Plan", "x"),
         lambda: parsed.with_title("x"),
-        lambda: parsed.with_section_body("Rollback Plan", "a\nb"),
+        lambda: parsed.with_section_body("Rollback Plan", "a\nb", is_real=block_is_real),
     ):
         assert timed(action) < LINEAR_BOUND
 

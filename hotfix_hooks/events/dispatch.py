@@ -103,7 +103,6 @@ def command_for(root: str, event: str, git_dir: str | None = None) -> tuple[str,
 
 
 def fire(
-    config: Config,
     event: str,
     root: str,
     build: Mapping[str, object],
@@ -111,8 +110,7 @@ def fire(
 ) -> bool:
     """Run the command configured for ``event`` (in the clone's ``.git/hotfix-hooks.toml``)
     with ``payload(event, root, **build)`` on stdin. True when it ran and exited 0; False
-    otherwise (and when none is configured). ``config`` is the repository's: its own
-    settings never name a command."""
+    otherwise (and when none is configured)."""
     if os.environ.get(ENV_QUIET):
         return False
     try:
@@ -123,9 +121,8 @@ def fire(
     argv = local.event_command(event) if local is not None else None
     if argv is None or local is None:
         return False
-    config = local
     document = payload(event, root, **build)  # type: ignore[arg-type]
-    return run(argv, document, config.event_timeout, event, root)
+    return run(argv, document, local.event_timeout, event, root)
 
 
 def run(
@@ -167,3 +164,42 @@ def run(
         _say(f"{shown} exited {proc.returncode}{detail}")
         return False
     return True
+
+
+# -- what an event says about a hotfix: built here, once, from its record ---------------------
+
+
+def incident(
+    number: str,
+    title: str,
+    branch: str,
+    status: str,
+    times: Mapping[str, str | None],
+    plan: str | None,
+) -> dict[str, object]:
+    """The part of every event's payload that describes the hotfix (``payload``'s
+    keyword arguments): the one shape, whoever fires."""
+    from hotfix_hooks.core import clock
+
+    return {
+        "number": number,
+        "title": title,
+        "branch": branch,
+        "times": {**times, "now": clock.now().isoformat()},
+        "plan": plan,
+        "status": status,
+    }
+
+
+class quiet:
+    """Hooks started by git inside this block fire no event: the command fires its own."""
+
+    def __enter__(self) -> None:
+        self.before = os.environ.get(ENV_QUIET)
+        os.environ[ENV_QUIET] = "1"
+
+    def __exit__(self, *exc: object) -> None:
+        if self.before is None:
+            os.environ.pop(ENV_QUIET, None)
+        else:
+            os.environ[ENV_QUIET] = self.before

@@ -1,0 +1,87 @@
+"""The production branch: where a hotfix starts (``new``) and where it lands (``finish``).
+
+One answer for both: the configured ``base_branch``, else the branch the remote's HEAD
+names, else ``main`` or ``master``; a branch counts when it exists locally or as the
+remote's. And one way to bring the remote's branches up to date first, bounded in time.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.git.repository import Repository
+
+FETCH_TIMEOUT = 60  # seconds: an unreachable remote must not hang a 3 a.m. command
+
+
+def remote_for(repo: Repository, branch: str | None = None) -> str | None:
+    """The remote ``branch`` tracks (``branch.<name>.remote``), else ``origin``; None when
+    the repository has no such remote."""
+    remotes = repo.git("remote", check=False).split()
+    if branch:
+        configured = repo.git("config", "--get", f"branch.{branch}.remote", check=False)
+        if configured in remotes:
+            return configured
+    return "origin" if "origin" in remotes else None
+
+
+def _exists(repo: Repository, name: str, remote: str | None) -> bool:
+    refs = [f"refs/heads/{name}"] + ([f"refs/remotes/{remote}/{name}"] if remote else [])
+    return any(repo.resolve(ref) for ref in refs)
+
+
+def production_branch(repo: Repository, configured: str | None, remote: str | None) -> str:
+    """The production branch's name; exit 2 when there is none to be found."""
+    where = f"here, nor on {remote}" if remote else "here"
+    if configured:
+        if _exists(repo, configured, remote):
+            return configured
+        raise UsageError(
+            f"base_branch {configured!r} names no branch {where}: fix the configuration "
+            "(base_branch), or create that branch"
+        )
+    if remote:
+        head = repo.git("symbolic-ref", "-q", "--short", f"refs/remotes/{remote}/HEAD", check=False)
+        if head.startswith(f"{remote}/") and _exists(repo, head[len(remote) + 1 :], remote):
+            return head[len(remote) + 1 :]
+    for name in ("main", "master"):
+        if _exists(repo, name, remote):
+            return name
+    raise UsageError(
+        f"cannot tell the production branch (no {remote or 'origin'}/HEAD, no main or master "
+        f"{where}): set base_branch in the configuration"
+    )
+
+
+def start_point(repo: Repository, name: str, remote: str | None) -> str:
+    """Where new work on ``name`` starts: the remote's copy when there is one (what is in
+    production), else the local branch."""
+    if remote and repo.resolve(f"refs/remotes/{remote}/{name}"):
+        return f"{remote}/{name}"
+    return name
+
+
+def fetch(repo: Repository, remote: str, timeout: float = FETCH_TIMEOUT) -> str | None:
+    """``git fetch --prune REMOTE``, never prompting, within ``timeout`` seconds: None when
+    it worked, else why not (one line)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        proc = subprocess.run(
+            ("git", "fetch", "--quiet", "--prune", remote),
+            cwd=repo.root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"no answer in {timeout:g} s"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if proc.returncode == 0:
+        return None
+    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else f"git fetch exited {proc.returncode}"
