@@ -96,7 +96,6 @@ def serving_user(kind: str) -> Iterator[User]:
     try:
         yield User(name, home)
     finally:
-        subprocess.run(("pkill", "-u", name), capture_output=True, check=False)
         subprocess.run((sbin("userdel"), name), capture_output=True, check=False)
         shutil.rmtree(base, ignore_errors=True)
 
