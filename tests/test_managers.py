@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.install.installer import is_ours
-from hotfix_hooks.install.managers import HUSKY_SNIPPET, LEFTHOOK_SCRIPT, LEFTHOOK_SNIPPET
+from hotfix_hooks.install.managers import husky_snippet, lefthook_script, lefthook_snippet
 from tests import realtools
 from tests.conftest import (
     BIN,
@@ -60,9 +60,10 @@ def prek_installed(repo: Path, hook_repo_rev: tuple[Path, str]) -> Path:
 
 
 def install_lefthook(repo: Path, lefthook: Path) -> Path:
-    # The README's snippet, as it is: lefthook.yml, and the pre-push script it names.
-    (repo / "lefthook.yml").write_text(LEFTHOOK_SNIPPET, encoding="utf-8")
-    subprocess.run(("sh", "-c", LEFTHOOK_SCRIPT), cwd=repo, check=True)
+    # The snippet docs/lefthook-husky.md shows (tests/test_docs.py: the same), as it is:
+    # lefthook.yml, and the pre-push script it names.
+    (repo / "lefthook.yml").write_text(lefthook_snippet(), encoding="utf-8")
+    subprocess.run(("sh", "-c", lefthook_script()), cwd=repo, check=True)
     commit_config(repo, "lefthook.yml", ".lefthook")
     tool(repo, str(lefthook), "install")
     return repo
@@ -84,7 +85,7 @@ def lefthook_npm_installed(repo: Path) -> Path:
 def husky_installed(repo: Path) -> Path:
     husky = realtools.path_of("husky")  # `npx husky`: core.hooksPath=.husky/_ and its stubs
     tool(repo, str(realtools.path_of("node")), str(husky))
-    script = HUSKY_SNIPPET.split("\n", 1)[1]  # the README's snippet, as it is
+    script = husky_snippet().split("\n", 1)[1]  # the snippet of docs/lefthook-husky.md, as it is
     subprocess.run(("sh", "-c", script), cwd=repo, check=True)
     commit_config(repo, ".husky")
     return repo

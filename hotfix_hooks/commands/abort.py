@@ -18,7 +18,13 @@ from hotfix_hooks.policy.lifecycle import abort_refusal
 def abort(reason: str | None) -> None:
     """Cancel the current hotfix (opened by mistake): Status Cancelled, with the time
     and reason. It stays in the record, its number is never reused, and it counts in
-    no metric of `report`."""
+    no metric of `report`.
+
+    Example:
+
+    \b
+        hotfix-hooks abort --reason "false alarm: the monitor was misconfigured"
+    """
     doc = current_doc()
     status = fields.status(doc.doc)
     if state_of(status) is HotfixState.CANCELLED:

@@ -9,6 +9,7 @@ the branches moved with ``update-ref`` (old value checked): never a half-merge.
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import sys
@@ -419,19 +420,32 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:  # noqa: C901 - split
     help="Also push the merged branches and the tag, and delete the branch on the remote.",
 )
 @click.option("--no-merge", is_flag=True, help="Only record the resolution.")
-@click.option("--dry-run", "-n", is_flag=True, help="Print every step; change nothing.")
-def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
+@click.option("--dry-run", is_flag=True, help="Print every step; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the steps and the outcome as JSON.")
+def finish(push: bool, no_merge: bool, dry_run: bool, as_json: bool) -> None:
     """Land the current hotfix: record the resolution if not yet recorded (as
     `resolve` does), merge it into the production branch, tag it, merge it back
     into the development branch, delete it (and with --push: on the remote too).
 
     Refuses, changing nothing, on a dirty working tree, a failing rollback-plan gate,
     a merge that would conflict, or an existing tag.
+
+    Examples:
+
+    \b
+        hotfix-hooks finish --dry-run --push   # every step, nothing changed
+        hotfix-hooks finish --push
     """
     doc = current_doc()
     merge = not no_merge
     plan = plan_finish(doc, push=push, merge=merge)
     steps = build_steps(plan, merge=merge)
+    if as_json:
+        done = [] if dry_run else [step.action() or "" for step in steps]
+        if not dry_run:
+            _finished(doc, plan, merge=merge, push=push)
+        click.echo(json.dumps(_as_json(doc, plan, steps, done, merge=merge), indent=2))
+        return
     header = f"Finish hotfix {doc.hotfix.number} ({doc.hotfix.name})"
     if dry_run:
         ui.emit(f"{header} — dry run, nothing changes:")
@@ -445,8 +459,8 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
         ui.emit(f"  {number}. {step.text}")
         detail = step.action()
         ui.emit(f"     ✓ {detail}" if detail else "     ✓")
+    _finished(doc, plan, merge=merge, push=push)
     if merge:
-        events.fire_for(doc, "on_finish", tag=plan.tag, merged_into=plan.base.name, pushed=push)
         ui.emit(ui.paint(f"✅ Hotfix {doc.hotfix.number} finished: {plan.tag}", "green"))
         if plan.publish:
             ui.emit(
@@ -455,5 +469,33 @@ def finish(push: bool, no_merge: bool, dry_run: bool) -> None:
             )
             ui.emit(f"  {plan.publish}")
     else:
-        events.fire_for(doc, "on_finish", tag=None, merged_into=None, pushed=False)
         ui.emit(f"✓ Recorded; merge when ready: hotfix-hooks finish{' --push' if push else ''}")
+
+
+def _finished(doc: CurrentDoc, plan: Plan, *, merge: bool, push: bool) -> None:
+    if merge:
+        events.fire_for(doc, "on_finish", tag=plan.tag, merged_into=plan.base.name, pushed=push)
+    else:
+        events.fire_for(doc, "on_finish", tag=None, merged_into=None, pushed=False)
+
+
+def _as_json(
+    doc: CurrentDoc, plan: Plan, steps: list[Step], done: list[str], *, merge: bool
+) -> dict[str, object]:
+    """``finish --json``: the steps (each done, or only planned with --dry-run) and the
+    outcome."""
+    shown = []
+    for index, step in enumerate(steps):
+        detail = done[index] if index < len(done) else ""
+        shown.append({"step": step.text, "done": index < len(done), "detail": detail or None})
+    return {
+        "hotfix": doc.hotfix.number,
+        "branch": doc.hotfix.name,
+        "dry_run": len(done) < len(steps),
+        "steps": shown,
+        "tag": plan.tag if merge else None,
+        "merged_into": plan.base.name if merge else None,
+        "develop": plan.develop.name if merge and plan.develop else None,
+        "pushed_to": plan.remote if merge else None,
+        "push_command": plan.publish or None,
+    }

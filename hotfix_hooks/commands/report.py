@@ -93,10 +93,13 @@ def report(
     """Every hotfix with its time to resolution; median/mean against the target,
     rollback rate, post-mortems done and overdue.
 
+    Examples:
+
     \b
-    Across many repositories, one CI job each:
-      hotfix-hooks report --json > report-app.json      (in each repository)
-      hotfix-hooks report --merge report-*.json --html dashboard.html
+        hotfix-hooks report
+        hotfix-hooks report --json --since 2026-01-01
+        hotfix-hooks report --html hotfixes.html   # the dashboard, one file
+        hotfix-hooks report --json --name api   # a shard: report --merge reads them
     """
     now = clock.now()
     if write and (repos or repos_from is not None):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import click
 
 from hotfix_hooks.commands.common import interactive
@@ -46,11 +48,38 @@ def _show_plan(doc: CurrentDoc) -> None:
         ui.emit(f"Rollback Triggered: {recorded}")
 
 
+def _plan_json(doc: CurrentDoc) -> dict[str, object]:
+    verdict = judge(doc.doc, trigger_required=doc.ctx.config.rollback_trigger_required)
+    return {
+        "hotfix": doc.hotfix.number,
+        "branch": doc.hotfix.name,
+        "file": str(doc.rel),
+        "rollback_plan": verdict.plan.text.strip() if verdict.plan.real else None,
+        "rollback_trigger": verdict.trigger.text.strip() if verdict.trigger.real else None,
+        "passed": verdict.passed,
+        "problems": verdict.problems,
+        "rollback_triggered": doc.doc.field(fields.ROLLBACK_TRIGGERED)
+        if fields.rollback_triggered(doc.doc)
+        else None,
+    }
+
+
 @click.command(short_help="Show the rollback plan and trigger (read-only).")
-def plan() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the plan and trigger as JSON.")
+def plan(as_json: bool) -> None:
     """Print the current hotfix's Rollback Plan and Trigger. Records nothing: to record
-    that a rollback was triggered, run `hotfix-hooks rollback`."""
+    that a rollback was triggered, run `hotfix-hooks rollback`.
+
+    Examples:
+
+    \b
+        hotfix-hooks plan
+        hotfix-hooks plan --json
+    """
     doc = current_doc()
+    if as_json:
+        click.echo(json.dumps(_plan_json(doc), indent=2, ensure_ascii=False))
+        return
     ui.emit(ui.paint(f"Hotfix {doc.hotfix.number}: rollback plan ({doc.rel})", "bold"))
     _show_plan(doc)
 
@@ -61,7 +90,13 @@ def plan() -> None:
 def rollback(reason: str | None, yes: bool) -> None:
     """Print the Rollback Plan and Trigger and, once confirmed, record in hotfix.md that a
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
-    `hotfix-hooks plan`."""
+    `hotfix-hooks plan`. On a terminal it asks first; elsewhere pass --yes.
+
+    Example:
+
+    \b
+        hotfix-hooks rollback --yes --reason "error rate doubled after the deploy"
+    """
     doc = current_doc()
     if fields.state(doc.doc) is HotfixState.CANCELLED:
         raise Refused(

@@ -25,28 +25,41 @@ HOOK_IDS = {
     "pre-push": "hotfix-rollback-plan",
 }
 
-PRE_COMMIT_SNIPPET = """\
+
+def pre_commit_snippet() -> str:
+    from hotfix_hooks.install.origin import pre_commit_lines
+
+    repo, rev = pre_commit_lines()
+    return f"""\
 # .pre-commit-config.yaml
 default_install_hook_types: [post-checkout, commit-msg, pre-push]
 repos:
--   repo: https://github.com/YOUR-ORG/hotfix-hooks   # wherever hotfix-hooks is hosted
-    rev: v0.1.0                                      # a tag or commit of it
+{repo}
+{rev}
     hooks:
     -   id: hotfix-scaffold        # post-checkout
     -   id: hotfix-commit-msg      # commit-msg
     -   id: hotfix-rollback-plan   # pre-push
 """
 
-LEFTHOOK_SNIPPET = """\
-# lefthook.yml  (hotfix-hooks on PATH: pip install hotfix-hooks)
+
+def _on_path() -> str:
+    from hotfix_hooks.install.origin import install_command
+
+    return f"hotfix-hooks on PATH for everyone who commits: {install_command()}"
+
+
+def lefthook_snippet() -> str:
+    return f"""\
+# lefthook.yml  ({_on_path()})
 post-checkout:
   commands:
     hotfix-scaffold:
-      run: hotfix-hooks hook post-checkout {1} {2} {3}
+      run: hotfix-hooks hook post-checkout {{1}} {{2}} {{3}}
 commit-msg:
   commands:
     hotfix-commit-msg:
-      run: hotfix-hooks hook commit-msg {1}
+      run: hotfix-hooks hook commit-msg {{1}}
 pre-push:
   scripts:
     hotfix-rollback-plan:   # the file .lefthook/pre-push/hotfix-rollback-plan, below
@@ -54,28 +67,35 @@ pre-push:
       use_stdin: true   # the ref lines git sends; without it nothing reaches the gate
 """
 
+
 # The pre-push gate is a lefthook script, not a command: lefthook skips a pre-push command
 # when the push carries no new files ("(skip) no matching push files"), as `git push origin
 # main:hotfix/005-x` does, and the plan-less branch would land. It never skips a script.
-LEFTHOOK_SCRIPT = """\
+def lefthook_script() -> str:
+    return """\
 # and its pre-push script (a script: lefthook skips a command on a push of no new files)
 mkdir -p .lefthook/pre-push
 printf '%s\\n' 'hotfix-hooks hook pre-push "$@"' > .lefthook/pre-push/hotfix-rollback-plan
 """
 
-HUSKY_SNIPPET = """\
-# three files in .husky/ (hotfix-hooks on PATH: pip install hotfix-hooks)
+
+def husky_snippet() -> str:
+    return f"""\
+# three files in .husky/ ({_on_path()})
 printf '%s\\n' 'hotfix-hooks hook post-checkout "$@"' > .husky/post-checkout
 printf '%s\\n' 'hotfix-hooks hook commit-msg "$@"' > .husky/commit-msg
 printf '%s\\n' 'hotfix-hooks hook pre-push "$@"' > .husky/pre-push
 """
 
-SNIPPETS = {
-    PRE_COMMIT: PRE_COMMIT_SNIPPET + "then: pre-commit install\n",
-    PREK: PRE_COMMIT_SNIPPET + "then: prek install\n",
-    LEFTHOOK: LEFTHOOK_SNIPPET + LEFTHOOK_SCRIPT + "then: lefthook install\n",
-    HUSKY: HUSKY_SNIPPET + "then commit them; husky runs them from its .husky/_ stubs\n",
-}
+
+def snippet(manager: str) -> str:
+    """What to add to ``manager``'s configuration to run our three hooks, for this
+    installation (its origin and commit in pre-commit's ``repo:``/``rev:``)."""
+    if manager in (PRE_COMMIT, PREK):
+        return pre_commit_snippet() + f"then: {manager} install\n"
+    if manager == LEFTHOOK:
+        return lefthook_snippet() + lefthook_script() + "then: lefthook install\n"
+    return husky_snippet() + "then commit them; husky runs them from its .husky/_ stubs\n"
 
 
 def head(path: Path) -> bytes:
@@ -106,7 +126,7 @@ _READ_CAP = 64 * 1024  # a manager's configuration is small; a committed one may
 
 def _read(path: Path, cap: int = _READ_CAP) -> str:
     """A configuration file's text, if it is a regular file: a committed FIFO, device or
-    link to one is read as empty, never waited on; at most ``_READ_CAP`` bytes."""
+    link to one is read as empty, never waited on; at most ``cap`` bytes."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
