@@ -32,6 +32,30 @@ REQUIRED = _MODE == "required" or (_MODE != "optional" and bool(os.environ.get("
 INSTALL_HINT = "bash .ci/install-real-tools (as root: apt-get, npm and pip)"
 
 
+SNAPSHOT_FILES = (
+    "pyproject.toml",
+    "README.md",
+    "CHANGELOG.md",
+    "LICENSE",
+    "hatch_build.py",
+    ".pre-commit-hooks.yaml",
+    "action.yml",
+)
+
+
+def copy_project(dest: Path) -> Path:
+    """This checkout's package as pip builds it (no tests, no caches), into ``dest``."""
+    import shutil
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SNAPSHOT_FILES:
+        if (PROJECT / name).exists():
+            shutil.copy2(PROJECT / name, dest / name)
+    for name in ("hotfix_hooks", "templates"):
+        shutil.copytree(PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
 def _system(name: str) -> Path | None:
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
     return Path(found) if found else None

@@ -106,7 +106,9 @@ def _source_digest() -> str:
         for path in sorted((PROJECT / root).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(PROJECT)).encode() + b"\0" + path.read_bytes())
-    digest.update((PROJECT / "pyproject.toml").read_bytes())
+    for name in realtools.SNAPSHOT_FILES:  # pyproject.toml, hatch_build.py, ...
+        if (PROJECT / name).exists():
+            digest.update((PROJECT / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -121,13 +123,7 @@ def serving_venv() -> Path:
         if not done.exists():
             shutil.rmtree(base, ignore_errors=True)
             run(SYSTEM_PYTHON, "-m", "venv", base)
-            source = world_dir("hh-source-")
-            for name in ("hotfix_hooks", "templates"):
-                shutil.copytree(
-                    PROJECT / name, source / name, ignore=shutil.ignore_patterns("__pycache__")
-                )
-            for name in ("pyproject.toml", "README.md"):
-                shutil.copy2(PROJECT / name, source / name)
+            source = realtools.copy_project(world_dir("hh-source-"))
             run(base / "bin" / "pip", "install", "--quiet", "--disable-pip-version-check", source)
             shutil.rmtree(source, ignore_errors=True)
             done.write_text("")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -42,15 +41,7 @@ def pinned_actions(*workflows: str) -> dict[str, str]:
 
 def action_copy(root: Path) -> Path:
     """This checkout as `uses: YOUR-ORG/hotfix-hooks@SHA` would fetch it."""
-    dest = root / "hotfix-hooks-action"
-    dest.mkdir()
-    for name in ("action.yml", "pyproject.toml", "README.md"):
-        shutil.copy2(realtools.PROJECT / name, dest / name)
-    for name in ("hotfix_hooks", "templates"):
-        shutil.copytree(
-            realtools.PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__")
-        )
-    return dest
+    return realtools.copy_project(root / "hotfix-hooks-action")
 
 
 def github_is_here(home: Path, repos: dict[str, Path]) -> None:
