@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -75,9 +74,10 @@ def _target(repo: Repository, name: str, remote: str | None, hotfix_tip: str) ->
     if tip is None:
         raise UsageError(f"branch {name} does not exist here (nor {remote}/{name})")
     if local and tracking and not repo.is_ancestor(tracking, local):
+        ff_only = ["git", "merge", "--ff-only", f"{remote}/{name}"]
         raise Refused(
             f"{name} is behind {remote}/{name}: update it first "
-            f"(git fetch && git checkout {name} && git merge --ff-only {remote}/{name}), "
+            f"({ui.commands(['git', 'fetch'], ['git', 'checkout', name], ff_only)}), "
             "then finish again; nothing was changed"
         )
     target = Target(name, tip, local is not None)
@@ -200,7 +200,8 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Plan:  # noqa: C
             lines += [f"  {path}" for path in t.conflicts]
         lines.append(
             f"finish refused: resolve the conflict on {hotfix.name} first "
-            f"(git merge {conflicted[0].name}, fix, commit), then finish again; nothing was changed"
+            f"({ui.command(['git', 'merge', conflicted[0].name])}, fix, commit), then finish "
+            "again; nothing was changed"
         )
         _refuse(lines)
     if changes:
@@ -246,7 +247,8 @@ def _remote_lease(repo: Repository, remote: str, branch: str, tip: str) -> str |
             "(deleting the branch there would lose them):",
             *[f"  {line}" for line in missing[:20]],
             *([f"  … and {len(missing) - 20} more"] if len(missing) > 20 else []),
-            f"finish refused: bring them in first (git merge --no-edit {shlex.quote(tracking)}), "
+            "finish refused: bring them in first "
+            f"({ui.command(['git', 'merge', '--no-edit', tracking])}), "
             "then finish again; nothing was changed",
         ]
     )
@@ -395,7 +397,7 @@ def build_steps(plan: Plan, *, merge: bool) -> list[Step]:  # noqa: C901 - split
         what = ", ".join(names)
         if plan.lease:
             what += f"; delete {branch} there if it is still at {plan.lease[:10]}"
-        command = shlex.join(["git", "push", *options, plan.publish_to, *refspecs])
+        command = ui.command(["git", "push", *options, plan.publish_to, *refspecs])
         if not plan.remote:
             plan.publish = command
             return steps

@@ -109,7 +109,8 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
             ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
     except GitError as exc:
         raise UsageError(
-            f"git checkout -b {branch} failed, nothing was changed: {exc.stderr.strip()}"
+            f"{ui.command(['git', 'checkout', '-b', branch])} failed, nothing was changed: "
+            f"{exc.stderr.strip()}"
         ) from None
     try:
         _start(ctx, chosen, branch, base, base_sha, slug, name, texts)
@@ -152,7 +153,7 @@ def _undo_start(ctx: Context, branch: str, before: str) -> None:
         return
     ui.warn(
         f"could not undo the start: {branch} is left; once the problem is fixed run "
-        f"git checkout {before} && git branch -D {branch}"
+        + ui.commands(["git", "checkout", before], ["git", "branch", "-D", branch])
     )
 
 

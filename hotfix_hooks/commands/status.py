@@ -63,7 +63,8 @@ def _next_step(f: Facts) -> str:
         )
     if state_of(f.status) is HotfixState.RESOLVED:
         if f.doc_changed:
-            return f'commit the resolution: git commit -am "T004: resolved" && {push}'
+            commit = ui.command(["git", "commit", "-am", "T004: resolved"])
+            return f"commit the resolution: {commit} && {push}"
         if not f.pushed:
             return f"push the resolution: {push}"
         due = ""
@@ -78,11 +79,14 @@ def _next_step(f: Facts) -> str:
         where = f"{path}, line {f.plan_line}" if f.plan_line else path
         return f"write the Rollback Plan in {where} (the push is refused until you do)"
     if not f.plan_head:
-        return f'commit the plan: git add {path} && git commit -m "{f.plan_task}: rollback plan"'
+        message = f"{f.plan_task}: rollback plan"
+        add = ui.commands(["git", "add", "--", path], ["git", "commit", "-m", message])
+        return f"commit the plan: {add}"
     if not f.tied:
         return 'commit the fix: git commit -am "T001: <what you fixed>"'
     if f.rollback and f.doc_changed:
-        return f'commit the rollback record: git commit -am "T004: rollback triggered" && {push}'
+        commit = ui.command(["git", "commit", "-am", "T004: rollback triggered"])
+        return f"commit the rollback record: {commit} && {push}"
     if not f.pushed:
         return f"push it: {push}"
     if f.rollback:
@@ -388,4 +392,5 @@ def status(as_json: bool) -> None:
     branches = [item for item in active if item["branch"]]
     branches.sort(key=lambda item: (not item["over_target"], -(item["age_seconds"] or 0)))
     if branches:
-        ui.emit(f"Next: git checkout {branches[0]['branch']} && hotfix-hooks status")
+        go = ui.commands(["git", "checkout", branches[0]["branch"]], ["hotfix-hooks", "status"])
+        ui.emit(f"Next: {go}")

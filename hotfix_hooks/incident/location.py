@@ -7,8 +7,6 @@ reads tasks.md through here on every hotfix commit.
 
 from __future__ import annotations
 
-import os
-
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features
 from hotfix_hooks.document.tasks import SEED_TASKS, parse_tasks
 
@@ -25,16 +23,15 @@ HOTFIX_DOC = "hotfix.md"
 
 
 def read_inside(root: str, rel: str) -> bytes | None:
-    """A file's bytes below ``root``; None if missing or reached through a symlink."""
-    current = root
-    for part in rel.split("/"):
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            return None
+    """A document's bytes below ``root`` (at most ``READ_LIMIT``); None if missing, reached
+    through a symlink, or not a regular file (a FIFO, a device: never opened). Larger than
+    we read, or unreadable: one line naming it (``UnreadableFile``)."""
+    from hotfix_hooks.core.safe_files import NotRegularFile
+    from hotfix_hooks.core.safe_files import read_inside as read_file
+
     try:
-        with open(current, "rb") as handle:
-            return handle.read()
-    except OSError:
+        return read_file(root, rel)
+    except NotRegularFile:
         return None
 
 

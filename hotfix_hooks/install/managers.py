@@ -9,9 +9,10 @@ script is rewritten by the manager (``pre-commit install``, ``lefthook install``
 
 from __future__ import annotations
 
-import os
-import stat
+from itertools import islice
 from pathlib import Path
+
+from hotfix_hooks.core.safe_files import UnreadableFile, read_regular
 
 PRE_COMMIT = "pre-commit"
 PREK = "prek"
@@ -99,9 +100,12 @@ def snippet(manager: str) -> str:
 
 
 def head(path: Path) -> bytes:
-    """The first 4 KiB of a hook, if it is a regular file (or a link to one): a FIFO or
-    device is never waited on."""
-    return _read(path, 4096).encode("utf-8", errors="replace")
+    """The first 4 KiB of a hook file (a manager's script names its manager early); a
+    symlinked hook (a shared script) is followed, but never to a FIFO or a device."""
+    try:
+        return read_regular(path, 4096, follow=True, head=True) or b""
+    except UnreadableFile:
+        return b""
 
 
 def owner(path: Path, hooks_dir: Path) -> str | None:
@@ -121,24 +125,14 @@ def owner(path: Path, hooks_dir: Path) -> str | None:
     return None
 
 
-_READ_CAP = 64 * 1024  # a manager's configuration is small; a committed one may be hostile
-
-
-def _read(path: Path, cap: int = _READ_CAP) -> str:
-    """A configuration file's text, if it is a regular file: a committed FIFO, device or
-    link to one is read as empty, never waited on; at most ``cap`` bytes."""
+def _read(path: Path) -> str:
+    """A manager's configuration file in the work tree, read as any file a commit can
+    hold (a regular file, at most 1 MiB); "" when there is none or it cannot be read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError:
+        data = read_regular(path)
+    except UnreadableFile:
         return ""
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return ""
-        return os.read(fd, cap).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-    finally:
-        os.close(fd)
+    return "" if data is None else data.decode("utf-8", "replace")
 
 
 def runs_ours(manager: str, root: Path, hook: str) -> bool:
@@ -150,7 +144,7 @@ def runs_ours(manager: str, root: Path, hook: str) -> bool:
     if manager == LEFTHOOK:
         names = ("lefthook.yml", "lefthook.yaml", ".lefthook.yml", ".lefthook.yaml")
         scripts = root / ".lefthook" / hook
-        found = sorted(scripts.iterdir())[:20] if scripts.is_dir() else []
+        found = list(islice(scripts.iterdir(), 20)) if scripts.is_dir() else []  # bounded
         return any(entry in _read(path) for path in [*(root / n for n in names), *found])
     if manager == HUSKY:
         return entry in _read(root / ".husky" / hook)

@@ -13,6 +13,8 @@ post-checkout hooks use it.
 
 from __future__ import annotations
 
+from hotfix_hooks.core.ui import command
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -121,9 +123,11 @@ def conflict_lines(
         f"({', '.join(f'{c.branch} [{c.where}]' for c in others)}); "
         f"{branch} must not share it."
     ]
+    rename = command(["git", "branch", "-m", branch, target])
+    delete = command(["git", "push", "origin", "--delete", branch])
     lines += [
-        f"  fix: git branch -m {branch} {target}   (the next free number is {free})",
+        f"  fix: {rename}   (the next free number is {free})",
         "       then: hotfix-hooks scaffold   (creates the docs for the new number)",
-        f"       if {branch} was pushed already: git push origin --delete {branch}",
+        f"       if {branch} was pushed already: {delete}",
     ]
     return lines

@@ -85,23 +85,28 @@ class HotfixRecord:
         return age is not None and not within_target(age, target_minutes)
 
 
+def unreadable_record(number: str, source: str, path: str, problem: str) -> HotfixRecord:
+    """A hotfix whose document cannot be read (not UTF-8, too large): shown, never counted."""
+    return HotfixRecord(
+        number=number,
+        title="",
+        status=HotfixState.UNREADABLE.value,
+        created=None,
+        resolved=None,
+        rollback_triggered=False,
+        checklist_done=False,
+        source=source,
+        path=path,
+        problems=[problem],
+    )
+
+
 def record_from_bytes(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
     problems = []
     try:
         doc = HotfixDocument.parse(data, path)
     except UsageError as exc:
-        return HotfixRecord(
-            number=number,
-            title="",
-            status=HotfixState.UNREADABLE.value,
-            created=None,
-            resolved=None,
-            rollback_triggered=False,
-            checklist_done=False,
-            source=source,
-            path=path,
-            problems=[str(exc)],
-        )
+        return unreadable_record(number, source, path, str(exc))
     stamps: dict[str, datetime | None] = {}
     for label in (fields.CREATED, fields.RESOLVED):
         value = doc.field(label)
@@ -248,7 +253,11 @@ def collect(ctx: Context) -> list[HotfixRecord]:
 
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
-        data = read_worktree_bytes(ctx.repo.root, rel)
+        try:
+            data = read_worktree_bytes(ctx.repo.root, rel)
+        except UsageError as exc:  # larger than we read: shown, never counted
+            found.append(unreadable_record(number, "working tree", str(rel), str(exc)))
+            continue
         if data is not None:
             found.append(parse_once(number, data, "working tree", str(rel)))
     refs = hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root))
@@ -262,7 +271,13 @@ def collect(ctx: Context) -> list[HotfixRecord]:
 
                 rel_features = features_rel(ctx.config, exists)
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
-                data = files.read(str(rel), rev=ref)
+                try:
+                    data = files.read(str(rel), rev=ref)
+                except UsageError as exc:  # larger than we read: never held
+                    found.append(
+                        unreadable_record(hotfix.number, branch_ref.short, str(rel), str(exc))
+                    )
+                    continue
                 if data is None:
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))
                     continue
@@ -408,6 +423,16 @@ class RepositoryReport:
     root: Path
     target_minutes: int
     records: list[HotfixRecord] = field(default_factory=list)
+    problem: str | None = None  # why nothing could be read from it (one line)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A repository named for a report whose content cannot be read (its configuration is
+    broken or hostile): reported in one line, the others still reported."""
+
+    root: Path
+    problem: str
 
 
 def read_repo_list(file: Path) -> list[RepoArg]:
@@ -434,12 +459,13 @@ def read_repo_list(file: Path) -> list[RepoArg]:
     return out
 
 
-def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
+def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context | Unreadable, str]]:
     """(context, name) of each distinct repository named, in the order first named.
     Every path must be a git working tree, checked before anything is read: one that is
     not stops the report (exit 2), since figures silently missing a repository would
-    mislead. Two paths into the same repository count once."""
-    seen: dict[Path, Context] = {}
+    mislead. Two paths into the same repository count once. One whose configuration
+    cannot be read is :class:`Unreadable`: said in one line, the others still reported."""
+    seen: dict[Path, Context | Unreadable] = {}
     shared_dirs: set[Path] = set()
     for arg in args:
         if not arg.path.is_dir():
@@ -460,10 +486,9 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
             continue
         shared_dirs.add(shared)
         try:
-            config = config_mod.load(repo.root)
+            seen[root] = Context(repo, config_mod.load(repo.root))
         except UsageError as exc:
-            raise UsageError(f"{arg.shown}: {exc}") from None
-        seen[root] = Context(repo, config)
+            seen[root] = Unreadable(repo.root, f"{arg.shown}: {exc}")
     names = repository_names(list(seen))
     return [(ctx, names[root]) for root, ctx in seen.items()]
 
@@ -493,7 +518,7 @@ def repository_names(roots: Sequence[Path]) -> dict[Path, str]:
 
 
 def collect_repositories(
-    contexts: Sequence[tuple[Context, str]], workers: int | None = None
+    contexts: Sequence[tuple[Context | Unreadable, str]], workers: int | None = None
 ) -> list[RepositoryReport]:
     """:func:`collect` on each repository, each record carrying its repository's name.
     Hotfix numbers are per repository: the same number in two repositories is two
@@ -502,7 +527,23 @@ def collect_repositories(
     Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
     not share out, so many repositories are read by one process per CPU (``workers``,
     default ``os.cpu_count()``; 1 reads them here)."""
-    jobs = [(ctx.repo.root, ctx.repo.git_dir, name, ctx.config) for ctx, name in contexts]
+    jobs = [
+        (ctx.repo.root, ctx.repo.git_dir, name, ctx.config)
+        for ctx, name in contexts
+        if isinstance(ctx, Context)
+    ]
+    broken = {
+        name: RepositoryReport(name, ctx.root, 0, problem=ctx.problem)
+        for ctx, name in contexts
+        if isinstance(ctx, Unreadable)
+    }
+    read = {report.name: report for report in _collect_all(jobs, workers)}
+    return [read.get(name) or broken[name] for _, name in contexts]
+
+
+def _collect_all(
+    jobs: list[tuple[Path, Path, str, config_mod.Config]], workers: int | None
+) -> list[RepositoryReport]:
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
     if workers > 1:
@@ -530,8 +571,10 @@ def _collect_one(job: tuple[Path, Path, str, config_mod.Config]) -> RepositoryRe
     root, git_dir, name, config = job
     try:
         records = collect(Context(Repository(root, git_dir), config))
-    except (UsageError, GitError) as exc:  # as plain UsageError: it crosses processes
-        raise UsageError(f"{name} ({root}): {exc}") from None
+    except (UsageError, GitError) as exc:  # one line: the other repositories are reported
+        return RepositoryReport(
+            name, root, config.target_minutes, problem=f"{name} ({root}): {exc}"
+        )
     for record in records:
         record.repository = name
     return RepositoryReport(name, root, config.target_minutes, records)
