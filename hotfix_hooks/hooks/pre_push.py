@@ -91,25 +91,21 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     return guarded("pre-push", lambda: _check(root, data, bare, remote, git_dir))
 
 
-def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
-    """``git push`` when the branch pushed has an upstream; else the command that sets one.
-    ``git push origin HEAD`` sends ``HEAD`` as the local ref: the checked-out branch's
-    upstream decides. The remote's old value does not: pre-commit hands the hook the
-    parent of the first new commit for a branch the remote does not have yet, and a
-    branch pushed once without ``-u`` has none either way."""
+def _push_command(root: str, git_dir: str, local_ref: str, remote: str | None, old: str) -> str:
+    """The push to advise: the repository's (``git push`` with an upstream, else one that
+    sets it). ``git push origin HEAD`` sends ``HEAD`` as the local ref: the checked-out
+    branch's upstream decides. Pushing a commit, not a branch, to a ref the remote has:
+    ``git push`` again. The remote's old value says nothing of an upstream: pre-commit hands
+    the hook the parent of the first new commit for a branch the remote does not have yet."""
+    from pathlib import Path
+
     from hotfix_hooks.core.oid import is_zero
+    from hotfix_hooks.git.repository import Repository
 
-    branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else ""
-    if branch or local_ref == "HEAD":
-        upstream = f"{branch}@{{upstream}}" if branch else "@{upstream}"
-        code, _ = lean.git_output("rev-parse", "-q", "--verify", upstream)
-        if code == 0:
-            return "git push"
-    elif not is_zero(remote_sha):
+    branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else None
+    if branch is None and local_ref != "HEAD" and not is_zero(old):
         return "git push"
-    from hotfix_hooks.core.ui import command
-
-    return command(["git", "push", "-u", remote or "origin", "HEAD"])
+    return Repository(Path(root), Path(git_dir)).push_command(branch, remote)
 
 
 def _config(root: str, data: bytes, bare: bool) -> Config | None:
@@ -194,7 +190,7 @@ def _check(
             passed.append(judgment)
             continue
         failed = True
-        push = _push_command(update.local_ref, remote, update.remote_sha)
+        push = _push_command(root, git_dir or root, update.local_ref, remote, update.remote_sha)
         for line in refusal_lines(judgment.pushed_with("pre-push", push).errors):
             ui.emit(line, sys.stderr)
     if failed:
