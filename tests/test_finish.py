@@ -203,7 +203,8 @@ def test_finish_dry_run_prints_every_step_and_changes_nothing(installed: Path) -
     assert proc.returncode == 0, proc.stderr
     lines = [line.strip() for line in proc.stdout.splitlines()]
     assert lines[0].endswith("dry run, nothing changes:")
-    assert [line.split(". ", 1)[1].split(" ")[0] for line in lines[1:]] == [
+    numbered = [line for line in lines[1:] if line[:1].isdigit()]
+    assert [line.split(". ", 1)[1].split(" ")[0] for line in numbered] == [
         "record",
         "merge",
         "tag",

@@ -58,9 +58,8 @@ def resolve(postmortem: bool) -> None:
     ui.emit(f"- Rollback triggered: {'Yes' if triggered else 'No'}")
     ui.emit("")
     ui.emit("📋 Post-Emergency Actions Required:")
-    ui.emit(f"- T005: Root cause analysis — due {clock.format_stamp(now + ROOT_CAUSE_DUE)} (48 h)")
-    ui.emit("- T006: Permanent fix (if hotfix is temporary) — through the normal workflow")
-    ui.emit(f"- T007: Post-mortem — due {clock.format_stamp(now + POSTMORTEM_DUE)} (1 week)")
+    for line in due_lines(doc):
+        ui.emit(f"- {line}")
     if postmortem:
         rel = _write_postmortem(doc, now, duration, triggered)
         staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
@@ -74,6 +73,18 @@ def resolve(postmortem: bool) -> None:
         ui.emit("Then close it: hotfix-hooks finish --push (merge, tag, delete the branch)")
     else:
         ui.emit(f"Then write the Rollback Plan in {doc.rel}: pushing is refused until you do.")
+
+
+def due_lines(doc: CurrentDoc) -> list[str]:
+    """T005-T007 with their due dates, counted from the recorded resolution."""
+    resolved = fields.stamp(doc.doc, fields.RESOLVED)
+    if resolved is None:
+        return []
+    return [
+        f"T005: Root cause analysis — due {clock.format_stamp(resolved + ROOT_CAUSE_DUE)} (48 h)",
+        "T006: Permanent fix (if hotfix is temporary) — through the normal workflow",
+        f"T007: Post-mortem — due {clock.format_stamp(resolved + POSTMORTEM_DUE)} (1 week)",
+    ]
 
 
 def _tracked(doc: CurrentDoc, rel: PurePosixPath) -> bool:

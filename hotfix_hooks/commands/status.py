@@ -338,19 +338,30 @@ def overview(ctx: Context) -> dict[str, object]:
 def status(as_json: bool) -> None:
     """Where the current hotfix stands: age against the target, tasks and their
     commits, the rollback gate, and the next step. Elsewhere: active hotfixes."""
+    from hotfix_hooks.commands.finish import in_progress
+
     ctx = context()
     for problem in hook_problems(ctx.repo.root):
         ui.warn(problem)
+    finishing = in_progress(ctx)
+    if finishing and not as_json:
+        ui.emit(ui.paint(f"⚠ {finishing[0]}", "yellow"))
     hotfix = ctx.hotfix()
     if hotfix:
         state = hotfix_status(ctx, hotfix)
         events.alert_overdue(ctx, state.status, state.elapsed, current_doc)
+        if finishing:
+            state.next_step = finishing[1]
         if as_json:
-            click.echo(json.dumps(state.as_json(), indent=2, ensure_ascii=False))
+            data = state.as_json() | {"finish_in_progress": finishing and finishing[0]}
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             _print_hotfix(state)
         return
-    data = overview(ctx)
+    data = overview(ctx) | {"finish_in_progress": finishing and finishing[0]}
+    if finishing and not as_json:
+        ui.emit(f"Next: {finishing[1]}")
+        return
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return

@@ -34,10 +34,17 @@ def _exists(repo: Repository, name: str, remote: str | None) -> bool:
 
 def production_branch(repo: Repository, configured: str | None, remote: str | None) -> str:
     """The production branch's name; exit 2 when there is none to be found."""
+    return production_choice(repo, configured, remote)[0]
+
+
+def production_choice(
+    repo: Repository, configured: str | None, remote: str | None
+) -> tuple[str, str]:
+    """(the production branch, why it is that one, as ``finish`` says it)."""
     where = f"here, nor on {remote}" if remote else "here"
     if configured:
         if _exists(repo, configured, remote):
-            return configured
+            return configured, "base_branch in the configuration"
         raise UsageError(
             f"base_branch {configured!r} names no branch {where}: fix the configuration "
             "(base_branch), or create that branch"
@@ -45,14 +52,41 @@ def production_branch(repo: Repository, configured: str | None, remote: str | No
     if remote:
         head = repo.git("symbolic-ref", "-q", "--short", f"refs/remotes/{remote}/HEAD", check=False)
         if head.startswith(f"{remote}/") and _exists(repo, head[len(remote) + 1 :], remote):
-            return head[len(remote) + 1 :]
+            return head[len(remote) + 1 :], f"{remote}'s HEAD names it"
     for name in ("main", "master"):
         if _exists(repo, name, remote):
-            return name
+            return name, f"{name} exists and base_branch is not set"
     raise UsageError(
         f"cannot tell the production branch (no {remote or 'origin'}/HEAD, no main or master "
         f"{where}): set base_branch in the configuration"
     )
+
+
+def develop_choice(
+    repo: Repository, configured: str | None, remote: str | None
+) -> tuple[str | None, str]:
+    """(the development branch that gets the fix too, or None; why), as git-flow does it:
+    ``develop_branch`` when set (``""``: none), else ``develop`` when it exists here or on
+    the remote."""
+    if configured == "":
+        return None, 'develop_branch = "" in the configuration: no development branch'
+    if configured:
+        if _exists(repo, configured, remote):
+            return configured, "develop_branch in the configuration"
+        where = f"here, nor on {remote}" if remote else "here"
+        raise UsageError(
+            f"develop_branch {configured!r} names no branch {where}: fix the configuration "
+            '(develop_branch; "" for none), or create that branch'
+        )
+    if _exists(repo, GIT_FLOW_DEVELOP, remote):
+        return GIT_FLOW_DEVELOP, (
+            "it exists and develop_branch is not set (git-flow's default; "
+            'develop_branch = "" turns it off)'
+        )
+    return None, "no develop branch here or on the remote"
+
+
+GIT_FLOW_DEVELOP = "develop"
 
 
 def start_point(repo: Repository, name: str, remote: str | None) -> str:
