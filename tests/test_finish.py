@@ -240,12 +240,12 @@ def test_finish_without_a_hotfix_branch_is_usage(repo: Path) -> None:
 
 def test_abort_cancels_keeps_the_record_and_the_number(installed: Path) -> None:
     doc = start(installed)
-    proc = run(installed, "abort", "--reason", "opened by mistake", now="2026-11-26T03:20:00+01:00")
+    proc = run(installed, "abort", "--yes", "--reason", "mistake", now="2026-11-26T03:20:00+01:00")
     assert proc.returncode == 0, proc.stderr
     text = doc.read_text(encoding="utf-8")
     assert "**Status**: Cancelled" in text
     assert "**Cancelled**: 2026-11-26 03:20 +01:00" in text
-    assert "**Cancel Reason**: opened by mistake" in text
+    assert "**Cancel Reason**: mistake" in text
     assert "already cancelled" in run(installed, "abort").stdout
     git(installed, "commit", "-q", "-am", "T004: cancelled")
     assert run(installed, "finish", now=None).returncode == 1

@@ -56,7 +56,9 @@ def _next_step(f: Facts) -> str:
         return "create the docs: hotfix-hooks scaffold"
     if state_of(f.status) is HotfixState.CANCELLED:
         if f.doc_changed:
-            return 'commit the cancellation: git commit -am "T004: cancelled"'
+            return f'commit the cancellation: git commit -am "T004: cancelled" && {push}'
+        if not f.pushed:
+            return f"push the record (the server keeps its number taken): {push}"
         return (
             "nothing: this hotfix is cancelled; keep the branch, it is the record "
             "(its number is not reused)"
@@ -199,9 +201,10 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     if clash:
         next_step = "give this incident its own number: " + clash[0].split("fix: ", 1)[-1]
     trigger = tree_verdict.trigger
+    cancelled = state_of(status) is HotfixState.CANCELLED  # needs no plan: none is judged
     trigger_warnings = [
         f"{warning} ({path}, line {trigger.line})" if trigger.line else f"{warning} ({path})"
-        for warning in (tree_verdict.warnings if text else [])
+        for warning in (tree_verdict.warnings if text and not cancelled else [])
     ]
     # Created is written to the minute: "now" is read to the minute too (as resolve
     # does), so a hotfix opened at 03:12:56 is not "56s" old at 03:12:57
@@ -217,7 +220,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         tasks=index,
         plan_in_tree=tree_ok,
         plan_at_head=head_ok,
-        problems=tree_verdict.problems if text else [f"{path} is missing"],
+        problems=[] if cancelled else tree_verdict.problems if text else [f"{path} is missing"],
         warnings=([warning] if warning else []) + trigger_warnings + clash,
         file=str(path),
         next_step=next_step,
@@ -295,9 +298,13 @@ def _print_hotfix(state: HotfixStatus) -> None:
         shown = ", ".join(f"{sha[:7]} {subject}" for sha, subject in task.commits[:3])
         more = f" (+{len(task.commits) - 3} more)" if len(task.commits) > 3 else ""
         ui.emit(f"  {task.task}  {task.title:<{width}}  {shown or '—'}{more}")
-    ui.emit(
-        f"Rollback plan: working tree {mark[state.plan_in_tree]} · HEAD {mark[state.plan_at_head]}"
-    )
+    if state_of(state.status) is HotfixState.CANCELLED:
+        ui.emit("Rollback plan: not needed (cancelled)")
+    else:
+        ui.emit(
+            f"Rollback plan: working tree {mark[state.plan_in_tree]} · "
+            f"HEAD {mark[state.plan_at_head]}"
+        )
     for problem in state.problems:
         ui.emit(f"  {problem}")
     for warning in state.warnings:
