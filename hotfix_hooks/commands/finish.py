@@ -581,6 +581,11 @@ def _still_due(doc: CurrentDoc) -> None:
         ui.emit("📋 Still due:")
         for line in lines:
             ui.emit(f"  {line}")
+        number = doc.hotfix.number
+        ui.emit(
+            f"  Tie that work to hotfix {number} from any branch, e.g.: "
+            f'git commit -m "{number}/T007: post-mortem written"'
+        )
 
 
 def _in_progress_refusal(plan: Journal) -> Refused:

@@ -10,6 +10,7 @@ from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.safe_files import create_exclusive, describe_os_error
 from hotfix_hooks.core.state import HotfixState
+from hotfix_hooks.core.tie import TIE_GREP
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.events import hotfix as events
@@ -121,7 +122,7 @@ def _write_postmortem(
         return rel
     timeline = [
         (clock.format_stamp(clock.parse(commit.committed)), commit.subject)
-        for commit in trailer_log(doc.ctx.repo, "HEAD", grep="Hotfix", reverse=True)
+        for commit in trailer_log(doc.ctx.repo, "HEAD", grep=("Hotfix", TIE_GREP), reverse=True)
         if doc.hotfix.number in commit.hotfixes  # exactly: hotfix 100 is not 1000
     ]
     context = {

@@ -394,7 +394,10 @@ def status(as_json: bool) -> None:
             "one branch to the next free number (git branch -m)"
         )
     for number in overdue:
-        ui.emit(f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution)")
+        ui.emit(
+            f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution); "
+            f'tie it when done: git commit -m "{number}/T007: post-mortem written"'
+        )
     # the hotfix to look at first: the longest open past the target, else the longest open
     branches = [item for item in active if item["branch"]]
     branches.sort(key=lambda item: (not item["over_target"], -(item["age_seconds"] or 0)))

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from hotfix_hooks.core.errors import GitError
 from hotfix_hooks.core.oid import is_oid
+from hotfix_hooks.core.tie import subject_tie
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import ok, run_bytes
 
@@ -55,17 +56,24 @@ LOG_LIMIT = 20000
 
 
 def trailer_log(
-    repo: Repository, *revs: str, grep: str | None = None, reverse: bool = False
+    repo: Repository,
+    *revs: str,
+    grep: str | tuple[str, ...] | None = None,
+    reverse: bool = False,
 ) -> list[TrailerCommit]:
     """The one reader of ``Hotfix:``/``Task:`` trailers: one ``git log`` over ``revs``.
 
+    A subject ``042/T007: ...`` (:mod:`~hotfix_hooks.core.tie`) counts as those trailers.
     Callers match trailer values exactly (``"100" in commit.hotfixes``): never a
-    ``--grep`` on the number, which would take hotfix 1000 for hotfix 100. ``grep`` only
-    narrows the log cheaply (a superset, matched exactly afterwards).
+    ``--grep`` on the number, which would take hotfix 1000 for hotfix 100. ``grep`` (one
+    fixed string, or several: any of them) only narrows the log cheaply (a superset,
+    matched exactly afterwards); :data:`~hotfix_hooks.core.tie.TIE_GREP` finds the tied
+    subjects.
     """
     options = ["-z", f"--max-count={LOG_LIMIT}", f"--format={_FORMAT}"]
     if grep:
-        options += ["-i", "--fixed-strings", f"--grep={grep}"]
+        patterns = (grep,) if isinstance(grep, str) else grep
+        options += ["-i", "--fixed-strings", *(f"--grep={p}" for p in patterns)]
     if reverse:
         options.append("--reverse")
     out = repo.git("log", *options, *revs, "--", check=False)
@@ -75,16 +83,13 @@ def trailer_log(
         if len(fields) != 6:
             continue
         sha, committed, subject, hotfixes, tasks, author = fields
-        records.append(
-            TrailerCommit(
-                sha,
-                committed,
-                subject,
-                [v.strip() for v in hotfixes.split(",") if v.strip()],
-                [v.strip().upper() for v in tasks.split(",") if v.strip()],
-                author,
-            )
-        )
+        numbers = [v.strip() for v in hotfixes.split(",") if v.strip()]
+        named = [v.strip().upper() for v in tasks.split(",") if v.strip()]
+        tie = subject_tie(subject)
+        if tie is not None and tie[0] not in numbers:  # 042/T007: ... without the trailers
+            numbers.append(tie[0])
+            named.append(tie[1])
+        records.append(TrailerCommit(sha, committed, subject, numbers, named, author))
     return records
 
 

@@ -19,6 +19,7 @@ from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_feat
 from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
 from hotfix_hooks.core.state import HotfixState, state_of
+from hotfix_hooks.core.tie import TIE_GREP
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
@@ -47,6 +48,13 @@ class HotfixRecord:
     problems: list[str] = field(default_factory=list)
     conflict: list[str] = field(default_factory=list)  # other branches with this number
     repository: str = ""  # its repository's name, in a report over several (--repo)
+    finished: bool = False  # resolved, and finish landed it (its tag exists)
+
+    @property
+    def state(self) -> HotfixState:
+        """Where it stands: its Status field, Finished once resolved and tagged."""
+        state = state_of(self.status)
+        return HotfixState.FINISHED if self.finished and state.closed else state
 
     @property
     def duration(self) -> timedelta | None:
@@ -273,7 +281,20 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 found.append(record)
     records = _group(found, bare)
     _attach_postmortem_commits(ctx, records, [branch_ref.ref for branch_ref in refs])
+    _mark_finished(ctx, records)
     return records
+
+
+def _mark_finished(ctx: Context, records: list[HotfixRecord]) -> None:
+    """A resolved hotfix whose tag exists (``tag_format``) was landed by ``finish``."""
+    from hotfix_hooks.policy.lifecycle import tag_name
+
+    if not any(r.resolved for r in records):
+        return
+    tags = set(ctx.repo.git("for-each-ref", "--format=%(refname:strip=2)", "refs/tags/").split())
+    for record in records:
+        if record.resolved and tag_name(ctx.config.tag_format, record.number) in tags:
+            record.finished = True
 
 
 def _attach_postmortem_commits(ctx: Context, records: list[HotfixRecord], refs: list[str]) -> None:
@@ -284,7 +305,7 @@ def _attach_postmortem_commits(ctx: Context, records: list[HotfixRecord], refs: 
     by_number: dict[str, list[HotfixRecord]] = {}
     for record in records:
         by_number.setdefault(record.number, []).append(record)
-    for commit in trailer_log(ctx.repo, "HEAD", *refs, grep="T007"):
+    for commit in trailer_log(ctx.repo, "HEAD", *refs, grep=("T007", TIE_GREP)):
         if "T007" not in commit.tasks:
             continue
         for number in set(commit.hotfixes):
@@ -305,6 +326,7 @@ class Summary:
     overdue: list[str]
     target_minutes: int
     cancelled: int = 0  # shown in the rows, counted in no figure above
+    postmortems_due: int = 0  # done, or past the week: what postmortems_done counts over
     conflicts: list[str] = field(default_factory=list)  # numbers held by two incidents
     over_target: list[str] = field(default_factory=list)  # active hotfixes past the target
     repositories: int | None = None  # how many, in a report over several (--repo)
@@ -322,6 +344,7 @@ class Summary:
             "rollback_rate_target": 0.10,
             "postmortems_done": self.postmortems_done,
             "postmortems_target": 1.0,
+            "postmortems_due": self.postmortems_due,
             "overdue_postmortems": self.overdue,
             "cancelled": self.cancelled,
             "number_conflicts": self.conflicts,
@@ -351,6 +374,9 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
     durations = [r.duration for r in records if r.duration is not None]
     minutes = [d.total_seconds() / 60 for d in durations]
     resolved = [r for r in records if r.resolved is not None]
+    # a post-mortem counts once it is done or due (a week after the resolution): right
+    # after resolve, nothing is due yet and nothing is missing
+    due = [r for r in resolved if r.postmortem_done or r.overdue(now)]
 
     def share(part: int, whole: int) -> float | None:
         return round(part / whole, 4) if whole else None
@@ -364,7 +390,8 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
             sum(within_target(d, target_minutes) for d in durations), len(durations)
         ),
         rollback_rate=share(sum(r.rollback_triggered for r in records), len(records)),
-        postmortems_done=share(sum(r.postmortem_done for r in resolved), len(resolved)),
+        postmortems_done=share(sum(r.postmortem_done for r in due), len(due)),
+        postmortems_due=len(due),
         overdue=[label(r) for r in records if r.overdue(now)],
         target_minutes=target_minutes,
         cancelled=cancelled,
