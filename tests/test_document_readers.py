@@ -142,7 +142,7 @@ def test_edits_keep_crlf_bom_and_trailing_spaces(repo: Path) -> None:
     assert after.replace(b"**Status**: Resolved", b"**Status**: Active  ", 1).startswith(
         data.rstrip(b"\r\n")
     )
-    assert b"**Resolved**: 2026-11-26 04:05 +01:00\r\n" in after
+    assert b"**Resolved**: 2026-11-26 04:05:00 +01:00\r\n" in after
     assert b"**Time to Resolution**: 1h 05m\r\n" in after
     assert b"**3. Rollback Plan**: revert\t\r\n" in after
 

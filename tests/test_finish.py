@@ -244,7 +244,7 @@ def test_abort_cancels_keeps_the_record_and_the_number(installed: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     text = doc.read_text(encoding="utf-8")
     assert "**Status**: Cancelled" in text
-    assert "**Cancelled**: 2026-11-26 03:20 +01:00" in text
+    assert "**Cancelled**: 2026-11-26 03:20:00 +01:00" in text
     assert "**Cancel Reason**: mistake" in text
     assert "already cancelled" in run(installed, "abort").stdout
     git(installed, "commit", "-q", "-am", "T004: cancelled")

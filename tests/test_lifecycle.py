@@ -47,7 +47,7 @@ def test_new_numbers_over_branches_remotes_and_dirs(installed: Path, remote: Pat
     )
     text = (installed / ".specswarm/features/008-hotfix/hotfix.md").read_text(encoding="utf-8")
     assert text.startswith("# Hotfix 008: Zoë's café is down!\n")
-    assert "**Created**: 2026-11-26 04:05 +01:00" in text
+    assert "**Created**: 2026-11-26 04:05:00 +01:00" in text
 
 
 def test_new_fills_fields_and_stages(repo: Path) -> None:
@@ -158,8 +158,8 @@ def test_rollback_and_resolve_golden(repo: Path, hand_edited: Path) -> None:
     assert hand_edited.read_bytes() == (GOLDEN / "after-rollback.md").read_bytes()
     proc = run(repo, "resolve", "--postmortem")
     assert proc.returncode == 0, proc.stderr
-    assert "T005: Root cause analysis — due 2026-11-28 04:05 +01:00" in proc.stdout
-    assert "T007: Post-mortem — due 2026-12-03 04:05 +01:00" in proc.stdout
+    assert "T005: Root cause analysis — due 2026-11-28 04:05:00 +01:00" in proc.stdout
+    assert "T007: Post-mortem — due 2026-12-03 04:05:00 +01:00" in proc.stdout
     assert "53m" in proc.stdout
     assert hand_edited.read_bytes() == (GOLDEN / "after-resolve.md").read_bytes()
     postmortem = (hand_edited.parent / "post-mortem.md").read_text(encoding="utf-8")
@@ -174,7 +174,7 @@ def test_a_second_rollback_keeps_the_first_time(repo: Path, hand_edited: Path) -
     again = run(repo, "rollback", "--yes", "--reason", "again", now="2026-11-26T03:55:00+01:00")
     assert again.returncode == 0, again.stderr
     assert "kubectl rollout undo deploy/login" in again.stdout  # the plan is shown still
-    assert "already (Rollback Triggered: yes (2026-11-26 03:40 +01:00)): kept" in again.stdout
+    assert "already (Rollback Triggered: yes (2026-11-26 03:40:00 +01:00)): kept" in again.stdout
     assert "Nothing recorded" in again.stdout and "Commit it" not in again.stdout
     assert hand_edited.read_bytes() == recorded
 
@@ -425,7 +425,7 @@ def test_status_json_reports_zero_elapsed_as_zero(installed: Path) -> None:
     git(installed, "checkout", "-q", "-b", "hotfix/042-now")
     created = (installed / HOTFIX_DIR / "hotfix.md").read_text(encoding="utf-8")
     stamp = next(line for line in created.splitlines() if line.startswith("**Created**:"))
-    moment = stamp.split(": ", 1)[1]  # "2026-11-26 16:20 +00:00"
-    iso = moment[:10] + "T" + moment[11:16] + ":00" + moment[17:]
+    moment = stamp.split(": ", 1)[1]  # "2026-11-26 16:20:07 +00:00"
+    iso = moment[:10] + "T" + moment[11:19] + moment[20:]
     data = json.loads(run(installed, "status", "--json", now=iso).stdout)
     assert data["elapsed_seconds"] == 0 and data["elapsed"] == "0s"

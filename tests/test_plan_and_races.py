@@ -88,7 +88,7 @@ def test_rollback_off_a_terminal_needs_yes(hotfix: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "**Rollback Triggered**: yes (2026-11-26 04:05 +01:00)" in hotfix.read_text("utf-8")
+    assert "**Rollback Triggered**: yes (2026-11-26 04:05:00 +01:00)" in hotfix.read_text("utf-8")
 
 
 def test_rollback_on_a_terminal_asks(hotfix: Path) -> None:

@@ -42,7 +42,7 @@ def abort(reason: str | None, yes: bool) -> None:
     ):
         ui.emit("Nothing recorded.")
         return
-    stamp = clock.format_stamp(clock.now())
+    stamp = clock.format_stamp(clock.stamp_now())
     changes = [(fields.STATUS, HotfixState.CANCELLED.value), (fields.CANCELLED, stamp)]
     if reason:
         changes.append((fields.CANCEL_REASON, reason))

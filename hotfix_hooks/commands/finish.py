@@ -109,7 +109,7 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Journal:
     tip = _preflight(doc)
     changes: list[tuple[str, str]] = []
     if fields.state(doc.doc) is not HotfixState.RESOLVED:
-        changes, _ = resolution(doc, clock.now())
+        changes, _ = resolution(doc, clock.stamp_now())
     remote = remote_for(repo, config.base_branch)
     if push and remote is None:
         raise UsageError("--push: this repository has no remote (git remote add origin URL)")

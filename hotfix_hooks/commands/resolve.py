@@ -26,7 +26,7 @@ POSTMORTEM_DOC = "post-mortem.md"
 def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
     doc = current_doc()
-    now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
+    now = clock.stamp_now()
     if fields.state(doc.doc) is HotfixState.RESOLVED:
         ui.emit(
             f"hotfix {doc.hotfix.number} is already resolved ({doc.doc.field(fields.RESOLVED)})"
@@ -99,7 +99,7 @@ def resolution(doc: CurrentDoc, now: datetime) -> tuple[list[tuple[str, str]], t
     if started is None:
         raise UsageError(
             f"{doc.rel}: **Created** is {created!r}, not a timestamp such as "
-            "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
+            "'2026-11-26 15:30:00 +00:00': fix it, then run resolve again"
         )
     duration = now - started
     changes = [

@@ -89,7 +89,7 @@ def rollback(reason: str | None, yes: bool) -> None:
     ):
         ui.emit("Nothing recorded (to only read the plan: hotfix-hooks plan).")
         return
-    stamp = clock.format_stamp(clock.now())
+    stamp = clock.format_stamp(clock.stamp_now())
     changes = [(fields.ROLLBACK_TRIGGERED, f"yes ({stamp})")]
     if reason:
         changes.append((fields.ROLLBACK_REASON, reason))

@@ -206,16 +206,14 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         f"{warning} ({path}, line {trigger.line})" if trigger.line else f"{warning} ({path})"
         for warning in (tree_verdict.warnings if text and not cancelled else [])
     ]
-    # Created is written to the minute: "now" is read to the minute too (as resolve
-    # does), so a hotfix opened at 03:12:56 is not "56s" old at 03:12:57
-    minute = clock.now().replace(second=0, microsecond=0)
+    now = clock.stamp_now()
     return HotfixStatus(
         number=hotfix.number,
         title=doc.title or hotfix.title,
         branch=hotfix.name,
         status=status,
         created=created,
-        elapsed=(minute - created) if created else None,
+        elapsed=(now - created) if created else None,
         target_minutes=ctx.config.target_minutes,
         tasks=index,
         plan_in_tree=tree_ok,
@@ -315,7 +313,7 @@ def _print_hotfix(state: HotfixStatus) -> None:
 def overview(ctx: Context) -> dict[str, object]:
     from hotfix_hooks.report.inventory import collect
 
-    now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
+    now = clock.stamp_now()
     records = collect(ctx)
     target = ctx.config.target_minutes
     return {

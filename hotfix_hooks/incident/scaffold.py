@@ -72,7 +72,7 @@ def scaffold(
     missing = missing_docs(repo, directory)
     if not missing:
         return result
-    created = clock.format_stamp(clock.now())
+    created = clock.format_stamp(clock.stamp_now())
     context = {
         "number": number,
         "title": title,

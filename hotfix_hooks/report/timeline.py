@@ -20,7 +20,7 @@ from hotfix_hooks.git.log import hotfix_log
 from hotfix_hooks.git.repository import Repository
 
 _FULL_SHA = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
-# the order of events that share a minute: the story's order
+# the order of events that share a second: the story's order
 KINDS = ("opened", "branch", "commit", "push", "rollback", "resolved", "cancelled", "finished")
 
 
@@ -86,11 +86,13 @@ def durations(timeline: list[Row]) -> dict[str, timedelta]:
 
 
 def offset_text(delta: timedelta) -> str:
-    """``+0:00``, ``+0:09``, ``+1:05``, ``+2d 3:04``: exact to the minute."""
-    minutes = int(delta.total_seconds()) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    return f"+{days}d {hours}:{mins:02d}" if days else f"+{hours}:{mins:02d}"
+    """``+0:00:00``, ``+0:09:12``, ``+1:05:00``, ``+2d 3:04:00``: exact to the second."""
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 24 * 3600)
+    hours, rest = divmod(rest, 3600)
+    mins, secs = divmod(rest, 60)
+    clock_text = f"{hours}:{mins:02d}:{secs:02d}"
+    return f"+{days}d {clock_text}" if days else f"+{clock_text}"
 
 
 def _reflog(repo: Repository, ref: str) -> list[tuple[datetime, str, str, str]]:
