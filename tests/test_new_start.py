@@ -73,3 +73,23 @@ def test_new_asks_for_a_title_on_a_terminal(installed: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Title" in proc.stdout
     assert head_branch(installed) == "hotfix/001-checkout-500"
+
+
+def test_new_fetches_production_first(installed: Path, remote: Path) -> None:
+    """A teammate released to main a moment ago: the hotfix starts from it (issue 18.7)."""
+    other = remote.parent / "teammate"
+    git(remote.parent, "clone", "-q", str(remote), str(other))
+    git(other, "commit", "-q", "--allow-empty", "-m", "released 1.4.3")
+    git(other, "push", "-q", "origin", "main")
+    released = git(other, "rev-parse", "HEAD").stdout.strip()
+    proc = hh(installed, "new", "x")
+    assert proc.returncode == 0, proc.stderr
+    assert f"from origin/main ({released[:10]})" in proc.stdout
+    assert git(installed, "rev-parse", "HEAD").stdout.strip() == released
+    git(installed, "commit", "-q", "-m", "T001: start")
+    git(installed, "checkout", "-q", "main")
+    git(installed, "remote", "set-url", "origin", str(remote.parent / "unreachable.git"))
+    proc = hh(installed, "new", "y")
+    assert proc.returncode == 0, proc.stderr
+    assert "could not fetch from origin" in proc.stderr
+    assert f"starting from origin/main ({released[:10]}) as this clone last saw it" in proc.stderr

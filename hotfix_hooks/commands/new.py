@@ -13,7 +13,12 @@ from hotfix_hooks.events import dispatch
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
-from hotfix_hooks.incident.production import production_branch, remote_for, start_point
+from hotfix_hooks.incident.production import (
+    fetch,
+    production_branch,
+    remote_for,
+    start_point,
+)
 from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
     DOCS,
@@ -126,11 +131,19 @@ def production_base(ctx: Context) -> str:
             "this repository has no commits yet: make a first commit, then start the hotfix"
         )
     remote = remote_for(ctx.repo, ctx.config.base_branch)
+    problem = fetch(ctx.repo, remote) if remote else None
     try:
         name = production_branch(ctx.repo, ctx.config.base_branch, remote)
     except UsageError as exc:
         raise UsageError(f"{exc}, or pass --base REF") from None
-    return start_point(ctx.repo, name, remote)
+    start = start_point(ctx.repo, name, remote)
+    if problem is not None:
+        sha = (ctx.repo.resolve(start) or "")[:10]
+        ui.warn(
+            f"could not fetch from {remote} ({problem}): starting from {start} ({sha}) as "
+            "this clone last saw it; production may be ahead of it"
+        )
+    return start
 
 
 def _undo_start(ctx: Context, branch: str, before: str) -> None:
