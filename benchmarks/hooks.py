@@ -509,8 +509,35 @@ def bench_report(root: Path, rounds: int) -> None:
     ]
     best = statistics.median(times)
     record(
-        "commands", "`hotfix-hooks report --json`, 1,000 hotfixes", best, "the 2 s budget", 2.0, 1.0
+        "commands",
+        "`hotfix-hooks report --json`, 1,000 hotfixes",
+        best,
+        "the 2 s budget",
+        2.0,
+        0.15,
     )
+
+
+def bench_cli(root: Path, rounds: int) -> None:
+    """The command line's own start: ``--version``, and ``status`` on a hotfix branch with a
+    real plan (its verdict remembered, as after the first run), against starting Python."""
+    repo = make_repo(root / "cli")
+    sh(repo, "hotfix-hooks", "install")
+    sh(repo, "git", "checkout", "-q", "-b", "hotfix/001-bench")
+    doc = repo / ".specswarm" / "features" / "001-hotfix" / "hotfix.md"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("[How to rollback if hotfix fails]", "redeploy v1.4.2"))
+    sh(repo, "git", "commit", "-q", "-am", "T003: rollback plan")
+    floor_cmd = (sys.executable, "-I", "-c", "pass")
+
+    def run(*args: str) -> Callable[[], object]:
+        return lambda: subprocess.run(args, cwd=repo, env=ENV, capture_output=True, check=False)
+
+    floor = run(*floor_cmd)
+    a, b = compare(rounds, run(str(BIN / "hotfix-hooks"), "--version"), floor)
+    record("commands", "`hotfix-hooks --version`", a, "`python -I -c pass`", b, 3.0)
+    a, b = compare(rounds, run(str(BIN / "hotfix-hooks"), "status"), floor)
+    record("commands", "`hotfix-hooks status`, hotfix branch", a, "`python -I -c pass`", b, 6.0)
 
 
 def markdown() -> str:
@@ -527,7 +554,7 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
-ALL = ("direct", "hotfix", "gate", "pre-push", "managers", "report")
+ALL = ("direct", "hotfix", "gate", "pre-push", "managers", "cli", "report")
 MANAGERS = ("pre-commit", "prek", "lefthook", "husky")
 
 
@@ -557,6 +584,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_pre_push(root, args.rounds)
         if "managers" in args.only:
             bench_managers(root, args.rounds, source, args.managers)
+        if "cli" in args.only:
+            bench_cli(root, args.rounds)
         if "report" in args.only:
             bench_report(root, args.rounds)
     if args.markdown:

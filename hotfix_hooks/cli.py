@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
@@ -15,11 +16,44 @@ from hotfix_hooks.core.errors import SIGPIPE_EXIT, exit_for
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+# Every subcommand, in the order of the workflow: name -> "module:attribute". A command's
+# module is imported only when that command runs (or --help lists it): click's documented
+# pattern for lazily loaded subcommands.
+COMMANDS = {
+    "install": "hotfix_hooks.commands.install:install",
+    "uninstall": "hotfix_hooks.commands.install:uninstall",
+    "scaffold": "hotfix_hooks.commands.scaffold:scaffold",
+    "new": "hotfix_hooks.commands.new:new",
+    "status": "hotfix_hooks.commands.status:status",
+    "check": "hotfix_hooks.commands.check:check",
+    "plan": "hotfix_hooks.commands.rollback:plan",
+    "rollback": "hotfix_hooks.commands.rollback:rollback",
+    "resolve": "hotfix_hooks.commands.resolve:resolve",
+    "finish": "hotfix_hooks.commands.finish:finish",
+    "abort": "hotfix_hooks.commands.abort:abort",
+    "timeline": "hotfix_hooks.commands.timeline:timeline",
+    "report": "hotfix_hooks.commands.report:report",
+    "demo": "hotfix_hooks.commands.demo:demo",
+    "server-config": "hotfix_hooks.commands.server_config:server_config",
+    "hook": "hotfix_hooks.commands.hook:hook",
+}
+
+
 class HotfixGroup(click.Group):
-    """Turns every user mistake into one line and exit 2, never a traceback."""
+    """Loads each subcommand when it is used; turns every user mistake into one line and
+    its exit code, never a traceback."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)  # the order of the workflow, not the alphabet
+        return list(COMMANDS)  # the order of the workflow, not the alphabet
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         from hotfix_hooks.core import ui
@@ -51,33 +85,6 @@ def cli() -> None:
     with Hotfix:/Task: trailers; it cannot be pushed without a real
     rollback plan. Start with `hotfix-hooks install`, or try `hotfix-hooks demo`.
     """
-
-
-def _register() -> None:
-    from hotfix_hooks.commands import (
-        abort,
-        check,
-        demo,
-        finish,
-        hook,
-        install,
-        new,
-        report,
-        resolve,
-        rollback,
-        scaffold,
-        server_config,
-        status,
-        timeline,
-    )
-
-    modules = (install, scaffold, new, status, check, rollback, resolve, finish, abort, timeline)
-    for module in (*modules, report, demo, server_config, hook):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

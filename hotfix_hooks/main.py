@@ -106,6 +106,11 @@ def run_hook() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):  # what click's version option prints, without click
+        from hotfix_hooks import __version__
+
+        sys.stdout.write(f"hotfix-hooks, version {__version__}\n")
+        return 0
     code = lean_hook(args)
     if code is not None:
         return code

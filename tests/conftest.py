@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import io
 import os
 import pty
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +48,19 @@ def git(
 def hh(
     cwd: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """``hotfix-hooks ARGS`` in ``cwd``, as a user runs it, answered as a process would
+    (exit code, stdout, stderr): in this process, where a new one would add only its start
+    (the hooks git runs meanwhile are real processes). ``HOTFIX_HOOKS_TEST_PROCESSES=1``
+    runs every call as a real process instead; :func:`hh_process` always does."""
+    if os.environ.get("HOTFIX_HOOKS_TEST_PROCESSES") == "1":
+        return hh_process(cwd, *args, input=input, env=env)
+    return in_process(cwd, args, input=input, env=env)
+
+
+def hh_process(
+    cwd: Path, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``hotfix-hooks ARGS`` as a real process (its console script)."""
     return subprocess.run(
         (str(BIN / "hotfix-hooks"), *args),
         cwd=cwd,
@@ -55,6 +70,63 @@ def hh(
         input=input,
         stdin=None if input is not None else subprocess.DEVNULL,
         env=env,
+    )
+
+
+class _Stdin(io.TextIOWrapper):
+    def isatty(self) -> bool:
+        return False
+
+
+def in_process(
+    cwd: Path,
+    args: tuple[str, ...] | list[str],
+    *,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``hotfix_hooks.main.main(args)`` with the process's view swapped for the call:
+    working directory, environment (``env`` replaces it whole, as for a subprocess), stdin,
+    stdout and stderr. An exception that escapes is printed as Python would print it, with
+    exit code 1: a traceback is as visible here as from a real process."""
+    from hotfix_hooks.main import main
+
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (
+        _Stdin(io.BytesIO((input or "").encode("utf-8")), encoding="utf-8"),
+        io.TextIOWrapper(out, encoding="utf-8", errors="replace", write_through=True),
+        io.TextIOWrapper(err, encoding="utf-8", errors="replace", write_through=True),
+    )
+    sys.stdin, sys.stdout, sys.stderr = streams
+    try:
+        os.chdir(cwd)
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except BaseException:  # what an uncaught exception does to a process
+            traceback.print_exc()
+            code = 1
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        for stream in streams:
+            if not stream.closed:
+                stream.flush()
+                stream.detach()  # the buffers stay open to be read
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(
+        ["hotfix-hooks", *args],
+        code,
+        out.getvalue().decode("utf-8", "replace"),
+        err.getvalue().decode("utf-8", "replace"),
     )
 
 

@@ -15,20 +15,13 @@ NOW = "2026-11-26T04:05:00+01:00"
 
 
 def run(repo: Path, *args: str, now: str | None = NOW) -> subprocess.CompletedProcess[str]:
+    """``hotfix-hooks ARGS`` in ``repo`` at the moment ``now`` (HOTFIX_HOOKS_NOW)."""
     import os
 
     env = dict(os.environ)
     if now:
         env["HOTFIX_HOOKS_NOW"] = now
-    return subprocess.run(
-        ("hotfix-hooks", *args),
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    return hh(repo, *args, env=env)
 
 
 # -- new -------------------------------------------------------------------------------------

@@ -55,6 +55,3 @@ def abort(reason: str | None, yes: bool) -> None:
         f'Commit it: git commit -am "T004: cancelled" && {doc.ctx.repo.push_command()}'
         f"   (keep {doc.hotfix.name}: it is the record, and the pushed branch keeps its number)"
     )
-
-
-COMMANDS = (abort,)

@@ -275,6 +275,3 @@ def check(  # noqa: C901 - split up by issues 18 and 20
         for line in check_annotations(repo.root, result, ties):
             ui.emit(line, sys.stderr if as_json else sys.stdout)
     raise click.exceptions.Exit(OK if passed else POLICY_FAILED)
-
-
-COMMANDS = (check,)

@@ -214,6 +214,3 @@ def demo(directory: Path | None) -> None:
     DIRECTORY (new or empty) keeps the result; default: a temporary directory.
     """
     run_demo(directory)
-
-
-COMMANDS = (demo,)

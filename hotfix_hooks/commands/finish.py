@@ -704,6 +704,3 @@ def in_progress(ctx: Context) -> tuple[str, str] | None:
         f"a finish of hotfix {plan.number} ({plan.branch}) is in progress{where}",
         f"complete it: {CONTINUE} (or undo it: {ABORT})",
     )
-
-
-COMMANDS = (finish,)

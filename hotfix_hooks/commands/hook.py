@@ -26,6 +26,3 @@ def hook(hook_name: str, args: tuple[str, ...]) -> None:
     if not ok("rev-parse", "--git-dir"):  # bare or not; GitPython stays off this path
         raise NotARepositoryError()
     raise click.exceptions.Exit(dispatch(hook_name, args))
-
-
-COMMANDS = (hook,)

@@ -141,6 +141,3 @@ def uninstall(force: bool) -> None:
         ui.emit(f"left {report.hooks_dir / name} alone (not installed by hotfix-hooks)")
     if not (report.removed or report.left_alone or report.edited):
         ui.emit("no hotfix-hooks hooks were installed here")
-
-
-COMMANDS = (install, uninstall)

@@ -216,6 +216,3 @@ def _start(
     ui.emit(f'  {step}. Fix, then: git commit -am "T001: <what you fixed>"{staged}')
     ui.emit(f"  {step + 1}. Push: git push -u origin {branch}")
     ui.emit("  See where you stand: hotfix-hooks status")
-
-
-COMMANDS = (new,)

@@ -183,6 +183,3 @@ def _common_target(several: list[RepositoryReport]) -> int:
             f"the summary judges against the strictest, {targets[0]}; each row against its own"
         )
     return targets[0]
-
-
-COMMANDS = (report,)

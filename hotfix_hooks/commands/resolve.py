@@ -151,6 +151,3 @@ def _timeline_rows(doc: CurrentDoc) -> list[dict[str, str]]:
     from hotfix_hooks.report.timeline import table
 
     return table(incident_rows(doc))
-
-
-COMMANDS = (resolve,)

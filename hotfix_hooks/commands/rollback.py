@@ -123,6 +123,3 @@ def _kept(doc: CurrentDoc) -> None:
         f"A rollback is recorded in {doc.rel} already (Rollback Triggered: {recorded}): "
         "kept, as the time to rollback counts from the first. Nothing recorded."
     )
-
-
-COMMANDS = (plan, rollback)

@@ -46,6 +46,3 @@ def scaffold(number: str | None) -> None:
         ui.emit(f"hotfix {chosen} already has hotfix.md and tasks.md in {result.directory}")
         return
     print_scaffold(chosen, ctx.branch or "(detached HEAD)", result)
-
-
-COMMANDS = (scaffold,)

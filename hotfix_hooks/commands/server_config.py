@@ -62,6 +62,3 @@ def server_config(
     else:
         ui.emit(f"{path}:")
     click.echo(recorded_rules.render(config), nl=False)
-
-
-COMMANDS = (server_config,)

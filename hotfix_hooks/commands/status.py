@@ -401,6 +401,3 @@ def status(as_json: bool) -> None:
     branches.sort(key=lambda item: (not item["over_target"], -(item["age_seconds"] or 0)))
     if branches:
         ui.emit(f"Next: git checkout {branches[0]['branch']} && hotfix-hooks status")
-
-
-COMMANDS = (status,)

@@ -84,6 +84,3 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     spans = tl.durations(rows)
     if spans:
         ui.emit("  " + " · ".join(f"{k}: {clock.human(v)}" for k, v in spans.items()))
-
-
-COMMANDS = (timeline,)

@@ -1,45 +1,71 @@
-"""Finding the repository a command runs in, with GitPython (it searches parent
-directories and tells bare repositories and worktrees apart). Never imported by a hook
-(an import-linter contract says so): GitPython costs ~150 ms to import."""
+"""Finding the repository a command runs in: one ``git rev-parse``, so a command answers
+exactly as git would (``GIT_DIR``, worktrees, ``safe.directory``) and pays no import for it.
+
+GitPython, the project's library for repository access in the commands, is opened from
+here (:func:`gitpython`) where a command works on many repositories in one process
+(``report --repo``): it opens each in-process, where a ``git`` per repository would cost a
+process start each. Everywhere else a plain git call is as exact and cheaper: GitPython
+costs ~60-150 ms to import, more than ``status`` may take in all. Never imported by a hook
+(an import-linter contract says so).
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-import git as gitpython
-from git.exc import InvalidGitRepositoryError, NoSuchPathError
-
 from hotfix_hooks.core.errors import NotARepositoryError, UsageError
+from hotfix_hooks.git.lean import run_git
 from hotfix_hooks.git.repository import Repository
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import git
 
-def _open(cwd: str | os.PathLike[str] | None) -> gitpython.Repo | None:
-    try:
-        return gitpython.Repo(
-            os.fspath(cwd) if cwd is not None else Path.cwd(), search_parent_directories=True
-        )
-    except (InvalidGitRepositoryError, NoSuchPathError):
-        return None
+BARE = (
+    "this is a bare repository: this command needs a working tree "
+    "(in a bare server repository, use `hotfix-hooks install --server` "
+    "or `hotfix-hooks server-config`)"
+)
+
+
+def _ask(cwd: str | os.PathLike[str] | None) -> tuple[list[str], str]:
+    """(what ``rev-parse`` printed, its complaint) about the repository at ``cwd``."""
+    where = Path(cwd) if cwd is not None else Path.cwd()
+    if not where.is_dir():
+        return [], f"{where}: no such directory"
+    code, out, err = run_git(
+        "rev-parse",
+        "--is-bare-repository",
+        "--is-inside-work-tree",
+        "--absolute-git-dir",
+        "--show-toplevel",
+        cwd=str(where),
+    )
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    complaint = err.decode("utf-8", "replace").strip().splitlines()
+    return lines, complaint[0] if complaint and code != 0 else ""
 
 
 def find_repo(
     cwd: str | os.PathLike[str] | None = None, *, required: bool = True
 ) -> Repository | None:
-    handle = _open(cwd)
-    if handle is None:
-        if required:
-            raise NotARepositoryError()
+    """The working tree around ``cwd`` (default: here). Outside one, or in a bare
+    repository: None, or with ``required`` exit 2 saying which."""
+    lines, complaint = _ask(cwd)
+    if len(lines) == 4 and lines[1] == "true":
+        return Repository(Path(lines[3]), Path(lines[2]))
+    if not required:
         return None
-    if handle.bare:
-        if required:
-            raise UsageError(
-                "this is a bare repository: this command needs a working tree "
-                "(in a bare server repository, use `hotfix-hooks install --server` "
-                "or `hotfix-hooks server-config`)"
-            )
-        return None
-    return Repository(Path(handle.working_tree_dir or handle.git_dir), Path(handle.git_dir), handle)
+    if len(lines) >= 3 and lines[0] == "true":
+        raise UsageError(BARE)
+    if len(lines) >= 3:
+        raise UsageError(
+            f"{lines[2]} is a git directory, not a working tree: run this in the working tree"
+        )
+    if complaint and "not a git repository" not in complaint:
+        raise NotARepositoryError(complaint.removeprefix("fatal: "))
+    raise NotARepositoryError()
 
 
 def require_repo(cwd: str | os.PathLike[str] | None = None) -> Repository:
@@ -52,6 +78,36 @@ def require_repo_or_bare(
     cwd: str | os.PathLike[str] | None = None, *, advice: str | None = None
 ) -> Path:
     """The current directory, if it is inside a repository (bare or not)."""
-    if _open(cwd) is None:
+    lines, complaint = _ask(cwd)
+    if len(lines) < 3:
+        if complaint and "not a git repository" not in complaint:
+            raise NotARepositoryError(complaint.removeprefix("fatal: "))
         raise NotARepositoryError(*([advice] if advice else []))
     return Path(cwd) if cwd is not None else Path.cwd()
+
+
+def gitpython(repo: Repository) -> git.Repo:
+    """GitPython's ``Repo`` for ``repo``, opened once."""
+    if repo._handle is None:
+        import git as gitpython_module
+
+        repo._handle = gitpython_module.Repo(repo.root)
+    return repo._handle
+
+
+def find_in_process(cwd: str | os.PathLike[str]) -> Repository | None:
+    """:func:`find_repo` without a git process, through GitPython: for a command that
+    opens many repositories (``report --repo``). None outside a working tree (a bare
+    repository has none)."""
+    import git as gitpython_module
+    from git.exc import InvalidGitRepositoryError, NoSuchPathError
+
+    try:
+        handle = gitpython_module.Repo(os.fspath(cwd), search_parent_directories=True)
+    except (InvalidGitRepositoryError, NoSuchPathError):
+        return None
+    if handle.bare or handle.working_tree_dir is None:
+        return None
+    repo = Repository(Path(handle.working_tree_dir), Path(handle.git_dir))
+    repo._handle = handle
+    return repo

@@ -2,8 +2,8 @@
 questions commands and hooks ask about it, answered by plain git.
 
 Hooks make one from the files (:meth:`Repository.here`, no git process); commands get one
-from :mod:`~hotfix_hooks.git.discover`, which finds it with GitPython and keeps GitPython's
-``Repo`` as :attr:`Repository.handle`. Revisions, ancestry and merge bases are asked of git
+from :mod:`~hotfix_hooks.git.discover` (one ``git rev-parse``), which also opens GitPython's
+``Repo`` for it where a command uses GitPython. Revisions, ancestry and merge bases are asked of git
 itself, as ``git rev-parse``/``merge-base`` answer them: the same answers in a hook and a
 command, and exact git semantics (GitPython's own revision parser differs at the edges).
 """
@@ -28,10 +28,10 @@ class Repository:
 
     __slots__ = ("_handle", "git_dir", "root")
 
-    def __init__(self, root: Path, git_dir: Path, handle: gitpython.Repo | None = None) -> None:
+    def __init__(self, root: Path, git_dir: Path) -> None:
         self.root = root
         self.git_dir = git_dir
-        self._handle = handle
+        self._handle: gitpython.Repo | None = None  # discover.gitpython opens it
 
     @classmethod
     def here(cls) -> Repository | None:
@@ -39,13 +39,6 @@ class Repository:
         tree), read from the files; None outside one."""
         found = lean.locate()
         return None if found is None else cls(Path(found[0]), Path(found[1]))
-
-    @property
-    def handle(self) -> gitpython.Repo:
-        """GitPython's ``Repo``, for commands (:mod:`~hotfix_hooks.git.discover` sets it)."""
-        if self._handle is None:
-            raise RuntimeError("this repository was not opened through GitPython")
-        return self._handle
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Repository):

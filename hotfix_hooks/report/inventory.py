@@ -23,9 +23,10 @@ from hotfix_hooks.core.tie import TIE_GREP
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
-from hotfix_hooks.git.discover import find_repo
+from hotfix_hooks.git.discover import find_in_process
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import hotfix_refs
+from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
@@ -471,7 +472,7 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
         if not arg.path.is_dir():
             raise UsageError(f"{arg.shown}: no such directory")
         try:
-            repo = find_repo(arg.path, required=False)
+            repo = find_in_process(arg.path)
         except UsageError as exc:
             raise UsageError(f"{arg.shown}: {exc}") from None
         if repo is None:
@@ -528,7 +529,7 @@ def collect_repositories(
     Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
     not share out, so many repositories are read by one process per CPU (``workers``,
     default ``os.cpu_count()``; 1 reads them here)."""
-    jobs = [(ctx.repo.root, name, ctx.config) for ctx, name in contexts]
+    jobs = [(ctx.repo.root, ctx.repo.git_dir, name, ctx.config) for ctx, name in contexts]
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
     if workers > 1:
@@ -551,13 +552,11 @@ def _usable_cpus() -> int:
 MIN_REPOS_PER_WORKER = 4  # fewer: starting a process costs more than it saves
 
 
-def _collect_one(job: tuple[Path, str, config_mod.Config]) -> RepositoryReport:
+def _collect_one(job: tuple[Path, Path, str, config_mod.Config]) -> RepositoryReport:
     """One repository of :func:`collect_repositories` (top level: a worker runs it)."""
-    root, name, config = job
+    root, git_dir, name, config = job
     try:
-        repo = find_repo(root, required=True)
-        assert repo is not None
-        records = collect(Context(repo, config))
+        records = collect(Context(Repository(root, git_dir), config))
     except (UsageError, GitError) as exc:  # as plain UsageError: it crosses processes
         raise UsageError(f"{name} ({root}): {exc}") from None
     for record in records:
