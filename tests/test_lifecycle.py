@@ -148,13 +148,17 @@ def test_rollback_and_resolve_golden(repo: Path, hand_edited: Path) -> None:
     assert "kubectl rollout undo deploy/login" in proc.stdout
     assert "5xx > 2 % for 5 min" in proc.stdout
     assert "incident commander" in proc.stdout
-    assert hand_edited.read_bytes() == (GOLDEN / "after-rollback.md").read_bytes()
+    # hotfix.md is left as it was: the rollback is one line of events.md
+    assert hand_edited.read_bytes() == (GOLDEN / "hand-edited.md").read_bytes()
+    events = hand_edited.parent / "events.md"
+    assert events.read_bytes() == (GOLDEN / "events-after-rollback.md").read_bytes()
     proc = run(repo, "resolve", "--postmortem")
     assert proc.returncode == 0, proc.stderr
     assert "T005: Root cause analysis — due 2026-11-28 04:05:00 +01:00" in proc.stdout
     assert "T007: Post-mortem — due 2026-12-03 04:05:00 +01:00" in proc.stdout
     assert "53m" in proc.stdout
     assert hand_edited.read_bytes() == (GOLDEN / "after-resolve.md").read_bytes()
+    assert events.read_bytes() == (GOLDEN / "events-after-resolve.md").read_bytes()
     postmortem = (hand_edited.parent / "post-mortem.md").read_text(encoding="utf-8")
     assert "## Root Cause (five whys)" in postmortem and "53m" in postmortem
     assert "already resolved" in run(repo, "resolve").stdout
@@ -167,7 +171,10 @@ def test_a_second_rollback_keeps_the_first_time(repo: Path, hand_edited: Path) -
     again = run(repo, "rollback", "--yes", "--reason", "again", now="2026-11-26T03:55:00+01:00")
     assert again.returncode == 0, again.stderr
     assert "kubectl rollout undo deploy/login" in again.stdout  # the plan is shown still
-    assert "already (Rollback Triggered: yes (2026-11-26 03:40:00 +01:00)): kept" in again.stdout
+    assert (
+        "already (Rollback Triggered: yes (2026-11-26 03:40:00 +01:00, by Zoë Ångström)): kept"
+        in again.stdout
+    )
     assert "Nothing recorded" in again.stdout and "Commit it" not in again.stdout
     assert hand_edited.read_bytes() == recorded
 
@@ -180,7 +187,9 @@ def test_resolve_with_seed_layout_edits_only_status(installed: Path) -> None:
     after = path.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=False) if a != b]
     assert changed == [("**Status**: Active", "**Status**: Resolved")]
-    assert after[len(before) :][0].startswith("**Resolved**: ")
+    assert len(after) == len(before)  # the resolution itself is a line of events.md
+    events = (installed / HOTFIX_DIR / "events.md").read_text(encoding="utf-8")
+    assert " · resolved · Zoë Ångström · time to resolution " in events
 
 
 def test_resolve_bad_created(repo: Path, hand_edited: Path) -> None:
@@ -210,11 +219,8 @@ def test_resolve_on_doc_without_fields(repo: Path) -> None:
     proc = run(repo, "resolve")
     assert proc.returncode == 2 and "Created" in proc.stderr
     assert run(repo, "rollback", "--yes").returncode == 0
-    assert (
-        (repo / HOTFIX_DIR / "hotfix.md")
-        .read_text(encoding="utf-8")
-        .startswith("# my own notes\n**Rollback Triggered**: yes")
-    )
+    assert (repo / HOTFIX_DIR / "hotfix.md").read_text(encoding="utf-8") == "# my own notes\n"
+    assert " · rollback · " in (repo / HOTFIX_DIR / "events.md").read_text(encoding="utf-8")
 
 
 # -- report ----------------------------------------------------------------------------------

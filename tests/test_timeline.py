@@ -126,7 +126,7 @@ def test_timeline_rows_are_exact(incident: Path) -> None:
             "rollback",
             "rollback triggered: errors up",
             None,
-            None,
+            zoe,  # who recorded it
         ),
         (
             "2026-11-26T03:41:00+01:00",
@@ -145,7 +145,7 @@ def test_timeline_rows_are_exact(incident: Path) -> None:
             "resolved",
             "resolved (time to resolution 53m)",
             None,
-            None,
+            zoe,
         ),
     ]
     assert data["durations_seconds"] == {
@@ -170,12 +170,12 @@ def test_timeline_text_markdown_and_the_postmortem(incident: Path) -> None:
     postmortem = (repo / HOTFIX_DIR / "post-mortem.md").read_text(encoding="utf-8")
     assert row in postmortem.splitlines()
     assert (
-        "| 2026-11-26 04:05:00 +01:00 | +0:53:00 | 23m | resolved (time to resolution 53m) | — | — |"
-        in postmortem
+        "| 2026-11-26 04:05:00 +01:00 | +0:53:00 | 23m | resolved (time to resolution 53m) | — "
+        "| Zoë Ångström |" in postmortem
     )
     assert (
-        "| 2026-11-26 03:40:00 +01:00 | +0:28:00 | 10m | rollback triggered: errors up | — | — |"
-        in postmortem
+        "| 2026-11-26 03:40:00 +01:00 | +0:28:00 | 10m | rollback triggered: errors up | — "
+        "| Zoë Ångström |" in postmortem
     )
 
 
@@ -264,7 +264,7 @@ def test_stamps_to_the_second_keep_the_true_order(installed: Path, tmp_path: Pat
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "Rollback Triggered: yes (2026-11-26 03:12:59 +01:00)" in proc.stdout
+    assert "Rollback Triggered: yes (2026-11-26 03:12:59 +01:00, by Zoë Ångström)" in proc.stdout
     data = json.loads(
         subprocess.run(
             ("hotfix-hooks", "timeline", "--json"),

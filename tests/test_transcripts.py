@@ -522,11 +522,12 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
         (
             dict(status="Resolved", resolved_at=RESOLVED_AT),
             "merge, tag and close it: hotfix-hooks finish --push; then T005 root cause analysis "
-            "(due 2026-11-28 04:06 +00:00) and T007 post-mortem (due 2026-12-03 04:06 +00:00)",
+            "(due 2026-11-28 04:06:00 +00:00) and T007 post-mortem "
+            "(due 2026-12-03 04:06:00 +00:00)",
         ),
         (
             dict(status="Cancelled", doc_changed=True),
-            'commit the cancellation: git commit -am "T004: cancelled"',
+            'commit the cancellation: git commit -am "T004: cancelled" && git push',
         ),
         (
             dict(status="Cancelled", plan_tree=False),

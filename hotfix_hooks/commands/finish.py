@@ -40,6 +40,7 @@ from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import parse_branch
 from hotfix_hooks.core.errors import GitError, Refused, UsageError
 from hotfix_hooks.core.oid import zero_for
+from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
@@ -78,7 +79,7 @@ def _refuse(lines: list[str]) -> None:
 def _preflight(doc: CurrentDoc) -> str:
     """The hotfix may be finished from here: its tip, once every local check passed."""
     repo, config, hotfix = doc.ctx.repo, doc.ctx.config, doc.hotfix
-    why = finish_refusal(fields.status(doc.doc))
+    why = finish_refusal(doc.record().state.value)
     if why:
         raise Refused(f"hotfix {hotfix.number} cannot be finished: {why}")
     state = repo.in_progress()
@@ -108,7 +109,7 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Journal:
     repo, config, hotfix = doc.ctx.repo, doc.ctx.config, doc.hotfix
     tip = _preflight(doc)
     changes: list[tuple[str, str]] = []
-    if fields.state(doc.doc) is not HotfixState.RESOLVED:
+    if doc.record().state is not HotfixState.RESOLVED:
         changes, _ = resolution(doc, clock.stamp_now())
     remote = remote_for(repo, config.base_branch)
     if push and remote is None:
@@ -390,9 +391,12 @@ class Runner:
                 f"the resolution is recorded on {self.plan.branch}: check it out "
                 f"(git checkout {shlex.quote(self.plan.branch)} --), then {CONTINUE}"
             )
+        from hotfix_hooks.commands.resolve import record_resolution
+
         doc = self.doc()
-        before = doc.doc.data
-        doc.save(fields.with_fields(doc.doc, self.plan.resolution))
+        before = self._snapshot(doc)
+        record_resolution(doc, self.plan.resolution)  # done already after a kill: kept
+        paths = [str(p) for p in (doc.rel, doc.events_rel, doc.rel.parent / ".gitattributes")]
         try:
             self.repo.git(
                 "commit",
@@ -404,14 +408,28 @@ class Runner:
                 "--trailer",
                 f"Task: {FINISH_TASK}",
                 "--",
-                self.plan.rel,
+                *[p for p in paths if (self.repo.root / p).exists()],
             )
         except GitError as exc:
-            doc.save(before)  # back as it was: nothing recorded
+            self._restore(doc, before)  # back as it was: nothing recorded
             raise Refused(f"committing the resolution failed, nothing was changed: {exc}") from None
         events.fire_for(doc, "on_resolve")
         self.plan.fix_tip = self.repo.resolve("HEAD") or ""
         return self.plan.fix_tip[:10]
+
+    def _snapshot(self, doc: CurrentDoc) -> dict[str, bytes | None]:
+        rels = (doc.rel, doc.events_rel, doc.rel.parent / ".gitattributes")
+        return {str(rel): read_worktree_bytes(self.repo.root, rel) for rel in rels}
+
+    def _restore(self, doc: CurrentDoc, before: dict[str, bytes | None]) -> None:
+        for rel, data in before.items():
+            path = self.repo.root / rel
+            if data is None:
+                self.repo.git("rm", "-q", "--cached", "--ignore-unmatch", "--", rel, check=False)
+                path.unlink(missing_ok=True)
+            elif read_worktree_bytes(self.repo.root, rel) != data:
+                replace_file(path, data)
+                self.repo.git("add", "--", rel, check=False)
 
     def merge(self, target: TargetPlan) -> str | None:
         """The merge commit made from the computed tree; ``target`` moved to it."""

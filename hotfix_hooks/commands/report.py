@@ -156,7 +156,7 @@ def _print_table(rows: list[dict[str, Any]], several: bool) -> None:
         return f"{name:<{width}} " if several else ""
 
     ui.emit(
-        f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<24} "
+        f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<26} "
         f"{'Resolved in':<12} {'Rollback':<9} {'Post-mortem':<12} Branch"
     )
     for r in rows:
@@ -164,7 +164,7 @@ def _print_table(rows: list[dict[str, Any]], several: bool) -> None:
         flags = status_cell(r)[len(str(r["status"])) :]
         ui.emit(
             f"{column(r.get('repository', ''))}"
-            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
+            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<26} "
             f"{r['time_to_resolution'] or '—':<12} "
             f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
             f"{r['branch']}{flags}"

@@ -11,8 +11,9 @@ from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.safe_files import create_exclusive, describe_os_error
 from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.core.tie import TIE_GREP
+from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
-from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.document.events import Event
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
@@ -27,27 +28,24 @@ def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
     doc = current_doc()
     now = clock.stamp_now()
-    if fields.state(doc.doc) is HotfixState.RESOLVED:
+    record = doc.record()
+    if record.state is HotfixState.RESOLVED:
+        when = record.resolved
         ui.emit(
-            f"hotfix {doc.hotfix.number} is already resolved ({doc.doc.field(fields.RESOLVED)})"
+            f"hotfix {doc.hotfix.number} is already resolved"
+            + (f" ({clock.format_stamp(when)})" if when else "")
         )
         return
-    if fields.state(doc.doc) is HotfixState.CANCELLED:
+    if record.state is HotfixState.CANCELLED:
         raise Refused(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
     changes, duration = resolution(doc, now)
-
-    def edit(current: HotfixDocument) -> bytes:
-        if fields.state(current) is HotfixState.RESOLVED:  # resolved meanwhile
-            return current.data
-        return fields.with_fields(current, changes)
-
-    if not doc.update(edit):
+    if not record_resolution(doc, changes):
         ui.emit(f"hotfix {doc.hotfix.number} is already resolved")
         return
     events.fire_for(doc, "on_resolve")
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
-    triggered = fields.rollback_triggered(doc.doc)
+    triggered = doc.record().rollback is not None
     ui.emit(ui.paint("✅ EMERGENCY RESOLVED", "green"))
     ui.emit("")
     ui.emit("📊 Resolution:")
@@ -76,9 +74,28 @@ def resolve(postmortem: bool) -> None:
         ui.emit(f"Then write the Rollback Plan in {doc.rel}: pushing is refused until you do.")
 
 
+def record_resolution(doc: CurrentDoc, changes: list[tuple[str, str]]) -> bool:
+    """The resolution :func:`resolution` computed, recorded: one line in events.md (unless
+    the record, as it is now on disk, is closed already) and Status Resolved in hotfix.md.
+    False when nothing was recorded."""
+    values = dict(changes)
+    took = values.get(fields.TIME_TO_RESOLUTION, "")
+    event = Event(
+        clock.parse(values[fields.RESOLVED]),
+        ev.RESOLVED,
+        doc.who(),
+        f"time to resolution {took}" if took else "",
+    )
+    if not doc.add_event(event, unless=lambda record: record.state.closed):
+        return False
+    status = [(fields.STATUS, values.get(fields.STATUS, HotfixState.RESOLVED.value))]
+    doc.update(lambda current: fields.with_fields(current, status))
+    return True
+
+
 def due_lines(doc: CurrentDoc) -> list[str]:
     """T005-T007 with their due dates, counted from the recorded resolution."""
-    resolved = fields.stamp(doc.doc, fields.RESOLVED)
+    resolved = doc.record().resolved
     if resolved is None:
         return []
     return [

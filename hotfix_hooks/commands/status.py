@@ -12,6 +12,8 @@ from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
+from hotfix_hooks.document import record as records
+from hotfix_hooks.document.events import EVENTS_DOC, Event
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.enforce.gate import check_commit
 from hotfix_hooks.events import hotfix as events
@@ -167,8 +169,10 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     )
     doc = HotfixDocument.parse(data or b"", str(path))
     text = doc.text
-    created = fields.stamp(doc, fields.CREATED)
-    status = fields.status(doc) if data is not None else "missing"
+    events_rel = directory / EVENTS_DOC
+    record = records.read(doc, read_worktree_bytes(ctx.repo.root, events_rel), str(events_rel))
+    created = record.created
+    status = record.state.value if data is not None else "missing"
     tasks, warning = load_tasks(ctx.repo.root, ctx.config, hotfix.number)
     base = doc.field(fields.BASE_COMMIT)
     index = tasks_with_commits(ctx.repo, hotfix.number, tasks, base=base if base else None)
@@ -191,11 +195,13 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         path=str(path),
         plan_task=plan_task(tasks),
         plan_line=tree_verdict.plan.line,
-        doc_changed=bool(ctx.repo.git("status", "--porcelain", "--", str(path), check=False)),
+        doc_changed=bool(
+            ctx.repo.git("status", "--porcelain", "--", str(path), str(events_rel), check=False)
+        ),
         pushed=upstream_gap == "0",
         push=ctx.repo.push_command(),
-        rollback=fields.rollback_triggered(doc),
-        resolved_at=fields.stamp(doc, fields.RESOLVED),
+        rollback=record.rollback is not None,
+        resolved_at=record.resolved,
     )
     next_step = _next_step(facts)
     if clash:
@@ -219,14 +225,24 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         plan_in_tree=tree_ok,
         plan_at_head=head_ok,
         problems=[] if cancelled else tree_verdict.problems if text else [f"{path} is missing"],
-        warnings=([warning] if warning else []) + trigger_warnings + clash,
+        warnings=([warning] if warning else []) + record.problems + trigger_warnings + clash,
         file=str(path),
         next_step=next_step,
-        resolved=doc.field(fields.RESOLVED),
-        time_to_resolution=doc.field(fields.TIME_TO_RESOLUTION),
-        cancelled=doc.field(fields.CANCELLED),
-        rollback=doc.field(fields.ROLLBACK_TRIGGERED) if facts.rollback else None,
+        resolved=_stamp(record.resolved),
+        time_to_resolution=clock.human_or_none(record.time_to_resolution),
+        cancelled=_stamp(record.cancellation.when if record.cancellation else None),
+        rollback=_said(record.rollback) if record.rollback else None,
     )
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return clock.format_stamp(moment) if moment else None
+
+
+def _said(event: Event) -> str:
+    by = f", by {event.who}" if event.who else ""
+    why = f": {event.note}" if event.note else ""
+    return f"yes ({clock.format_stamp(event.when)}{by}){why}"
 
 
 def _unpushed(ctx: Context, branch: str) -> str:

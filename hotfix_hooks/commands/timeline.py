@@ -24,7 +24,7 @@ def incident_rows(doc: CurrentDoc) -> list[tl.Row]:
     """The timeline of ``doc``'s hotfix, in the incident's time zone."""
     config = doc.ctx.config
     tag = tag_name(config.tag_format, doc.hotfix.number)
-    events = tl.collect(doc.ctx.repo, doc.doc, doc.hotfix.number, doc.hotfix.name, tag=tag)
+    events = tl.collect(doc.ctx.repo, doc.record(), doc.hotfix.number, doc.hotfix.name, tag=tag)
     return tl.in_zone(tl.rows(events), tl.zone(doc.doc))
 
 

@@ -1,4 +1,5 @@
-"""The checked-out hotfix's record (its hotfix.md), read and edited in place under a lock."""
+"""The checked-out hotfix's record (its hotfix.md and events.md), read and edited in place
+under a lock."""
 
 from __future__ import annotations
 
@@ -7,9 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config.context import Context, context
+from hotfix_hooks.core import ui
 from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.core.safe_files import describe_os_error, locked, replace_file
+from hotfix_hooks.core.safe_files import (
+    check_no_symlinks,
+    create_exclusive,
+    describe_os_error,
+    locked,
+    replace_file,
+)
+from hotfix_hooks.document import events as ev
+from hotfix_hooks.document import record as records
+from hotfix_hooks.document.events import Event
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.incident.scaffold import hotfix_directory
@@ -25,6 +36,65 @@ class CurrentDoc:
     @property
     def path(self) -> Path:
         return self.ctx.repo.root / self.rel
+
+    @property
+    def events_rel(self) -> PurePosixPath:
+        return self.rel.parent / ev.EVENTS_DOC
+
+    def record(self) -> records.Record:
+        """hotfix.md and events.md, read as one record."""
+        data = read_worktree_bytes(self.ctx.repo.root, self.events_rel)
+        return records.read(self.doc, data, str(self.events_rel))
+
+    def who(self) -> str:
+        """Who records an event: the git author's name here."""
+        ident = self.ctx.repo.git("var", "GIT_AUTHOR_IDENT", check=False)
+        return ident.partition(" <")[0].strip()
+
+    def add_event(self, event: Event, unless: Callable[[records.Record], bool]) -> bool:
+        """Append ``event`` to events.md (made, with the folder's .gitattributes that lets
+        git union-merge it, when missing), under its lock, unless ``unless`` says the
+        record, as it is now on disk, has it already; staged. False when not added."""
+        root = self.ctx.repo.root
+        target = root / self.events_rel
+        try:
+            check_no_symlinks(root, self.events_rel)
+            with locked(target, shown=str(self.events_rel)):
+                data = read_worktree_bytes(root, self.events_rel)
+                if target.exists() and data is None:
+                    raise UsageError(f"{self.events_rel} is not a regular file: not written")
+                current = records.read(self.doc, data, str(self.events_rel))
+                if unless(current):
+                    return False
+                replace_file(target, ev.appended(data, self.hotfix.number, event))
+        except OSError as exc:
+            raise UsageError(
+                describe_os_error(exc, str(self.events_rel)) + "; it was not changed"
+            ) from None
+        staged = [str(self.events_rel)]
+        if self._attributes():
+            staged.append(str(self.rel.parent / ev.ATTRIBUTES))
+        self.ctx.repo.git("add", "--", *staged, check=False)
+        return True
+
+    def _attributes(self) -> bool:
+        """The folder's .gitattributes names the union merge (made when missing; one that
+        is not ours is never edited: a warning says what to add). True when made now."""
+        rel = self.rel.parent / ev.ATTRIBUTES
+        path = self.ctx.repo.root / rel
+        data = read_worktree_bytes(self.ctx.repo.root, rel)
+        if data is None and not path.exists():
+            try:
+                create_exclusive(path, (ev.ATTRIBUTE_LINE + "\n").encode("utf-8"))
+            except FileExistsError:
+                return False
+            return True
+        if data is None or ev.ATTRIBUTE_LINE.encode() not in data:
+            ui.warn(
+                f"{rel} does not say {ev.ATTRIBUTE_LINE!r}: add that line, or two clones' "
+                f"events in {self.events_rel} may conflict when they merge"
+            )
+        return False
 
     def save(self, data: bytes) -> None:
         """Write the edited bytes (only the owned lines differ) and re-read them."""

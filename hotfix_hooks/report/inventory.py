@@ -16,11 +16,14 @@ from pathlib import Path, PurePosixPath
 from hotfix_hooks.config import settings as config_mod
 from hotfix_hooks.config.context import Context
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
+from hotfix_hooks.core import clock
 from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
 from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.core.tie import TIE_GREP
 from hotfix_hooks.document import fields
+from hotfix_hooks.document import record as records
+from hotfix_hooks.document.events import EVENTS_DOC
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.discover import find_in_process
@@ -93,8 +96,10 @@ class HotfixRecord:
         return age is not None and not within_target(age, target_minutes)
 
 
-def record_from_bytes(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
-    problems = []
+def record_from_bytes(
+    number: str, data: bytes, source: str, path: str, events: bytes | None = None
+) -> HotfixRecord:
+    """One hotfix as a record says it: its hotfix.md (``data``) and events.md (``events``)."""
     try:
         doc = HotfixDocument.parse(data, path)
     except UsageError as exc:
@@ -110,29 +115,31 @@ def record_from_bytes(number: str, data: bytes, source: str, path: str) -> Hotfi
             path=path,
             problems=[str(exc)],
         )
-    stamps: dict[str, datetime | None] = {}
-    for label in (fields.CREATED, fields.RESOLVED):
-        value = doc.field(label)
-        stamps[label] = fields.parse_stamp(value)
-        if value and stamps[label] is None and not value.startswith("["):
-            problems.append(f"{path}: unparseable {label} {value!r}")
-    status = fields.status(doc)
-    created, resolved = stamps[fields.CREATED], stamps[fields.RESOLVED]
+    events_path = str(PurePosixPath(path).parent / EVENTS_DOC)
+    record = records.read(doc, events, events_path)
+    problems = list(record.problems)
+    created_text = doc.field(fields.CREATED)
+    if created_text and record.created is None and not created_text.startswith("["):
+        problems.append(f"{path}: unparseable {fields.CREATED} {created_text!r}")
+    resolved_text = doc.field(fields.RESOLVED)
+    if resolved_text and fields.parse_stamp(resolved_text) is None:
+        problems.append(f"{path}: unparseable {fields.RESOLVED} {resolved_text!r}")
+    created, resolved = record.created, record.resolved
     if created and resolved and resolved < created:
         # a time to resolution below zero would count as within target and pull the
-        # team's median down: the record is shown, its Resolved stamp is not believed
+        # team's median down: the record is shown, its resolution is not believed
         problems.append(
-            f"{path}: {fields.RESOLVED} {doc.field(fields.RESOLVED)!r} is before "
-            f"{fields.CREATED} {doc.field(fields.CREATED)!r}: not counted"
+            f"{path}: its resolution {clock.format_stamp(resolved)} is before "
+            f"{fields.CREATED} {created_text!r}: not counted"
         )
         resolved = None
     return HotfixRecord(
         number=number,
         title=doc.title,
-        status=status,
+        status=record.state.value,
         created=created,
-        resolved=resolved if state_of(status) is HotfixState.RESOLVED else None,
-        rollback_triggered=fields.rollback_triggered(doc),
+        resolved=resolved,
+        rollback_triggered=record.rollback is not None,
         checklist_done=fields.postmortem_checklist_done(doc),
         source=source,
         path=path,
@@ -237,15 +244,17 @@ def _group(found: list[HotfixRecord], bare: list[tuple[str, str, str]]) -> list[
 def collect(ctx: Context) -> list[HotfixRecord]:
     found: list[HotfixRecord] = []
     bare: list[tuple[str, str, str]] = []  # (number, branch, ref): no hotfix.md of its own
-    read: dict[tuple[str, str, bytes], HotfixRecord] = {}
+    read: dict[tuple[str, str, bytes, bytes | None], HotfixRecord] = {}
 
-    def parse_once(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
+    def parse_once(
+        number: str, data: bytes, source: str, path: str, events: bytes | None
+    ) -> HotfixRecord:
         """The same document (a branch and its remote-tracking twin at one commit, a
         merged hotfix still on its branch) is parsed once; each reading its own record."""
-        key = (number, path, data)
+        key = (number, path, data, events)
         known = read.get(key)
         if known is None:
-            known = read[key] = record_from_bytes(number, data, source, path)
+            known = read[key] = record_from_bytes(number, data, source, path, events)
         return replace(
             known,
             source=source,
@@ -258,7 +267,8 @@ def collect(ctx: Context) -> list[HotfixRecord]:
         rel = directory / HOTFIX_DOC
         data = read_worktree_bytes(ctx.repo.root, rel)
         if data is not None:
-            found.append(parse_once(number, data, "working tree", str(rel)))
+            events = read_worktree_bytes(ctx.repo.root, directory / EVENTS_DOC)
+            found.append(parse_once(number, data, "working tree", str(rel), events))
     refs = hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root))
     if refs:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
@@ -274,7 +284,8 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 if data is None:
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))
                     continue
-                record = parse_once(hotfix.number, data, branch_ref.short, str(rel))
+                events = files.read(str(rel.parent / EVENTS_DOC), rev=ref)
+                record = parse_once(hotfix.number, data, branch_ref.short, str(rel), events)
                 if record.branch and record.branch != hotfix.name:
                     # the folder holds another incident's document: this branch has none
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from hotfix_hooks.core import clock
-from hotfix_hooks.core.state import HotfixState
+from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.document.record import Record
 from hotfix_hooks.git.log import hotfix_log
 from hotfix_hooks.git.repository import Repository
 
@@ -122,14 +123,15 @@ def _reflog(repo: Repository, ref: str) -> list[tuple[datetime, str, str, str]]:
 
 def collect(
     repo: Repository,
-    doc: HotfixDocument,
+    record: Record,
     number: str,
     branch: str,
     *,
     tag: str | None = None,
 ) -> list[Event]:
+    doc = record.doc
     events: list[Event] = []
-    created = fields.stamp(doc, fields.CREATED)
+    created = record.created
     if created:
         events.append(Event(created, "opened", f"hotfix {number} opened (hotfix.md Created)"))
     local = repo.resolve(f"refs/heads/{branch}")
@@ -162,29 +164,7 @@ def collect(
             if "update by push" in message:
                 text = f"pushed {sha[:7]} to {remote}"
                 events.append(Event(when, "push", text, who=who, commit=sha))
-    rolled = fields.rollback_time(doc)
-    if rolled:
-        reason = doc.field(fields.ROLLBACK_REASON)
-        events.append(
-            Event(rolled, "rollback", "rollback triggered" + (f": {reason}" if reason else ""))
-        )
-    if fields.state(doc) is HotfixState.RESOLVED:
-        resolved = fields.stamp(doc, fields.RESOLVED)
-        if resolved:
-            took = doc.field(fields.TIME_TO_RESOLUTION)
-            events.append(
-                Event(
-                    resolved,
-                    "resolved",
-                    "resolved" + (f" (time to resolution {took})" if took else ""),
-                )
-            )
-    cancelled = fields.stamp(doc, fields.CANCELLED)
-    if cancelled and fields.state(doc) is HotfixState.CANCELLED:
-        reason = doc.field(fields.CANCEL_REASON)
-        events.append(
-            Event(cancelled, "cancelled", "cancelled" + (f": {reason}" if reason else ""))
-        )
+    events += _recorded(record)
     if tag:
         out = repo.git(
             "for-each-ref", "--format=%(taggerdate:iso-strict)", f"refs/tags/{tag}", check=False
@@ -196,6 +176,22 @@ def collect(
         if tagged is not None:
             events.append(Event(tagged, "finished", f"finished: tagged {tag}"))
     return events
+
+
+def _recorded(record: Record) -> list[Event]:
+    """Every event of the record (events.md, and the fields older versions wrote)."""
+    out = []
+    for found in record.events:
+        by = found.who
+        if found.kind == ev.ROLLBACK:
+            text = "rollback triggered" + (f": {found.note}" if found.note else "")
+        elif found.kind == ev.RESOLVED:
+            took = clock.human_or_none(record.time_to_resolution)
+            text = "resolved" + (f" (time to resolution {took})" if took else "")
+        else:
+            text = "cancelled" + (f": {found.note}" if found.note else "")
+        out.append(Event(found.when, found.kind, text, who=by))  # the kinds are KINDS'  names
+    return out
 
 
 def zone(doc: HotfixDocument) -> tzinfo | None:
