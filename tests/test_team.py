@@ -1,0 +1,83 @@
+"""A hotfix is a team's (issue 24): several clones of one server (``install --server``)
+record, merge and report one incident. Each test plays one item of the issue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.team import BRANCH, DOCS, Team
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Team:
+    return Team(tmp_path / "team")
+
+
+# -- 3. the record merges --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pull", [("pull", "--no-rebase"), ("pull", "--rebase")])
+def test_two_clones_record_events_and_merge_without_a_conflict(
+    team: Team, pull: tuple[str, ...]
+) -> None:
+    ana, ben = team.clones["ana"], team.clone("ben")
+    team.start(ana)
+    ben.git("fetch", "-q")
+    ben.git("checkout", "-q", BRANCH)
+    # ana's rollback at 10:10 reaches the server first; ben recorded one at 10:05 (his
+    # commit is later), then resolved
+    ana.ok("rollback", "--yes", "--reason", "errors up", at="10:10:00")
+    ana.git("commit", "-q", "-am", "T004: rollback triggered", at="10:10:30")
+    ana.git("push", "-q", at="10:10:40")
+    ben.ok("rollback", "--yes", "--reason", "latency", at="10:05:00")
+    ben.git("commit", "-q", "-am", "T004: rollback triggered", at="10:05:30")
+    ben.ok("resolve", at="10:20:00")
+    ben.git("commit", "-q", "-am", "T004: resolved", at="10:20:10")
+    merged = ben.run("git", *pull, at="10:21:00")
+    assert merged.returncode == 0, merged.stdout + merged.stderr
+    assert "CONFLICT" not in merged.stdout + merged.stderr
+    events = ben.read(f"{DOCS}/events.md")
+    assert events.count(" · rollback · ") == 2 and events.count(" · resolved · ") == 1
+    assert "<<<<<<<" not in events
+    status = json.loads(ben.ok("status", "--json", at="10:22:00"))
+    assert status["status"] == "Resolved"
+    assert status["rollback"].startswith("yes (2026-11-26 10:05:00 +00:00, by Ben)")
+    timeline = json.loads(ben.ok("timeline", "--json", at="10:22:00"))
+    assert [e["kind"] for e in timeline["events"]].count("resolved") == 1
+    opened = next(e for e in timeline["events"] if e["kind"] == "opened")["time"]
+    first = next(e for e in timeline["events"] if e["kind"] == "rollback")["time"]
+    assert (opened, first) == ("2026-11-26T10:00:00+00:00", "2026-11-26T10:05:00+00:00")
+    assert timeline["durations_seconds"]["to rollback"] == 300
+    ben.git("push", "-q", at="10:22:30")
+    proc = ben.hh("finish", "--push", at="10:23:00")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_contradictory_record_is_reported(team: Team) -> None:
+    ana, ben = team.clones["ana"], team.clone("ben")
+    team.start(ana)
+    ben.git("fetch", "-q")
+    ben.git("checkout", "-q", BRANCH)
+    ana.ok("abort", "--yes", "--reason", "false alarm", at="10:10:00")
+    ana.git("commit", "-q", "-am", "T004: cancelled")
+    ana.git("push", "-q")
+    ben.ok("resolve", at="10:20:00")
+    ben.git("commit", "-q", "-am", "T004: resolved", at="10:20:00")
+    merged = ben.run("git", "pull", "--no-rebase", at="10:21:00")
+    # the events merge; the two Status lines cannot both be true: git asks
+    assert f"Merge conflict in {DOCS}/hotfix.md" in merged.stdout
+    assert f"Merge conflict in {DOCS}/events.md" not in merged.stdout
+    ben.git("checkout", "--ours", "--", f"{DOCS}/hotfix.md")
+    ben.git("commit", "-q", "-am", "T004: merged", at="10:22:00")
+    events = ben.read(f"{DOCS}/events.md")
+    assert " · cancelled · Ana · false alarm" in events and " · resolved · Ben · " in events
+    for args in (("status",), ("report",)):
+        proc = ben.hh(*args, at="10:23:00")
+        assert proc.returncode == 0, proc.stderr
+        assert "the record says both resolved (2026-11-26 10:20:00 +00:00 by Ben) and " in (
+            proc.stderr
+        ), proc.stderr
+        assert "cancelled (2026-11-26 10:10:00 +00:00 by Ana)" in proc.stderr
