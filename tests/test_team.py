@@ -81,3 +81,45 @@ def test_a_contradictory_record_is_reported(team: Team) -> None:
             proc.stderr
         ), proc.stderr
         assert "cancelled (2026-11-26 10:10:00 +00:00 by Ana)" in proc.stderr
+
+
+# -- 4. every command knows what the team knows --------------------------------------------
+
+
+def test_a_clone_behind_says_so_first_and_records_nothing_over_a_newer_record(
+    team: Team,
+) -> None:
+    ana, ben = team.clones["ana"], team.clone("ben")
+    team.start(ana)
+    ben.git("fetch", "-q")
+    ben.git("checkout", "-q", BRANCH)
+    ana.ok("rollback", "--yes", at="10:10:00")
+    ana.git("commit", "-q", "-am", "T004: rollback triggered")
+    ana.ok("resolve", at="10:20:00")
+    ana.git("commit", "-q", "-am", "T004: resolved")
+    ana.git("push", "-q")
+    ben.git("fetch", "-q")  # ben knows: two commits behind
+    news = f"origin/{BRANCH} is 2 ahead (they change the record): pull (git pull)"
+    for args in (("plan",), ("status",), ("timeline",)):
+        proc = ben.hh(*args, at="10:21:00")
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stderr.splitlines()[0] == f"hotfix-hooks: warning: {news}", proc.stderr
+    status = json.loads(ben.ok("status", "--json", at="10:21:00"))
+    assert status["team"] == news and status["next"].endswith("git pull")
+    before = ben.read(f"{DOCS}/hotfix.md")
+    for args in (("rollback", "--yes"), ("resolve",), ("abort", "--yes")):
+        proc = ben.hh(*args, at="10:21:00")
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "has a newer record" in proc.stderr and "pull first (git pull)" in proc.stderr
+    assert ben.read(f"{DOCS}/hotfix.md") == before
+    assert not (ben.path / DOCS / "events.md").exists()
+    # a commit of ben's own meanwhile: ahead 1, behind 2 is advised to pull, not to push
+    ben.write("smoke.py", "assert True\n")
+    ben.git("add", "smoke.py")
+    ben.git("commit", "-q", "-m", "T002: smoke test")
+    status = json.loads(ben.ok("status", "--json", at="10:22:00"))
+    assert status["team"].startswith(f"{BRANCH} and origin/{BRANCH} have diverged (1 here, 2")
+    assert status["next"] == "bring in what the team pushed first: git pull"
+    ben.git("pull", "-q", "--no-rebase", "--no-edit")
+    status = json.loads(ben.ok("status", "--json", at="10:23:00"))
+    assert status["team"] is None and status["status"] == "Resolved"

@@ -24,6 +24,7 @@ def abort(reason: str | None, yes: bool) -> None:
     and reason. It stays in the record, its number is never reused, and it counts in
     no metric of `report`. Asks first on a terminal; --yes otherwise."""
     doc = current_doc()
+    doc.say_news(recording="hotfix-hooks abort")
     record = doc.record()
     if record.state is HotfixState.CANCELLED:
         when = record.cancellation

@@ -27,6 +27,7 @@ POSTMORTEM_DOC = "post-mortem.md"
 def resolve(postmortem: bool) -> None:
     """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
     doc = current_doc()
+    doc.say_news(recording="hotfix-hooks resolve")
     now = clock.stamp_now()
     record = doc.record()
     if record.state is HotfixState.RESOLVED:

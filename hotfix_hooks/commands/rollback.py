@@ -56,6 +56,7 @@ def plan() -> None:
     """Print the current hotfix's Rollback Plan and Trigger. Records nothing: to record
     that a rollback was triggered, run `hotfix-hooks rollback`."""
     doc = current_doc()
+    doc.say_news()
     ui.emit(ui.paint(f"Hotfix {doc.hotfix.number}: rollback plan ({doc.rel})", "bold"))
     _show_plan(doc)
 
@@ -68,6 +69,7 @@ def rollback(reason: str | None, yes: bool) -> None:
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
     `hotfix-hooks plan`."""
     doc = current_doc()
+    doc.say_news(recording="hotfix-hooks rollback")
     if doc.record().state is HotfixState.CANCELLED:
         raise Refused(
             f"hotfix {doc.hotfix.number} was cancelled: there is no rollback to record "

@@ -27,6 +27,7 @@ from hotfix_hooks.incident.location import (
 )
 from hotfix_hooks.incident.record import current_doc
 from hotfix_hooks.incident.scaffold import hotfix_directory
+from hotfix_hooks.incident.upstream import upstream_of
 from hotfix_hooks.install.installer import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
@@ -49,35 +50,19 @@ class Facts:
     push: str = "git push"  # the push that works from here
     rollback: bool = False  # a rollback is recorded
     resolved_at: datetime | None = None
+    behind: bool = False  # the remote-tracking branch has commits this clone lacks
 
 
 def _next_step(f: Facts) -> str:
     """The one next step for the state the hotfix is in, as a command where there is one."""
-    path, push = f.path, f.push
     if not f.has_docs:
         return "create the docs: hotfix-hooks scaffold"
-    if state_of(f.status) is HotfixState.CANCELLED:
-        if f.doc_changed:
-            return f'commit the cancellation: git commit -am "T004: cancelled" && {push}'
-        if not f.pushed:
-            return f"push the record (the server keeps its number taken): {push}"
-        return (
-            "nothing: this hotfix is cancelled; keep the branch, it is the record "
-            "(its number is not reused)"
-        )
-    if state_of(f.status) is HotfixState.RESOLVED:
-        if f.doc_changed:
-            return f'commit the resolution: git commit -am "T004: resolved" && {push}'
-        if not f.pushed:
-            return f"push the resolution: {push}"
-        due = ""
-        if f.resolved_at is not None:
-            due = (
-                "; then T005 root cause analysis (due "
-                f"{clock.format_stamp(f.resolved_at + ROOT_CAUSE_DUE)}) and T007 post-mortem "
-                f"(due {clock.format_stamp(f.resolved_at + POSTMORTEM_DUE)})"
-            )
-        return f"merge, tag and close it: hotfix-hooks finish --push{due}"
+    if f.behind:
+        return "bring in what the team pushed first: git pull"
+    closed = _closed_step(f)
+    if closed is not None:
+        return closed
+    path, push = f.path, f.push
     if not f.plan_tree:
         where = f"{path}, line {f.plan_line}" if f.plan_line else path
         return f"write the Rollback Plan in {where} (the push is refused until you do)"
@@ -100,6 +85,34 @@ def _next_step(f: Facts) -> str:
     )
 
 
+def _closed_step(f: Facts) -> str | None:
+    """The next step of a cancelled or resolved hotfix; None for an open one."""
+    push = f.push
+    if state_of(f.status) is HotfixState.CANCELLED:
+        if f.doc_changed:
+            return f'commit the cancellation: git commit -am "T004: cancelled" && {push}'
+        if not f.pushed:
+            return f"push the record (the server keeps its number taken): {push}"
+        return (
+            "nothing: this hotfix is cancelled; keep the branch, it is the record "
+            "(its number is not reused)"
+        )
+    if state_of(f.status) is not HotfixState.RESOLVED:
+        return None
+    if f.doc_changed:
+        return f'commit the resolution: git commit -am "T004: resolved" && {push}'
+    if not f.pushed:
+        return f"push the resolution: {push}"
+    due = ""
+    if f.resolved_at is not None:
+        due = (
+            "; then T005 root cause analysis (due "
+            f"{clock.format_stamp(f.resolved_at + ROOT_CAUSE_DUE)}) and T007 post-mortem "
+            f"(due {clock.format_stamp(f.resolved_at + POSTMORTEM_DUE)})"
+        )
+    return f"merge, tag and close it: hotfix-hooks finish --push{due}"
+
+
 @dataclass
 class HotfixStatus:
     number: str
@@ -120,6 +133,7 @@ class HotfixStatus:
     time_to_resolution: str | None = None
     cancelled: str | None = None
     rollback: str | None = None  # the Rollback Triggered record, as written
+    news: str | None = None  # what the team pushed that this clone lacks
 
     @property
     def over_target(self) -> bool:
@@ -158,6 +172,7 @@ class HotfixStatus:
             "resolved": self.resolved,
             "time_to_resolution": self.time_to_resolution,
             "cancelled": self.cancelled,
+            "team": self.news,
             "warnings": self.warnings,
             "file": self.file,
             "next": self.next_step,
@@ -190,6 +205,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     from hotfix_hooks.document.tasks import plan_task
 
     upstream_gap = _unpushed(ctx, hotfix.name)
+    news = upstream_of(ctx.repo, hotfix.name, directory)
     facts = Facts(
         has_docs=has_docs,
         plan_tree=tree_ok,
@@ -206,6 +222,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         push=ctx.repo.push_command(),
         rollback=record.rollback is not None,
         resolved_at=record.resolved,
+        behind=bool(news and news.behind),
     )
     next_step = _next_step(facts)
     if clash:
@@ -236,6 +253,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         time_to_resolution=clock.human_or_none(record.time_to_resolution),
         cancelled=_stamp(record.cancellation.when if record.cancellation else None),
         rollback=_said(record.rollback) if record.rollback else None,
+        news=news.notice() if news else None,
     )
 
 
@@ -291,6 +309,8 @@ def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
 
 def _print_hotfix(state: HotfixStatus) -> None:
     out = sys.stdout
+    if state.news:
+        ui.warn(state.news)
     mark = {True: ui.paint("✓", "green", out), False: ui.paint("✗", "red", out)}
     title = ui.paint(f"🚨 Hotfix {state.number}: {state.title or '[Title]'}", "bold", out)
     ui.emit(f"{title}  ({state.branch})")

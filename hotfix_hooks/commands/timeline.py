@@ -56,6 +56,8 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     doc = (
         _doc_for(chosen) if chosen else current_doc("name one: hotfix-hooks timeline --number NNN")
     )
+    if not chosen:
+        doc.say_news()
     rows = incident_rows(doc)
     cells = tl.table(rows)
     if as_json:

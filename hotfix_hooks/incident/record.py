@@ -24,6 +24,7 @@ from hotfix_hooks.document.events import Event
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.incident.scaffold import hotfix_directory
+from hotfix_hooks.incident.upstream import Upstream, upstream_of
 
 
 @dataclass
@@ -45,6 +46,22 @@ class CurrentDoc:
         """hotfix.md and events.md, read as one record."""
         data = read_worktree_bytes(self.ctx.repo.root, self.events_rel)
         return records.read(self.doc, data, str(self.events_rel))
+
+    def upstream(self) -> Upstream | None:
+        """The hotfix branch against its remote-tracking copy (what the team has)."""
+        return upstream_of(self.ctx.repo, self.hotfix.name, self.rel.parent)
+
+    def say_news(self, recording: str | None = None) -> None:
+        """First, what the team has that this clone lacks; a command that records an
+        event (``recording``: how to run it again) refuses over a newer record there."""
+        news = self.upstream()
+        if news is None:
+            return
+        if recording:
+            news.refuse_recording(recording)
+        line = news.notice()
+        if line:
+            ui.warn(line)
 
     def who(self) -> str:
         """Who records an event: the git author's name here."""
