@@ -123,3 +123,87 @@ def test_a_clone_behind_says_so_first_and_records_nothing_over_a_newer_record(
     ben.git("pull", "-q", "--no-rebase", "--no-edit")
     status = json.loads(ben.ok("status", "--json", at="10:23:00"))
     assert status["team"] is None and status["status"] == "Resolved"
+
+
+# -- 5 and 6. one number for the life of the repository; a finished hotfix stays finished --
+
+
+def finished_by_ana(team: Team) -> None:
+    ana = team.clones["ana"]
+    team.start(ana)
+    proc = ana.hh("finish", "--push", at="10:30:00")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_finished_number_is_never_given_again(team: Team) -> None:
+    ana = team.clones["ana"]
+    ana.git("push", "-q", "origin", "main:release/1.x")
+    finished_by_ana(team)
+    ben = team.clone("ben")
+    ben.git("checkout", "-q", "release/1.x")  # no features directory here
+    proc = ben.hh("new", "cart total", at="11:00:00")
+    assert proc.returncode == 0, proc.stderr
+    assert ben.git("symbolic-ref", "--short", "HEAD") == "hotfix/002-cart-total"
+    again = ben.hh("new", "--number", "1", "again", at="11:01:00")
+    assert again.returncode == 2 and "hotfix 001 is taken" in again.stderr
+    # the same number again by hand, from the release branch: warned, refused, rejected
+    ben.git("checkout", "-q", "-f", "release/1.x")
+    checkout = ben.run("git", "checkout", "-b", "hotfix/001-for-1x", at="11:03:00")
+    assert "hotfix number 001 is already used by another incident" in checkout.stderr
+    assert "finished: tag hotfix-001" in checkout.stderr
+    assert "hotfix-hooks renumber 00" in checkout.stderr
+    ben.write("app.py", "print('backport')\n")
+    refused = ben.run("git", "commit", "-qam", "T001: backport", at="11:04:00")
+    assert refused.returncode == 1 and "commit refused" in refused.stderr
+    ben.run("git", "commit", "-qam", "T001: backport", "--no-verify", at="11:04:00")
+    push = ben.run("git", "push", "--no-verify", "origin", "HEAD", at="11:05:00")
+    assert push.returncode != 0
+    assert "hotfix 001 is finished (tag hotfix-001" in push.stderr, push.stderr
+
+
+def test_a_stale_clone_is_told_its_hotfix_is_finished(team: Team) -> None:
+    ana, carl = team.clones["ana"], team.clone("carl")
+    team.start(ana)
+    carl.git("fetch", "-q")
+    carl.git("checkout", "-q", BRANCH)
+    carl.write("smoke.py", "assert True\n")
+    carl.git("add", "smoke.py")
+    carl.git("commit", "-q", "-m", "T002: smoke test")
+    proc = ana.hh("finish", "--push", at="10:30:00")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    carl.git("fetch", "-q")
+    status = carl.hh("status", at="10:40:00")
+    assert "hotfix 001 is finished (tag hotfix-001" in status.stderr
+    assert "Status: Finished" in status.stdout
+    assert "has 1 commit(s) the finished hotfix does not" in status.stdout
+    assert "git cherry-pick hotfix-001..hotfix/001-login-500" in status.stdout
+    for args in (("rollback", "--yes"), ("resolve",), ("finish", "--push")):
+        proc = carl.hh(*args, at="10:41:00")
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "hotfix 001 is finished" in proc.stderr
+    assert not (carl.path / ".git/hotfix-hooks/finish.json").exists()
+    push = carl.run("git", "push", "origin", BRANCH, at="10:42:00")
+    assert push.returncode != 0 and "hotfix 001 is finished" in push.stderr
+    # the advice, pasted: the branch is left, production is up to date
+    leave = next(line for line in status.stdout.splitlines() if "then leave this branch:" in line)
+    command = leave.split("then leave this branch: ", 1)[1]
+    done = carl.run("bash", "-c", command, at="10:43:00")
+    assert done.returncode == 0, done.stderr
+    assert carl.git("symbolic-ref", "--short", "HEAD") == "main"
+    assert carl.git("rev-parse", "main") == carl.git("rev-parse", "origin/main")
+
+
+def test_renumber_moves_the_branch_its_folder_and_fields(team: Team) -> None:
+    ana = team.clones["ana"]
+    team.start(ana, push=False)
+    ana.ok("renumber", at="10:05:00")
+    assert ana.git("symbolic-ref", "--short", "HEAD") == "hotfix/002-login-500"
+    assert not (ana.path / DOCS).exists()
+    doc = ana.read(".specswarm/features/002-hotfix/hotfix.md")
+    assert doc.startswith("# Hotfix 002: Login 500")
+    assert "**Branch**: hotfix/002-login-500" in doc
+    assert ana.read(".specswarm/features/002-hotfix/tasks.md").count("Hotfix 002") >= 1
+    assert ana.git("status", "--porcelain") == ""
+    assert ana.hh("check").returncode == 0
+    report = json.loads(ana.ok("report", "--json", at="10:06:00"))
+    assert [r["hotfix"] for r in report["hotfixes"]] == ["002"]

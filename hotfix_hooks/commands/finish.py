@@ -49,9 +49,10 @@ from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import run_bytes
 from hotfix_hooks.incident import journal as journals
+from hotfix_hooks.incident.finished import finished
 from hotfix_hooks.incident.journal import Journal, TargetPlan
 from hotfix_hooks.incident.location import read_worktree_bytes
-from hotfix_hooks.incident.production import fetch, production_branch, remote_for
+from hotfix_hooks.incident.production import fetch, remote_for
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
 
@@ -134,7 +135,7 @@ def plan_finish(doc: CurrentDoc, *, push: bool, merge: bool) -> Journal:
     )
     if not merge:
         return plan
-    _finished_already(repo, plan, remote, config.base_branch)
+    _finished_already(doc, plan)
     if run_bytes("check-ref-format", f"refs/tags/{tag}", cwd=repo.root, check=False).returncode:
         raise UsageError(f"tag_format gives {tag!r}, which is not a valid tag name")
     plan.targets = plan_targets(repo, config, remote, hotfix.name, tip)
@@ -193,46 +194,19 @@ def _remote_lease(repo: Repository, remote: str, branch: str, tip: str) -> str |
     return None  # not reached: _refuse raises
 
 
-def _finished_already(
-    repo: Repository, plan: Journal, remote: str | None, base_branch: str | None
-) -> None:
-    """The tag exists: finished already (by a teammate: the fetch brought the tag), or the
-    name is taken by something else. Either way nothing is written."""
-    tagged = repo.resolve(f"refs/tags/{plan.tag}")
-    if tagged is None:
-        return
-    if not repo.is_ancestor(plan.tip, tagged):
+def _finished_already(doc: CurrentDoc, plan: Journal) -> None:
+    """Finished already (by a teammate: the fetch brought the tag), or the tag's name is
+    taken by something else. Either way nothing is written."""
+    repo = doc.ctx.repo
+    done = finished(repo, doc.ctx.config, doc.hotfix)
+    if done is not None:
+        raise Refused(f"{done.notice()}: there is nothing to finish; {done.advice()}")
+    if repo.resolve(f"refs/tags/{plan.tag}") is not None:
         raise Refused(
-            f"tag {plan.tag} already exists and does not contain {plan.branch}: nothing was "
-            "changed (if it is another incident's, set tag_format; if it is a mistake, "
-            f"delete it: git tag -d {shlex.quote(plan.tag)})"
+            f"tag {plan.tag} already exists and is not this hotfix's: nothing was changed "
+            "(if it is another incident's, set tag_format; if it is a mistake, delete it: "
+            f"git tag -d {shlex.quote(plan.tag)})"
         )
-    production = production_branch(repo, base_branch, remote)
-    raise Refused(finished_upstream_advice(repo, plan.number, plan.branch, plan.tag, production))
-
-
-def finished_upstream_advice(
-    repo: Repository, number: str, branch: str, tag: str, production: str
-) -> str:
-    """What a clone whose hotfix was finished (tagged) by someone else is told: that it is,
-    and what to do with the commits it has that the finished hotfix does not."""
-    tagged = repo.resolve(f"refs/tags/{tag}") or ""
-    extra = repo.git("rev-list", "--count", f"{tagged}..refs/heads/{branch}", "--", check=False)
-    first = (
-        f"hotfix {number} is finished already (tag {tag} at {tagged[:10]} contains "
-        f"{branch}): there is nothing to finish"
-    )
-    leave = (
-        f"git checkout {shlex.quote(production)} -- && git pull --ff-only && "
-        f"git branch -D {shlex.quote(branch)}"
-    )
-    if extra and extra != "0":
-        return (
-            f"{first}; {branch} has {extra} commit(s) the finished hotfix does not: to ship "
-            "them, start a new hotfix (hotfix-hooks new) and cherry-pick them "
-            f"(git cherry-pick {shlex.quote(tag)}..{shlex.quote(branch)}); then: {leave}"
-        )
-    return f"{first}; this branch is left over: {leave}"
 
 
 def _no_conflicts(repo: Repository, plan: Journal) -> None:

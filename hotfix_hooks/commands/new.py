@@ -41,12 +41,30 @@ PROMPTED = ("summary", "impact", "rollback")
 
 
 def taken_numbers(ctx: Context) -> dict[str, str]:
-    """Hotfix number -> where it is taken (a branch or a directory)."""
+    """Hotfix number -> where it is taken: a hotfix branch (here or on a remote), a record
+    in the working tree or on the production branch (here or on its remote), or a
+    finished hotfix's tag. A number is taken for the life of the repository."""
+    from hotfix_hooks.config.features import features_rel
+    from hotfix_hooks.git.run import ok
+    from hotfix_hooks.incident.numbers import finished_numbers, tree_numbers
+    from hotfix_hooks.incident.production import production_refs
+
+    root = str(ctx.repo.root)
     taken: dict[str, str] = {}
-    for found in hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root)):
+    for found in hotfix_refs(ctx.config.branch_prefix, cwd=root):
         taken.setdefault(found.hotfix.number, found.ref)
     for number, directory in hotfix_dirs(ctx):
         taken.setdefault(number, str(directory))
+    for ref in production_refs(ctx.repo, ctx.config.base_branch):
+
+        def exists(rel: str, at: str = ref) -> bool:
+            return ok("cat-file", "-e", f"{at}:{rel}", cwd=root)
+
+        features = str(features_rel(ctx.config, exists))
+        for number in tree_numbers(ref, features, cwd=root):
+            taken.setdefault(number, f"a record on {ref.removeprefix('refs/')}")
+    for number, tag in finished_numbers(ctx.config.tag_format, cwd=root).items():
+        taken.setdefault(number, f"finished: tag {tag}")
     return taken
 
 
@@ -77,6 +95,9 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
     ctx = context()
     name = " ".join(title).strip()
     taken = taken_numbers(ctx)
+    given = number_option(number)
+    if given is not None and given in taken:
+        raise UsageError(f"hotfix {given} is taken ({taken[given]}): pick another --number")
     if not _index_clean(ctx):
         raise UsageError(
             "the index has staged changes: a hotfix starts clean from the production branch. "
@@ -84,9 +105,7 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
         )
     if not name and interactive():
         name = click.prompt("Title (what is broken, a few words)", default="").strip()
-    chosen = number_option(number) or next_number(taken)
-    if number is not None and chosen in taken:
-        raise UsageError(f"hotfix {chosen} is taken ({taken[chosen]}): pick another --number")
+    chosen = given or next_number(taken)
     slug = slugify(name)
     branch = f"{ctx.config.branch_prefix}{chosen}" + (f"-{slug}" if slug else "")
     if ctx.repo.resolve(f"refs/heads/{branch}"):
@@ -96,6 +115,7 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
     base_sha = ctx.repo.resolve(base)
     if not base_sha:
         raise UsageError(f"--base {base!r} is not a commit")
+    _no_record_at(ctx, chosen, base, base_sha)
     if interactive():
         for option, _field, prompt in FIELDS:
             if option in PROMPTED and not texts.get(option):
@@ -115,6 +135,23 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
         if isinstance(exc, UsageError):
             raise
         raise UsageError(f"{exc.strerror or exc}: hotfix {chosen} was not started") from None
+
+
+def _no_record_at(ctx: Context, number: str, base: str, base_sha: str) -> None:
+    """A new hotfix never takes over the record of another incident at its start point
+    (a backport starting from a branch that has the record of the hotfix it backports)."""
+    from hotfix_hooks.config.features import features_rel, hotfix_rel
+    from hotfix_hooks.git.run import ok
+
+    def exists(rel: str) -> bool:
+        return ok("cat-file", "-e", f"{base_sha}:{rel}", cwd=ctx.repo.root)
+
+    record = hotfix_rel(features_rel(ctx.config, exists), number) / HOTFIX_DOC
+    if exists(str(record)):
+        raise UsageError(
+            f"{base} holds the record of hotfix {number} already ({record}): a new incident "
+            "takes a number of its own; pick another --number, or leave it out"
+        )
 
 
 def _index_clean(ctx: Context) -> bool:

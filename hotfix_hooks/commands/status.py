@@ -18,6 +18,7 @@ from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.enforce.gate import check_commit
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
+from hotfix_hooks.incident.finished import finished
 from hotfix_hooks.incident.location import (
     HOTFIX_DOC,
     TASKS_DOC,
@@ -206,6 +207,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
 
     upstream_gap = _unpushed(ctx, hotfix.name)
     news = upstream_of(ctx.repo, hotfix.name, directory)
+    done = finished(ctx.repo, ctx.config, hotfix)
     facts = Facts(
         has_docs=has_docs,
         plan_tree=tree_ok,
@@ -225,7 +227,9 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         behind=bool(news and news.behind),
     )
     next_step = _next_step(facts)
-    if clash:
+    if done is not None:
+        status, next_step = HotfixState.FINISHED.value, done.advice()
+    elif clash:
         next_step = "give this incident its own number: " + clash[0].split("fix: ", 1)[-1]
     trigger = tree_verdict.trigger
     cancelled = state_of(status) is HotfixState.CANCELLED  # needs no plan: none is judged
@@ -253,7 +257,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         time_to_resolution=clock.human_or_none(record.time_to_resolution),
         cancelled=_stamp(record.cancellation.when if record.cancellation else None),
         rollback=_said(record.rollback) if record.rollback else None,
-        news=news.notice() if news else None,
+        news=done.notice() if done else news.notice() if news else None,
     )
 
 
@@ -298,6 +302,7 @@ def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
             root, features, hotfix.number, hotfix.name, prefix, cwd=root
         ),
         taken=numbers.worktree_numbers(root, features),
+        tag_format=ctx.config.tag_format,
     )
     if not verdict.others:
         return []
@@ -316,7 +321,7 @@ def _print_hotfix(state: HotfixStatus) -> None:
     ui.emit(f"{title}  ({state.branch})")
     line = f"Status: {state.status}"
     limit = clock.human(timedelta(minutes=state.target_minutes))
-    if state_of(state.status) is HotfixState.RESOLVED:
+    if state_of(state.status) in (HotfixState.RESOLVED, HotfixState.FINISHED):
         took = f", in {state.time_to_resolution}" if state.time_to_resolution else ""
         line += f" · resolved {state.resolved or '(time not recorded)'}{took} (target {limit})"
     elif state_of(state.status) is HotfixState.CANCELLED:
@@ -429,7 +434,7 @@ def status(as_json: bool) -> None:
     for number in conflicts:
         ui.emit(
             f"conflict: hotfix {number} is used by more than one incident; rename all but "
-            "one branch to the next free number (git branch -m)"
+            "one branch to the next free number (hotfix-hooks renumber, on each)"
         )
     for number in overdue:
         ui.emit(

@@ -89,6 +89,18 @@ def develop_choice(
 GIT_FLOW_DEVELOP = "develop"
 
 
+def production_refs(repo: Repository, configured: str | None) -> list[str]:
+    """The production branch here and as its remote has it (the refs that exist): where
+    finished hotfixes' records are, whatever is checked out."""
+    remote = remote_for(repo, configured)
+    try:
+        name = production_branch(repo, configured, remote)
+    except UsageError:
+        return []
+    refs = [f"refs/heads/{name}"] + ([f"refs/remotes/{remote}/{name}"] if remote else [])
+    return [ref for ref in refs if repo.resolve(ref)]
+
+
 def start_point(repo: Repository, name: str, remote: str | None) -> str:
     """Where new work on ``name`` starts: the remote's copy when there is one (what is in
     production), else the local branch."""

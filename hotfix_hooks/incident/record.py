@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.branch import HotfixBranch
-from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.safe_files import (
     check_no_symlinks,
     create_exclusive,
@@ -22,6 +22,7 @@ from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import record as records
 from hotfix_hooks.document.events import Event
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.incident.finished import finished
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.incident.upstream import Upstream, upstream_of
@@ -54,6 +55,12 @@ class CurrentDoc:
     def say_news(self, recording: str | None = None) -> None:
         """First, what the team has that this clone lacks; a command that records an
         event (``recording``: how to run it again) refuses over a newer record there."""
+        done = finished(self.ctx.repo, self.ctx.config, self.hotfix)
+        if done is not None:
+            if recording:
+                raise Refused(f"{done.notice()}: nothing recorded; {done.advice()}")
+            ui.warn(f"{done.notice()}; {done.advice()}")
+            return
         news = self.upstream()
         if news is None:
             return

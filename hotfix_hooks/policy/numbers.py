@@ -113,7 +113,10 @@ def renamed(branch: str, prefix: str, number: str) -> str:
 def conflict_lines(
     branch: str, number: str, others: Iterable[Claim], free: str, prefix: str, action: str
 ) -> list[str]:
-    """What to tell the user: who else holds the number, and the rename to run."""
+    """What to tell the user: who else holds the number, and the one command that moves
+    the branch, its folder and fields to the next free number."""
+    import shlex  # only when there is a conflict to report
+
     others = list(others)
     target = renamed(branch, prefix, free)
     lines = [
@@ -122,8 +125,8 @@ def conflict_lines(
         f"{branch} must not share it."
     ]
     lines += [
-        f"  fix: git branch -m {branch} {target}   (the next free number is {free})",
-        "       then: hotfix-hooks scaffold   (creates the docs for the new number)",
-        f"       if {branch} was pushed already: git push origin --delete {branch}",
+        f"  fix: git checkout {shlex.quote(branch)} -- && hotfix-hooks renumber {free}"
+        f"   (moves the branch, its folder and fields to {target}: the next free number)",
+        f"       if {branch} was pushed already: git push origin --delete {shlex.quote(branch)}",
     ]
     return lines

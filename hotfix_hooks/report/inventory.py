@@ -235,7 +235,7 @@ def _group(found: list[HotfixRecord], bare: list[tuple[str, str, str]]) -> list[
                 record.problems.append(
                     f"hotfix {number} is claimed by more than one incident: "
                     f"{', '.join(n for n in names)}; rename all but one branch "
-                    "(git branch -m) to the next free number"
+                    "(hotfix-hooks renumber, on each) to the next free number"
                 )
             out.append(record)
     return out
