@@ -7,7 +7,7 @@ hook process itself), so machine noise hits both sides of a ratio alike. Each fl
 cheapest thing that does the same job: a shell hook that only exits 0 (the direct install on
 non-hotfix branches, where no Python starts), a Python hook that only does ``import sys``
 (the hotfix commit), and each manager running a no-op hook of its own (pre-commit, prek,
-lefthook, husky). ``--markdown`` prints the README's Speed table. Exits 1 if a ratio misses
+lefthook, husky). ``--markdown`` prints the Speed table of docs/speed.md. Exits 1 if a ratio misses
 its target.
 """
 
@@ -323,7 +323,7 @@ def snapshot_project(root: Path) -> tuple[Path, str]:
     """This project as a git repository, for pre-commit's and prek's `repo:`."""
     dest = root / "hotfix-hooks-src"
     dest.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "hatch_build.py"):
         shutil.copy2(PROJECT / name, dest / name)
     for name in ("hotfix_hooks", "templates"):
         shutil.copytree(PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -405,7 +405,7 @@ def husky_bin(root: Path) -> Path | None:
 def setup_manager(
     manager: str, repo: Path, source: tuple[Path, str], *, ours: bool, python_noop: bool = False
 ) -> None:
-    from hotfix_hooks.install.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
+    from hotfix_hooks.install.managers import husky_snippet, lefthook_snippet
 
     env = {
         **ENV,
@@ -423,7 +423,7 @@ def setup_manager(
         sh(repo, str(BIN / manager), "install-hooks", env=env)
     elif manager == "lefthook":
         (repo / "lefthook.yml").write_text(
-            LEFTHOOK_SNIPPET if ours else LEFTHOOK_NOOP, encoding="utf-8"
+            lefthook_snippet() if ours else LEFTHOOK_NOOP, encoding="utf-8"
         )
         sh(repo, "git", "add", "-A")
         sh(repo, "git", "commit", "-q", "-m", "config")
@@ -433,7 +433,7 @@ def setup_manager(
         assert tool is not None
         sh(repo, "node", str(tool))
         if ours:
-            sh(repo, "sh", "-c", HUSKY_SNIPPET.split("\n", 1)[1])
+            sh(repo, "sh", "-c", husky_snippet().split("\n", 1)[1])
         else:
             for name in ("post-checkout", "commit-msg", "pre-push"):
                 (repo / ".husky" / name).write_text(NOOP_PY + "\n", encoding="utf-8")
@@ -561,7 +561,9 @@ MANAGERS = ("pre-commit", "prek", "lefthook", "husky")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--markdown", action="store_true", help="print the README's Speed table")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the Speed table of docs/speed.md"
+    )
     parser.add_argument("--only", nargs="*", choices=ALL, default=list(ALL))
     parser.add_argument("--managers", nargs="*", choices=MANAGERS, default=list(MANAGERS))
     parser.add_argument("--json", type=Path, help="also write the rows to this file")

@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 
-from hotfix_hooks import __version__
 from hotfix_hooks.core.errors import SIGPIPE_EXIT, exit_for
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -75,8 +74,25 @@ class HotfixGroup(click.Group):
             ctx.exit(known[0])
 
 
+def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from hotfix_hooks.install.origin import version_text
+
+    click.echo(version_text())
+    ctx.exit(0)
+
+
 @click.group(cls=HotfixGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "-V", "--version", prog_name="hotfix-hooks")
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_version,
+    help="Show the version and the commit it was built from, and exit.",
+)
 def cli() -> None:
     """An emergency hotfix process, as git hooks.
 

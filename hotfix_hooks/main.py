@@ -107,9 +107,9 @@ def run_hook() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # what click's version option prints, without click
-        from hotfix_hooks import __version__
+        from hotfix_hooks.install.origin import version_text
 
-        sys.stdout.write(f"hotfix-hooks, version {__version__}\n")
+        sys.stdout.write(f"{version_text()}\n")
         return 0
     code = lean_hook(args)
     if code is not None:

@@ -271,7 +271,7 @@ def hook_repo_rev(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """This project as a git repository at one commit, for pre-commit's `repo:`."""
     dest = tmp_path_factory.mktemp("hotfix-hooks-src") / "hotfix-hooks"
     dest.mkdir()
-    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
+    for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "hatch_build.py"):
         shutil.copy2(PROJECT / name, dest / name)
     for name in ("hotfix_hooks", "templates"):
         shutil.copytree(PROJECT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))

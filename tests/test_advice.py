@@ -20,17 +20,40 @@ def run_printed(repo: Path, line: str) -> None:
         assert proc.returncode == 0, (part, proc.stdout, proc.stderr)
 
 
-def test_push_refusal_advice_works_on_a_new_branch(installed: Path) -> None:
+def test_push_refusal_advice_works_on_a_new_branch(hooked: Path) -> None:
+    """The fix sets an upstream when there is none, under pre-commit too (which hands the
+    hook the parent of the first new commit as the remote's old value)."""
+    git(hooked, "checkout", "-q", "-b", "hotfix/042-login")
+    git(hooked, "commit", "-q", "-m", "T001: start")
+    proc = git(hooked, "push", "origin", "HEAD", check=False)
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr  # pre-commit's own output goes to stdout
+    fix = next(line for line in output.splitlines() if "git commit -m" in line)
+    assert fix.strip().endswith("git push -u origin HEAD"), output
+    assert '"T003: rollback plan"' in fix
+    fill_plan(hooked)
+    run_printed(hooked, fix.strip())
+    assert git(hooked, "rev-parse", "@{upstream}").returncode == 0
+
+
+def test_push_refusal_advice_sets_the_upstream_a_branch_lacks(installed: Path) -> None:
+    """Pushed once without -u: the remote has the branch, `git push` alone would fail."""
     git(installed, "checkout", "-q", "-b", "hotfix/042-login")
-    git(installed, "commit", "-q", "-m", "T001: start")
+    fill_plan(installed)
+    git(installed, "commit", "-q", "-am", "T001: start")
+    git(installed, "push", "-q", "origin", "HEAD")
+    path = fill_plan(installed, plan="x")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Revert the release tag and redeploy v1.4.2", "[How to rollback if hotfix fails]"
+        ),
+        encoding="utf-8",
+    )
+    git(installed, "commit", "-q", "-am", "T001: plan lost")
     proc = git(installed, "push", "origin", "HEAD", check=False)
     assert proc.returncode != 0
     fix = next(line for line in proc.stderr.splitlines() if "git commit -m" in line)
-    assert fix.strip().endswith("git push -u origin HEAD")
-    assert '"T003: rollback plan"' in fix
-    fill_plan(installed)
-    run_printed(installed, fix.strip())
-    assert git(installed, "rev-parse", "@{upstream}").returncode == 0
+    assert fix.strip().endswith("git push -u origin HEAD"), fix
 
 
 def test_plan_commit_names_a_task_the_hotfix_has(installed: Path) -> None:
@@ -120,15 +143,20 @@ def test_install_warns_when_hooks_path_leaves_the_repository(repo: Path, tmp_pat
     assert proc.returncode == 0 and "outside" not in proc.stderr
 
 
-def test_readme_tells_a_newcomer_what_works() -> None:
+def test_readme_and_docs_tell_a_newcomer_what_works() -> None:
     import re
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    rev = re.search(r"^\s+rev: (\S+)", readme, re.M)
-    assert rev and re.fullmatch(r"[0-9a-f]{40}", rev.group(1))  # a sha: no tag exists yet
-    assert "git ls-remote" in readme
-    assert "pip install hotfix-hooks\n" not in readme  # not on PyPI
-    assert "pipx install git+" in readme
+    root = Path(__file__).resolve().parents[1]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text(encoding="utf-8") for page in pages)
+    for rev in re.findall(r"^\s+rev: ([^#\n]+)", text, re.M):
+        assert re.fullmatch(r"[0-9a-f]{40}|\$\(git -C \S+ rev-parse HEAD\)", rev.strip()), rev
+    assert "| head -n1 | cut -f1" in text  # ls-remote lists origin/HEAD too, against a clone
+    warning = "never `pip install hotfix-hooks` by name"  # install.md says so, once
+    assert warning in text
+    assert not re.search(r"pip install\s+hotfix-hooks\b", text.replace(warning, ""))
+    for words in ("the contract", "the workflow's own", "seed"):
+        assert words not in text.lower(), words
 
 
 def test_no_internal_words_in_output(installed: Path) -> None:
@@ -137,3 +165,24 @@ def test_no_internal_words_in_output(installed: Path) -> None:
     outputs = [hh(installed, "status"), hh(installed, "report"), hh(installed, "plan")]
     for proc in outputs:
         assert "seed" not in (proc.stdout + proc.stderr).lower()
+
+
+def test_commit_refusal_keeps_allow_empty_and_amend(hooked: Path) -> None:
+    """The fix repeats the options that made the commit: without --allow-empty the
+    suggested `git commit -m …` would fail with "nothing to commit"."""
+    git(hooked, "checkout", "-q", "-b", "hotfix/042-login")
+    git(hooked, "commit", "-q", "-m", "T001: docs")
+    proc = git(hooked, "commit", "--allow-empty", "-m", "bump", check=False)
+    assert proc.returncode == 1
+    output = proc.stdout + proc.stderr
+    fix = next(line for line in output.splitlines() if "fix: git commit" in line)
+    assert fix.strip() == "fix: git commit --allow-empty -m 'T001: bump'", output
+    run_printed(hooked, fix.strip()[len("fix: ") :])
+    (hooked / "app.py").write_text("print('fixed')\n", encoding="utf-8")
+    git(hooked, "commit", "-q", "-am", "T001: fix")
+    proc = git(hooked, "commit", "--amend", "-m", "reworded", check=False)
+    output = proc.stdout + proc.stderr
+    fix = next(line for line in output.splitlines() if "fix: git commit" in line)
+    assert fix.strip() == "fix: git commit --amend -m 'T001: reworded'", output
+    run_printed(hooked, fix.strip()[len("fix: ") :])
+    assert git(hooked, "log", "-1", "--format=%s").stdout.strip() == "T001: reworded"

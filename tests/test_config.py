@@ -139,3 +139,28 @@ def test_server_config_refuses_what_the_hook_would(remote: Path) -> None:
         proc = hh(remote, "server-config", "--set", bad)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert (remote / "hotfix-hooks.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("require_tasks = false\n", "did you mean 'require_task'?"),
+        ("target_minute = 60\n", "did you mean 'target_minutes'?"),
+        ("[events]\non_pushed = 'x'\n", "did you mean 'on_push'?"),
+        ("colour = true\n", ""),
+    ],
+)
+def test_unknown_keys_suggest_the_nearest_name(text: str, hint: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse(text, ".hotfix-hooks.toml", in_pyproject=False)
+    message = str(caught.value)
+    assert ("did you mean" in message) == bool(hint) and hint in message
+    assert "known" in message
+
+
+def test_server_config_suggests_the_nearest_key(remote: Path) -> None:
+    proc = hh(remote, "server-config", "--set", "require_tasks=false")
+    assert proc.returncode == 2
+    assert "require_tasks: unknown key (did you mean 'require_task'?" in proc.stderr
+    proc = hh(remote, "server-config", "--unset", "require_tasks")
+    assert proc.returncode == 2 and "did you mean 'require_task'?" in proc.stderr

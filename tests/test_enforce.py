@@ -180,6 +180,28 @@ def test_check_range_and_pull_request(planned: Path, monkeypatch: pytest.MonkeyP
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, (bad, proc.stderr)
 
 
+def test_check_counts_exempt_merges_apart(planned: Path) -> None:
+    """ "N commit(s) each name a task" counts the commits that had to: a merge is exempt."""
+    git(planned, "checkout", "-q", "-b", "side", "main")
+    git(planned, "commit", "-q", "--allow-empty", "-m", "side work")
+    git(planned, "checkout", "-q", BRANCH)
+    git(planned, "merge", "-q", "--no-ff", "--no-edit", "side")
+    proc = hh(planned, "check", "--range", "main..HEAD", "--branch", BRANCH)
+    assert proc.returncode == 1  # "side work" names no task: it came in with the merge
+    git(planned, "reset", "-q", "--hard", "HEAD~1")
+    git(planned, "checkout", "-q", "side")
+    git(planned, "commit", "-q", "--amend", "--allow-empty", "-m", "T002: side work")
+    git(planned, "checkout", "-q", BRANCH)
+    git(planned, "merge", "-q", "--no-ff", "--no-edit", "side")
+    proc = hh(planned, "check", "--range", "main..HEAD", "--branch", BRANCH)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 commit(s) each name a task (1 exempt: merges, reverts, fixups)" in proc.stdout
+    data = json.loads(
+        hh(planned, "check", "--json", "--range", "main..HEAD", "--branch", BRANCH).stdout
+    )
+    assert data["task_tie"]["checked"] == 2 and data["task_tie"]["exempt"] == 1
+
+
 # -- 4. push paths that skipped the gate --------------------------------------------
 
 
@@ -296,9 +318,13 @@ def test_check_says_when_it_cannot_tell(repo: Path) -> None:
     assert proc.returncode == 0 and "cannot tell which branch" in proc.stderr
     proc = hh(repo, "check", "--strict")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    # a failure is an error, not a warning that fails
+    assert proc.stderr.startswith("hotfix-hooks: no target branch here"), proc.stderr
+    assert "warning" not in proc.stderr
     git(repo, "checkout", "-q", "main")
     proc = hh(repo, "check", "--strict")  # the rules would come from the change itself
     assert proc.returncode == 1 and "the rules come from the change being judged" in proc.stderr
+    assert "warning" not in proc.stderr and proc.stderr.count("\n") == 1
     proc = hh(repo, "check", "--strict", "--config-from", "main")  # it is not a hotfix
     assert proc.returncode == 0 and "cannot tell" not in proc.stderr
 
@@ -334,6 +360,8 @@ def test_update_hook_rejects_only_the_bad_ref(direct_hotfix: Path, remote: Path)
     proc = hh(remote, "install", "--server", "--per-ref")
     assert proc.returncode == 0, proc.stderr
     assert (remote / "hooks" / "update").is_file()
+    assert "the rules the update hook judges by" in proc.stdout, proc.stdout
+    assert "pre-receive" not in proc.stdout
     assert not (remote / "hooks" / "pre-receive").exists()
     git(direct_hotfix, "commit", "-q", "--allow-empty", "-m", "main moves")
     untied(direct_hotfix, "main moves again")  # main is never judged

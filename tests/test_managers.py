@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.install.installer import is_ours
-from hotfix_hooks.install.managers import HUSKY_SNIPPET, LEFTHOOK_SNIPPET
+from hotfix_hooks.install.managers import husky_snippet, lefthook_snippet
 from tests.conftest import (
     BIN,
     HOTFIX_DIR,
@@ -54,8 +54,8 @@ def prek_installed(repo: Path, hook_repo_rev: tuple[Path, str]) -> Path:
 
 @pytest.fixture
 def lefthook_installed(repo: Path) -> Path:
-    # The README's snippet, as it is.
-    (repo / "lefthook.yml").write_text(LEFTHOOK_SNIPPET, encoding="utf-8")
+    # The snippet docs/lefthook-husky.md shows (tests/test_docs.py: the same), as it is.
+    (repo / "lefthook.yml").write_text(lefthook_snippet(), encoding="utf-8")
     commit_config(repo, "lefthook.yml")
     tool(repo, str(BIN / "lefthook"), "install")
     return repo
@@ -83,7 +83,7 @@ def husky_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def husky_installed(repo: Path, husky_bin: Path) -> Path:
     tool(repo, "node", str(husky_bin))  # `npx husky`: core.hooksPath=.husky/_ and its stubs
-    script = HUSKY_SNIPPET.split("\n", 1)[1]  # the README's snippet, as it is
+    script = husky_snippet().split("\n", 1)[1]  # the snippet of docs/lefthook-husky.md, as it is
     subprocess.run(("sh", "-c", script), cwd=repo, check=True)
     commit_config(repo, ".husky")
     return repo

@@ -28,7 +28,7 @@ def test_new_starts_from_production_not_the_checked_out_branch(installed: Path) 
     assert not (installed / "wip.py").exists()
     assert "from origin/main" in proc.stdout
     assert proc.stdout.count("Next") == 1
-    assert "git push -u origin hotfix/001-checkout-500" in proc.stdout
+    assert "git push -u origin HEAD" in proc.stdout
 
 
 def test_new_follows_the_remotes_head(installed: Path, remote: Path) -> None:
@@ -93,3 +93,31 @@ def test_new_fetches_production_first(installed: Path, remote: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "could not fetch from origin" in proc.stderr
     assert f"starting from origin/main ({released[:10]}) as this clone last saw it" in proc.stderr
+
+
+def next_block(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index("⚡ Next:")
+    return lines[start:]
+
+
+def test_one_start_banner_after_checkout_b_and_new(installed: Path) -> None:
+    """`git checkout -b` and `new` print the same Next block: `git commit -am` (a fix is
+    a change to tracked files; `-m` alone would commit only the staged docs)."""
+    checkout = git(installed, "checkout", "-q", "-b", "hotfix/007-by-hand")
+    git(installed, "checkout", "-q", "main")
+    git(installed, "stash", "-q")  # the scaffold's staged docs stay with hotfix 007's start
+    started = hh(installed, "new", "login", "500")
+    assert started.returncode == 0, started.stderr
+    by_hand = next_block((checkout.stdout + checkout.stderr).replace("007-hotfix", "008-hotfix"))
+    by_new = next_block(started.stdout)
+    assert by_hand == by_new
+    assert by_new[2] == (
+        '  2. Fix, then commit naming a task: git commit -am "T001: <what you fixed>" '
+        "(the staged docs go with it)"
+    )
+    assert by_new[3] == "  3. Push: git push -u origin HEAD"
+    git(installed, "commit", "-q", "-m", "T001: docs")
+    with_plan = hh(installed, "new", "other", "--rollback", "redeploy v1.4.2")
+    assert with_plan.returncode == 0, with_plan.stderr
+    assert next_block(with_plan.stdout)[1].startswith("  1. Fix, then commit")

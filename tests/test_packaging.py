@@ -61,6 +61,8 @@ def test_fresh_venv_install_then_checkout_scaffolds(
         (str(python), "-m", "hotfix_hooks", "--version"), capture_output=True, text=True
     )
     assert version.stdout.startswith("hotfix-hooks, version")
+    head = git(PROJECT, "rev-parse", "HEAD").stdout.strip()
+    assert f"(commit {head}" in version.stdout  # recorded in the wheel when it was built
     # the report's dashboard renders from the template the wheel ships, not from a checkout
     page = tmp_path / "report.html"
     proc = subprocess.run(

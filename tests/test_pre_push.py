@@ -225,7 +225,7 @@ def test_hook_cli_reads_stdin(direct: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.precommit
 def test_pre_commit_limits_are_as_documented(pre_commit_installed: Path, remote: Path) -> None:
-    """README "Known limits of pre-commit": these pushes get through pre-commit's
+    """docs/pre-commit.md "Known limits of pre-commit": these pushes get through pre-commit's
     pre-push stage; the direct install refuses both (tests above)."""
     repo = pre_commit_installed
     git(repo, "checkout", "-q", "-b", BRANCH)

@@ -207,6 +207,11 @@ def test_timeline_after_finish_reads_the_record_on_main(incident: Path) -> None:
     ]
     assert data["events"][-1]["event"] == "finished: tagged hotfix-042"
     assert data["events"][-1]["time"] == "2026-11-26T04:20:00+01:00"
+    # on main, without --number: the hotfix finished there (the one opened last)
+    plain = hh_at(repo, "04:30", "timeline", "--json")
+    assert plain.returncode == 0, plain.stderr
+    assert json.loads(plain.stdout) == data
+    assert "main is not a hotfix branch: the timeline of hotfix 042" in plain.stderr
 
 
 def test_timeline_needs_a_hotfix(repo: Path) -> None:
@@ -214,7 +219,7 @@ def test_timeline_needs_a_hotfix(repo: Path) -> None:
         ("hotfix-hooks", "timeline"), cwd=repo, capture_output=True, text=True, check=False
     )
     assert proc.returncode == 2 and "not a hotfix branch" in proc.stderr
-    assert "hotfix-hooks timeline --number NNN" in proc.stderr
+    assert "holds no hotfix record" in proc.stderr
     proc = subprocess.run(
         ("hotfix-hooks", "timeline", "-n", "7"),
         cwd=repo,

@@ -28,9 +28,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN
+from tests.conftest import BIN, PRE_COMMIT_CONFIG
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "transcripts"
+GOLDEN_ROOT = Path(__file__).resolve().parent / "golden"
+# The incident as a direct install shows it, and as pre-commit shows it: pre-commit runs
+# the same hooks, prints its own status line for each, and shows a hook's output only when
+# it fails (the refusals) or, without a terminal as here, keeps a passing hook's output.
+GOLDEN = {
+    "direct": GOLDEN_ROOT / "transcripts",
+    "pre-commit": GOLDEN_ROOT / "transcripts-pre-commit",
+}
+# The server's bare repository and a directory outside any repository are the same
+# whichever way the client hooks were installed: played once, with the direct install.
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 REGENERATE = (
     "UPDATE_GOLDEN=1 .venv/bin/python -m pytest -p no:cacheprovider --no-cov "
@@ -60,6 +69,7 @@ MATRIX = (
 @dataclass
 class Scenario:
     root: Path
+    manager: str = "direct"
     now: datetime = START
     files: dict[str, list[str]] = field(default_factory=dict)
     current: str = ""
@@ -78,7 +88,10 @@ class Scenario:
 
     def env(self) -> dict[str, str]:
         stamp = self.now.isoformat()
+        # pre-commit's hook environments, outside the scenario (which is copied whole)
+        home = {"PRE_COMMIT_HOME": str(self.root.parent / "pre-commit-home")}
         return {
+            **home,
             "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
             "HOME": str(self.root / "home"),
             "LANG": "C.UTF-8",
@@ -248,8 +261,30 @@ def T(hour: int, minute: int, second: int = 0) -> datetime:
     return START.replace(hour=hour, minute=minute, second=second)
 
 
-def _play(root: Path) -> Scenario:
-    s = Scenario(root)
+def _install_client_hooks(s: Scenario, hook_repo: tuple[Path, str]) -> None:
+    if s.manager == "direct":
+        s.run("hotfix-hooks install", expect=0)
+        return
+    source, rev = hook_repo
+    s.say(
+        "(writes .pre-commit-config.yaml: this repository's three hooks, repo: a clone of",
+        " hotfix-hooks, rev: its commit)",
+    )
+    config = PRE_COMMIT_CONFIG.format(repo=source, rev=rev)
+    (s.app / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    s.run("git add .pre-commit-config.yaml", expect=0)
+    s.run('git commit -q -m "Run hotfix-hooks through pre-commit"', expect=0)
+    s.run("git push -q", expect=0)
+    s.run("pre-commit install", expect=0)
+    # builds the hook environment (its output is pre-commit's, about its cache): not shown
+    built = subprocess.run(
+        (str(BIN / "pre-commit"), "install-hooks"), cwd=s.app, env=s.env(), capture_output=True
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+
+
+def _play(root: Path, manager: str, hook_repo: tuple[Path, str]) -> Scenario:
+    s = Scenario(root, manager)
     (root / "home").mkdir(parents=True)
     (root / "home" / ".gitconfig").write_text(
         "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n", encoding="utf-8"
@@ -273,7 +308,7 @@ def _play(root: Path) -> Scenario:
     s.run("git remote add origin ../remote.git", expect=0)
     s.run("git push -q -u origin main", expect=0)
     s.run("git remote set-head origin --auto", expect=0)
-    s.run("hotfix-hooks install", expect=0)
+    _install_client_hooks(s, hook_repo)
     s.run("hotfix-hooks install --server", s.remote, expect=0)
     s.matrix()
 
@@ -381,6 +416,8 @@ def _play(root: Path) -> Scenario:
     s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
     s.at(T(4, 10))
     s.matrix()
+    s.say("On main, the finished hotfix's timeline (its branch is gone):")
+    s.run("hotfix-hooks timeline", expect=0)
 
     # ---------------------------------------------------------------- aborted
     s.state(
@@ -424,6 +461,8 @@ def _play(root: Path) -> Scenario:
     s.say("From main, CI checks hotfix 003 by naming its branch:")
     s.run("hotfix-hooks check --json hotfix/003-checkout-times-out", expect=0)
     s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
+    if manager != "direct":
+        return s
 
     # ---------------------------------------------------------------- bare
     s.state(
@@ -447,32 +486,43 @@ def _play(root: Path) -> Scenario:
     return s
 
 
-@pytest.fixture(scope="module")
-def transcripts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    return _play(tmp_path_factory.mktemp("transcripts") / "incident").rendered()
+@pytest.fixture(
+    scope="module",
+    params=["direct", pytest.param("pre-commit", marks=pytest.mark.precommit)],
+)
+def transcripts(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    hook_repo_rev: tuple[Path, str],
+) -> tuple[str, dict[str, str]]:
+    manager = request.param
+    root = tmp_path_factory.mktemp(f"transcripts-{manager}") / "incident"
+    return manager, _play(root, manager, hook_repo_rev).rendered()
 
 
-@pytest.mark.slow  # ~40 s of CPU on one worker (about 130 real commands): CI runs it
-def test_transcripts_match_the_golden_files(transcripts: dict[str, str]) -> None:
+@pytest.mark.slow  # ~40 s of CPU on one worker for each (about 130 real commands): CI runs it
+def test_transcripts_match_the_golden_files(transcripts: tuple[str, dict[str, str]]) -> None:
+    manager, texts = transcripts
+    golden = GOLDEN[manager]
     if UPDATE:
-        GOLDEN.mkdir(parents=True, exist_ok=True)
-        for stale in set(p.name for p in GOLDEN.glob("*.txt")) - {f"{n}.txt" for n in transcripts}:
-            (GOLDEN / stale).unlink()
-        for name, text in transcripts.items():
-            (GOLDEN / f"{name}.txt").write_text(text, encoding="utf-8")
+        golden.mkdir(parents=True, exist_ok=True)
+        for stale in set(p.name for p in golden.glob("*.txt")) - {f"{n}.txt" for n in texts}:
+            (golden / stale).unlink()
+        for name, text in texts.items():
+            (golden / f"{name}.txt").write_text(text, encoding="utf-8")
         return
     diffs: list[str] = []
-    for name, text in transcripts.items():
-        path = GOLDEN / f"{name}.txt"
+    for name, text in texts.items():
+        path = golden / f"{name}.txt"
         want = path.read_text(encoding="utf-8") if path.exists() else ""
         if want != text:
             diffs += difflib.unified_diff(
                 want.splitlines(keepends=True),
                 text.splitlines(keepends=True),
-                f"golden/transcripts/{name}.txt",
+                f"golden/{golden.name}/{name}.txt",
                 "what the commands say now",
             )
-    extra = sorted(set(p.stem for p in GOLDEN.glob("*.txt")) - set(transcripts))
+    extra = sorted(set(p.stem for p in golden.glob("*.txt")) - set(texts))
     assert not diffs and not extra, (
         "".join(diffs)
         + (f"\nstale transcript files: {extra}" if extra else "")

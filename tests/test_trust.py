@@ -31,7 +31,7 @@ def test_no_code_from_the_working_tree_runs(hooked: Path, tmp_path: Path, remote
     sentinel = tmp_path / "SENTINEL"
     # pre-commit's own hook script runs `python -m pre_commit`, which puts the repository
     # root on sys.path: a root `re.py` breaks pre-commit itself before it reaches us (a
-    # limit of pre-commit, stated in the README). Our package is shadowed under both.
+    # limit of pre-commit, stated in docs/pre-commit.md). Our package is shadowed under both.
     under_pre_commit = (hooked / ".pre-commit-config.yaml").exists()
     plant(hooked, sentinel, () if under_pre_commit else SHADOWS)
     git(hooked, "checkout", "-q", "-b", BRANCH)  # post-checkout: our scaffold

@@ -22,7 +22,13 @@ from hotfix_hooks.policy.lifecycle import abort_refusal
 def abort(reason: str | None, yes: bool) -> None:
     """Cancel the current hotfix (opened by mistake): Status Cancelled, with the time
     and reason. It stays in the record, its number is never reused, and it counts in
-    no metric of `report`. Asks first on a terminal; --yes otherwise."""
+    no metric of `report`. Asks first on a terminal; --yes otherwise.
+
+    Example:
+
+    \b
+        hotfix-hooks abort --yes --reason "false alarm: the monitor was misconfigured"
+    """
     doc = current_doc()
     doc.say_news(recording="hotfix-hooks abort")
     record = doc.record()

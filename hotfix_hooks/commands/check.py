@@ -147,6 +147,15 @@ def _range(repo: Repository, spec: str) -> tuple[str, str]:
     return out[0], out[1]
 
 
+def _strict_or_warn(strict: bool, problem: str) -> None:
+    """A doubt about what to judge: a warning that passes, or with --strict an error
+    (exit 1)."""
+    if strict:
+        ui.error(f"{problem} (--strict)")
+        raise click.exceptions.Exit(POLICY_FAILED)
+    ui.warn(f"{problem}; --strict makes this a failure")
+
+
 @click.command(short_help="The rollback-plan gate and the task tie, for CI.")
 @click.argument("rev", default="HEAD")
 @click.option(
@@ -184,6 +193,13 @@ def check(  # noqa: C901 - split up by issues 18 and 20
     commit the hotfix branch adds, for CI.
 
     Exit 0 pass (or not a hotfix commit), 1 fail, 2 bad usage.
+
+    Examples:
+
+    \b
+        hotfix-hooks check                   # HEAD, in a CI job
+        hotfix-hooks check --strict --json
+        hotfix-hooks check --range origin/main..HEAD
     """
     repo = require_repo()
     base: str | None = None
@@ -200,13 +216,11 @@ def check(  # noqa: C901 - split up by issues 18 and 20
         branch = _branch_named(repo, rev)  # `check hotfix/042-x`: REV names its branch
     source = config_source(repo, sha, config_from)
     if source is None and (strict or os.environ.get("CI")):
-        ui.warn(
+        _strict_or_warn(
+            strict,
             "no target branch here (no --config-from, no CI target variable naming a fetched "
-            "branch, no origin/HEAD): the rules come from the change being judged"
-            + ("" if strict else "; --strict makes this a failure")
+            "branch, no origin/HEAD): the rules come from the change being judged",
         )
-        if strict:
-            raise click.exceptions.Exit(POLICY_FAILED)
     config = config_at(repo.root, source) if source else config_mod.load(repo.root)
     ctx = Context(repo, config)
     hotfix, known = hotfix_of_commit(ctx, sha, branch)
@@ -219,13 +233,11 @@ def check(  # noqa: C901 - split up by issues 18 and 20
         raise click.exceptions.Exit(POLICY_FAILED)
     if hotfix is None:
         if not known:
-            ui.warn(
+            _strict_or_warn(
+                strict,
                 f"cannot tell which branch {rev} is on (no --branch, no checked-out branch, no "
-                "CI branch variable, no Hotfix: trailer): not checked as a hotfix"
-                + ("" if strict else "; --strict makes this a failure")
+                "CI branch variable, no Hotfix: trailer): not checked as a hotfix",
             )
-            if strict:
-                raise click.exceptions.Exit(POLICY_FAILED)
         if as_json:
             click.echo('{"hotfix": null, "passed": true, "problems": []}')
         else:
@@ -263,12 +275,15 @@ def check(  # noqa: C901 - split up by issues 18 and 20
         else:
             for line in failure_lines(result, sha[:10], action="gate for"):
                 ui.emit(line, sys.stderr)
-        if ties.passed:
-            if ctx.config.require_task and ties.checked:
-                ui.emit(f"✓ hotfix {hotfix.number}: {ties.checked} commit(s) each name a task")
-            elif ctx.config.require_task:
-                ui.emit(f"✓ hotfix {hotfix.number}: no new commit to tie to a task")
-        else:
+        if ties.passed and ctx.config.require_task:
+            exempt = f" ({ties.exempt} exempt: merges, reverts, fixups)" if ties.exempt else ""
+            if ties.checked:
+                ui.emit(
+                    f"✓ hotfix {hotfix.number}: {ties.checked} commit(s) each name a task{exempt}"
+                )
+            else:
+                ui.emit(f"✓ hotfix {hotfix.number}: no new commit to tie to a task{exempt}")
+        elif not ties.passed:
             for line in tie_failure_lines(ties, where, action="gate for"):
                 ui.emit(line, sys.stderr)
     if under_github_actions():  # ::error file=...,line=...:: annotations on the PR

@@ -212,5 +212,11 @@ def demo(directory: Path | None) -> None:
     """Run the whole hotfix flow, with the real hooks, in a throwaway repository.
 
     DIRECTORY (new or empty) keeps the result; default: a temporary directory.
+
+    Examples:
+
+    \b
+        hotfix-hooks demo
+        hotfix-hooks demo hotfix-demo   # keep the result in ./hotfix-demo
     """
     run_demo(directory)

@@ -18,6 +18,8 @@ local branches, the tag and HEAD back as they were.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import shlex
 import signal
@@ -530,23 +532,29 @@ def _goes_to(plan: Journal, develop_why: str | None) -> list[str]:
     return lines
 
 
-def execute(runner: Runner, steps: list[Step]) -> None:
-    """Each step not yet done, in order, marked in the journal as it completes."""
+def execute(runner: Runner, steps: list[Step]) -> list[str]:
+    """Each step not yet done, in order, marked in the journal as it completes; what each
+    one did (a commit id, or that it was done before the finish stopped)."""
     plan, git_dir = runner.plan, runner.repo.git_dir
+    details = []
     for number, step in enumerate(steps, 1):
         ui.emit(f"  {number}. {step.text}")
         if step.id in plan.done or runner.is_done(step):
-            ui.emit("     ✓ (done before it stopped)")
+            detail = "(done before it stopped)"
         else:
-            detail = runner.run(step)
+            detail = runner.run(step) or ""
             _kill_point(step)
-            ui.emit(f"     ✓ {detail}" if detail else "     ✓")
+        ui.emit(f"     ✓ {detail}" if detail else "     ✓")
+        details.append(detail)
         if step.id not in plan.done:
             plan.done.append(step.id)
         journals.save(git_dir, plan)
+    return details
 
 
-def _finished(runner: Runner) -> None:
+def _finished(runner: Runner) -> str | None:
+    """The end: the journal removed, on_finish fired, what is still due said; the push to
+    paste (None: pushed, or nowhere to push)."""
     plan = runner.plan
     command = None if plan.push or not plan.remote else runner.push_command()
     journals.remove(runner.repo.git_dir)
@@ -562,6 +570,7 @@ def _finished(runner: Runner) -> None:
         )
         ui.emit(f"  {command}")
     _still_due(doc)
+    return command
 
 
 def _still_due(doc: CurrentDoc) -> None:
@@ -587,7 +596,7 @@ def _in_progress_refusal(plan: Journal) -> Refused:
     )
 
 
-def _start(push: bool, no_merge: bool, dry_run: bool) -> None:
+def _start(push: bool, no_merge: bool, dry_run: bool, as_json: bool) -> None:
     ctx = context()
     pending = journals.load(ctx.repo.git_dir)
     if pending is not None:
@@ -596,6 +605,21 @@ def _start(push: bool, no_merge: bool, dry_run: bool) -> None:
     merge = not no_merge
     plan = plan_finish(doc, push=push, merge=merge)
     steps = steps_of(plan, merge=merge)
+    if as_json:  # the story on stderr, the outcome as JSON on stdout
+        real = sys.stdout
+        with contextlib.redirect_stdout(sys.stderr):
+            details, command = _land(doc, plan, steps, merge=merge, dry_run=dry_run)
+        outcome = _as_json(plan, steps, details, command, merge=merge)
+        real.write(json.dumps(outcome, indent=2, ensure_ascii=False) + "\n")
+        return
+    _land(doc, plan, steps, merge=merge, dry_run=dry_run)
+
+
+def _land(
+    doc: CurrentDoc, plan: Journal, steps: list[Step], *, merge: bool, dry_run: bool
+) -> tuple[list[str] | None, str | None]:
+    """Print the plan and do it (or only print it): (what each step did, the push to paste)."""
+    ctx = doc.ctx
     header = f"Finish hotfix {plan.number} ({plan.branch})"
     develop_why = None
     if merge:
@@ -609,23 +633,60 @@ def _start(push: bool, no_merge: bool, dry_run: bool) -> None:
             ui.emit(line)
         for number, step in enumerate(steps, 1):
             ui.emit(f"  {number}. {step.text}")
-        return
+        return None, None
     ui.emit(f"{header}:")
-    runner = Runner(doc.ctx, plan)
+    runner = Runner(ctx, plan)
     if not merge:
         if not steps:
             ui.emit("  nothing to do: the resolution is already recorded")
+        details = []
         for number, step in enumerate(steps, 1):
             ui.emit(f"  {number}. {step.text}")
-            ui.emit(f"     ✓ {runner.run(step)}")
+            details.append(runner.run(step) or "")
+            ui.emit(f"     ✓ {details[-1]}")
         events.fire_for(doc, "on_finish", tag=None, merged_into=None, pushed=False)
-        ui.emit(f"✓ Recorded; merge when ready: hotfix-hooks finish{' --push' if push else ''}")
-        return
+        ui.emit(
+            f"✓ Recorded; merge when ready: hotfix-hooks finish{' --push' if plan.push else ''}"
+        )
+        return details, None
     for line in _goes_to(plan, develop_why):
         ui.emit(line)
     journals.save(ctx.repo.git_dir, plan)
-    execute(runner, steps)
-    _finished(runner)
+    details = execute(runner, steps)
+    return details, _finished(runner)
+
+
+def _as_json(
+    plan: Journal,
+    steps: list[Step],
+    details: list[str] | None,
+    command: str | None,
+    *,
+    merge: bool,
+) -> dict[str, object]:
+    """``finish --json``: the steps (each done, or only planned with --dry-run) and the
+    outcome."""
+    done = details or []
+    shown = [
+        {
+            "step": step.text,
+            "done": details is not None,
+            "detail": (done[i] if done else "") or None,
+        }
+        for i, step in enumerate(steps)
+    ]
+    return {
+        "hotfix": plan.number,
+        "branch": plan.branch,
+        "dry_run": details is None,
+        "steps": shown,
+        "goes_to": [{"branch": t.name, "why": t.why} for t in plan.targets] if merge else [],
+        "tag": plan.tag if merge else None,
+        "merged_into": plan.base.name if merge else None,
+        "develop": plan.targets[1].name if merge and len(plan.targets) > 1 else None,
+        "pushed_to": plan.remote if merge and plan.push else None,
+        "push_command": command,
+    }
 
 
 def _continue() -> None:
@@ -659,12 +720,15 @@ def _continue() -> None:
     help="Also push the merged branches and the tag, and delete the branch on the remote.",
 )
 @click.option("--no-merge", is_flag=True, help="Only record the resolution.")
-@click.option("--dry-run", "-n", is_flag=True, help="Print every step; change nothing.")
+@click.option("--dry-run", is_flag=True, help="Print every step; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the steps and the outcome as JSON.")
 @click.option("--continue", "resume", is_flag=True, help="Complete a finish that stopped half-way.")
 @click.option(
     "--abort", "undo", is_flag=True, help="Undo what a finish that stopped half-way did here."
 )
-def finish(push: bool, no_merge: bool, dry_run: bool, resume: bool, undo: bool) -> None:
+def finish(
+    push: bool, no_merge: bool, dry_run: bool, as_json: bool, resume: bool, undo: bool
+) -> None:
     """Land the current hotfix: record the resolution if not yet recorded (as
     `resolve` does), merge it into the production branch, tag it, merge it back
     into the development branch (develop_branch, else git-flow's develop when it
@@ -673,16 +737,22 @@ def finish(push: bool, no_merge: bool, dry_run: bool, resume: bool, undo: bool) 
     Refuses, changing nothing, on a dirty working tree, a failing rollback-plan gate,
     a merge that would conflict, or an existing tag. A finish that stops half-way
     (killed, a refused push) is completed by --continue or undone by --abort.
+
+    Examples:
+
+    \b
+        hotfix-hooks finish --dry-run --push   # every step, nothing changed
+        hotfix-hooks finish --push
     """
     if resume or undo:
-        if (resume and undo) or push or no_merge or dry_run:
+        if (resume and undo) or push or no_merge or dry_run or as_json:
             raise UsageError("--continue and --abort take no other option")
         if resume:
             _continue()
         else:
             abort_finish()
         return
-    _start(push, no_merge, dry_run)
+    _start(push, no_merge, dry_run, as_json)
 
 
 def in_progress(ctx: Context) -> tuple[str, str] | None:

@@ -22,6 +22,11 @@ def hook(hook_name: str, args: tuple[str, ...]) -> None:
     pre-push REMOTE URL           (ref lines on stdin)
     pre-receive                   (ref updates on stdin, in a bare repository)
     update REFNAME OLDSHA NEWSHA  (one ref, in a bare repository; --per-ref)
+
+    Example:
+
+    \b
+        hotfix-hooks hook commit-msg .git/COMMIT_EDITMSG   # judge the last message again
     """
     if not ok("rev-parse", "--git-dir"):  # bare or not; GitPython stays off this path
         raise NotARepositoryError()

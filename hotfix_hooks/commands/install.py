@@ -20,7 +20,11 @@ SERVER_ADVICE = (
 
 
 @click.command(short_help="Install the hooks (client, or --server pre-receive).")
-@click.option("--server", is_flag=True, help="Install the pre-receive gate into a bare repository.")
+@click.option(
+    "--server",
+    is_flag=True,
+    help="Install the pre-receive gate; run it inside the server's bare repository.",
+)
 @click.option(
     "--per-ref",
     is_flag=True,
@@ -33,11 +37,19 @@ SERVER_ADVICE = (
     help="Keep an existing foreign (or edited) hook as <name>.local; it still runs first.",
 )
 def install(server: bool, per_ref: bool, force: bool) -> None:
-    """Write the post-checkout, commit-msg and pre-push hooks (or pre-receive, --server;
-    update, --server --per-ref).
+    """Write the post-checkout, commit-msg and pre-push hooks into this clone (or, with
+    --server, the pre-receive gate into a bare repository: run it there, on the server;
+    --server --per-ref: an update hook instead).
 
     Honours core.hooksPath and worktrees. Re-running is harmless, and repairs a hook of
-    ours that lost its executable bit.
+    ours that lost its executable bit. Where pre-commit, prek, lefthook or husky owns the
+    hooks it writes nothing and prints what to add to that manager's configuration.
+
+    Examples:
+
+    \b
+        hotfix-hooks install            # in your clone
+        hotfix-hooks install --server   # in the server's bare repository (e.g. /srv/git/app.git)
     """
     cwd = require_repo_or_bare(advice=SERVER_ADVICE if server else None)
     report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
@@ -71,8 +83,9 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     for name in report.unchanged:
         ui.emit(f"already installed: {report.hooks_dir / name}")
     if report.config_recorded is not None:
+        gate = "the update hook" if per_ref else "pre-receive"
         ui.emit(
-            f"recorded the rules pre-receive judges by in {report.config_recorded} "
+            f"recorded the rules {gate} judges by in {report.config_recorded} "
             "(from the default branch; pushes never change them; see `hotfix-hooks server-config`)"
         )
     raise click.exceptions.Exit(OK)
@@ -96,7 +109,7 @@ def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
         "Add hotfix-hooks to its configuration instead:"
     )
     for manager in names:
-        ui.emit(managers.SNIPPETS[manager].rstrip("\n"), sys.stderr)
+        ui.emit(managers.snippet(manager).rstrip("\n"), sys.stderr)
     return POLICY_FAILED
 
 
@@ -125,7 +138,13 @@ def hooks_outside(cwd: Path, hooks_dir: Path) -> str | None:
 @click.command(short_help="Remove our hooks; restore the ones they replaced.")
 @click.option("--force", is_flag=True, help="Remove a hook of ours even if it was edited.")
 def uninstall(force: bool) -> None:
-    """Remove our hooks and put back any hook they had kept as <name>.local."""
+    """Remove our hooks and put back any hook they had kept as <name>.local.
+
+    Example:
+
+    \b
+        hotfix-hooks uninstall
+    """
     cwd = require_repo_or_bare()
     report = uninstall_hooks(cwd, force=force)
     for name in report.edited:

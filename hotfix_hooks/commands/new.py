@@ -24,6 +24,7 @@ from hotfix_hooks.incident.scaffold import (
     DOCS,
     hotfix_directory,
     missing_docs,
+    print_next,
     print_scaffold,
     scaffold,
 )
@@ -90,7 +91,14 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
     """Start a hotfix: create and check out hotfix/NNN-<slug>, scaffold its docs,
     fill the fields given, and leave them staged for the first commit.
 
-    On a terminal, asks for the summary, impact and rollback plan (Enter skips).
+    On a terminal, asks for the title (when no TITLE is given), then the summary,
+    impact and rollback plan (Enter skips each); off a terminal it asks nothing.
+
+    Examples:
+
+    \b
+        hotfix-hooks new "Login returns 500"
+        hotfix-hooks new "Login returns 500" --rollback "revert and redeploy v1.4.2"
     """
     ctx = context()
     name = " ".join(title).strip()
@@ -244,12 +252,4 @@ def _start(
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
-    ui.emit("⚡ Next:")
-    step = 1
-    if not texts.get("rollback"):
-        ui.emit(f"  {step}. Write the Rollback Plan in {rel} (pushing is refused until you do).")
-        step += 1
-    staged = " (the docs are staged and go with it)" if ctx.config.stage_scaffold else ""
-    ui.emit(f'  {step}. Fix, then: git commit -am "T001: <what you fixed>"{staged}')
-    ui.emit(f"  {step + 1}. Push: git push -u origin {branch}")
-    ui.emit("  See where you stand: hotfix-hooks status")
+    print_next(rel, staged=ctx.config.stage_scaffold, plan_written=bool(texts.get("rollback")))

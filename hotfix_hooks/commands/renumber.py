@@ -46,7 +46,14 @@ def renumber(number: str | None) -> None:
     """Give the checked-out hotfix another NUMBER (default: the next free one): renames
     the branch, moves its NNN-hotfix folder, rewrites the number in its documents and the
     Branch field, and commits that as one change. For the incident that does not hold a
-    shared number; a number is never taken from a finished hotfix."""
+    shared number; a number is never taken from a finished hotfix.
+
+    Examples:
+
+    \b
+        hotfix-hooks renumber        # to the next free number
+        hotfix-hooks renumber 7
+    """
     ctx = context()
     hotfix = ctx.hotfix()
     if hotfix is None:

@@ -69,7 +69,15 @@ def report(
     repos_from: Path | None,
 ) -> None:
     """Every hotfix with its time to resolution; median/mean against the target,
-    rollback rate, post-mortems done and overdue."""
+    rollback rate, post-mortems done and overdue.
+
+    Examples:
+
+    \b
+        hotfix-hooks report
+        hotfix-hooks report --json --since 2026-01-01
+        hotfix-hooks report --html hotfixes.html   # the dashboard, one file
+    """
     now = clock.now()
     if write and (repos or repos_from is not None):
         raise UsageError(

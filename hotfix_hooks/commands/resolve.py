@@ -25,7 +25,14 @@ POSTMORTEM_DOC = "post-mortem.md"
 @click.command(short_help="Record the resolution; schedule T005-T007.")
 @click.option("--postmortem", is_flag=True, help="Also create post-mortem.md from the template.")
 def resolve(postmortem: bool) -> None:
-    """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007."""
+    """Record the resolution (Status Resolved, time to resolution) and schedule T005-T007.
+
+    Examples:
+
+    \b
+        hotfix-hooks resolve
+        hotfix-hooks resolve --postmortem   # also post-mortem.md, with the timeline
+    """
     doc = current_doc()
     doc.say_news(recording="hotfix-hooks resolve")
     now = clock.stamp_now()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import click
 
 from hotfix_hooks.commands.common import interactive
@@ -51,12 +53,37 @@ def _said(event: Event) -> str:
     return f"yes ({clock.format_stamp(event.when)}{by})"
 
 
+def _plan_json(doc: CurrentDoc) -> dict[str, object]:
+    verdict = judge(doc.doc, trigger_required=doc.ctx.config.rollback_trigger_required)
+    return {
+        "hotfix": doc.hotfix.number,
+        "branch": doc.hotfix.name,
+        "file": str(doc.rel),
+        "rollback_plan": verdict.plan.text.strip() if verdict.plan.real else None,
+        "rollback_trigger": verdict.trigger.text.strip() if verdict.trigger.real else None,
+        "passed": verdict.passed,
+        "problems": verdict.problems,
+        "rollback_triggered": _said(first) if (first := doc.record().rollback) else None,
+    }
+
+
 @click.command(short_help="Show the rollback plan and trigger (read-only).")
-def plan() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the plan and trigger as JSON.")
+def plan(as_json: bool) -> None:
     """Print the current hotfix's Rollback Plan and Trigger. Records nothing: to record
-    that a rollback was triggered, run `hotfix-hooks rollback`."""
+    that a rollback was triggered, run `hotfix-hooks rollback`.
+
+    Examples:
+
+    \b
+        hotfix-hooks plan
+        hotfix-hooks plan --json
+    """
     doc = current_doc()
     doc.say_news()
+    if as_json:
+        click.echo(json.dumps(_plan_json(doc), indent=2, ensure_ascii=False))
+        return
     ui.emit(ui.paint(f"Hotfix {doc.hotfix.number}: rollback plan ({doc.rel})", "bold"))
     _show_plan(doc)
 
@@ -67,7 +94,13 @@ def plan() -> None:
 def rollback(reason: str | None, yes: bool) -> None:
     """Print the Rollback Plan and Trigger and, once confirmed, record in events.md that a
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
-    `hotfix-hooks plan`."""
+    `hotfix-hooks plan`. On a terminal it asks first; elsewhere pass --yes.
+
+    Example:
+
+    \b
+        hotfix-hooks rollback --yes --reason "error rate doubled after the deploy"
+    """
     doc = current_doc()
     doc.say_news(recording="hotfix-hooks rollback")
     if doc.record().state is HotfixState.CANCELLED:

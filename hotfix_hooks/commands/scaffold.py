@@ -17,6 +17,12 @@ def scaffold(number: str | None) -> None:
 
     On a hotfix branch the number comes from the branch; elsewhere give
     --number (asked for on a terminal). Existing files are never touched.
+
+    Examples:
+
+    \b
+        hotfix-hooks scaffold              # on hotfix/NNN-slug
+        hotfix-hooks scaffold --number 42  # on a branch that names no number
     """
     ctx = context()
     hotfix = ctx.hotfix()

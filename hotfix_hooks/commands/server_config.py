@@ -30,6 +30,13 @@ def server_config(
     It lives in the bare repository (hotfix-hooks.toml in its git directory), was
     recorded from the default branch by `install --server`, and is never changed by a
     push. Run this inside the server's bare repository.
+
+    Examples:
+
+    \b
+        hotfix-hooks server-config
+        hotfix-hooks server-config --set target_minutes=60
+        hotfix-hooks server-config --from HEAD   # record the default branch's again
     """
     cwd = require_repo_or_bare()
     if not is_bare(cwd):

@@ -387,7 +387,14 @@ def overview(ctx: Context) -> dict[str, object]:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(as_json: bool) -> None:
     """Where the current hotfix stands: age against the target, tasks and their
-    commits, the rollback gate, and the next step. Elsewhere: active hotfixes."""
+    commits, the rollback gate, and the next step. Elsewhere: active hotfixes.
+
+    Examples:
+
+    \b
+        hotfix-hooks status
+        hotfix-hooks status --json
+    """
     from hotfix_hooks.commands.finish import in_progress
 
     ctx = context()

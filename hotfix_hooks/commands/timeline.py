@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
 from hotfix_hooks.commands.common import number_option
-from hotfix_hooks.config.context import context
+from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import HotfixBranch, parse_branch
 from hotfix_hooks.core.errors import UsageError
@@ -18,6 +19,7 @@ from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.policy.lifecycle import tag_name
 from hotfix_hooks.report import timeline as tl
+from hotfix_hooks.report.inventory import hotfix_dirs
 
 
 def incident_rows(doc: CurrentDoc) -> list[tl.Row]:
@@ -43,6 +45,32 @@ def _doc_for(number: str) -> CurrentDoc:
     return CurrentDoc(ctx, hotfix, rel, doc)
 
 
+def _latest(ctx: Context) -> str:
+    """Off a hotfix branch (say, on main after ``finish``): the hotfix of this working tree
+    opened last, said on stderr with how to name another."""
+    found: list[tuple[float, str]] = []  # (Created, number)
+    for number, directory in hotfix_dirs(ctx):
+        data = read_worktree_bytes(ctx.repo.root, directory / HOTFIX_DOC)
+        if data is not None:
+            created = fields.stamp(HotfixDocument.parse(data, str(directory)), fields.CREATED)
+            found.append((created.timestamp() if created else 0.0, number))
+    where = ctx.branch or "HEAD"
+    if not found:
+        raise UsageError(
+            f"{where} is not a hotfix branch and this working tree holds no hotfix record: "
+            f"check out {ctx.config.branch_prefix}NNN-<slug>, or a branch where the hotfix "
+            "was merged, then run hotfix-hooks timeline"
+        )
+    number = max(found)[1]
+    others = sorted(n for _, n in found if n != number)
+    more = f"; another ({', '.join(others)}): hotfix-hooks timeline --number NNN" if others else ""
+    ui.emit(
+        f"{where} is not a hotfix branch: the timeline of hotfix {number}, opened last{more}",
+        sys.stderr,
+    )
+    return number
+
+
 @click.command(short_help="The incident's events from git, in time order.")
 @click.option("--number", "-n", help="A hotfix in this working tree (default: the current one).")
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
@@ -51,11 +79,20 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     """The incident, from git: when it was opened and the branch created, each tied
     commit (task, author), each push seen in the remote-tracking reflog, the rollback,
     resolve and finish records, with the offset from the start and the gap between
-    events."""
+    events. Off a hotfix branch (on main after finish): the hotfix opened last.
+
+    Examples:
+
+    \b
+        hotfix-hooks timeline
+        hotfix-hooks timeline --number 1 --markdown
+    """
     chosen = number_option(number)
-    doc = (
-        _doc_for(chosen) if chosen else current_doc("name one: hotfix-hooks timeline --number NNN")
-    )
+    if chosen is None:
+        ctx = context()
+        if ctx.hotfix() is None:
+            chosen = _latest(ctx)
+    doc = _doc_for(chosen) if chosen else current_doc()
     if not chosen:
         doc.say_news()
     rows = incident_rows(doc)

@@ -101,7 +101,6 @@ def with_assignment(config: Config, assignment: str) -> Config:
 def without(config: Config, key: str) -> Config:
     settings = dict(config.settings())
     if key not in settings:
-        known = ", ".join(sorted(settings))
-        raise ConfigError("--unset", key, f"unknown key (known keys: {known})")
+        raise ConfigError("--unset", key, config_mod.unknown_key(key, settings))
     settings[key] = getattr(Config(), key)
     return config_mod.parse(render_settings(settings), "--unset", in_pyproject=False) or Config()

@@ -12,7 +12,7 @@ from hotfix_hooks.core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from os import PathLike
     from typing import Any
 
@@ -175,7 +175,7 @@ def _events(
     for name, command in value.items():
         key = f"{where}events.{name}"
         if name not in EVENTS:
-            raise ConfigError(file, key, f"unknown event (known events: {', '.join(EVENTS)})")
+            raise ConfigError(file, key, unknown_key(name, EVENTS, "event"))
         if isinstance(command, str):
             try:
                 argv = shlex.split(command)
@@ -221,6 +221,17 @@ def _loads(text: str) -> dict[str, Any]:
     return data
 
 
+def unknown_key(key: str, known: Iterable[str], what: str = "key") -> str:
+    """``unknown key``, with the nearest known name when one is close (``require_tasks``:
+    did you mean ``require_task``?), and every known one."""
+    from difflib import get_close_matches  # only on this error's path
+
+    names = sorted(known)
+    close = get_close_matches(key, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"unknown {what} ({hint}known {what}s: {', '.join(names)})"
+
+
 def parse(text: str, file: str, *, in_pyproject: bool) -> Config | None:
     """Validate one config file's text; None when it has no hotfix-hooks settings."""
     try:
@@ -239,8 +250,7 @@ def parse(text: str, file: str, *, in_pyproject: bool) -> Config | None:
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in _KEYS:
-            known = ", ".join(sorted(_KEYS))
-            raise ConfigError(file, where + key, f"unknown key (known keys: {known})")
+            raise ConfigError(file, where + key, unknown_key(key, _KEYS))
         expected, check = _KEYS[key]
         if type(value) is not expected:
             raise ConfigError(file, where + key, f"must be {_TYPE_NAMES[expected]}, not {value!r}")

@@ -278,7 +278,7 @@ def failure_lines(
 class TieResult:
     """The task tie over a set of new commits: the ones that break it."""
 
-    __slots__ = ("checked", "failures", "number", "tasks", "warning")
+    __slots__ = ("checked", "exempt", "failures", "number", "tasks", "warning")
 
     def __init__(
         self,
@@ -287,9 +287,11 @@ class TieResult:
         failures: list[tuple[str, TieVerdict]],  # (sha, verdict)
         tasks: list[tuple[str, str]],
         warning: str | None = None,
+        exempt: int = 0,
     ) -> None:
         self.number = number
-        self.checked = checked
+        self.checked = checked  # the commits that had to name a task
+        self.exempt = exempt  # merges, reverts, fixup!/squash!/amend!: not counted above
         self.failures = failures
         self.tasks = tasks
         self.warning = warning
@@ -301,6 +303,7 @@ class TieResult:
     def as_json(self) -> dict[str, object]:
         return {
             "checked": self.checked,
+            "exempt": self.exempt,
             "passed": self.passed,
             "failures": [
                 {
@@ -328,6 +331,7 @@ def check_ties(
     valid = {task for task, _ in tasks}
     commits = commit_messages(cwd, revs)
     failures = []
+    exempt = 0
     for commit in commits:
         verdict = task_tie.judge(
             commit.message,
@@ -338,7 +342,9 @@ def check_ties(
         )
         if verdict.kind in (task_tie.UNNAMED, task_tie.UNKNOWN, task_tie.EMPTY):
             failures.append((commit.sha, verdict))
-    return TieResult(number, len(commits), failures, tasks, warning)
+        elif verdict.kind == task_tie.EXEMPT:
+            exempt += 1
+    return TieResult(number, len(commits) - exempt, failures, tasks, warning, exempt)
 
 
 SHOWN_FAILURES = 10

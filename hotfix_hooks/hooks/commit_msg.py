@@ -270,11 +270,38 @@ def _task_lines(tasks: Sequence[tuple[str, str]]) -> list[str]:
     return out
 
 
-def _commit_all() -> bool:
-    """Whether the ``git commit`` that runs this hook was given ``-a``/``--all``: the
-    advice must stage what it staged."""
+def _commit_flags() -> list[str]:
+    """The options of the ``git commit`` that runs this hook that the advice must repeat:
+    ``-a`` stages what it staged, ``--allow-empty`` and ``--amend`` make the commit it
+    made."""
     argv = _commit_argv()
-    return argv is not None and _all_given(argv)
+    if argv is None:
+        return []
+    flags = ["-a"] if _all_given(argv) else []
+    given = _long_options(argv)
+    return flags + [flag for flag in ("--allow-empty", "--amend") if flag.encode() in given]
+
+
+def _long_options(args: Sequence[bytes]) -> set[bytes]:
+    """The long options among ``git commit ARGS`` (an option's value never counts)."""
+    found: set[bytes] = set()
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg == b"--":
+            break
+        if arg.startswith(b"--"):
+            found.add(arg.split(b"=", 1)[0])
+            skip = arg in _VALUED_LONG
+        elif arg.startswith(b"-") and len(arg) > 1:
+            letters = arg[1:].decode("ascii", "replace")
+            for index, letter in enumerate(letters):
+                if letter in _VALUED_SHORT or letter in "Su":
+                    skip = letter in _VALUED_SHORT and index == len(letters) - 1
+                    break
+    return found
 
 
 # git commit's options whose value may be the next word (``-m MSG``, ``--author WHO``)
@@ -337,14 +364,16 @@ def _refusal(
     from hotfix_hooks.core import ui
 
     err = sys.stderr
-    all_flag = "a" if _commit_all() else ""
+    flags = _commit_flags()
     ui.error(f"commit refused: {what}")
     ui.emit(f"  file: {tasks_file} (the tasks of hotfix {number}):", err)
     for line in _task_lines(tasks):
         ui.emit(line, err)
-    ui.emit(f"  fix: git commit -{all_flag}m {shlex.quote(suggestion)}", err)
+    longs = [flag for flag in flags if flag != "-a"]
+    short = "-am" if "-a" in flags else "-m"
+    ui.emit(f"  fix: {' '.join(['git commit', *longs, short, shlex.quote(suggestion)])}", err)
     kept = _display(path)
-    edit = f"git commit{' -a' if all_flag else ''} -e -F {shlex.quote(kept)}"
+    edit = " ".join(["git commit", *flags, "-e", "-F", shlex.quote(kept)])
     ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}", err)
 
 

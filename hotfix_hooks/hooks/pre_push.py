@@ -90,12 +90,17 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
 
 
 def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
-    """``git push`` when the branch has an upstream; else the command that sets one."""
+    """``git push`` when the branch pushed has an upstream; else the command that sets one.
+    ``git push origin HEAD`` sends ``HEAD`` as the local ref: the checked-out branch's
+    upstream decides. The remote's old value does not: pre-commit hands the hook the
+    parent of the first new commit for a branch the remote does not have yet, and a
+    branch pushed once without ``-u`` has none either way."""
     from hotfix_hooks.core.oid import is_zero
 
     branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else ""
-    if branch:
-        code, _ = lean.git_output("rev-parse", "-q", "--verify", f"{branch}@{{upstream}}")
+    if branch or local_ref == "HEAD":
+        upstream = f"{branch}@{{upstream}}" if branch else "@{upstream}"
+        code, _ = lean.git_output("rev-parse", "-q", "--verify", upstream)
         if code == 0:
             return "git push"
     elif not is_zero(remote_sha):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import PurePosixPath
+from pathlib import PurePath, PurePosixPath
 
 from hotfix_hooks import __version__
 from hotfix_hooks.config.features import hotfix_rel, worktree_features_rel
@@ -130,15 +130,26 @@ def print_scaffold(
         f"✓ Feature directory: {result.directory}",
         f"✓ Created: {names}{staged}",
     ]
-    if not next_steps:  # the caller prints its own, one Next block
-        for line in lines:
-            ui.emit(line)
-        return
-    lines += [
-        "⚡ Next:",
-        f"  1. Fill in the Rollback Plan in {hotfix_md}: pushing is blocked until it is real.",
-        '  2. Name a task in every commit: git commit -m "T001: <what you fixed>"',
-        "  3. See where you stand: hotfix-hooks status",
-    ]
     for line in lines:
         ui.emit(line)
+    if next_steps:
+        print_next(hotfix_md, staged=result.staged)
+
+
+def print_next(hotfix_md: str | PurePath, *, staged: bool, plan_written: bool = False) -> None:
+    """The one Next block of a hotfix's start, after ``git checkout -b`` (post-checkout),
+    ``hotfix-hooks new`` and ``hotfix-hooks scaffold`` alike."""
+    from hotfix_hooks.core import ui
+
+    steps = []
+    if not plan_written:
+        steps.append(f"Write the Rollback Plan in {hotfix_md} (pushing is refused until you do).")
+    goes = " (the staged docs go with it)" if staged else ""
+    steps += [
+        f'Fix, then commit naming a task: git commit -am "T001: <what you fixed>"{goes}',
+        "Push: git push -u origin HEAD",
+    ]
+    ui.emit("⚡ Next:")
+    for number, step in enumerate(steps, 1):
+        ui.emit(f"  {number}. {step}")
+    ui.emit("  See where you stand: hotfix-hooks status")

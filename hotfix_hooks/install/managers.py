@@ -23,48 +23,66 @@ HOOK_IDS = {
     "pre-push": "hotfix-rollback-plan",
 }
 
-PRE_COMMIT_SNIPPET = """\
+
+def pre_commit_snippet() -> str:
+    from hotfix_hooks.install.origin import pre_commit_lines
+
+    repo, rev = pre_commit_lines()
+    return f"""\
 # .pre-commit-config.yaml
 default_install_hook_types: [post-checkout, commit-msg, pre-push]
 repos:
--   repo: https://github.com/YOUR-ORG/hotfix-hooks   # wherever hotfix-hooks is hosted
-    rev: v0.1.0                                      # a tag or commit of it
+{repo}
+{rev}
     hooks:
     -   id: hotfix-scaffold        # post-checkout
     -   id: hotfix-commit-msg      # commit-msg
     -   id: hotfix-rollback-plan   # pre-push
 """
 
-LEFTHOOK_SNIPPET = """\
-# lefthook.yml  (hotfix-hooks on PATH: pip install hotfix-hooks)
+
+def _on_path() -> str:
+    from hotfix_hooks.install.origin import install_command
+
+    return f"hotfix-hooks on PATH for everyone who commits: {install_command()}"
+
+
+def lefthook_snippet() -> str:
+    return f"""\
+# lefthook.yml  ({_on_path()})
 post-checkout:
   commands:
     hotfix-scaffold:
-      run: hotfix-hooks hook post-checkout {1} {2} {3}
+      run: hotfix-hooks hook post-checkout {{1}} {{2}} {{3}}
 commit-msg:
   commands:
     hotfix-commit-msg:
-      run: hotfix-hooks hook commit-msg {1}
+      run: hotfix-hooks hook commit-msg {{1}}
 pre-push:
   commands:
     hotfix-rollback-plan:
-      run: hotfix-hooks hook pre-push {1} {2}
+      run: hotfix-hooks hook pre-push {{1}} {{2}}
       use_stdin: true   # the ref lines git sends; without it nothing reaches the gate
 """
 
-HUSKY_SNIPPET = """\
-# three files in .husky/ (hotfix-hooks on PATH: pip install hotfix-hooks)
+
+def husky_snippet() -> str:
+    return f"""\
+# three files in .husky/ ({_on_path()})
 printf '%s\\n' 'hotfix-hooks hook post-checkout "$@"' > .husky/post-checkout
 printf '%s\\n' 'hotfix-hooks hook commit-msg "$@"' > .husky/commit-msg
 printf '%s\\n' 'hotfix-hooks hook pre-push "$@"' > .husky/pre-push
 """
 
-SNIPPETS = {
-    PRE_COMMIT: PRE_COMMIT_SNIPPET + "then: pre-commit install\n",
-    PREK: PRE_COMMIT_SNIPPET + "then: prek install\n",
-    LEFTHOOK: LEFTHOOK_SNIPPET + "then: lefthook install\n",
-    HUSKY: HUSKY_SNIPPET + "then commit them; husky runs them from its .husky/_ stubs\n",
-}
+
+def snippet(manager: str) -> str:
+    """What to add to ``manager``'s configuration to run our three hooks, for this
+    installation (its origin and commit in pre-commit's ``repo:``/``rev:``)."""
+    if manager in (PRE_COMMIT, PREK):
+        return pre_commit_snippet() + f"then: {manager} install\n"
+    if manager == LEFTHOOK:
+        return lefthook_snippet() + "then: lefthook install\n"
+    return husky_snippet() + "then commit them; husky runs them from its .husky/_ stubs\n"
 
 
 def _head(path: Path) -> bytes:
