@@ -207,3 +207,43 @@ def test_renumber_moves_the_branch_its_folder_and_fields(team: Team) -> None:
     assert ana.hh("check").returncode == 0
     report = json.loads(ana.ok("report", "--json", at="10:06:00"))
     assert [r["hotfix"] for r in report["hotfixes"]] == ["002"]
+
+
+# -- 7. the report is the team's ---------------------------------------------------------------
+
+
+def test_two_up_to_date_clones_print_the_same_report(team: Team) -> None:
+    ana, ben = team.clones["ana"], team.clone("ben")
+    ben.git("checkout", "-q", "-b", "feature/search")  # ben works elsewhere, main not merged
+    team.start(ana)
+    ana.ok("rollback", "--yes", at="10:10:00")
+    ana.git("commit", "-q", "-am", "T004: rollback triggered", at="10:10:10")
+    finished = ana.hh("finish", "--push", at="10:30:00")
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    ana.git("checkout", "-q", "-b", "hotfix/002-cart", at="11:00:00")
+    ana.write(
+        ".specswarm/features/002-hotfix/hotfix.md",
+        ana.read(".specswarm/features/002-hotfix/hotfix.md").replace(
+            "[How to rollback if hotfix fails]", "Redeploy v1.4.3"
+        ),
+    )
+    ana.git("commit", "-q", "-am", "T001: cart", at="11:01:00")
+    ana.git("push", "-q", "-u", "origin", "HEAD", at="11:02:00")
+    ana.git("checkout", "-q", "main")
+    ben.git("fetch", "-q")
+    reports = {}
+    for who in (ana, ben):
+        text = who.hh("report", at="12:00:00")
+        data = who.hh("report", "--json", at="12:00:00")
+        assert text.returncode == 0 and data.returncode == 0, text.stderr + data.stderr
+        rows = json.loads(data.stdout)
+        for row in rows["hotfixes"]:
+            row.pop("source")  # where each clone read it: the one thing that may differ
+        reports[who.name] = (text.stdout, rows)
+    assert reports["ana"] == reports["ben"]
+    text, rows = reports["ben"]
+    assert [(r["hotfix"], r["status"]) for r in rows["hotfixes"]] == [
+        ("001", "Finished"),
+        ("002", "Active"),
+    ]
+    assert rows["summary"]["rollback_rate"] == 0.5

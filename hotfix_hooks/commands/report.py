@@ -11,7 +11,6 @@ from hotfix_hooks.config.context import context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, replace_file
-from hotfix_hooks.report.dashboard import html_page
 from hotfix_hooks.report.inventory import (
     HotfixRecord,
     RepoArg,
@@ -101,6 +100,8 @@ def report(
         path = update_metrics(root, records, now)
         ui.emit(f"updated {path.relative_to(root)}", sys.stderr)
     if html_file is not None:
+        from hotfix_hooks.report.dashboard import html_page  # Jinja2: only for --html
+
         _write_html(html_file, html_page(rows, summary, now))
     if as_json:
         data: dict[str, object] = {"hotfixes": rows, "summary": summary.as_json()}

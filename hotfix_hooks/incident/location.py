@@ -38,6 +38,42 @@ def read_inside(root: str, rel: str) -> bytes | None:
         return None
 
 
+MAX_DOC_BYTES = 16 << 20  # a hotfix's document is a few KiB; far larger is not one
+
+
+def read_folder(folder: PathLike[str] | str, names: tuple[str, ...]) -> dict[str, bytes | None]:
+    """The named files of one hotfix folder whose own path the caller checked (a real
+    directory, no symlink on the way): each file's bytes, None when it is missing, a
+    symlink (never followed) or not a regular file. One open each, no walk."""
+    import stat
+
+    out: dict[str, bytes | None] = {}
+    for name in names:
+        path = os.path.join(folder, name)
+        try:
+            fd = os.open(
+                path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+            )
+        except OSError:
+            out[name] = None
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_DOC_BYTES:
+                out[name] = None
+                continue
+            chunks: list[bytes] = []
+            while True:
+                chunk = os.read(fd, info.st_size + 1 if not chunks else 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            out[name] = b"".join(chunks)[: MAX_DOC_BYTES + 1]
+        finally:
+            os.close(fd)
+    return out
+
+
 def read_worktree_doc(root: str | PathLike[str], rel: str | PurePosixPath) -> str | None:
     """A document's text (undecodable bytes replaced: for reading task IDs); None if
     missing, or a symlink (never followed out)."""

@@ -4,12 +4,12 @@ same over several repositories at once (``report --repo``)."""
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import statistics
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
@@ -28,10 +28,13 @@ from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.discover import find_in_process
 from hotfix_hooks.git.log import trailer_log
-from hotfix_hooks.git.refs import hotfix_refs
+from hotfix_hooks.git.refs import hotfix_refs, short_ref
 from hotfix_hooks.git.repository import Repository
-from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.incident.location import HOTFIX_DOC, read_folder
+from hotfix_hooks.incident.production import production_refs
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
+from hotfix_hooks.report.cache import RecordCache
+from hotfix_hooks.report.cache import key as cache_key
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
 
@@ -158,23 +161,27 @@ def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
 
 
 def hotfix_dirs(ctx: Context) -> list[tuple[str, PurePosixPath]]:
-    """(number, repository-relative directory) of each ``NNN-hotfix`` in the working tree."""
+    """(number, repository-relative directory) of each ``NNN-hotfix`` in the working tree:
+    real directories only, reached through no symlink (what ``read_folder`` relies on)."""
     features = worktree_features_rel(ctx.repo.root, ctx.config)
-    base = ctx.repo.root / features
-    if not base.is_dir() or base.is_symlink():
-        return []
+    current = ctx.repo.root
+    for part in features.parts:
+        current = current / part
+        if current.is_symlink() or not current.is_dir():
+            return []
     found = []
     try:
-        entries = sorted(base.iterdir())
+        with os.scandir(current) as scan:
+            entries = sorted(entry.name for entry in scan if entry.is_dir(follow_symlinks=False))
     except OSError as exc:
         raise UsageError(
             f"cannot read the features directory {features} ({exc.strerror}): "
             "make it readable (chmod u+rx), then run this again"
         ) from None
-    for entry in entries:
-        match = _DIR.match(entry.name)
+    for name in entries:
+        match = _DIR.match(name)
         if match:
-            found.append((format_number(match.group(1)), PurePosixPath(features, entry.name)))
+            found.append((format_number(match.group(1)), PurePosixPath(features, name)))
     return found
 
 
@@ -245,6 +252,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
     found: list[HotfixRecord] = []
     bare: list[tuple[str, str, str]] = []  # (number, branch, ref): no hotfix.md of its own
     read: dict[tuple[str, str, bytes, bytes | None], HotfixRecord] = {}
+    cache = RecordCache(ctx.repo.git_dir)
 
     def parse_once(
         number: str, data: bytes, source: str, path: str, events: bytes | None
@@ -254,24 +262,36 @@ def collect(ctx: Context) -> list[HotfixRecord]:
         key = (number, path, data, events)
         known = read.get(key)
         if known is None:
-            known = read[key] = record_from_bytes(number, data, source, path, events)
-        return replace(
-            known,
-            source=source,
-            problems=list(known.problems),
-            postmortem_commits=list(known.postmortem_commits),
-            conflict=list(known.conflict),
-        )
+            entry = cache_key(number, path, data, events)
+            stored = cache.get(entry)
+            if stored is not None:
+                known = HotfixRecord(**stored, source=source)
+            else:
+                known = record_from_bytes(number, data, source, path, events)
+                cache.put(entry, known)
+            read[key] = known
+        reading = copy.copy(known)  # each reading its own record, its own lists
+        reading.source = source
+        reading.problems = list(known.problems)
+        reading.postmortem_commits = list(known.postmortem_commits)
+        reading.conflict = list(known.conflict)
+        return reading
 
+    root = str(ctx.repo.root)
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
-        data = read_worktree_bytes(ctx.repo.root, rel)
+        docs = read_folder(f"{root}/{directory}", (HOTFIX_DOC, EVENTS_DOC))
+        data = docs[HOTFIX_DOC]
         if data is not None:
-            events = read_worktree_bytes(ctx.repo.root, directory / EVENTS_DOC)
+            events = docs[EVENTS_DOC]
             found.append(parse_once(number, data, "working tree", str(rel), events))
     refs = hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root))
-    if refs:
+    production = production_refs(ctx.repo, ctx.config.base_branch)
+    if refs or production:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
+            for ref in production:  # finished hotfixes' records, whatever is checked out
+                for number, path, blob, logged in _records_at(ctx, files, ref):
+                    found.append(parse_once(number, blob, short_ref(ref), path, logged))
             for branch_ref in refs:
                 ref, hotfix = branch_ref.ref, branch_ref.hotfix
 
@@ -291,10 +311,31 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))
                 record.branch = record.branch or hotfix.name
                 found.append(record)
+    cache.save()
     records = _group(found, bare)
-    _attach_postmortem_commits(ctx, records, [branch_ref.ref for branch_ref in refs])
+    _attach_postmortem_commits(ctx, records, [*production, *(r.ref for r in refs)])
     _mark_finished(ctx, records)
     return records
+
+
+def _records_at(
+    ctx: Context, files: CommitFiles, ref: str
+) -> list[tuple[str, str, bytes, bytes | None]]:
+    """(number, path, hotfix.md, events.md) of every record in ``ref``'s tree."""
+    from hotfix_hooks.incident.numbers import tree_numbers
+
+    def exists(rel: str) -> bool:
+        return files.is_dir(rel, rev=ref)
+
+    features = features_rel(ctx.config, exists)
+    out = []
+    for number in tree_numbers(ref, str(features), cwd=str(ctx.repo.root)):
+        rel = hotfix_rel(features, number) / HOTFIX_DOC
+        data = files.read(str(rel), rev=ref)
+        if data is not None:
+            events = files.read(str(rel.parent / EVENTS_DOC), rev=ref)
+            out.append((number, str(rel), data, events))
+    return out
 
 
 def _mark_finished(ctx: Context, records: list[HotfixRecord]) -> None:
@@ -317,7 +358,11 @@ def _attach_postmortem_commits(ctx: Context, records: list[HotfixRecord], refs: 
     by_number: dict[str, list[HotfixRecord]] = {}
     for record in records:
         by_number.setdefault(record.number, []).append(record)
-    for commit in trailer_log(ctx.repo, "HEAD", *refs, grep=("T007", TIE_GREP)):
+    # the production branch (here and on its remote) and the hotfix branches, never HEAD:
+    # two up-to-date clones count the same post-mortems whatever they have checked out
+    if not refs:
+        return
+    for commit in trailer_log(ctx.repo, *refs, grep=("T007", TIE_GREP)):
         if "T007" not in commit.tasks:
             continue
         for number in set(commit.hotfixes):
@@ -544,6 +589,8 @@ def collect_repositories(
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
     if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor  # only for many repositories
+
         try:
             pool = ProcessPoolExecutor(max_workers=workers)
         except (OSError, ImportError, NotImplementedError):  # no semaphores (some sandboxes)
