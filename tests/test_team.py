@@ -247,3 +247,120 @@ def test_two_up_to_date_clones_print_the_same_report(team: Team) -> None:
         ("002", "Active"),
     ]
     assert rows["summary"]["rollback_rate"] == 0.5
+
+
+# -- 8. history as it happened ---------------------------------------------------------------
+
+
+def test_the_docs_are_their_own_commit_a_backport_and_a_revert_leave_the_record(
+    team: Team,
+) -> None:
+    ana = team.clones["ana"]
+    ana.git("push", "-q", "origin", "main:release/1.x")
+    proc = ana.hh("new", "login 500", "--rollback", "Redeploy v1.4.2", at="10:00:00")
+    assert proc.returncode == 0, proc.stderr
+    assert ana.git("log", "-1", "--format=%s") == "T001: open the record of hotfix 001"
+    assert ana.git("status", "--porcelain") == ""
+    ana.write("app.py", "print('fixed')\n")
+    ana.git("commit", "-q", "-am", "T001: guard null user", at="10:05:00")
+    fix = ana.git("rev-parse", "HEAD")
+    assert ana.git("show", "--name-only", "--format=", fix) == "app.py"
+    ana.git("checkout", "-q", "-b", "backport", "origin/release/1.x")
+    ana.git("cherry-pick", fix, at="10:06:00")  # the fix alone: no stale record along
+    assert not (ana.path / ".specswarm").exists()
+    ana.git("checkout", "-q", "hotfix/001-login-500")
+    ana.git("revert", "--no-edit", fix, at="10:07:00")
+    assert (ana.path / ".specswarm/features/001-hotfix/hotfix.md").exists()
+
+
+def test_a_teammate_without_the_hooks_and_what_git_did_are_in_status_and_timeline(
+    team: Team,
+) -> None:
+    ana, dan = team.clones["ana"], team.clone("dan", hooks=False)
+    team.start(ana)
+    dan.git("fetch", "-q")
+    dan.git("checkout", "-q", BRANCH)
+    dan.write("smoke.py", "assert True\n")
+    dan.git("add", "smoke.py")
+    dan.git("commit", "-q", "-m", "T002: smoke test", at="10:10:00")  # no trailers
+    dan.git("push", "-q", at="10:11:00")
+    ana.git("pull", "-q", "--no-rebase", at="10:12:00")
+    ana.write("app.py", "print('broken')\n")
+    ana.git("commit", "-q", "-am", "T001: try a thing", at="10:13:00")
+    bad = ana.git("rev-parse", "HEAD")
+    ana.git("revert", "--no-edit", bad, at="10:14:00")
+    ana.git("commit", "-q", "--allow-empty", "--fixup", bad, at="10:15:00")
+    status = json.loads(ana.ok("status", "--json", at="10:20:00"))
+    smoke = next(t for t in status["tasks"] if t["task"] == "T002")
+    assert [c["subject"] for c in smoke["commits"]] == ["T002: smoke test"]
+    timeline = json.loads(ana.ok("timeline", "--json", at="10:20:00"))
+    events = [e["event"].split(" ", 2)[-1] for e in timeline["events"] if e["kind"] == "commit"]
+    assert "T002: smoke test" in events
+    assert 'Revert "T001: try a thing"' in events
+    assert "fixup! T001: try a thing" in events
+    # a force-push takes the pushed commits out of the branch's history: out of the timeline
+    ana.git("push", "-q", at="10:21:00")
+    pushed = ana.git("rev-parse", "HEAD")
+    ana.git("reset", "-q", "--hard", "HEAD~2")
+    ana.git("push", "-q", "--force", at="10:22:00")
+    timeline = json.loads(ana.ok("timeline", "--json", at="10:23:00"))
+    pushes = [e["commit"] for e in timeline["events"] if e["kind"] == "push"]
+    assert pushed not in pushes and ana.git("rev-parse", "HEAD") in pushes
+
+
+def test_a_conflicted_pull_rebase_a_refused_reword_and_a_squash(team: Team) -> None:
+    ana, ben = team.clones["ana"], team.clone("ben")
+    team.start(ana)
+    ben.git("fetch", "-q")
+    ben.git("checkout", "-q", BRANCH)
+    ana.write("app.py", "print('ana')\n")
+    ana.git("commit", "-q", "-am", "T001: ana's take")
+    ana.git("push", "-q")
+    ben.write("app.py", "print('ben')\n")
+    ben.git("commit", "-q", "-am", "T001: ben's take")
+    assert ben.run("git", "pull", "--rebase").returncode != 0  # a conflict: HEAD detached
+    status = json.loads(ben.ok("status", "--json"))
+    assert status["branch"] == BRANCH
+    assert status["next"].startswith("finish the rebase first: resolve the conflicts")
+    assert "git rebase --continue" in status["next"]
+    assert "Redeploy v1.4.2" in ben.ok("plan")
+    proc = ben.hh("rollback", "--yes")
+    assert proc.returncode == 1 and "a rebase is in progress" in proc.stderr
+    ben.git("checkout", "--theirs", "app.py")
+    ben.git("add", "app.py")
+    ben.run("git", "-c", "core.editor=true", "rebase", "--continue", check=True)
+    # a reword that names no task is refused: the advice amends, then continues the rebase
+    editor = team.root / "reword.sh"
+    editor.write_text("#!/bin/sh\nprintf 'no task here\\n' > \"$1\"\n", encoding="utf-8")
+    editor.chmod(0o755)
+    reword = ben.run(
+        "git",
+        "rebase",
+        "-i",
+        "HEAD~1",
+        GIT_SEQUENCE_EDITOR="sed -i 1s/^pick/reword/",
+        GIT_EDITOR=str(editor),
+    )
+    assert reword.returncode != 0 and "commit refused" in reword.stderr
+    fix = next(line for line in reword.stderr.splitlines() if "fix: " in line)
+    assert "git commit --amend -m 'T001: no task here' && git rebase --continue" in fix, fix
+    done = ben.run("bash", "-c", fix.split("fix: ", 1)[1])
+    assert done.returncode == 0, done.stderr
+    # a squash of a T001 and a T002 commit is tied to both
+    ben.write("smoke.py", "assert True\n")
+    ben.git("add", "smoke.py")
+    ben.git("commit", "-q", "-m", "T002: smoke test")
+    squash = ben.run(
+        "git",
+        "rebase",
+        "-i",
+        "HEAD~2",
+        GIT_SEQUENCE_EDITOR="sed -i 2s/^pick/squash/",
+        GIT_EDITOR="true",
+    )
+    assert squash.returncode == 0, squash.stderr
+    tasks = json.loads(ben.ok("status", "--json"))["tasks"]
+    squashed = ben.git("log", "-1", "--format=%s")
+    for task in ("T001", "T002"):
+        found = next(t for t in tasks if t["task"] == task)
+        assert squashed in [c["subject"] for c in found["commits"]], (task, found)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from hotfix_hooks.commands.common import interactive, number_option
@@ -22,8 +24,10 @@ from hotfix_hooks.incident.production import (
 from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
     DOCS,
+    OPENING_TASK,
     hotfix_directory,
     missing_docs,
+    opening_message,
     print_next,
     print_scaffold,
     scaffold,
@@ -240,9 +244,11 @@ def _start(
             )
     if updated != data:
         replace_file(ctx.repo.root / rel, updated)
+    committed = False
     if ctx.config.stage_scaffold:
         docs = [str(directory / doc) for doc in DOCS]
         ctx.repo.git("add", "--", *docs, check=False)
+        committed = _commit_docs(ctx, chosen, docs)
     ui.emit(f"✓ Hotfix {chosen} started on {branch}, from {base} ({base_sha[:10]})")
     started = parse_branch(branch, ctx.config.branch_prefix)
     if started is not None:
@@ -252,4 +258,38 @@ def _start(
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
-    print_next(rel, staged=ctx.config.stage_scaffold, plan_written=bool(texts.get("rollback")))
+    print_next(
+        rel,
+        chosen,
+        staged=ctx.config.stage_scaffold,
+        plan_written=bool(texts.get("rollback")),
+        committed=committed,
+    )
+
+
+def _commit_docs(ctx: Context, number: str, docs: list[str]) -> bool:
+    """The docs in a commit of their own; False (a warning said why, the docs stay staged)
+    when the commit could not be made."""
+    message = opening_message(number)
+    try:
+        with dispatch.quiet():
+            ctx.repo.git(
+                "commit",
+                "-q",
+                "-m",
+                message,
+                "--trailer",
+                f"Hotfix: {number}",
+                "--trailer",
+                f"Task: {OPENING_TASK}",
+                "--",
+                *docs,
+            )
+    except GitError as exc:
+        ui.warn(
+            f"the docs are staged, not committed ({' '.join(exc.stderr.split())[:200]}): "
+            f"commit them on their own: git commit -m {shlex.quote(message)}"
+        )
+        return False
+    ui.emit(f'✓ Committed the docs on their own: "{message}"')
+    return True

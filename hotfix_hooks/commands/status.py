@@ -15,6 +15,7 @@ from hotfix_hooks.document import fields
 from hotfix_hooks.document import record as records
 from hotfix_hooks.document.events import EVENTS_DOC, Event
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.document.tasks import subject_tasks
 from hotfix_hooks.enforce.gate import check_commit
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
@@ -26,7 +27,7 @@ from hotfix_hooks.incident.location import (
     read_worktree_bytes,
     read_worktree_doc,
 )
-from hotfix_hooks.incident.record import current_doc
+from hotfix_hooks.incident.record import current_doc, operation_name
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.incident.upstream import upstream_of
 from hotfix_hooks.install.installer import hook_problems
@@ -52,10 +53,18 @@ class Facts:
     rollback: bool = False  # a rollback is recorded
     resolved_at: datetime | None = None
     behind: bool = False  # the remote-tracking branch has commits this clone lacks
+    in_progress: str = ""  # a rebase, merge, cherry-pick, revert or bisect under way
 
 
 def _next_step(f: Facts) -> str:
     """The one next step for the state the hotfix is in, as a command where there is one."""
+    if f.in_progress == "bisect":
+        return "finish the bisect first: git bisect reset"
+    if f.in_progress:
+        return (
+            f"finish the {f.in_progress} first: resolve the conflicts, git add them, then "
+            f"git {f.in_progress} --continue (or git {f.in_progress} --abort)"
+        )
     if not f.has_docs:
         return "create the docs: hotfix-hooks scaffold"
     if f.behind:
@@ -195,7 +204,9 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     status = record.state.value if data is not None else "missing"
     tasks, warning = load_tasks(ctx.repo.root, ctx.config, hotfix.number)
     base = doc.field(fields.BASE_COMMIT)
-    index = tasks_with_commits(ctx.repo, hotfix.number, tasks, base=base if base else None)
+    index = tasks_with_commits(
+        ctx.repo, hotfix.number, tasks, base=base or None, subject_tasks=subject_tasks
+    )
     tree_verdict = judge(doc, trigger_required=ctx.config.rollback_trigger_required)
     head_sha = ctx.repo.resolve("HEAD") or ""
     head = check_commit(ctx.repo.root, head_sha, hotfix.number, ctx.config) if head_sha else None
@@ -225,6 +236,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         rollback=record.rollback is not None,
         resolved_at=record.resolved,
         behind=bool(news and news.behind),
+        in_progress=operation_name(state) if (state := ctx.repo.in_progress()) else "",
     )
     next_step = _next_step(facts)
     if done is not None:

@@ -369,12 +369,23 @@ def _refusal(
     ui.emit(f"  file: {tasks_file} (the tasks of hotfix {number}):", err)
     for line in _task_lines(tasks):
         ui.emit(line, err)
+    rebasing = _rebasing()
+    if rebasing:  # a reword or squash git stopped on: amend it, then let the rebase go on
+        flags = [flag for flag in flags if flag != "--amend"] + ["--amend"]
+    then = " && git rebase --continue" if rebasing else ""
     longs = [flag for flag in flags if flag != "-a"]
     short = "-am" if "-a" in flags else "-m"
-    ui.emit(f"  fix: {' '.join(['git commit', *longs, short, shlex.quote(suggestion)])}", err)
+    fix = " ".join(["git commit", *longs, short, shlex.quote(suggestion)])
+    ui.emit(f"  fix: {fix}{then}", err)
     kept = _display(path)
     edit = " ".join(["git commit", *flags, "-e", "-F", shlex.quote(kept)])
-    ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}", err)
+    ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}{then}", err)
+
+
+def _rebasing() -> bool:
+    """A rebase is under way (git runs this hook for a reword or a squash it stops on)."""
+    found = lean.locate()
+    return found is not None and lean.in_progress(found[1], lean.REBASE_DIRS) is not None
 
 
 def _subject(subject: bytes) -> str:

@@ -81,6 +81,13 @@ class CurrentDoc:
         record, as it is now on disk, has it already; staged. False when not added."""
         root = self.ctx.repo.root
         target = root / self.events_rel
+        state = self.ctx.repo.in_progress()
+        if state:
+            operation = operation_name(state)
+            raise Refused(
+                f"a {operation} is in progress: the record is written once it is done "
+                f"(git {operation} --continue, or --abort); nothing recorded"
+            )
         try:
             check_no_symlinks(root, self.events_rel)
             with locked(target, shown=str(self.events_rel)):
@@ -145,6 +152,12 @@ class CurrentDoc:
             raise UsageError(
                 describe_os_error(exc, str(self.rel)) + "; it was not changed"
             ) from None
+
+
+def operation_name(state: str) -> str:
+    """``rebase`` for ``rebase-merge``, ``cherry-pick`` for ``CHERRY_PICK_HEAD``, ..."""
+    names = {"MERGE_HEAD": "merge", "CHERRY_PICK_HEAD": "cherry-pick", "REVERT_HEAD": "revert"}
+    return names.get(state, "bisect" if state.startswith("BISECT") else "rebase")
 
 
 def current_doc(elsewhere: str = "") -> CurrentDoc:

@@ -17,7 +17,8 @@ from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.record import Record
-from hotfix_hooks.git.log import hotfix_log
+from hotfix_hooks.document.tasks import subject_tasks
+from hotfix_hooks.git.log import commit_tasks, since_base, trailer_log
 from hotfix_hooks.git.repository import Repository
 
 _FULL_SHA = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
@@ -143,25 +144,12 @@ def collect(
         text = f"branch {branch}: {how[:1].lower()}{how[1:]}"
         events.append(Event(when, "branch", text, who=who))
     tip = f"refs/heads/{branch}" if local else "HEAD"
-    base = doc.field(fields.BASE_COMMIT) or None
-    for commit in reversed(hotfix_log(repo, tip, base)):
-        if number not in commit.hotfixes:
-            continue
-        task = ", ".join(commit.tasks)
-        events.append(
-            Event(
-                clock.parse(commit.committed),
-                "commit",
-                f"commit {commit.sha[:7]} {commit.subject}",
-                who=commit.author,
-                task=task,
-                commit=commit.sha,
-            )
-        )
+    events += _commits(repo, number, tip, doc.field(fields.BASE_COMMIT) or None, own=bool(local))
     remotes = repo.git("remote", check=False).split()
     for remote in remotes:
         for when, sha, message, who in _reflog(repo, f"refs/remotes/{remote}/{branch}"):
-            if "update by push" in message:
+            # a push of commits a force-push removed since is not the incident's history
+            if "update by push" in message and repo.is_ancestor(sha, tip):
                 text = f"pushed {sha[:7]} to {remote}"
                 events.append(Event(when, "push", text, who=who, commit=sha))
     events += _recorded(record)
@@ -176,6 +164,36 @@ def collect(
         if tagged is not None:
             events.append(Event(tagged, "finished", f"finished: tagged {tag}"))
     return events
+
+
+def _commits(
+    repo: Repository, number: str, tip: str, base: str | None, *, own: bool
+) -> list[Event]:
+    """The incident's commits: every one tied to it; on its own branch since it started,
+    also what ties to no task by rule (a revert, a fixup!, a merge) and what a teammate
+    without the hooks tied by its subject alone. What a merge brings in from elsewhere is
+    the merge, not the incident's history. ``own``: ``tip`` is the hotfix branch (once it
+    is finished, only what is tied to the hotfix is)."""
+    ranged = since_base(repo, tip, base)
+    spec = f"{base}..{tip}" if ranged else tip
+    own = own and ranged
+    first_parent = set(repo.git("rev-list", "--first-parent", spec, "--").split()) if own else set()
+    out = []
+    for commit in reversed(trailer_log(repo, spec)):
+        tasks = commit_tasks(commit, number, subject_tasks if own else None)
+        if tasks is None and (commit.hotfixes or commit.sha not in first_parent):
+            continue  # another hotfix's, or brought in by a merge
+        out.append(
+            Event(
+                clock.parse(commit.committed),
+                "commit",
+                f"commit {commit.sha[:7]} {commit.subject}",
+                who=commit.author,
+                task=", ".join(tasks or []),
+                commit=commit.sha,
+            )
+        )
+    return out
 
 
 def _recorded(record: Record) -> list[Event]:
