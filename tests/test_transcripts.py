@@ -588,13 +588,26 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
 )
 def test_next_step_fits_the_state(facts: dict[str, object], expected: str) -> None:
     from hotfix_hooks.commands.status import Facts, _next_step
+    from hotfix_hooks.incident.record import HotfixRecord
 
+    said = {k: facts.pop(k) for k in ("status", "rollback", "resolved_at") if k in facts}
+    record = HotfixRecord(
+        number="001",
+        title="Login",
+        status=str(said.get("status", "Active")),
+        created=None,
+        resolved=said.get("resolved_at"),  # type: ignore[arg-type]
+        rollback_triggered=bool(said.get("rollback")),
+        checklist_done=False,
+        source="working tree",
+        path=PATH_MD,
+    )
     base: dict[str, object] = dict(
+        record=record,
         has_docs=True,
         plan_tree=True,
         plan_head=True,
         tied=2,
-        status="Active",
         path=PATH_MD,
         pushed=True,
         push="git push",

@@ -11,8 +11,8 @@ from hotfix_hooks.config.context import context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, replace_file
+from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.report.inventory import (
-    HotfixRecord,
     RepoArg,
     RepositoryReport,
     collect,

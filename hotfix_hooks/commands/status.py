@@ -15,7 +15,7 @@ from hotfix_hooks.document import fields
 from hotfix_hooks.document import record as records
 from hotfix_hooks.document.events import EVENTS_DOC, Event
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.document.tasks import subject_tasks
+from hotfix_hooks.document.tasks import plan_task, subject_tasks
 from hotfix_hooks.enforce.gate import check_commit
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
@@ -27,7 +27,7 @@ from hotfix_hooks.incident.location import (
     read_worktree_bytes,
     read_worktree_doc,
 )
-from hotfix_hooks.incident.record import current_doc, operation_name
+from hotfix_hooks.incident.record import HotfixRecord, current_doc, operation_name
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.incident.upstream import upstream_of
 from hotfix_hooks.install.installer import hook_problems
@@ -35,23 +35,21 @@ from hotfix_hooks.policy.rollback_plan import judge
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
 
-@dataclass(frozen=True)
+@dataclass
 class Facts:
-    """What the next step depends on."""
+    """What the next step depends on: the hotfix's record, and what this clone has of it."""
 
+    record: HotfixRecord
     has_docs: bool
     plan_tree: bool
     plan_head: bool
     tied: int
-    status: str
     path: str
     plan_task: str = "T003"
     plan_line: int | None = None
     doc_changed: bool = False  # hotfix.md differs from HEAD
     pushed: bool = False  # HEAD is on the branch's upstream
     push: str = "git push"  # the push that works from here
-    rollback: bool = False  # a rollback is recorded
-    resolved_at: datetime | None = None
     behind: bool = False  # the remote-tracking branch has commits this clone lacks
     in_progress: str = ""  # a rebase, merge, cherry-pick, revert or bisect under way
 
@@ -80,11 +78,11 @@ def _next_step(f: Facts) -> str:
         return f'commit the plan: git add {path} && git commit -m "{f.plan_task}: rollback plan"'
     if not f.tied:
         return 'commit the fix: git commit -am "T001: <what you fixed>"'
-    if f.rollback and f.doc_changed:
+    if f.record.rollback_triggered and f.doc_changed:
         return f'commit the rollback record: git commit -am "T004: rollback triggered" && {push}'
     if not f.pushed:
         return f"push it: {push}"
-    if f.rollback:
+    if f.record.rollback_triggered:
         return (
             "fix forward (commit and push the next fix), or once the service is restored: "
             "hotfix-hooks resolve"
@@ -98,7 +96,8 @@ def _next_step(f: Facts) -> str:
 def _closed_step(f: Facts) -> str | None:
     """The next step of a cancelled or resolved hotfix; None for an open one."""
     push = f.push
-    if state_of(f.status) is HotfixState.CANCELLED:
+    state = f.record.state
+    if state is HotfixState.CANCELLED:
         if f.doc_changed:
             return f'commit the cancellation: git commit -am "T004: cancelled" && {push}'
         if not f.pushed:
@@ -107,29 +106,30 @@ def _closed_step(f: Facts) -> str | None:
             "nothing: this hotfix is cancelled; keep the branch, it is the record "
             "(its number is not reused)"
         )
-    if state_of(f.status) is not HotfixState.RESOLVED:
+    if state is not HotfixState.RESOLVED:
         return None
     if f.doc_changed:
         return f'commit the resolution: git commit -am "T004: resolved" && {push}'
     if not f.pushed:
         return f"push the resolution: {push}"
     due = ""
-    if f.resolved_at is not None:
+    resolved = f.record.resolved
+    if resolved is not None:
         due = (
             "; then T005 root cause analysis (due "
-            f"{clock.format_stamp(f.resolved_at + ROOT_CAUSE_DUE)}) and T007 post-mortem "
-            f"(due {clock.format_stamp(f.resolved_at + POSTMORTEM_DUE)})"
+            f"{clock.format_stamp(resolved + ROOT_CAUSE_DUE)}) and T007 post-mortem "
+            f"(due {clock.format_stamp(resolved + POSTMORTEM_DUE)})"
         )
     return f"merge, tag and close it: hotfix-hooks finish --push{due}"
 
 
 @dataclass
 class HotfixStatus:
-    number: str
-    title: str
-    branch: str
-    status: str
-    created: datetime | None
+    """The checked-out hotfix: its record (the one record type, as ``report`` reads it),
+    and what this working tree adds: the age, the tasks and their commits, the plan's
+    verdict here and at HEAD, the warnings and the next step."""
+
+    record: HotfixRecord
     elapsed: timedelta | None
     target_minutes: int
     tasks: list[TaskCommits]
@@ -137,13 +137,45 @@ class HotfixStatus:
     plan_at_head: bool
     problems: list[str]
     warnings: list[str]
-    file: str
     next_step: str
-    resolved: str | None = None  # the Resolved stamp, as written
-    time_to_resolution: str | None = None
-    cancelled: str | None = None
-    rollback: str | None = None  # the Rollback Triggered record, as written
+    rollback: str | None = None  # the first rollback recorded, with who and why
     news: str | None = None  # what the team pushed that this clone lacks
+
+    @property
+    def number(self) -> str:
+        return self.record.number
+
+    @property
+    def title(self) -> str:
+        return self.record.title
+
+    @property
+    def branch(self) -> str:
+        return self.record.branch
+
+    @property
+    def status(self) -> str:
+        return self.record.status
+
+    @property
+    def file(self) -> str:
+        return self.record.path
+
+    @property
+    def created(self) -> datetime | None:
+        return self.record.created
+
+    @property
+    def resolved(self) -> str | None:
+        return _stamp(self.record.resolved)
+
+    @property
+    def time_to_resolution(self) -> str | None:
+        return clock.human_or_none(self.record.duration)
+
+    @property
+    def cancelled(self) -> str | None:
+        return _stamp(self.record.cancelled_at)
 
     @property
     def over_target(self) -> bool:
@@ -197,11 +229,13 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         data is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
     )
     doc = HotfixDocument.parse(data or b"", str(path))
-    text = doc.text
     events_rel = directory / EVENTS_DOC
-    record = records.read(doc, read_worktree_bytes(ctx.repo.root, events_rel), str(events_rel))
-    created = record.created
-    status = record.state.value if data is not None else "missing"
+    reading = records.read(doc, read_worktree_bytes(ctx.repo.root, events_rel), str(events_rel))
+    record = HotfixRecord.of(hotfix.number, reading, "working tree", str(path))
+    record.title = record.title or hotfix.title
+    record.branch = hotfix.name
+    if data is None:
+        record.status = "missing"
     tasks, warning = load_tasks(ctx.repo.root, ctx.config, hotfix.number)
     base = doc.field(fields.BASE_COMMIT)
     index = tasks_with_commits(
@@ -210,67 +244,61 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     tree_verdict = judge(doc, trigger_required=ctx.config.rollback_trigger_required)
     head_sha = ctx.repo.resolve("HEAD") or ""
     head = check_commit(ctx.repo.root, head_sha, hotfix.number, ctx.config) if head_sha else None
-    tree_ok = bool(text) and tree_verdict.passed
-    head_ok = bool(head and head.passed)
-    tied = sum(len(t.commits) for t in index)
-    clash = _number_warnings(ctx, hotfix)
-    from hotfix_hooks.document.tasks import plan_task
-
-    upstream_gap = _unpushed(ctx, hotfix.name)
+    tree_ok = bool(doc.text) and tree_verdict.passed
     news = upstream_of(ctx.repo, hotfix.name, directory)
-    done = finished(ctx.repo, ctx.config, hotfix)
     facts = Facts(
+        record=record,
         has_docs=has_docs,
         plan_tree=tree_ok,
-        plan_head=head_ok,
-        tied=tied,
-        status=status,
+        plan_head=bool(head and head.passed),
+        tied=sum(len(t.commits) for t in index),
         path=str(path),
         plan_task=plan_task(tasks),
         plan_line=tree_verdict.plan.line,
         doc_changed=bool(
             ctx.repo.git("status", "--porcelain", "--", str(path), str(events_rel), check=False)
         ),
-        pushed=upstream_gap == "0",
+        pushed=_unpushed(ctx, hotfix.name) == "0",
         push=ctx.repo.push_command(),
-        rollback=record.rollback is not None,
-        resolved_at=record.resolved,
         behind=bool(news and news.behind),
         in_progress=operation_name(state) if (state := ctx.repo.in_progress()) else "",
     )
-    next_step = _next_step(facts)
-    if done is not None:
-        status, next_step = HotfixState.FINISHED.value, done.advice()
-    elif clash:
-        next_step = "give this incident its own number: " + clash[0].split("fix: ", 1)[-1]
+    clash = _number_warnings(ctx, hotfix)
+    next_step, team = _next_and_news(ctx, hotfix, facts, clash, news.notice() if news else None)
+    cancelled = record.state is HotfixState.CANCELLED  # needs no plan: none is judged
     trigger = tree_verdict.trigger
-    cancelled = state_of(status) is HotfixState.CANCELLED  # needs no plan: none is judged
     trigger_warnings = [
         f"{warning} ({path}, line {trigger.line})" if trigger.line else f"{warning} ({path})"
-        for warning in (tree_verdict.warnings if text and not cancelled else [])
+        for warning in (tree_verdict.warnings if doc.text and not cancelled else [])
     ]
-    now = clock.stamp_now()
+    created = record.created
     return HotfixStatus(
-        number=hotfix.number,
-        title=doc.title or hotfix.title,
-        branch=hotfix.name,
-        status=status,
-        created=created,
-        elapsed=(now - created) if created else None,
+        record=record,
+        elapsed=(clock.stamp_now() - created) if created else None,
         target_minutes=ctx.config.target_minutes,
         tasks=index,
         plan_in_tree=tree_ok,
-        plan_at_head=head_ok,
-        problems=[] if cancelled else tree_verdict.problems if text else [f"{path} is missing"],
+        plan_at_head=facts.plan_head,
+        problems=[] if cancelled else tree_verdict.problems if doc.text else [f"{path} is missing"],
         warnings=([warning] if warning else []) + record.problems + trigger_warnings + clash,
-        file=str(path),
         next_step=next_step,
-        resolved=_stamp(record.resolved),
-        time_to_resolution=clock.human_or_none(record.time_to_resolution),
-        cancelled=_stamp(record.cancellation.when if record.cancellation else None),
-        rollback=_said(record.rollback) if record.rollback else None,
-        news=done.notice() if done else news.notice() if news else None,
+        rollback=_said(reading.rollback) if reading.rollback else None,
+        news=team,
     )
+
+
+def _next_and_news(
+    ctx: Context, hotfix: HotfixBranch, facts: Facts, clash: list[str], news: str | None
+) -> tuple[str, str | None]:
+    """The next step and what to say first: a hotfix finished upstream, a number another
+    incident holds, else what the record and the working tree say."""
+    done = finished(ctx.repo, ctx.config, hotfix)
+    if done is not None:
+        facts.record.status = HotfixState.FINISHED.value
+        return done.advice(), done.notice()
+    if clash:
+        return "give this incident its own number: " + clash[0].split("fix: ", 1)[-1], news
+    return _next_step(facts), news
 
 
 def _stamp(moment: datetime | None) -> str | None:

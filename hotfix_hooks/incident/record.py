@@ -4,11 +4,12 @@ under a lock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config.context import Context, context
-from hotfix_hooks.core import ui
+from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.safe_files import (
@@ -18,14 +19,17 @@ from hotfix_hooks.core.safe_files import (
     locked,
     replace_file,
 )
+from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import events as ev
+from hotfix_hooks.document import fields
 from hotfix_hooks.document import record as records
-from hotfix_hooks.document.events import Event
+from hotfix_hooks.document.events import EVENTS_DOC, Event
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.incident.finished import finished
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.incident.upstream import Upstream, upstream_of
+from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
 
 @dataclass
@@ -152,6 +156,185 @@ class CurrentDoc:
             raise UsageError(
                 describe_os_error(exc, str(self.rel)) + "; it was not changed"
             ) from None
+
+
+@dataclass
+class HotfixRecord:
+    """The one record type: what one hotfix's record says (read from its hotfix.md and
+    events.md, wherever they were read), and where it was read. ``report`` lists them,
+    ``status`` shows one (with what the working tree adds), the dashboard draws them."""
+
+    number: str
+    title: str
+    status: str  # the state's name, as the record reads (Active, Resolved, Cancelled, ...)
+    created: datetime | None
+    resolved: datetime | None
+    rollback_triggered: bool
+    checklist_done: bool
+    source: str  # "working tree" or a ref
+    path: str
+    branch: str = ""
+    postmortem_commits: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    conflict: list[str] = field(default_factory=list)  # other branches with this number
+    repository: str = ""  # its repository's name, in a report over several (--repo)
+    finished: bool = False  # resolved, and finish landed it (its tag exists)
+    rollback_at: datetime | None = None  # the first rollback recorded
+    cancelled_at: datetime | None = None
+
+    @classmethod
+    def read(
+        cls, number: str, data: bytes, source: str, path: str, events: bytes | None = None
+    ) -> HotfixRecord:
+        """One hotfix as its record says it: hotfix.md (``data``) and events.md
+        (``events``); a record that cannot be read is one, UNREADABLE, with the reason."""
+        try:
+            doc = HotfixDocument.parse(data, path)
+        except UsageError as exc:
+            return cls(
+                number=number,
+                title="",
+                status=HotfixState.UNREADABLE.value,
+                created=None,
+                resolved=None,
+                rollback_triggered=False,
+                checklist_done=False,
+                source=source,
+                path=path,
+                problems=[str(exc)],
+            )
+        events_path = str(PurePosixPath(path).parent / EVENTS_DOC)
+        return cls.of(number, records.read(doc, events, events_path), source, path)
+
+    @classmethod
+    def of(cls, number: str, record: records.Record, source: str, path: str) -> HotfixRecord:
+        """The record type of a record read (``document.record.read``)."""
+        doc = record.doc
+        problems = list(record.problems)
+        created_text = doc.field(fields.CREATED)
+        if created_text and record.created is None and not created_text.startswith("["):
+            problems.append(f"{path}: unparseable {fields.CREATED} {created_text!r}")
+        resolved_text = doc.field(fields.RESOLVED)
+        if resolved_text and fields.parse_stamp(resolved_text) is None:
+            problems.append(f"{path}: unparseable {fields.RESOLVED} {resolved_text!r}")
+        created, resolved = record.created, record.resolved
+        if created and resolved and resolved < created:
+            # a time to resolution below zero would count as within target and pull the
+            # team's median down: the record is shown, its resolution is not believed
+            problems.append(
+                f"{path}: its resolution {clock.format_stamp(resolved)} is before "
+                f"{fields.CREATED} {created_text!r}: not counted"
+            )
+            resolved = None
+        rollback, cancellation = record.rollback, record.cancellation
+        return cls(
+            number=number,
+            title=doc.title,
+            status=record.state.value,
+            created=created,
+            resolved=resolved,
+            rollback_triggered=rollback is not None,
+            checklist_done=fields.postmortem_checklist_done(doc),
+            source=source,
+            path=path,
+            branch=doc.field(fields.BRANCH) or "",
+            problems=problems,
+            rollback_at=rollback.when if rollback else None,
+            cancelled_at=cancellation.when if cancellation else None,
+        )
+
+    @property
+    def state(self) -> HotfixState:
+        """Where it stands: its Status field, Finished once resolved and tagged."""
+        state = state_of(self.status)
+        return HotfixState.FINISHED if self.finished and state.closed else state
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.created and self.resolved:
+            return self.resolved - self.created
+        return None
+
+    @property
+    def postmortem_done(self) -> bool:
+        return self.checklist_done or bool(self.postmortem_commits)
+
+    def overdue(self, now: datetime) -> bool:
+        return bool(
+            self.resolved and not self.postmortem_done and now > self.resolved + POSTMORTEM_DUE
+        )
+
+    @property
+    def active(self) -> bool:
+        return (
+            not state_of(self.status).closed and state_of(self.status) is not HotfixState.UNREADABLE
+        )
+
+    @property
+    def cancelled(self) -> bool:
+        """Opened by mistake (``abort``): shown, but in no metric."""
+        return state_of(self.status) is HotfixState.CANCELLED
+
+    def age(self, now: datetime) -> timedelta | None:
+        """How long an active hotfix has been open."""
+        return now - self.created if self.active and self.created else None
+
+    def over_target(self, now: datetime, target_minutes: int) -> bool:
+        """Active and open longer than the time-to-resolve target."""
+        age = self.age(now)
+        return age is not None and not within_target(age, target_minutes)
+
+
+def record_from_bytes(
+    number: str, data: bytes, source: str, path: str, events: bytes | None = None
+) -> HotfixRecord:
+    """One hotfix as a record says it: its hotfix.md (``data``) and events.md (``events``)."""
+    try:
+        doc = HotfixDocument.parse(data, path)
+    except UsageError as exc:
+        return HotfixRecord(
+            number=number,
+            title="",
+            status=HotfixState.UNREADABLE.value,
+            created=None,
+            resolved=None,
+            rollback_triggered=False,
+            checklist_done=False,
+            source=source,
+            path=path,
+            problems=[str(exc)],
+        )
+    events_path = str(PurePosixPath(path).parent / EVENTS_DOC)
+    record = records.read(doc, events, events_path)
+    problems = list(record.problems)
+    created_text = doc.field(fields.CREATED)
+    if created_text and record.created is None and not created_text.startswith("["):
+        problems.append(f"{path}: unparseable {fields.CREATED} {created_text!r}")
+    resolved_text = doc.field(fields.RESOLVED)
+    if resolved_text and fields.parse_stamp(resolved_text) is None:
+        problems.append(f"{path}: unparseable {fields.RESOLVED} {resolved_text!r}")
+    created, resolved = record.created, record.resolved
+    if created and resolved and resolved < created:
+        # a time to resolution below zero would count as within target and pull the
+        # team's median down: the record is shown, its resolution is not believed
+        problems.append(
+            f"{path}: its resolution {clock.format_stamp(resolved)} is before "
+            f"{fields.CREATED} {created_text!r}: not counted"
+        )
+        resolved = None
+    return HotfixRecord(
+        number=number,
+        title=doc.title,
+        status=record.state.value,
+        created=created,
+        resolved=resolved,
+        rollback_triggered=record.rollback is not None,
+        checklist_done=fields.postmortem_checklist_done(doc),
+        source=source,
+        path=path,
+        branch=doc.field(fields.BRANCH) or "",
+        problems=problems,
+    )
 
 
 def operation_name(state: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,8 +35,10 @@ STORED = (
     "path",
     "branch",
     "problems",
+    "rollback_at",
+    "cancelled_at",
 )
-DATES = ("created", "resolved")
+DATES = ("created", "resolved", "rollback_at", "cancelled_at")
 
 
 def key(number: str, path: str, data: bytes, events: bytes | None) -> str:
@@ -106,8 +107,3 @@ class RecordCache:
             replace_file(self.path, text.encode("utf-8"), durable=False)
         except (OSError, UsageError):
             pass  # a cache: parsing again next time is all it costs
-
-
-def stored_fields(record_type: type) -> tuple[str, ...]:
-    """The names a record type has of STORED (a check the tests make)."""
-    return tuple(f.name for f in dataclass_fields(record_type) if f.name in STORED)

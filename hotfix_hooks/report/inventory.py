@@ -10,21 +10,16 @@ import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import settings as config_mod
 from hotfix_hooks.config.context import Context
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
-from hotfix_hooks.core import clock
 from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
-from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.core.tie import TIE_GREP
-from hotfix_hooks.document import fields
-from hotfix_hooks.document import record as records
 from hotfix_hooks.document.events import EVENTS_DOC
-from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.discover import find_in_process
 from hotfix_hooks.git.log import trailer_log
@@ -32,123 +27,15 @@ from hotfix_hooks.git.refs import hotfix_refs, short_ref
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_folder
 from hotfix_hooks.incident.production import production_refs
-from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
+from hotfix_hooks.incident.record import HotfixRecord
+from hotfix_hooks.policy.targets import within_target
 from hotfix_hooks.report.cache import RecordCache
 from hotfix_hooks.report.cache import key as cache_key
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
 
 
-@dataclass
-class HotfixRecord:
-    number: str
-    title: str
-    status: str
-    created: datetime | None
-    resolved: datetime | None
-    rollback_triggered: bool
-    checklist_done: bool
-    source: str  # "working tree" or a ref
-    path: str
-    branch: str = ""
-    postmortem_commits: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    conflict: list[str] = field(default_factory=list)  # other branches with this number
-    repository: str = ""  # its repository's name, in a report over several (--repo)
-    finished: bool = False  # resolved, and finish landed it (its tag exists)
-
-    @property
-    def state(self) -> HotfixState:
-        """Where it stands: its Status field, Finished once resolved and tagged."""
-        state = state_of(self.status)
-        return HotfixState.FINISHED if self.finished and state.closed else state
-
-    @property
-    def duration(self) -> timedelta | None:
-        if self.created and self.resolved:
-            return self.resolved - self.created
-        return None
-
-    @property
-    def postmortem_done(self) -> bool:
-        return self.checklist_done or bool(self.postmortem_commits)
-
-    def overdue(self, now: datetime) -> bool:
-        return bool(
-            self.resolved and not self.postmortem_done and now > self.resolved + POSTMORTEM_DUE
-        )
-
-    @property
-    def active(self) -> bool:
-        return (
-            not state_of(self.status).closed and state_of(self.status) is not HotfixState.UNREADABLE
-        )
-
-    @property
-    def cancelled(self) -> bool:
-        """Opened by mistake (``abort``): shown, but in no metric."""
-        return state_of(self.status) is HotfixState.CANCELLED
-
-    def age(self, now: datetime) -> timedelta | None:
-        """How long an active hotfix has been open."""
-        return now - self.created if self.active and self.created else None
-
-    def over_target(self, now: datetime, target_minutes: int) -> bool:
-        """Active and open longer than the time-to-resolve target."""
-        age = self.age(now)
-        return age is not None and not within_target(age, target_minutes)
-
-
-def record_from_bytes(
-    number: str, data: bytes, source: str, path: str, events: bytes | None = None
-) -> HotfixRecord:
-    """One hotfix as a record says it: its hotfix.md (``data``) and events.md (``events``)."""
-    try:
-        doc = HotfixDocument.parse(data, path)
-    except UsageError as exc:
-        return HotfixRecord(
-            number=number,
-            title="",
-            status=HotfixState.UNREADABLE.value,
-            created=None,
-            resolved=None,
-            rollback_triggered=False,
-            checklist_done=False,
-            source=source,
-            path=path,
-            problems=[str(exc)],
-        )
-    events_path = str(PurePosixPath(path).parent / EVENTS_DOC)
-    record = records.read(doc, events, events_path)
-    problems = list(record.problems)
-    created_text = doc.field(fields.CREATED)
-    if created_text and record.created is None and not created_text.startswith("["):
-        problems.append(f"{path}: unparseable {fields.CREATED} {created_text!r}")
-    resolved_text = doc.field(fields.RESOLVED)
-    if resolved_text and fields.parse_stamp(resolved_text) is None:
-        problems.append(f"{path}: unparseable {fields.RESOLVED} {resolved_text!r}")
-    created, resolved = record.created, record.resolved
-    if created and resolved and resolved < created:
-        # a time to resolution below zero would count as within target and pull the
-        # team's median down: the record is shown, its resolution is not believed
-        problems.append(
-            f"{path}: its resolution {clock.format_stamp(resolved)} is before "
-            f"{fields.CREATED} {created_text!r}: not counted"
-        )
-        resolved = None
-    return HotfixRecord(
-        number=number,
-        title=doc.title,
-        status=record.state.value,
-        created=created,
-        resolved=resolved,
-        rollback_triggered=record.rollback is not None,
-        checklist_done=fields.postmortem_checklist_done(doc),
-        source=source,
-        path=path,
-        branch=doc.field(fields.BRANCH) or "",
-        problems=problems,
-    )
+record_from_bytes = HotfixRecord.read  # the one reading of a record's bytes
 
 
 def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:

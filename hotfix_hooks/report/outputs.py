@@ -10,8 +10,9 @@ from typing import Any
 from hotfix_hooks.core import clock
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, locked, make_dirs, replace_file
+from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.report import metrics_json
-from hotfix_hooks.report.inventory import HotfixRecord, Summary
+from hotfix_hooks.report.inventory import Summary
 from hotfix_hooks.report.metrics_json import JsonObject
 
 METRICS_FILE = ".specswarm/workflow-metrics.json"
