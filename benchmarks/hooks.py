@@ -184,6 +184,21 @@ def bench_direct_non_hotfix(root: Path, rounds: int) -> None:
     record(group, "`git commit --allow-empty`", a, "shell hook `exit 0`", b, 1.5)
     a, b = compare(rounds, push_toggle(ours), push_toggle(floor))
     record(group, "`git push` (1 commit, local remote)", a, "shell hook `exit 0`", b, 1.5)
+    # a Python project: the fast path reads its pyproject.toml (bounded: head -c | grep)
+    for repo in (ours, floor):
+        (repo / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+        sh(repo, "git", "add", "pyproject.toml")
+        sh(repo, "git", "commit", "-q", "-m", "a Python project")
+    a, b = compare(rounds, commit(ours), commit(floor))
+    record(
+        group, "`git commit --allow-empty`, with a pyproject.toml", a, "shell hook `exit 0`", b, 1.5
+    )
+
+
+PYPROJECT = (
+    '[project]\nname = "app"\nversion = "1.0"\ndependencies = ["requests", "click"]\n\n'
+    '[tool.ruff]\nline-length = 100\n\n[tool.pytest.ini_options]\naddopts = "-q"\n'
+)
 
 
 def bench_direct_hotfix_commit(root: Path, rounds: int) -> None:

@@ -30,7 +30,7 @@ def test_push_refusal_advice_works_on_a_new_branch(hooked: Path) -> None:
     output = proc.stdout + proc.stderr  # pre-commit's own output goes to stdout
     fix = next(line for line in output.splitlines() if "git commit -m" in line)
     assert fix.strip().endswith("git push -u origin HEAD"), output
-    assert '"T003: rollback plan"' in fix
+    assert "'T003: rollback plan'" in fix
     fill_plan(hooked)
     run_printed(hooked, fix.strip())
     assert git(hooked, "rev-parse", "@{upstream}").returncode == 0
@@ -66,7 +66,7 @@ def test_plan_commit_names_a_task_the_hotfix_has(installed: Path) -> None:
     git(installed, "commit", "-q", "-m", "T001: start")
     proc = git(installed, "push", "origin", "HEAD", check=False)
     fix = next(line for line in proc.stderr.splitlines() if "git commit -m" in line)
-    assert '"T002: rollback plan"' in fix
+    assert "'T002: rollback plan'" in fix
     fill_plan(installed)
     run_printed(installed, fix.strip())
 

@@ -66,6 +66,7 @@ def test_the_tie_refusal_advice_works_as_written(
     """`git rebase -i <oldest>^`, reword, `git push --force-with-lease`: followed literally
     (the editors scripted), the branch goes through."""
     import re
+    import shlex
     import sys
 
     assert push(planned, BRANCH).returncode == 0
@@ -80,7 +81,7 @@ def test_the_tie_refusal_advice_works_as_written(
         r"git rebase -i (\S+)  \(mark them 'reword'\), then: (git push .*)", proc.stderr
     )
     assert found is not None, proc.stderr
-    assert found.group(1) == f"{oldest[:10]}^"
+    assert found.group(1) == f"'{oldest[:10]}^'"  # quoted: ^ is special to some shells
     sequence = tmp_path / "sequence.py"
     sequence.write_text(
         "import sys\np = sys.argv[1]\nt = open(p).read()\n"
@@ -97,7 +98,7 @@ def test_the_tie_refusal_advice_works_as_written(
         "GIT_EDITOR": f"{sys.executable} {message}",
     }
     rebased = subprocess.run(
-        ("git", "rebase", "-i", found.group(1)), cwd=planned, env={**os.environ, **env},
+        ("git", "rebase", "-i", *shlex.split(found.group(1))), cwd=planned, env={**os.environ, **env},
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert rebased.returncode == 0, rebased.stderr

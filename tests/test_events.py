@@ -33,19 +33,26 @@ def configure(repo: Path, events: dict[str, list[str]], timeout: int | None = No
     return repo
 
 
-def test_committed_events_are_refused(installed: Path, tmp_path: Path) -> None:
+def test_committed_events_are_ignored_with_one_warning(installed: Path, tmp_path: Path) -> None:
+    """[events] in a committed file is never run, and never blocks anything: one warning line
+    on every branch (issue 19), the rest of the configuration applies."""
     sentinel = tmp_path / "ran"
     (installed / "pyproject.toml").write_text(
         f"[tool.hotfix-hooks.events]\non_start = {json.dumps(['touch', str(sentinel)])}\n",
         encoding="utf-8",
     )
     git(installed, "add", "pyproject.toml")
-    git(installed, "commit", "-q", "--no-verify", "-m", "events from a commit")
+    proc = git(installed, "commit", "-m", "events from a commit", check=False)
+    assert proc.returncode == 0, proc.stderr
+    (warning,) = [line for line in proc.stderr.splitlines() if "hotfix-hooks" in line]
+    assert "pyproject.toml: tool.hotfix-hooks.events: ignored" in warning
     proc = git(installed, "checkout", "-b", "hotfix/042-x", check=False)
     assert proc.returncode == 0 and not sentinel.exists()
     assert "never read from a committed file" in proc.stderr
+    assert (installed / HOTFIX_DIR / "hotfix.md").is_file()  # scaffolded all the same
     proc = hh(installed, "status")
-    assert proc.returncode == 2 and "events" in proc.stderr
+    assert proc.returncode == 0 and not sentinel.exists()
+    assert proc.stderr.count("tool.hotfix-hooks.events: ignored") == 1
 
 
 @pytest.fixture
@@ -226,3 +233,119 @@ def test_event_settings_parse() -> None:
     )
     assert config.event_command("on_start") == ("notify", "a b")
     assert config.event_command("on_finish") is None
+
+
+# -- issue 19.6 --------------------------------------------------------------------------------
+
+
+def test_a_flood_on_stderr_is_bounded_and_never_fails_the_push(
+    installed: Path, tmp_path: Path
+) -> None:
+    """An event command that writes hundreds of megabytes on stderr: the push goes on, the
+    warning shows its last line, and the hook keeps only the last few KB of it."""
+    flood = tmp_path / "flood.py"
+    flood.write_text(
+        "import sys\nsys.stdin.read()\nchunk = b'x' * (1 << 20)\n"
+        "for _ in range(400):\n    sys.stderr.buffer.write(chunk)\n"
+        "sys.stderr.buffer.write(b'\\nthe last words\\n')\nsys.exit(3)\n",
+        encoding="utf-8",
+    )
+    configure(installed, {"on_push": [sys.executable, str(flood)]})
+    git(installed, "checkout", "-q", "-b", BRANCH)
+    fill_plan(installed)
+    git(installed, "commit", "-q", "-am", "T001: fix")
+
+    def limited() -> None:  # 400 MB held whole (and joined) would not fit
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (768 << 20, 768 << 20))
+
+    proc = git(installed, "push", "origin", BRANCH, check=False, timeout=120, preexec_fn=limited)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "on_push command" in proc.stderr and "exited 3: the last words" in proc.stderr
+    assert len(proc.stderr) < 10_000
+    assert git(installed, "ls-remote", "origin", BRANCH).stdout.strip()
+
+
+def test_the_output_kept_is_the_last_few_kilobytes(tmp_path: Path) -> None:
+    """In-process: reading 256 MB of stderr holds no more than a few KB of it."""
+    import resource
+
+    from hotfix_hooks.events.dispatch import run as run_event
+
+    code = (
+        "import sys\nsys.stdin.read()\nchunk = b'y' * (1 << 20)\n"
+        "for _ in range(256):\n    sys.stderr.buffer.write(chunk)\n"
+        "sys.stderr.buffer.write(b'\\nbye\\n')\nsys.exit(1)\n"
+    )
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    ok = run_event((sys.executable, "-c", code), {"big": "x" * 300_000}, 60, "on_push", ".")
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB on Linux
+    assert not ok and grown < 64 * 1024, grown
+
+
+def test_the_payload_remote_carries_no_credentials(
+    installed: Path, recorder: tuple[list[str], Path]
+) -> None:
+    argv, log = recorder
+    configure(installed, {"on_start": argv})
+    git(installed, "remote", "set-url", "origin", "https://bot:s3cr3t-TOKEN@git.example/org/app")
+    git(installed, "checkout", "-q", "-b", BRANCH)
+    (start,) = records(log)
+    assert start["repository"]["remote"] == "https://git.example/org/app"  # type: ignore[index]
+    assert "s3cr3t" not in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://bot:TOKEN@host/org/x.git", "https://host/org/x.git"),
+        ("https://TOKEN@host", "https://host"),
+        ("https://bot:pa/ss@host/x", "https://host/x"),  # an unencoded "/" in the password
+        ("ssh://git@host:22/x", "ssh://host:22/x"),
+        ("https://host:8443/x@v1", "https://host:8443/x@v1"),  # a port, and "@" in the path
+        ("git@github.com:org/x.git", "git@github.com:org/x.git"),  # a user, no secret
+        ("/srv/git/x.git", "/srv/git/x.git"),
+    ],
+)
+def test_without_credentials(url: str, shown: str) -> None:
+    from hotfix_hooks.events.dispatch import without_credentials
+
+    assert without_credentials(url) == shown
+
+
+def test_a_dry_run_push_fires_nothing(installed: Path, recorder: tuple[list[str], Path]) -> None:
+    argv, log = recorder
+    configure(installed, {"on_push": argv})
+    git(installed, "checkout", "-q", "-b", BRANCH)
+    fill_plan(installed)
+    git(installed, "commit", "-q", "-am", "T001: fix")
+    for flags in (("--dry-run",), ("-n",), ("-vn",), ("-q", "--dry-run")):
+        proc = git(installed, "push", *flags, "origin", BRANCH, check=False)
+        assert proc.returncode == 0, proc.stderr
+    assert records(log) == []
+    git(installed, "push", "-q", "origin", BRANCH)
+    assert [r["event"] for r in records(log)] == ["on_push"]
+
+
+@pytest.mark.parametrize(
+    ("args", "dry"),
+    [
+        ([b"--dry-run", b"origin"], True),
+        ([b"-n"], True),
+        ([b"-fnv", b"origin", b"main"], True),
+        ([b"origin", b"main", b"-n"], True),  # options may follow the arguments
+        ([b"--dry-run", b"--no-dry-run"], False),
+        ([b"-o", b"n", b"origin"], False),  # -o's value
+        ([b"-on", b"origin"], False),
+        ([b"-no", b"x"], True),
+        ([b"--push-option", b"-n"], False),
+        ([b"--repo", b"-n"], False),
+        ([b"origin", b"--", b"-n"], False),  # a ref named -n
+        ([b"origin", b"main"], False),
+    ],
+)
+def test_dry_run_is_read_like_git_push_reads_it(args: list[bytes], dry: bool) -> None:
+    from hotfix_hooks.git.lean import is_dry_run
+
+    assert is_dry_run(args) is dry

@@ -188,20 +188,36 @@ def test_two_install_force_at_once_keep_the_users_hook(repo: Path) -> None:
 
 
 def test_lock_held_by_another_says_so(hotfix: Path) -> None:
+    import sys
+
     repo = hotfix.parents[3]
-    lock = hotfix.parent / ".hotfix.md.hotfix-hooks.lock"
-    lock.write_text("12345\n", encoding="utf-8")
-    before = hotfix.read_bytes()
-    proc = subprocess.run(
-        (str(BIN / "hotfix-hooks"), "resolve"),
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=env(),
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
+    holder = subprocess.Popen(
+        (
+            sys.executable,
+            "-c",
+            "import time; from hotfix_hooks.core.safe_files import locked\n"
+            f"with locked({str(hotfix)!r}, {str(repo / '.git')!r}):\n"
+            "    print('held', flush=True); time.sleep(60)",
+        ),
+        stdout=subprocess.PIPE,
     )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
+        before = hotfix.read_bytes()
+        proc = subprocess.run(
+            (str(BIN / "hotfix-hooks"), "resolve"),
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            env=env(),
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        holder.kill()
+        holder.wait()
     assert proc.returncode == 2
-    assert f"another hotfix-hooks is editing {HOTFIX_DIR / 'hotfix.md'}" in proc.stderr
+    assert f"another hotfix-hooks (process {holder.pid}) is editing" in proc.stderr
+    assert f"{HOTFIX_DIR / 'hotfix.md'}" in proc.stderr
     assert hotfix.read_bytes() == before

@@ -230,6 +230,7 @@ def test_a_repository_with_a_bad_configuration_is_named(clones: Path, tmp_path: 
     assert (
         proc.returncode == 2 and f"--repo {bad}: .hotfix-hooks.toml: target_minutes" in proc.stderr
     )
+    assert "007" in proc.stdout  # the others are still reported (issue 19)
 
 
 def test_worker_processes_read_what_one_process_reads(clones: Path) -> None:

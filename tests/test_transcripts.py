@@ -546,7 +546,7 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
         ),
         (
             dict(plan_head=False),
-            f'commit the plan: git add {PATH_MD} && git commit -m "T003: rollback plan"',
+            f"commit the plan: git add -- {PATH_MD} && git commit -m 'T003: rollback plan'",
         ),
         (dict(tied=0), 'commit the fix: git commit -am "T001: <what you fixed>"'),
         (dict(pushed=False, push="git push -u origin HEAD"), "push it: git push -u origin HEAD"),
@@ -557,7 +557,7 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
         ),
         (
             dict(rollback=True, doc_changed=True),
-            'commit the rollback record: git commit -am "T004: rollback triggered" && git push',
+            "commit the rollback record: git commit -am 'T004: rollback triggered' && git push",
         ),
         (
             dict(rollback=True),
@@ -566,7 +566,7 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
         ),
         (
             dict(status="Resolved", doc_changed=True),
-            'commit the resolution: git commit -am "T004: resolved" && git push',
+            "commit the resolution: git commit -am 'T004: resolved' && git push",
         ),
         (dict(status="Resolved", pushed=False), "push the resolution: git push"),
         (

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,7 @@ class Narrator:
     def run(
         self, args: Sequence[str], cwd: Path, *, expect: int | None = 0, shown: str | None = None
     ) -> int:
-        display = shown or shlex.join(args)
+        display = shown or ui.command(args)
         ui.emit(ui.paint(f"$ {display}", "blue", sys.stdout))
         command = list(args)
         if command[0] == "hotfix-hooks":

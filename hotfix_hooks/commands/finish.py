@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shlex
 import signal
 import sys
 from collections.abc import Callable
@@ -189,7 +188,8 @@ def _remote_lease(repo: Repository, remote: str, branch: str, tip: str) -> str |
             "(deleting the branch there would lose them):",
             *[f"  {line}" for line in missing[:20]],
             *([f"  … and {len(missing) - 20} more"] if len(missing) > 20 else []),
-            f"finish refused: bring them in first (git merge --no-edit {shlex.quote(tracking)}), "
+            "finish refused: bring them in first "
+            f"({ui.command(['git', 'merge', '--no-edit', tracking])}), "
             "then finish again; nothing was changed",
         ]
     )
@@ -207,7 +207,7 @@ def _finished_already(doc: CurrentDoc, plan: Journal) -> None:
         raise Refused(
             f"tag {plan.tag} already exists and is not this hotfix's: nothing was changed "
             "(if it is another incident's, set tag_format; if it is a mistake, delete it: "
-            f"git tag -d {shlex.quote(plan.tag)})"
+            f"{ui.command(['git', 'tag', '-d', plan.tag])})"
         )
 
 
@@ -224,7 +224,7 @@ def _no_conflicts(repo: Repository, plan: Journal) -> None:
     if lines:
         lines.append(
             f"finish refused: resolve the conflict on {plan.branch} first "
-            f"(git merge {shlex.quote(first)}, fix, commit), then finish again; "
+            f"({ui.command(['git', 'merge', first])}, fix, commit), then finish again; "
             "nothing was changed"
         )
         _refuse(lines)
@@ -365,7 +365,7 @@ class Runner:
         if self.repo.head_branch() != self.plan.branch:
             raise Refused(
                 f"the resolution is recorded on {self.plan.branch}: check it out "
-                f"(git checkout {shlex.quote(self.plan.branch)} --), then {CONTINUE}"
+                f"({ui.command(['git', 'checkout', self.plan.branch, '--'])}), then {CONTINUE}"
             )
         from hotfix_hooks.commands.resolve import record_resolution
 
@@ -497,7 +497,7 @@ class Runner:
 
     def push_command(self) -> str:
         options, refspecs, _ = self.push_args()
-        return shlex.join(["git", "push", *options, self.plan.remote or "origin", *refspecs])
+        return ui.command(["git", "push", *options, self.plan.remote or "origin", *refspecs])
 
     def push(self) -> str | None:
         options, refspecs, skipped = self.push_args()

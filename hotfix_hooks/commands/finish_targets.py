@@ -5,9 +5,9 @@ write."""
 from __future__ import annotations
 
 import os
-import shlex
 
 from hotfix_hooks.config.settings import Config
+from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import run_bytes
@@ -45,11 +45,14 @@ def _target(
     if tip is None:
         raise UsageError(f"branch {name} does not exist here (nor {remote}/{name})")
     if local and tracking and not repo.is_ancestor(tracking, local):
-        quoted = shlex.quote(name)
+        update = ui.commands(
+            ["git", "fetch"],
+            ["git", "checkout", name, "--"],
+            ["git", "merge", "--ff-only", f"{remote}/{name}"],
+        )
         raise Refused(
-            f"{name} is behind {remote}/{name}: update it first "
-            f"(git fetch && git checkout {quoted} -- && git merge --ff-only "
-            f"{shlex.quote(f'{remote}/{name}')}), then finish again; nothing was changed"
+            f"{name} is behind {remote}/{name}: update it first ({update}), then finish "
+            "again; nothing was changed"
         )
     merged = repo.is_ancestor(hotfix_tip, tip)
     return TargetPlan(name, tip, local is not None, merged, why, tracking)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import shlex
-
 import click
 
 from hotfix_hooks.commands.common import interactive, number_option
@@ -138,7 +136,8 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
             ctx.repo.git("checkout", "-q", "-b", branch, base_sha)
     except GitError as exc:
         raise UsageError(
-            f"git checkout -b {branch} failed, nothing was changed: {exc.stderr.strip()}"
+            f"{ui.command(['git', 'checkout', '-b', branch])} failed, nothing was changed: "
+            f"{exc.stderr.strip()}"
         ) from None
     try:
         _start(ctx, chosen, branch, base, base_sha, slug, name, texts)
@@ -206,7 +205,7 @@ def _undo_start(ctx: Context, branch: str, before: str) -> None:
         return
     ui.warn(
         f"could not undo the start: {branch} is left; once the problem is fixed run "
-        f"git checkout {before} && git branch -D {branch}"
+        + ui.commands(["git", "checkout", before], ["git", "branch", "-D", branch])
     )
 
 
@@ -288,7 +287,7 @@ def _commit_docs(ctx: Context, number: str, docs: list[str]) -> bool:
     except GitError as exc:
         ui.warn(
             f"the docs are staged, not committed ({' '.join(exc.stderr.split())[:200]}): "
-            f"commit them on their own: git commit -m {shlex.quote(message)}"
+            f"commit them on their own: {ui.command(['git', 'commit', '-m', message])}"
         )
         return False
     ui.emit(f'✓ Committed the docs on their own: "{message}"')

@@ -8,7 +8,6 @@ moves the branch, the folder and every field that carries the number, in one com
 
 from __future__ import annotations
 
-import shlex
 from pathlib import PurePosixPath
 
 import click
@@ -103,7 +102,7 @@ def renumber(number: str | None) -> None:
     except GitError as exc:
         raise UsageError(
             f"the move is staged but its commit failed ({exc.stderr.strip()}): "
-            f"commit it yourself: git commit -m {shlex.quote(message)}"
+            f"commit it yourself: {ui.command(['git', 'commit', '-m', message])}"
         ) from None
     ui.emit(f"✓ {hotfix.name} is now {target}; {old_dir} moved to {new_dir} ({message!r})")
     _push_advice(ctx, hotfix.name, target)
@@ -127,12 +126,12 @@ def _push_advice(ctx: Context, old: str, target: str) -> None:
     if repo.resolve(f"refs/remotes/{remote}/{old}"):
         ui.emit(
             f"Push it, and take the old name off {remote}: "
-            + shlex.join(["git", "push", "-u", remote, target])
-            + " && "
-            + shlex.join(["git", "push", remote, "--delete", old])
+            + ui.commands(
+                ["git", "push", "-u", remote, target], ["git", "push", remote, "--delete", old]
+            )
         )
     else:
-        ui.emit(f"Push it when ready: {shlex.join(['git', 'push', '-u', remote, target])}")
+        ui.emit(f"Push it when ready: {ui.command(['git', 'push', '-u', remote, target])}")
 
 
 def _move(root: object, old: PurePosixPath, new: PurePosixPath, tracked: bool) -> None:

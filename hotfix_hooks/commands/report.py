@@ -9,7 +9,7 @@ import click
 
 from hotfix_hooks.config.context import context
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.errors import UsageError
+from hotfix_hooks.core.errors import USAGE, UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, replace_file
 from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.report.inventory import (
@@ -94,10 +94,11 @@ def report(
     summary = summarize(records, now, target)
     rows = [row(r, now, targets.get(r.repository, target)) for r in records]
     if several is not None:
-        summary.repositories = len(several)
+        summary.repositories = len([repo for repo in several if not repo.problem])
     if write:
-        root = context().repo.root
-        path = update_metrics(root, records, now)
+        repo = context().repo
+        root = repo.root
+        path = update_metrics(root, records, now, repo.git_dir)
         ui.emit(f"updated {path.relative_to(root)}", sys.stderr)
     if html_file is not None:
         from hotfix_hooks.report.dashboard import html_page  # Jinja2: only for --html
@@ -108,6 +109,7 @@ def report(
         if several is not None:
             data["repositories"] = [
                 {"repository": repo.name, "path": str(repo.root), "hotfixes": len(repo.records)}
+                | ({"problem": repo.problem} if repo.problem else {})
                 for repo in several
             ]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -118,6 +120,8 @@ def report(
         ui.emit("")
         for line in summary_lines(summary):
             ui.emit(line)
+    if several and any(repo.problem for repo in several):
+        raise click.exceptions.Exit(USAGE)  # reported without the repositories named above
 
 
 def _gather(
@@ -131,10 +135,11 @@ def _gather(
     args = [RepoArg(path, f"--repo {path}") for path in repos]
     if repos_from is not None:
         args += read_repo_list(repos_from)
-    several = collect_repositories(open_repositories(args))
+    several = _readable(collect_repositories(open_repositories(args)))
     records = [r for repo in several for r in repo.records]
-    targets = {repo.name: repo.target_minutes for repo in several}
-    return records, _common_target(several), targets, several
+    targets = {repo.name: repo.target_minutes for repo in several if not repo.problem}
+    readable = [repo for repo in several if not repo.problem]
+    return records, _common_target(readable), targets, several
 
 
 def _created_since(records: list[HotfixRecord], since: str | None) -> list[HotfixRecord]:
@@ -178,6 +183,18 @@ def _print_table(rows: list[dict[str, Any]], several: bool) -> None:
             f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
             f"{r['branch']}{flags}"
         )
+
+
+def _readable(several: list[RepositoryReport]) -> list[RepositoryReport]:
+    """Each repository that could not be read is one line on stderr (and a ``problem`` in
+    the JSON); the others are reported, and the command then exits 2. None readable: exit
+    2 at once."""
+    for repo in several:
+        if repo.problem:
+            ui.error(f"{repo.problem}; left out of this report")
+    if all(repo.problem for repo in several):
+        raise click.exceptions.Exit(USAGE)
+    return several
 
 
 def _common_target(several: list[RepositoryReport]) -> int:

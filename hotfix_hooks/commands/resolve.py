@@ -72,7 +72,7 @@ def resolve(postmortem: bool) -> None:
         staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
         ui.emit(f"✓ Created {rel}" + (" (staged)" if staged else ""))
         if not staged:
-            ui.emit(f"  Stage it: git add {rel}")
+            ui.emit(f"  Stage it: {ui.command(['git', 'add', '--', str(rel)])}")
     ui.emit("")
     push = push_after(doc)
     ui.emit(f'Commit it: git commit -am "T004: resolved"{push}')

@@ -75,11 +75,14 @@ def _next_step(f: Facts) -> str:
         where = f"{path}, line {f.plan_line}" if f.plan_line else path
         return f"write the Rollback Plan in {where} (the push is refused until you do)"
     if not f.plan_head:
-        return f'commit the plan: git add {path} && git commit -m "{f.plan_task}: rollback plan"'
+        message = f"{f.plan_task}: rollback plan"
+        add = ui.commands(["git", "add", "--", path], ["git", "commit", "-m", message])
+        return f"commit the plan: {add}"
     if not f.tied:
         return 'commit the fix: git commit -am "T001: <what you fixed>"'
     if f.record.rollback_triggered and f.doc_changed:
-        return f'commit the rollback record: git commit -am "T004: rollback triggered" && {push}'
+        commit = ui.command(["git", "commit", "-am", "T004: rollback triggered"])
+        return f"commit the rollback record: {commit} && {push}"
     if not f.pushed:
         return f"push it: {push}"
     if f.record.rollback_triggered:
@@ -99,7 +102,8 @@ def _closed_step(f: Facts) -> str | None:
     state = f.record.state
     if state is HotfixState.CANCELLED:
         if f.doc_changed:
-            return f'commit the cancellation: git commit -am "T004: cancelled" && {push}'
+            commit = ui.command(["git", "commit", "-am", "T004: cancelled"])
+            return f"commit the cancellation: {commit} && {push}"
         if not f.pushed:
             return f"push the record (the server keeps its number taken): {push}"
         return (
@@ -109,7 +113,8 @@ def _closed_step(f: Facts) -> str | None:
     if state is not HotfixState.RESOLVED:
         return None
     if f.doc_changed:
-        return f'commit the resolution: git commit -am "T004: resolved" && {push}'
+        commit = ui.command(["git", "commit", "-am", "T004: resolved"])
+        return f"commit the resolution: {commit} && {push}"
     if not f.pushed:
         return f"push the resolution: {push}"
     due = ""
@@ -492,4 +497,5 @@ def status(as_json: bool) -> None:
     branches = [item for item in active if item["branch"]]
     branches.sort(key=lambda item: (not item["over_target"], -(item["age_seconds"] or 0)))
     if branches:
-        ui.emit(f"Next: git checkout {branches[0]['branch']} && hotfix-hooks status")
+        go = ui.commands(["git", "checkout", branches[0]["branch"]], ["hotfix-hooks", "status"])
+        ui.emit(f"Next: {go}")

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import sys
 
-from hotfix_hooks.core.branch import DEFAULT_PREFIX
+from hotfix_hooks.core.branch import DEFAULT_PREFIX, parse_branch
 from hotfix_hooks.core.errors import ConfigError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
     from os import PathLike
     from typing import Any
 
@@ -291,49 +291,144 @@ LOCAL = "hotfix-hooks.toml"  # in the git directory: never committed, never clon
 
 
 def _no_events(config: Config, file: str, key: str) -> Config:
-    """Event commands run programs: a file anyone can commit never names them."""
-    if config.events:
-        raise ConfigError(
-            file,
-            key,
-            "event commands run programs, so they are never read from a committed file "
-            f"(anyone who can push could change them): put [events] in .git/{LOCAL} instead",
-        )
-    return config
+    """Event commands run programs: a file anyone can commit never names them. They are
+    dropped, with one warning line, never run; the rest of the file applies."""
+    if not config.events:
+        return config
+    warn_once(
+        f"{file}: {key}: ignored: event commands run programs, so they are never read "
+        f"from a committed file (anyone who can push could change them); put [events] in "
+        f".git/{LOCAL} instead"
+    )
+    return config.replace(events=())
+
+
+_WARNED: set[str] = set()
+
+
+def warn_once(text: str) -> None:
+    """A configuration warning, said once a process however often the file is read."""
+    if text in _WARNED:
+        return
+    _WARNED.add(text)
+    from hotfix_hooks.core import ui
+
+    ui.warn(text)
 
 
 def load_local(git_dir: str | PathLike[str]) -> Config | None:
     """The settings in ``<git dir>/hotfix-hooks.toml`` (top-level keys), a file no push or
     clone writes: in a clone, the only place event commands are read from; in a server's
-    bare repository, the rules pre-receive judges by. None when there is no such file."""
+    bare repository, the rules pre-receive judges by. None when there is no such file.
+    The user's own file: a symlink to it is followed (never to a FIFO or device)."""
     import os
 
     path = os.path.join(os.fspath(git_dir), LOCAL)
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
+    text = _read(path, path, follow=True)
+    if text is None:
         return None
-    except OSError as exc:
-        raise ConfigError(path, None, f"cannot read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(path, None, "is not UTF-8 text") from None
     return parse(text, path, in_pyproject=False) or Config(source=path)
+
+
+def _read(path: str, shown: str, *, follow: bool = False) -> str | None:
+    """A configuration file's text through the one safe reader (a regular file, at most
+    ``READ_LIMIT`` bytes); None when there is none; ConfigError naming it otherwise."""
+    from hotfix_hooks.core.safe_files import UnreadableFile, read_regular
+
+    try:
+        data = read_regular(path, shown=shown, follow=follow)
+    except UnreadableFile as exc:
+        raise ConfigError(shown, None, exc.problem) from None
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(shown, None, "is not UTF-8 text") from None
 
 
 def _read_worktree(root: str | PathLike[str], name: str) -> str | None:
     import os
 
-    try:
-        with open(os.path.join(root, name), "rb") as handle:
-            data = handle.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+    return _read(os.path.join(root, name), name)
+
+
+# -- the hooks' first question: is this a hotfix branch? --------------------------------------
+
+
+def cheap_prefix(root: str) -> str | None:
+    """The branch prefix when no configuration file can change it (the default); None when
+    one may, or cannot be told not to (the configuration must be loaded).
+
+    The sh fast path of every installed hook (``install/script.py``) makes this same
+    decision from these same names, in the same order; a test runs both over a table of
+    states. A ``pyproject.toml`` that is not a regular file, or whose first ``READ_LIMIT``
+    bytes mention ``hotfix-hooks``, may configure us."""
+    import os
+
+    from hotfix_hooks.core.safe_files import READ_LIMIT, UnreadableFile, read_regular
+
+    if os.path.lexists(os.path.join(root, DEDICATED)):
         return None
-    except OSError as exc:
-        raise ConfigError(name, None, f"cannot read: {exc.strerror}") from None
+    pyproject = os.path.join(root, PYPROJECT)
+    if not os.path.lexists(pyproject):
+        return DEFAULT_PREFIX
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(name, None, "is not UTF-8 text") from None
+        head = read_regular(pyproject, READ_LIMIT, head=True)
+    except UnreadableFile:
+        return None
+    if head is None:
+        return DEFAULT_PREFIX
+    # sh's command substitution drops NUL bytes before it matches: so do we
+    return None if TABLE.encode() in head.replace(b"\0", b"") else DEFAULT_PREFIX
+
+
+def could_be_hotfix(root: str, branch: str | None) -> bool:
+    if not branch:
+        return False
+    prefix = cheap_prefix(root)
+    return prefix is None or branch.startswith(prefix)
+
+
+def for_branches(root: str | PathLike[str], names: Sequence[str]) -> Config | None:
+    """The configuration a client hook works by when one of ``names`` (the branches it
+    acts on) is a hotfix branch; None when none is.
+
+    A broken committed configuration never blocks work where it does not matter: when no
+    name is a hotfix branch (by the prefix the file sets, if it can be read, else the
+    default), one warning line and None; when one is, the ConfigError naming the file and
+    key (exit 2)."""
+    try:
+        config = load(root)
+    except ConfigError as exc:
+        prefix = _prefix_despite(root)
+        hotfixes = [name for name in names if parse_branch(name, prefix)]
+        if hotfixes:
+            raise
+        where = f" on {names[0]}" if len(names) == 1 else ""
+        warn_once(f"{exc} (ignored{where}: not a hotfix branch; fix it before one is)")
+        return None
+    if not any(parse_branch(name, config.branch_prefix) for name in names):
+        return None
+    return config
+
+
+def _prefix_despite(root: str | PathLike[str]) -> str:
+    """The ``branch_prefix`` a broken configuration file sets, when that key alone can be
+    read and is valid; else the default."""
+    for name, in_pyproject in ((DEDICATED, False), (PYPROJECT, True)):
+        try:
+            text = _read_worktree(root, name)
+            data = _loads(text) if text is not None else None
+        except (ConfigError, ValueError):
+            return DEFAULT_PREFIX
+        if data is None:
+            continue
+        if in_pyproject:
+            tool = data.get("tool")
+            data = tool.get(TABLE) if isinstance(tool, dict) else None
+            if not isinstance(data, dict):
+                return DEFAULT_PREFIX
+        value = data.get("branch_prefix", DEFAULT_PREFIX)
+        return value if isinstance(value, str) and not _check_prefix(value) else DEFAULT_PREFIX
+    return DEFAULT_PREFIX

@@ -1,4 +1,10 @@
-"""Writing files without leaving the repository or overwriting what is not ours.
+"""Reading a repository's files in bounded time and memory, and writing files without
+leaving the repository or overwriting what is not ours.
+
+Whatever is in a work tree or a commit is hostile: ``pyproject.toml`` may be a symlink to
+``/dev/zero`` or ``/dev/stdin``, ``hotfix.md`` a FIFO. :func:`read_regular` is the one way
+we read such a file: only a regular file (never through a symlink, never a FIFO, socket or
+device, which are not even opened), and at most ``limit`` bytes of it.
 
 Nothing is ever written through a symlink: every directory below the
 repository root is created or checked component by component, and files are
@@ -15,6 +21,7 @@ Import-light (``os`` only): the commit-msg hook replaces the message file with i
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
@@ -28,8 +35,123 @@ if TYPE_CHECKING:
 
     StrPath = Union[str, os.PathLike[str]]
 
+READ_LIMIT = 1 << 20  # 1 MiB: the most we read of a configuration file or a document
 LOCK_WAIT = 5.0  # seconds another hotfix-hooks may hold a document before we give up
-STALE_LOCK = 120.0  # a lock file older than this is left over from a killed process
+
+
+class UnreadableFile(UsageError):
+    """A repository's file we do not read: not a regular file, too large, or unreadable."""
+
+    def __init__(self, shown: str, problem: str) -> None:
+        super().__init__(f"{shown}: {problem}")
+        self.shown = shown
+        self.problem = problem
+
+
+class NotRegularFile(UnreadableFile):
+    """A symlink, directory, FIFO, socket or device where a file was expected."""
+
+
+class FileTooLarge(UnreadableFile):
+    """A regular file larger than we read."""
+
+
+_KINDS = (
+    (stat.S_ISLNK, "a symlink"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _not_regular(mode: int, shown: str) -> NotRegularFile:
+    kind = next((name for test, name in _KINDS if test(mode)), "not a plain file")
+    return NotRegularFile(
+        shown, f"is {kind}, not a regular file: hotfix-hooks reads only regular files here"
+    )
+
+
+def too_large(shown: str, limit: int) -> FileTooLarge:
+    size = f"{limit // 1024} KiB" if limit < 1 << 20 else f"{limit >> 20} MiB"
+    return FileTooLarge(shown, f"is larger than {size}, more than hotfix-hooks reads")
+
+
+def read_regular(
+    path: StrPath,
+    limit: int = READ_LIMIT,
+    *,
+    shown: str | None = None,
+    follow: bool = False,
+    head: bool = False,
+) -> bytes | None:
+    """The bytes of the regular file at ``path``; None when nothing is there.
+
+    Raises :class:`UnreadableFile` (one line naming ``shown``, default the path) when it is
+    a symlink (followed only with ``follow``, for a file of the user's own such as
+    ``.git/hotfix-hooks.toml``), a directory, FIFO, socket or device (never opened: opening
+    some has effects, and a FIFO's open waits for a writer), larger than ``limit`` bytes
+    (``head``: its first ``limit`` bytes instead), or cannot be read. Import-light
+    (``os``, ``stat``): hooks read ``pyproject.toml`` through it.
+    """
+    name = shown or os.fspath(path)
+    try:
+        info = os.stat(path, follow_symlinks=follow)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise UnreadableFile(name, f"cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_regular(info.st_mode, name)
+    if info.st_size > limit and not head:
+        raise too_large(name, limit)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # gone since
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # it became a symlink since
+            raise NotRegularFile(name, "is a symlink, not a regular file") from None
+        raise UnreadableFile(name, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # it was replaced since
+            raise _not_regular(mode, name)
+        chunks = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise UnreadableFile(name, f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        if not head:
+            raise too_large(name, limit)
+        data = data[:limit]
+    return data
+
+
+def read_inside(root: StrPath, rel: str, limit: int = READ_LIMIT) -> bytes | None:
+    """The bytes of the regular file at ``rel`` (``/``-separated) below ``root``, never
+    reached through a symlink (a directory on the way that is one counts as nothing
+    there: None, as for a missing file); :class:`UnreadableFile` as :func:`read_regular`."""
+    current = os.fspath(root)
+    parts = [part for part in rel.split("/") if part]
+    for part in parts[:-1]:
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return None
+    return read_regular(os.path.join(current, parts[-1]), limit, shown=rel) if parts else None
 
 
 def check_no_symlinks(root: Path, rel: PurePosixPath) -> None:
@@ -183,69 +305,97 @@ def replace_file(
         _fsync_dir(os.path.dirname(target))
 
 
-def lock_path(path: StrPath) -> str:
-    directory, name = os.path.split(os.fspath(path))
-    return os.path.join(directory, f".{name}.hotfix-hooks.lock")
+def lock_path(path: StrPath, git_dir: StrPath) -> str:
+    """Where the lock for ``path`` lives: in the git directory (``hotfix-hooks/locks/``),
+    where no commit, checkout or clone can put anything; one lock file per file locked,
+    named after it and a digest of its real path."""
+    import hashlib
+
+    real = os.path.realpath(os.fspath(path))
+    digest = hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = os.path.basename(real) or "root"
+    return os.path.join(os.fspath(git_dir), "hotfix-hooks", "locks", f"{name}.{digest}.lock")
 
 
 class locked:
-    """Hold an ``O_EXCL`` lock file beside ``path`` for a read-modify-write.
+    """Hold ``path``'s lock for a read-modify-write: an exclusive ``flock`` on a file in the
+    git directory (``lock_path``).
 
-    Waits up to ``wait`` seconds for another hotfix-hooks to finish, then gives up
-    with a one-line error naming the file. A lock left by a killed process is taken
-    over once it is older than ``STALE_LOCK`` seconds.
+    The kernel releases the lock when its holder exits, however it exits: a lock is never
+    left over, so none is ever taken over by guesswork, and nothing in a work tree or a commit
+    can hold one. Waits up to ``wait`` seconds (sleeping, never spinning) for another
+    hotfix-hooks to finish, then gives up with a one-line error naming the file. The lock
+    files stay (a few bytes each): removing one while it is held would let two writers in.
     """
 
-    def __init__(self, path: StrPath, wait: float = LOCK_WAIT, shown: str | None = None) -> None:
+    def __init__(
+        self,
+        path: StrPath,
+        git_dir: StrPath,
+        wait: float = LOCK_WAIT,
+        shown: str | None = None,
+    ) -> None:
         self.path = os.fspath(path)
-        self.lock = lock_path(self.path)
+        self.lock = lock_path(self.path, git_dir)
         self.wait = wait
         self.shown = shown or self.path
-        self.held = False
+        self.fd: int | None = None
 
     def __enter__(self) -> locked:
+        import fcntl
+
+        try:
+            os.makedirs(os.path.dirname(self.lock), exist_ok=True)
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+            fd = os.open(self.lock, flags, 0o644)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot lock {self.shown} for writing ({exc.strerror}, {self.lock}): "
+                "nothing was changed"
+            ) from None
         deadline = time.monotonic() + self.wait
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         delay = 0.005
         while True:
             try:
-                fd = os.open(self.lock, flags, 0o644)
-            except FileExistsError:
-                if self._stale():
-                    _unlink(self.lock)
-                    continue
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
                 if time.monotonic() >= deadline:
+                    holder = _holder(fd)
+                    os.close(fd)
                     raise UsageError(
-                        f"another hotfix-hooks is editing {self.shown} (lock file "
-                        f"{self.lock}); try again in a moment, or delete the lock file if "
-                        "no hotfix-hooks is running"
+                        f"another hotfix-hooks{holder} is editing {self.shown}; try again "
+                        "when it has finished"
                     ) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
-                continue
-            except OSError as exc:
+            except OSError as exc:  # a file system without locks
+                os.close(fd)
                 raise UsageError(
-                    f"cannot lock {self.shown} for writing ({exc.strerror}): nothing was changed"
+                    f"cannot lock {self.shown} for writing ({exc.strerror}, {self.lock}): "
+                    "nothing was changed"
                 ) from None
-            try:
-                os.write(fd, f"{os.getpid()}\n".encode())
-            except OSError:
-                pass  # the lock holds without the pid (a full disk)
-            os.close(fd)
-            self.held = True
-            return self
-
-    def _stale(self) -> bool:
-        try:
-            age = time.time() - os.stat(self.lock).st_mtime
+        try:  # who holds it, for the message another process may print
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         except OSError:
-            return False
-        return age > STALE_LOCK
+            pass  # the lock holds without the pid (a full disk)
+        self.fd = fd
+        return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.held:
-            _unlink(self.lock)
-            self.held = False
+        if self.fd is not None:
+            os.close(self.fd)  # closing the last descriptor releases the flock
+            self.fd = None
+
+
+def _holder(fd: int) -> str:
+    """`` (process N)`` from the lock file, when it names one."""
+    try:
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    except OSError:
+        return ""
+    return f" (process {text})" if text.isdigit() else ""
 
 
 def describe_os_error(exc: OSError, what: str) -> str:

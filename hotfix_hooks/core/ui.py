@@ -7,6 +7,7 @@ import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import TextIO
 
 _CODES = {"red": "31", "green": "32", "yellow": "33", "blue": "34", "bold": "1", "dim": "2"}
@@ -67,3 +68,18 @@ def error(text: str) -> None:
 
 def warn(text: str) -> None:
     emit(paint("hotfix-hooks: warning: ", "yellow", sys.stderr) + text, sys.stderr)
+
+
+def command(argv: Sequence[str]) -> str:
+    """The command line that runs ``argv`` when pasted into a POSIX shell: every word quoted
+    as the shell needs (``shlex.quote``), so a branch named ``hotfix/002-x$(touch${IFS}x)``
+    (a valid ref name) or a path with a space stays one word and never runs anything. Every
+    command we print is built here (``commands`` for ``A && B``)."""
+    import shlex  # imports re: only where advice is printed, never on a hook's fast path
+
+    return shlex.join(argv)
+
+
+def commands(*argvs: Sequence[str]) -> str:
+    """``A && B && ...``, each built by :func:`command`."""
+    return " && ".join(command(argv) for argv in argvs)

@@ -16,7 +16,12 @@ from typing import Any
 from hotfix_hooks.config.features import relative_inside
 from hotfix_hooks.config.settings import Config
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.core.safe_files import check_no_symlinks
+from hotfix_hooks.core.safe_files import (
+    FileTooLarge,
+    NotRegularFile,
+    check_no_symlinks,
+    read_regular,
+)
 
 _MAX_TEMPLATE_BYTES = 256 * 1024
 _MAX_OUTPUT_CHARS = 1024 * 1024
@@ -40,11 +45,14 @@ def template_source(root: Path, config: Config, name: str) -> tuple[str, str]:
     label = str(PurePosixPath(rel, name))
     if override.is_symlink() or override.exists():
         check_no_symlinks(root, rel / name)
-        if not override.is_file():
-            raise TemplateProblem(f"{label}: template override is not a regular file")
-        data = override.read_bytes()
-        if len(data) > _MAX_TEMPLATE_BYTES:
-            raise TemplateProblem(f"{label}: template override is larger than 256 KiB")
+        try:
+            data = read_regular(override, _MAX_TEMPLATE_BYTES, shown=label)
+        except NotRegularFile:
+            raise TemplateProblem(f"{label}: template override is not a regular file") from None
+        except FileTooLarge:
+            raise TemplateProblem(f"{label}: template override is larger than 256 KiB") from None
+        if data is None:  # gone since
+            return template_source(root, config, name)
         try:
             return data.decode("utf-8"), label
         except UnicodeDecodeError:

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config.commit import commit_config
 from hotfix_hooks.config.features import features_rel
+from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.incident.location import HOTFIX_DOC, commit_doc_path, commit_tasks
@@ -107,7 +108,10 @@ def check_files(
     cached = cache.get(blob, required) if cache is not None else None
     if cached is not None:
         return GateResult(number, commit, path, True, cached[0], branch_field=cached[1])
-    data = files.read(str(path))
+    try:
+        data = files.read(str(path))
+    except UsageError as exc:  # larger than we read: never held whole
+        return GateResult(number, commit, path, True, None, unreadable=str(exc))
     if data is None:
         return GateResult(number, commit, path, False, None)
     from hotfix_hooks.document.model import HotfixDocument  # markdown-it: only to judge
@@ -252,7 +256,8 @@ def failure_lines(
         f"{action} {result.branch or 'hotfix ' + result.number} refused: "
         f"commit {short} has no real rollback plan.",
     ]
-    commit = f'git add {result.path} && git commit -m "{task}: rollback plan" && {push}'
+    add = ["git", "add", "--", str(result.path)]
+    commit = f"{ui.commands(add, ['git', 'commit', '-m', f'{task}: rollback plan'])} && {push}"
     plan = result.verdict.plan if result.verdict is not None else None
     if not result.exists:
         lines += [f"  file: {result.path}"]
@@ -370,8 +375,8 @@ def tie_failure_lines(result: TieResult, where: str, action: str = "push of") ->
     oldest = result.failures[-1][0][:10]  # git log lists the newest first
     lines += [
         "  fix: name a task in each of these messages (e.g. 'T001: guard null user'):",
-        f"       git rebase -i {oldest}^  (mark them 'reword'), then: "
-        "git push --force-with-lease origin HEAD",
+        f"       {ui.command(['git', 'rebase', '-i', oldest + '^'])}  (mark them 'reword'), "
+        "then: git push --force-with-lease origin HEAD",
     ]
     return lines
 
@@ -431,9 +436,8 @@ def number_conflict_lines(
     lines = conflict_lines(
         branch, number, verdict.others, verdict.free, prefix, f"{action} {branch} refused"
     )
-    lines.append(
-        f"       and push that: git push -u origin {renamed(branch, prefix, verdict.free)}"
-    )
+    push = ui.command(["git", "push", "-u", "origin", renamed(branch, prefix, verdict.free)])
+    lines.append(f"       and push that: {push}")
     return lines
 
 

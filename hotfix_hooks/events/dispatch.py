@@ -19,6 +19,7 @@ from hotfix_hooks.core.errors import UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Mapping
 
     from hotfix_hooks.config.settings import Config
@@ -48,7 +49,22 @@ def _repository(root: str) -> dict[str, str | None]:
     code, out, _ = run_git("config", "--get", "remote.origin.url", cwd=root)
     url = out.decode("utf-8", "replace").strip() if code == 0 else ""
     name = os.path.basename(root)  # noqa: PTH119 - no pathlib on a hook's path
-    return {"root": root, "name": name, "remote": url or None}
+    return {"root": root, "name": name, "remote": without_credentials(url) or None}
+
+
+def without_credentials(url: str) -> str:
+    """``url`` without its user information (``https://bot:TOKEN@host/x`` is
+    ``https://host/x``): an event's payload goes to chat rooms and logs. An scp-like
+    address (``git@host:org/x``) names a user, never a secret: kept."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, path = rest.partition("/")
+    password = authority.partition(":")[2]
+    if "@" not in authority and "@" in path and password and not password.isdigit():
+        # user:pass with an unencoded "/" in the password (no port is all but digits)
+        authority, slash, path = rest.rpartition("@")[2].partition("/")
+    return f"{scheme}://{authority.rpartition('@')[2]}{slash}{path}"
 
 
 def payload(
@@ -125,12 +141,13 @@ def fire(
     return run(argv, document, local.event_timeout, event, root)
 
 
+KEEP = 4096  # bytes of an event command's stderr kept for the warning (its last ones)
+
+
 def run(
     argv: tuple[str, ...], document: Mapping[str, object], timeout: float, event: str, cwd: str
 ) -> bool:
-    import contextlib
     import json
-    import signal
     import subprocess
 
     data = (json.dumps(document, ensure_ascii=False) + "\n").encode("utf-8")
@@ -147,15 +164,9 @@ def run(
     except OSError as exc:
         _say(f"{shown} could not start: {exc.strerror or exc}")
         return False
-    try:
-        _, err = proc.communicate(data, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.communicate(timeout=2)
+    err = _exchange(proc, data, timeout)
+    if err is None:
+        _stop(proc)
         _say(f"{shown} did not finish within {timeout:g} s: stopped (raise event_timeout?)")
         return False
     if proc.returncode != 0:
@@ -164,6 +175,66 @@ def run(
         _say(f"{shown} exited {proc.returncode}{detail}")
         return False
     return True
+
+
+def _exchange(proc: subprocess.Popen[bytes], data: bytes, timeout: float) -> bytes | None:
+    """Write ``data`` to the command's stdin while reading its stderr, keeping only the
+    last ``KEEP`` bytes (a command may write gigabytes), until it exits; None when
+    ``timeout`` seconds pass first."""
+    import selectors
+    import time
+
+    assert proc.stdin is not None and proc.stderr is not None
+    deadline = time.monotonic() + timeout
+    tail = bytearray()
+    pending = memoryview(data)
+    selector = selectors.DefaultSelector()
+    os.set_blocking(proc.stdin.fileno(), False)
+    selector.register(proc.stdin, selectors.EVENT_WRITE)
+    selector.register(proc.stderr, selectors.EVENT_READ)
+    with selector:
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            for key, _ in selector.select(left):
+                if key.fileobj is proc.stderr:
+                    chunk = os.read(key.fd, 1 << 16)
+                    if not chunk:
+                        selector.unregister(proc.stderr)
+                    tail += chunk
+                    del tail[:-KEEP]
+                    continue
+                try:
+                    pending = pending[os.write(key.fd, pending[: 1 << 16]) :]
+                except BrokenPipeError:  # it does not read its stdin: fine
+                    pending = pending[:0]
+                if not pending:
+                    selector.unregister(proc.stdin)
+                    proc.stdin.close()
+    try:
+        proc.wait(max(deadline - time.monotonic(), 0))
+    except subprocess.TimeoutExpired:
+        return None
+    return bytes(tail)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """End a command that ran out of time, and every process it started."""
+    import contextlib
+    import signal
+    import subprocess
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(2)
+    for stream in (proc.stdin, proc.stderr):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 # -- what an event says about a hotfix: built here, once, from its record ---------------------

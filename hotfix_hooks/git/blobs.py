@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from types import TracebackType
 
+from hotfix_hooks.core.safe_files import READ_LIMIT, too_large
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO
@@ -30,8 +32,12 @@ class CommitFiles:
         self.rev = rev
         self._pid, self._stdin, self._stdout = _start_batch(os.fspath(cwd))
 
-    def _object(self, spec: bytes) -> tuple[bytes, bytes, bytes] | None:
+    def _object(
+        self, spec: bytes, limit: int | None = None, shown: str = ""
+    ) -> tuple[bytes, bytes, bytes] | None:
         """(object id, type, content) of one object; None when git has no such object.
+        Content over ``limit`` bytes is never held: read past and refused (FileTooLarge
+        naming ``shown``), in bounded memory.
 
         The reply is ``<oid> SP <type> SP <size> LF <content> LF``, or ``<spec> SP
         missing LF`` (``ambiguous`` likewise) where ``<spec>`` is echoed as given, spaces
@@ -48,6 +54,14 @@ class CommitFiles:
         if len(fields) != 3 or not fields[2].isdigit():
             raise BlobProtocolError(f"unexpected reply from git cat-file: {header[:200]!r}")
         size = int(fields[2])
+        if limit is not None and size > limit:
+            left = size + 1
+            while left > 0:
+                chunk = self._stdout.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
+            raise too_large(shown, limit)
         body = self._stdout.read(size + 1)[:size]
         return fields[0], fields[1], body
 
@@ -76,11 +90,11 @@ class CommitFiles:
 
     def read(self, rel: str, rev: str | None = None) -> bytes | None:
         """A regular file's bytes (at ``rev``, default this commit); None for anything
-        else or nothing."""
+        else or nothing; FileTooLarge beyond ``READ_LIMIT``, as for a work tree's file."""
         entry = self._entry(rel, rev)
         if entry is None or entry[0] not in FILE_MODES:
             return None
-        found = self._object(entry[1])
+        found = self._object(entry[1], READ_LIMIT, f"{rel} (at {(rev or self.rev)[:12]})")
         return found[2] if found and found[1] == b"blob" else None
 
     def text(self, rel: str) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from hotfix_hooks.core.branch import DEFAULT_PREFIX
+from hotfix_hooks.core.safe_files import UnreadableFile, read_regular
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,11 +27,14 @@ REBASE_DIRS = ("rebase-merge", "rebase-apply")
 
 
 def read_text(path: str) -> str | None:
+    """A small file's text (a git directory's ``HEAD``, a worktree's ``.git`` file); None
+    when it is missing, not a regular file, larger than ``READ_LIMIT`` or unreadable: every
+    caller then asks git instead."""
     try:
-        with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            return handle.read()
-    except OSError:
+        data = read_regular(path)
+    except UnreadableFile:
         return None
+    return None if data is None else data.decode("utf-8", "surrogateescape")
 
 
 def run_git(
@@ -147,18 +150,58 @@ def common_dir(git_dir: str) -> str:
     return os.path.normpath(os.path.join(git_dir, text.strip()))
 
 
-def cheap_prefix(root: str) -> str | None:
-    """The branch prefix when no config file can change it, else None (load the config)."""
-    if os.path.exists(os.path.join(root, ".hotfix-hooks.toml")):
-        return None
-    pyproject = read_text(os.path.join(root, "pyproject.toml"))
-    if pyproject is not None and "hotfix-hooks" in pyproject:
-        return None
-    return DEFAULT_PREFIX
+MAX_PARENTS = 16  # hook managers and their wrappers between git and the hook
 
 
-def could_be_hotfix(root: str, branch: str | None) -> bool:
-    if not branch:
-        return False
-    prefix = cheap_prefix(root)
-    return prefix is None or branch.startswith(prefix)
+def git_command_args(verb: bytes) -> list[bytes] | None:
+    """The arguments after ``verb`` of the ``git <verb>`` (``commit``, ``push``) that runs
+    this hook, read from /proc up the chain of parent processes (a hook manager and its
+    wrappers may sit between, at any depth up to ``MAX_PARENTS``); None where there is no
+    /proc, or no such git process (a script of the user's named ``push`` never counts)."""
+    pid = os.getppid()
+    for _ in range(MAX_PARENTS):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                argv = handle.read().split(b"\0")
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            return None
+        if verb in argv and os.path.basename(argv[0]) == b"git":
+            return argv[argv.index(verb) + 1 :]
+        fields = stat[stat.rfind(b")") + 2 :].split()
+        if len(fields) < 2 or not fields[1].isdigit():
+            return None
+        pid = int(fields[1])
+        if pid <= 1:
+            return None
+    return None
+
+
+# git push's options whose value may be the next argument (``-o OPT``, ``--repo NAME``)
+_PUSH_VALUED = (b"--repo", b"--receive-pack", b"--exec", b"--push-option", b"--recurse-submodules")
+
+
+def dry_run_push() -> bool:
+    """Whether the ``git push`` that runs this pre-push hook was given ``-n``/``--dry-run``
+    (git runs pre-push for a dry run too); False when that cannot be told (no /proc)."""
+    return is_dry_run(git_command_args(b"push") or [])
+
+
+def is_dry_run(args: Iterable[bytes]) -> bool:
+    """Whether ``git push ARGS`` is a dry run, an option's value (``-o n``) never counting."""
+    dry, skip = False, False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == b"--":
+            break
+        elif arg.startswith(b"--"):
+            dry = True if arg == b"--dry-run" else False if arg == b"--no-dry-run" else dry
+            skip = arg in _PUSH_VALUED
+        elif arg.startswith(b"-") and len(arg) > 1:
+            body = arg[1:]  # bundled letters; -o takes the rest, or the next argument
+            at = body.find(b"o")
+            dry = dry or b"n" in (body if at < 0 else body[:at])
+            skip = at == len(body) - 1
+    return dry

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hotfix_hooks.core.ui import command
 from hotfix_hooks.git import lean
 from hotfix_hooks.git.run import ok, run
 
@@ -87,10 +88,12 @@ class Repository:
         """Where the refs shared by every worktree of this repository live."""
         return Path(os.path.realpath(lean.common_dir(str(self.git_dir))))
 
-    def push_command(self) -> str:
-        """The push that works from here: ``git push`` with an upstream, else one that
-        sets it (``git push`` alone fails on a new branch)."""
-        if self.git("rev-parse", "-q", "--verify", "@{upstream}", check=False):
+    def push_command(self, branch: str | None = None, remote: str | None = None) -> str:
+        """The push that works for ``branch`` (default: the checked-out one): ``git push``
+        when it has an upstream, else one that sets it (``git push`` alone fails on a new
+        branch) to ``remote`` (default: ``checkout.defaultRemote``, else origin)."""
+        upstream = f"{branch}@{{upstream}}" if branch else "@{upstream}"
+        if self.git("rev-parse", "-q", "--verify", upstream, check=False):
             return "git push"
-        remote = self.git("config", "--get", "checkout.defaultRemote", check=False)
-        return f"git push -u {remote or 'origin'} HEAD"
+        remote = remote or self.git("config", "--get", "checkout.defaultRemote", check=False)
+        return command(["git", "push", "-u", remote or "origin", "HEAD"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+from hotfix_hooks.config.settings import could_be_hotfix
 from hotfix_hooks.git import lean
 from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded
 
@@ -34,7 +35,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     branch = lean.head_branch(git_dir) or lean.rebased_branch(git_dir)
     if lean.in_progress(git_dir, ("MERGE_HEAD",)):
         return OK
-    if not lean.could_be_hotfix(root, branch):
+    if not could_be_hotfix(root, branch):
         return _tie_elsewhere(root, args[0], branch)
     return guarded("commit-msg", lambda: _check(root, git_dir, args[0], branch or ""))
 
@@ -127,26 +128,9 @@ def _git_rules(data: bytes) -> Rules:
 
 
 def _commit_argv() -> list[bytes] | None:
-    """The arguments of the ``git commit`` that runs this hook (read from /proc on Linux,
-    up a few parents: a hook manager may sit between); None elsewhere, or not found."""
-    pid = os.getppid()
-    for _ in range(4):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                argv = handle.read().split(b"\0")
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                stat = handle.read()
-        except OSError:
-            return None
-        if b"commit" in argv:
-            return argv[argv.index(b"commit") + 1 :]
-        fields = stat[stat.rfind(b")") + 2 :].split()
-        if len(fields) < 2 or not fields[1].isdigit():
-            return None
-        pid = int(fields[1])
-        if pid <= 1:
-            return None
-    return None
+    """The arguments of the ``git commit`` that runs this hook (``lean.git_command_args``:
+    read from /proc on Linux, up every parent a hook manager puts between); None elsewhere."""
+    return lean.git_command_args(b"commit")
 
 
 def _cleanup_option() -> str | None:
@@ -168,9 +152,9 @@ def _check(root: str, git_dir: str, message_file: str, branch: str) -> int:
     from hotfix_hooks.incident.location import load_tasks
     from hotfix_hooks.policy import task_tie
 
-    config = config_mod.load(root)
-    hotfix = parse_branch(branch, config.branch_prefix)
-    if hotfix is None:
+    config = config_mod.for_branches(root, [branch])
+    hotfix = parse_branch(branch, config.branch_prefix) if config is not None else None
+    if config is None or hotfix is None:
         return OK
     path = os.path.abspath(message_file)
     try:
@@ -359,8 +343,6 @@ def _refusal(
 ) -> None:
     """Every commit refusal has the same parts: what is wrong; the file the hotfix's tasks
     come from, with them; one command that fixes it; where git kept the message."""
-    import shlex
-
     from hotfix_hooks.core import ui
 
     err = sys.stderr
@@ -375,10 +357,10 @@ def _refusal(
     then = " && git rebase --continue" if rebasing else ""
     longs = [flag for flag in flags if flag != "-a"]
     short = "-am" if "-a" in flags else "-m"
-    fix = " ".join(["git commit", *longs, short, shlex.quote(suggestion)])
+    fix = ui.command(["git", "commit", *longs, short, suggestion])
     ui.emit(f"  fix: {fix}{then}", err)
     kept = _display(path)
-    edit = " ".join(["git commit", *flags, "-e", "-F", shlex.quote(kept)])
+    edit = ui.command(["git", "commit", *flags, "-e", "-F", kept])
     ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}{then}", err)
 
 

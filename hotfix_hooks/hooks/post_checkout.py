@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from hotfix_hooks.config.settings import could_be_hotfix
 from hotfix_hooks.git import lean
 from hotfix_hooks.hooks.skeleton import OK, guarded
 
@@ -47,7 +48,7 @@ def _run(_prev: str, new: str, flag: str) -> int:
     if found is None or lean.in_progress(found[1]):
         return OK
     name = lean.head_branch(found[1])
-    if name is None or not lean.could_be_hotfix(found[0], name):
+    if name is None or not could_be_hotfix(found[0], name):
         return OK
     from pathlib import Path
 
@@ -56,9 +57,9 @@ def _run(_prev: str, new: str, flag: str) -> int:
     from hotfix_hooks.git.repository import Repository
 
     repo = Repository(Path(found[0]), Path(found[1]))
-    config = config_mod.load(repo.root)
-    hotfix = parse_branch(name, config.branch_prefix)
-    if hotfix is None:
+    config = config_mod.for_branches(repo.root, [name])
+    hotfix = parse_branch(name, config.branch_prefix) if config is not None else None
+    if config is None or hotfix is None:
         return OK
     if _number_conflict(found[0], found[1], config, name, hotfix.number):
         return OK  # scaffolding would put a second incident in the first one's folder

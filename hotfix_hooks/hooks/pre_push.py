@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from hotfix_hooks.config.settings import cheap_prefix, could_be_hotfix
 from hotfix_hooks.git import lean
 from hotfix_hooks.hooks.skeleton import OK, POLICY_FAILED, USAGE, guarded, read_ref_lines
 
@@ -12,6 +13,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from hotfix_hooks.config.settings import Config
     from hotfix_hooks.enforce.gate import GateResult
 
 
@@ -47,7 +49,7 @@ def _checked_out_lines(root: str, git_dir: str, remote: str | None, bare: bool) 
     branch already has it (git runs pre-push, with nothing on stdin, for an up-to-date
     push too)."""
     branch = lean.head_branch(git_dir)
-    if not branch or (not bare and not lean.could_be_hotfix(root, branch)):
+    if not branch or (not bare and not could_be_hotfix(root, branch)):
         return b""
     code, out = lean.git_output("rev-parse", "--verify", "-q", f"refs/heads/{branch}^{{commit}}")
     sha = out.decode("ascii", "replace").strip()
@@ -82,30 +84,59 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     root, git_dir = found
     if not _has_ref_lines(data):
         data = _checked_out_lines(root, git_dir, args[0] if args else None, bare)
-    prefix = None if bare else lean.cheap_prefix(root)
+    prefix = None if bare else cheap_prefix(root)
     if prefix is not None and prefix.encode() not in data:
         return OK
     remote = args[0] if args else os.environ.get("PRE_COMMIT_REMOTE_NAME")
     return guarded("pre-push", lambda: _check(root, data, bare, remote, git_dir))
 
 
-def _push_command(local_ref: str, remote: str | None, remote_sha: str) -> str:
-    """``git push`` when the branch pushed has an upstream; else the command that sets one.
-    ``git push origin HEAD`` sends ``HEAD`` as the local ref: the checked-out branch's
-    upstream decides. The remote's old value does not: pre-commit hands the hook the
-    parent of the first new commit for a branch the remote does not have yet, and a
-    branch pushed once without ``-u`` has none either way."""
-    from hotfix_hooks.core.oid import is_zero
+def _push_command(root: str, git_dir: str, local_ref: str, remote: str | None, old: str) -> str:
+    """The push to advise: the repository's (``git push`` with an upstream, else one that
+    sets it). ``git push origin HEAD`` sends ``HEAD`` as the local ref: the checked-out
+    branch's upstream decides. Pushing a commit, not a branch, to a ref the remote has:
+    ``git push`` again. The remote's old value says nothing of an upstream: pre-commit hands
+    the hook the parent of the first new commit for a branch the remote does not have yet."""
+    from pathlib import Path
 
-    branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else ""
-    if branch or local_ref == "HEAD":
-        upstream = f"{branch}@{{upstream}}" if branch else "@{upstream}"
-        code, _ = lean.git_output("rev-parse", "-q", "--verify", upstream)
-        if code == 0:
-            return "git push"
-    elif not is_zero(remote_sha):
+    from hotfix_hooks.core.oid import is_zero
+    from hotfix_hooks.git.repository import Repository
+
+    branch = local_ref[len("refs/heads/") :] if local_ref.startswith("refs/heads/") else None
+    if branch is None and local_ref != "HEAD" and not is_zero(old):
         return "git push"
-    return f"git push -u {remote or 'origin'} HEAD"
+    return Repository(Path(root), Path(git_dir)).push_command(branch, remote)
+
+
+def _config(root: str, data: bytes, bare: bool) -> Config | None:
+    """The rules this push is judged by: a bare repository has no working tree, so its
+    default branch's; else the work tree's, None when no branch pushed is a hotfix."""
+    if bare:
+        from hotfix_hooks.config import server as server_config
+
+        return server_config.from_default_branch(root)
+    from hotfix_hooks.config import settings as config_mod
+
+    names = _branches(data)
+    return config_mod.load(root) if names is None else config_mod.for_branches(root, names)
+
+
+def _branches(data: bytes) -> list[str] | None:
+    """The branches a push updates or creates, by both names (tags and deletions aside);
+    None when a line does not parse (the gate then refuses it if it may name a hotfix)."""
+    from hotfix_hooks.git.ref_updates import Malformed, parse_pre_push
+    from hotfix_hooks.git.refs import branch_name
+
+    names = []
+    for update in parse_pre_push(data):
+        if isinstance(update, Malformed):
+            return None
+        if update.deletes:
+            continue
+        if not update.remote_ref.startswith("refs/tags/"):
+            local = branch_name(update.local_ref) or update.local_ref
+            names += [branch_name(update.remote_ref) or "", local]
+    return [name for name in names if name]
 
 
 def _check(
@@ -115,10 +146,6 @@ def _check(
     remote: str | None = None,
     git_dir: str | None = None,
 ) -> int:
-    from pathlib import Path
-
-    from hotfix_hooks.config import server as server_config
-    from hotfix_hooks.config import settings as config_mod
     from hotfix_hooks.core import ui
     from hotfix_hooks.core.branch import parse_branch
     from hotfix_hooks.enforce.gate import (
@@ -132,8 +159,9 @@ def _check(
     from hotfix_hooks.git.ref_updates import Malformed, parse_pre_push
     from hotfix_hooks.git.refs import branch_name
 
-    # a bare repository has no working tree: the default branch's rules
-    config = server_config.from_default_branch(root) if bare else config_mod.load(Path(root))
+    config = _config(root, data, bare)
+    if config is None:
+        return OK  # no hotfix branch in this push (its configuration may be broken)
     prefix = config.branch_prefix
     cache = VerdictCache(git_dir) if git_dir else None
     failed = False
@@ -182,7 +210,7 @@ def _check(
             passed.append((result, update.local_sha))
             continue
         failed = True
-        push = _push_command(update.local_ref, remote, update.remote_sha)
+        push = _push_command(root, git_dir or root, update.local_ref, remote, update.remote_sha)
         for line in failure_lines(result, update.local_sha[:10], push=push, task=task):
             ui.emit(line, sys.stderr)
     if failed:
@@ -194,10 +222,11 @@ def _check(
 
 
 def _pushed(root: str, result: GateResult, sha: str, git_dir: str | None = None) -> None:
-    """on_push: the gate passed for a hotfix ref (never blocks or fails the push)."""
+    """on_push: the gate passed for a hotfix ref (never blocks or fails the push); not for
+    ``git push --dry-run``, which pushes nothing."""
     from hotfix_hooks.events import dispatch as events
 
-    if events.command_for(root, "on_push", git_dir) is None:
+    if events.command_for(root, "on_push", git_dir) is None or lean.dry_run_push():
         return
     from hotfix_hooks.document.model import HotfixDocument
     from hotfix_hooks.events.hotfix import from_record

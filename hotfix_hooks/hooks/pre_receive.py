@@ -157,7 +157,10 @@ def _config_change(update: RefUpdate, name: str) -> list[str]:
     base = update.remote_sha if not is_zero(update.remote_sha) else ""
     if not base:
         base = run("merge-base", update.local_sha, "HEAD", check=False).split("\n")[0]
+    from hotfix_hooks.core.ui import command
+
     files = f"{DEDICATED} or [tool.hotfix-hooks] in {PYPROJECT}"
+    both = [DEDICATED, PYPROJECT]
     try:
         pushed = config_at(".", update.local_sha).settings()
     except UsageError as exc:
@@ -179,6 +182,6 @@ def _config_change(update: RefUpdate, name: str) -> list[str]:
         f"({', '.join(changed)}) in {files}.",
         "  The rules that judge a hotfix are never taken from the hotfix itself: change them",
         "  on the production branch, and on this server with `hotfix-hooks server-config`.",
-        f"  see it: git diff {base[:10]} {update.local_sha[:10]} -- {DEDICATED} {PYPROJECT}",
+        f"  see it: {command(['git', 'diff', base[:10], update.local_sha[:10], '--', *both])}",
         "  fix: undo that change in a new commit on the branch, then push again",
     ]

@@ -9,11 +9,11 @@ cherry-picked) and the way to leave the branch.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 
 from hotfix_hooks.config.features import worktree_features
 from hotfix_hooks.config.settings import Config
+from hotfix_hooks.core import ui
 from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.git.repository import Repository
@@ -38,16 +38,17 @@ class Finished:
 
     def advice(self) -> str:
         """What to do with the branch and its commits, as commands that work when pasted."""
-        leave = (
-            f"git checkout {shlex.quote(self.production)} -- && git pull --ff-only && "
-            f"git branch -D {shlex.quote(self.branch)}"
+        leave = ui.commands(
+            ["git", "checkout", self.production, "--"],
+            ["git", "pull", "--ff-only"],
+            ["git", "branch", "-D", self.branch],
         )
+        pick = ui.command(["git", "cherry-pick", f"{self.tag}..{self.branch}"])
         if self.extra:
             return (
                 f"{self.branch} has {self.extra} commit(s) the finished hotfix does not: to "
                 'ship them, start a new hotfix (hotfix-hooks new "<what is broken>") and '
-                f"cherry-pick them (git cherry-pick {shlex.quote(self.tag)}.."
-                f"{shlex.quote(self.branch)}); for the post-mortem, commit on any branch as "
+                f"cherry-pick them ({pick}); for the post-mortem, commit on any branch as "
                 f'"{self.number}/T007: ..."; then leave this branch: {leave}'
             )
         return f"leave this branch: {leave}"

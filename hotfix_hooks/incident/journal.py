@@ -14,6 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
+from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, make_dirs, replace_file
 
@@ -86,7 +87,8 @@ def load(git_dir: Path) -> Journal | None:
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise UsageError(
             f"{where} does not read as a finish journal ({exc}): "
-            "remove it (rm " + _quoted(where) + ") once you have checked the branches by hand"
+            f"remove it ({ui.command(['rm', str(where)])}) once you have checked the branches "
+            "by hand"
         ) from None
 
 
@@ -99,9 +101,3 @@ def save(git_dir: Path, journal: Journal) -> None:
 
 def remove(git_dir: Path) -> None:
     path(git_dir).unlink(missing_ok=True)
-
-
-def _quoted(where: Path) -> str:
-    import shlex
-
-    return shlex.quote(str(where))

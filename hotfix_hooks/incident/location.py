@@ -7,8 +7,6 @@ reads tasks.md through here on every hotfix commit.
 
 from __future__ import annotations
 
-import os
-
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features
 from hotfix_hooks.document.tasks import SEED_TASKS, parse_tasks
 
@@ -25,52 +23,30 @@ HOTFIX_DOC = "hotfix.md"
 
 
 def read_inside(root: str, rel: str) -> bytes | None:
-    """A file's bytes below ``root``; None if missing or reached through a symlink."""
-    current = root
-    for part in rel.split("/"):
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            return None
+    """A document's bytes below ``root`` (at most ``READ_LIMIT``); None if missing, reached
+    through a symlink, or not a regular file (a FIFO, a device: never opened). Larger than
+    we read, or unreadable: one line naming it (``UnreadableFile``)."""
+    from hotfix_hooks.core.safe_files import NotRegularFile
+    from hotfix_hooks.core.safe_files import read_inside as read_file
+
     try:
-        with open(current, "rb") as handle:
-            return handle.read()
-    except OSError:
+        return read_file(root, rel)
+    except NotRegularFile:
         return None
 
 
-MAX_DOC_BYTES = 16 << 20  # a hotfix's document is a few KiB; far larger is not one
-
-
-def read_folder(folder: PathLike[str] | str, names: tuple[str, ...]) -> dict[str, bytes | None]:
+def read_folder(folder: str, names: tuple[str, ...], shown: str = "") -> dict[str, bytes | None]:
     """The named files of one hotfix folder whose own path the caller checked (a real
-    directory, no symlink on the way): each file's bytes, None when it is missing, a
-    symlink (never followed) or not a regular file. One open each, no walk."""
-    import stat
+    directory, no symlink on the way): each file's bytes, None when it is missing or not a
+    regular file (a symlink is never followed). Larger than we read: ``UnreadableFile``."""
+    from hotfix_hooks.core.safe_files import NotRegularFile, read_regular
 
     out: dict[str, bytes | None] = {}
     for name in names:
-        path = os.path.join(folder, name)
         try:
-            fd = os.open(
-                path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-            )
-        except OSError:
+            out[name] = read_regular(f"{folder}/{name}", shown=f"{shown or folder}/{name}")
+        except NotRegularFile:
             out[name] = None
-            continue
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_DOC_BYTES:
-                out[name] = None
-                continue
-            chunks: list[bytes] = []
-            while True:
-                chunk = os.read(fd, info.st_size + 1 if not chunks else 1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            out[name] = b"".join(chunks)[: MAX_DOC_BYTES + 1]
-        finally:
-            os.close(fd)
     return out
 
 

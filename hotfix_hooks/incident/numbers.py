@@ -234,10 +234,13 @@ def worktree_doc_claims(
     it does not name ``branch`` (the hooks' cheap reading of its ``Branch`` field: a file
     read, and git only when another branch is named)."""
     path = f"{features}/{number}-hotfix/hotfix.md"
+    from hotfix_hooks.core.safe_files import UnreadableFile, read_inside
+
     try:
-        with open(os.path.join(root, path), "rb") as handle:
-            data = handle.read(1 << 20)
-    except OSError:
+        data = read_inside(root, path)
+    except UnreadableFile:
+        return []
+    if data is None:
         return []
     if names_branch(data, branch):
         return []

@@ -94,7 +94,7 @@ class CurrentDoc:
             )
         try:
             check_no_symlinks(root, self.events_rel)
-            with locked(target, shown=str(self.events_rel)):
+            with locked(target, self.ctx.repo.git_dir, shown=str(self.events_rel)):
                 data = read_worktree_bytes(root, self.events_rel)
                 if target.exists() and data is None:
                     raise UsageError(f"{self.events_rel} is not a regular file: not written")
@@ -141,7 +141,7 @@ class CurrentDoc:
         is now on disk (another hotfix-hooks may have just written it) and returns its
         new bytes. Written atomically; False when nothing changed."""
         try:
-            with locked(self.path, shown=str(self.rel)):
+            with locked(self.path, self.ctx.repo.git_dir, shown=str(self.rel)):
                 data = read_worktree_bytes(self.ctx.repo.root, self.rel)
                 if data is None:
                     raise UsageError(f"{self.rel} disappeared (or became a symlink)")

@@ -15,7 +15,13 @@ from typing import TypeVar
 
 from hotfix_hooks import __version__
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.core.safe_files import describe_os_error, locked, replace_file
+from hotfix_hooks.core.safe_files import (
+    UnreadableFile,
+    describe_os_error,
+    locked,
+    read_regular,
+    replace_file,
+)
 from hotfix_hooks.git.run import run
 from hotfix_hooks.install import managers
 from hotfix_hooks.install.names import LOCAL_SUFFIX
@@ -150,12 +156,12 @@ def hook_state(path: Path) -> str:
     (ours, changed since: the checksum line no longer matches what is above it)."""
     if not (path.is_symlink() or path.exists()):
         return ABSENT
-    if path.is_symlink() or not path.is_file():
+    try:  # a symlink, FIFO or device, or more than a script of ours: not ours
+        data = read_regular(path)
+    except UnreadableFile:
         return FOREIGN
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return FOREIGN
+    if data is None:
+        return ABSENT
     if MARKER.encode() not in data[:512]:
         return FOREIGN
     body, sep, tail = data.rpartition(CHECKSUM.encode())
@@ -206,15 +212,17 @@ def install(
             "gate (a bare clone you push from picks up client hooks through core.hooksPath)"
         )
     directory = hooks_dir(cwd)
-    return _locked(directory, lambda: _install(cwd, directory, server, force, per_ref))
+    return _locked(cwd, directory, lambda: _install(cwd, directory, server, force, per_ref))
 
 
-def _locked(directory: Path, work: Callable[[], _R]) -> _R:
-    """Run an install or uninstall holding the hooks directory's lock: two at once
-    would each move the user's hook to <name>.local, the second over the first."""
+def _locked(cwd: Path | None, directory: Path, work: Callable[[], _R]) -> _R:
+    """Run an install or uninstall holding the hooks directory's lock (in the git
+    directory): two at once would each move the user's hook to <name>.local, the second
+    over the first."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with locked(directory / "hooks", shown=f"the hooks in {directory}"):
+        git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
+        with locked(directory / "hooks", git_dir, shown=f"the hooks in {directory}"):
             return work()
     except OSError as exc:
         raise UsageError(describe_os_error(exc, f"the hooks in {directory}")) from None
@@ -333,7 +341,7 @@ def uninstall(cwd: Path | None = None, *, force: bool = False) -> UninstallRepor
     directory = hooks_dir(cwd)
     if not directory.is_dir():
         return UninstallReport(directory)
-    return _locked(directory, lambda: _uninstall(directory, force))
+    return _locked(cwd, directory, lambda: _uninstall(directory, force))
 
 
 def _uninstall(directory: Path, force: bool) -> UninstallReport:

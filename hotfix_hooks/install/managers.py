@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hotfix_hooks.core.safe_files import UnreadableFile, read_regular
+
 PRE_COMMIT = "pre-commit"
 PREK = "prek"
 LEFTHOOK = "lefthook"
@@ -86,10 +88,11 @@ def snippet(manager: str) -> str:
 
 
 def _head(path: Path) -> bytes:
+    """The first 4 KiB of a hook file (a manager's script names its manager early); a
+    symlinked hook (a shared script) is followed, but never to a FIFO or a device."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(4096)
-    except OSError:
+        return read_regular(path, 4096, follow=True, head=True) or b""
+    except UnreadableFile:
         return b""
 
 
@@ -111,10 +114,13 @@ def owner(path: Path, hooks_dir: Path) -> str | None:
 
 
 def _read(path: Path) -> str:
+    """A manager's configuration file in the work tree, read as any file a commit can
+    hold (a regular file, at most 1 MiB); "" when there is none or it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        data = read_regular(path)
+    except UnreadableFile:
         return ""
+    return "" if data is None else data.decode("utf-8", "replace")
 
 
 def runs_ours(manager: str, root: Path, hook: str) -> bool:

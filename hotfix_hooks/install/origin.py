@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import importlib
 import json
-import shlex
 import subprocess
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlparse
 
 import hotfix_hooks
+from hotfix_hooks.core.ui import command
 
 DISTRIBUTION = "hotfix-hooks"
 # Where an installation that does not know its origin tells the reader to look.
@@ -132,9 +132,9 @@ def install_command() -> str:
     if found is None:
         return f"pipx install git+{UNKNOWN_REPO}  (where your team keeps hotfix-hooks)"
     if found.local:
-        return f"pipx install {shlex.quote(found.repo)}"
+        return command(["pipx", "install", found.repo])
     rev = f"@{found.commit}" if found.commit else ""
-    return f"pipx install {shlex.quote(f'git+{found.repo}{rev}')}"
+    return command(["pipx", "install", f"git+{found.repo}{rev}"])
 
 
 def pre_commit_lines() -> tuple[str, str]:
@@ -151,9 +151,9 @@ def pre_commit_lines() -> tuple[str, str]:
         rev_line = f"    rev: {commit}"
     else:
         if found and found.local:
-            ask = f"git -C {shlex.quote(repo)} rev-parse HEAD"
+            ask = command(["git", "-C", repo, "rev-parse", "HEAD"])
         else:
-            ask = f"git ls-remote {shlex.quote(repo)} HEAD | head -n1 | cut -f1"
+            ask = f"{command(['git', 'ls-remote', repo, 'HEAD'])} | head -n1 | cut -f1"
         rev_line = f"    rev: FULL-COMMIT-SHA   # the 40 characters this prints: {ask}"
     return repo_line, rev_line
 

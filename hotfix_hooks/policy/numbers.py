@@ -13,6 +13,8 @@ post-checkout hooks use it.
 
 from __future__ import annotations
 
+from hotfix_hooks.core.ui import command, commands
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -115,7 +117,6 @@ def conflict_lines(
 ) -> list[str]:
     """What to tell the user: who else holds the number, and the one command that moves
     the branch, its folder and fields to the next free number."""
-    import shlex  # only when there is a conflict to report
 
     others = list(others)
     target = renamed(branch, prefix, free)
@@ -124,9 +125,11 @@ def conflict_lines(
         f"({', '.join(f'{c.branch} [{c.where}]' for c in others)}); "
         f"{branch} must not share it."
     ]
+    renumber = commands(["git", "checkout", branch, "--"], ["hotfix-hooks", "renumber", free])
+    delete = command(["git", "push", "origin", "--delete", branch])
     lines += [
-        f"  fix: git checkout {shlex.quote(branch)} -- && hotfix-hooks renumber {free}"
-        f"   (moves the branch, its folder and fields to {target}: the next free number)",
-        f"       if {branch} was pushed already: git push origin --delete {shlex.quote(branch)}",
+        f"  fix: {renumber}   (moves the branch, its folder and fields to {target}: the next "
+        "free number)",
+        f"       if {branch} was pushed already: {delete}",
     ]
     return lines

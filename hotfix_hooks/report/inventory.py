@@ -18,6 +18,7 @@ from hotfix_hooks.config.context import Context
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
 from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
+from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.core.tie import TIE_GREP
 from hotfix_hooks.document.events import EVENTS_DOC
 from hotfix_hooks.git.blobs import CommitFiles
@@ -36,6 +37,22 @@ _DIR = re.compile(r"^([0-9]+)-hotfix$")
 
 
 record_from_bytes = HotfixRecord.read  # the one reading of a record's bytes
+
+
+def unreadable_record(number: str, source: str, path: str, problem: str) -> HotfixRecord:
+    """A hotfix whose document cannot be read (not UTF-8, too large): shown, never counted."""
+    return HotfixRecord(
+        number=number,
+        title="",
+        status=HotfixState.UNREADABLE.value,
+        created=None,
+        resolved=None,
+        rollback_triggered=False,
+        checklist_done=False,
+        source=source,
+        path=path,
+        problems=[problem],
+    )
 
 
 def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
@@ -167,7 +184,11 @@ def collect(ctx: Context) -> list[HotfixRecord]:
     root = str(ctx.repo.root)
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
-        docs = read_folder(f"{root}/{directory}", (HOTFIX_DOC, EVENTS_DOC))
+        try:
+            docs = read_folder(f"{root}/{directory}", (HOTFIX_DOC, EVENTS_DOC), str(directory))
+        except UsageError as exc:  # larger than we read: shown, never counted
+            found.append(unreadable_record(number, "working tree", str(rel), str(exc)))
+            continue
         data = docs[HOTFIX_DOC]
         if data is not None:
             events = docs[EVENTS_DOC]
@@ -187,11 +208,17 @@ def collect(ctx: Context) -> list[HotfixRecord]:
 
                 rel_features = features_rel(ctx.config, exists)
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
-                data = files.read(str(rel), rev=ref)
+                try:
+                    data = files.read(str(rel), rev=ref)
+                    events = files.read(str(rel.parent / EVENTS_DOC), rev=ref)
+                except UsageError as exc:  # larger than we read: never held
+                    found.append(
+                        unreadable_record(hotfix.number, branch_ref.short, str(rel), str(exc))
+                    )
+                    continue
                 if data is None:
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))
                     continue
-                events = files.read(str(rel.parent / EVENTS_DOC), rev=ref)
                 record = parse_once(hotfix.number, data, branch_ref.short, str(rel), events)
                 if record.branch and record.branch != hotfix.name:
                     # the folder holds another incident's document: this branch has none
@@ -378,6 +405,16 @@ class RepositoryReport:
     root: Path
     target_minutes: int
     records: list[HotfixRecord] = field(default_factory=list)
+    problem: str | None = None  # why nothing could be read from it (one line)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A repository named for a report whose content cannot be read (its configuration is
+    broken or hostile): reported in one line, the others still reported."""
+
+    root: Path
+    problem: str
 
 
 def read_repo_list(file: Path) -> list[RepoArg]:
@@ -404,12 +441,13 @@ def read_repo_list(file: Path) -> list[RepoArg]:
     return out
 
 
-def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
+def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context | Unreadable, str]]:
     """(context, name) of each distinct repository named, in the order first named.
     Every path must be a git working tree, checked before anything is read: one that is
     not stops the report (exit 2), since figures silently missing a repository would
-    mislead. Two paths into the same repository count once."""
-    seen: dict[Path, Context] = {}
+    mislead. Two paths into the same repository count once. One whose configuration
+    cannot be read is :class:`Unreadable`: said in one line, the others still reported."""
+    seen: dict[Path, Context | Unreadable] = {}
     shared_dirs: set[Path] = set()
     for arg in args:
         if not arg.path.is_dir():
@@ -430,10 +468,9 @@ def open_repositories(args: Sequence[RepoArg]) -> list[tuple[Context, str]]:
             continue
         shared_dirs.add(shared)
         try:
-            config = config_mod.load(repo.root)
+            seen[root] = Context(repo, config_mod.load(repo.root))
         except UsageError as exc:
-            raise UsageError(f"{arg.shown}: {exc}") from None
-        seen[root] = Context(repo, config)
+            seen[root] = Unreadable(repo.root, f"{arg.shown}: {exc}")
     names = repository_names(list(seen))
     return [(ctx, names[root]) for root, ctx in seen.items()]
 
@@ -463,7 +500,7 @@ def repository_names(roots: Sequence[Path]) -> dict[Path, str]:
 
 
 def collect_repositories(
-    contexts: Sequence[tuple[Context, str]], workers: int | None = None
+    contexts: Sequence[tuple[Context | Unreadable, str]], workers: int | None = None
 ) -> list[RepositoryReport]:
     """:func:`collect` on each repository, each record carrying its repository's name.
     Hotfix numbers are per repository: the same number in two repositories is two
@@ -472,7 +509,23 @@ def collect_repositories(
     Reading a hotfix.md is CPU work in Python (the CommonMark parse), which threads do
     not share out, so many repositories are read by one process per CPU (``workers``,
     default ``os.cpu_count()``; 1 reads them here)."""
-    jobs = [(ctx.repo.root, ctx.repo.git_dir, name, ctx.config) for ctx, name in contexts]
+    jobs = [
+        (ctx.repo.root, ctx.repo.git_dir, name, ctx.config)
+        for ctx, name in contexts
+        if isinstance(ctx, Context)
+    ]
+    broken = {
+        name: RepositoryReport(name, ctx.root, 0, problem=ctx.problem)
+        for ctx, name in contexts
+        if isinstance(ctx, Unreadable)
+    }
+    read = {report.name: report for report in _collect_all(jobs, workers)}
+    return [read.get(name) or broken[name] for _, name in contexts]
+
+
+def _collect_all(
+    jobs: list[tuple[Path, Path, str, config_mod.Config]], workers: int | None
+) -> list[RepositoryReport]:
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
     if workers > 1:
@@ -502,8 +555,10 @@ def _collect_one(job: tuple[Path, Path, str, config_mod.Config]) -> RepositoryRe
     root, git_dir, name, config = job
     try:
         records = collect(Context(Repository(root, git_dir), config))
-    except (UsageError, GitError) as exc:  # as plain UsageError: it crosses processes
-        raise UsageError(f"{name} ({root}): {exc}") from None
+    except (UsageError, GitError) as exc:  # one line: the other repositories are reported
+        return RepositoryReport(
+            name, root, config.target_minutes, problem=f"{name} ({root}): {exc}"
+        )
     for record in records:
         record.repository = name
     return RepositoryReport(name, root, config.target_minutes, records)

@@ -9,7 +9,14 @@ from typing import Any
 
 from hotfix_hooks.core import clock
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.core.safe_files import describe_os_error, locked, make_dirs, replace_file
+from hotfix_hooks.core.safe_files import (
+    UnreadableFile,
+    describe_os_error,
+    locked,
+    make_dirs,
+    read_regular,
+    replace_file,
+)
 from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.report import metrics_json
 from hotfix_hooks.report.inventory import Summary
@@ -59,7 +66,9 @@ def postmortem_cell(r: dict[str, Any]) -> str:
     return "OVERDUE" if r["postmortem_overdue"] else "open"
 
 
-def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Path:
+def update_metrics(
+    root: Path, records: list[HotfixRecord], now: datetime, git_dir: Path | None = None
+) -> Path:
     """Merge our keys into workflow-metrics.json, keeping every key we do not own;
     under the file's lock, written atomically."""
     path = root / METRICS_FILE
@@ -67,7 +76,7 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
         if path.is_symlink():
             raise UsageError(f"{METRICS_FILE} is a symlink: refusing to write through it")
         make_dirs(root, PurePosixPath(METRICS_FILE).parent)
-        with locked(path, shown=METRICS_FILE):
+        with locked(path, git_dir or root / ".git", shown=METRICS_FILE):
             replace_file(path, _metrics_payload(_read_metrics(path), records, now))
     except OSError as exc:
         problem = describe_os_error(exc, METRICS_FILE)
@@ -75,15 +84,16 @@ def update_metrics(root: Path, records: list[HotfixRecord], now: datetime) -> Pa
     return path
 
 
+METRICS_LIMIT = 64 << 20  # a metrics file of 100,000 hotfixes is some 50 MiB
+
+
 def _read_metrics(path: Path) -> JsonObject:
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        raw = read_regular(path, METRICS_LIMIT, shown=METRICS_FILE)
+    except UnreadableFile as exc:
+        raise UsageError(f"{exc}: fix or move it; it was not changed") from None
+    if raw is None:
         return JsonObject()
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read {METRICS_FILE} ({exc.strerror}): fix or move it; it was not changed"
-        ) from None
     try:
         loaded = metrics_json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
