@@ -55,4 +55,4 @@ def test_status_of_a_cancelled_hotfix_says_so_and_judges_no_plan(installed: Path
     assert "Status: Cancelled · cancelled" in proc.stdout
     assert "Rollback plan: not needed (cancelled)" in proc.stdout
     assert "Rollback" not in proc.stderr and "placeholder" not in proc.stdout + proc.stderr
-    assert 'Next: commit the cancellation: git commit -am "T004: cancelled"' in proc.stdout
+    assert "Next: commit the cancellation: git commit -am 'T004: cancelled'" in proc.stdout

@@ -577,7 +577,7 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
         ),
         (
             dict(status="Cancelled", doc_changed=True),
-            'commit the cancellation: git commit -am "T004: cancelled" && git push',
+            "commit the cancellation: git commit -am 'T004: cancelled' && git push",
         ),
         (
             dict(status="Cancelled", plan_tree=False),
