@@ -760,7 +760,10 @@ def in_progress(ctx: Context) -> tuple[str, str] | None:
     plan = journals.load(ctx.repo.git_dir)
     if plan is None:
         return None
-    pending = next((s for s in steps_of(plan) if s.id not in plan.done), None)
+    runner = Runner(ctx, plan)
+    pending = next(
+        (s for s in steps_of(plan) if s.id not in plan.done and not runner.is_done(s)), None
+    )
     where = f" (stopped before: {pending.text})" if pending else ""
     return (
         f"a finish of hotfix {plan.number} ({plan.branch}) is in progress{where}",

@@ -55,7 +55,13 @@ class Finished:
 
 
 def finished(repo: Repository, config: Config, hotfix: HotfixBranch) -> Finished | None:
-    """``hotfix`` was finished (its tag names this very branch's record); None otherwise."""
+    """``hotfix`` was finished (its tag names this very branch's record); None otherwise,
+    and while this clone's own finish of it is in progress (its journal says so)."""
+    from hotfix_hooks.incident import journal
+
+    pending = journal.load(repo.git_dir)
+    if pending is not None and pending.branch == hotfix.name:
+        return None
     features = worktree_features(str(repo.root), config)
     claim = finished_claim(
         hotfix.number,
