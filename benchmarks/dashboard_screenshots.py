@@ -9,7 +9,8 @@ report's own rows and summary, writes ``dashboard-N.html`` and, when Chromium is
 (``/usr/bin/chromium`` or ``chromium`` on PATH), ``dashboard-N.png`` (1280 px wide, light)
 and ``dashboard-N-dark.png`` (dark colour scheme). DIR defaults to ``artifacts/dashboard``.
 
-Then measures each page as Chromium lays it out: a copy of the page with a measuring
+Then measures each page as Chromium lays it out, at 1280 px (the wide charts) and at 390
+px (the charts laid out for a narrow screen): a copy of the page with a measuring
 script added (``dashboard-N-measure.html``; the page itself has none) is loaded with
 ``--dump-dom``, and every SVG text's and mark's rendered box is checked: no two labels of
 a chart overlap, every label inside its chart, every mark inside its plot area, and no
@@ -118,6 +119,7 @@ def screenshot(browser: str, html: Path, png: Path, *, dark: bool = False) -> No
 MEASURE = """<pre id="hh-measured"></pre><script>
 const out = [];
 for (const svg of document.querySelectorAll("svg.chart")) {
+  if (svg.getBoundingClientRect().width === 0) continue;  // the other width's layout
   const plot = svg.querySelector("rect.plot").getBBox();
   const vb = svg.viewBox.baseVal;
   const chart = {id: svg.id, width: vb.width, height: vb.height,
@@ -159,13 +161,14 @@ def _run(browser: str, *args: str) -> str:
         ).stdout
 
 
-def measure(browser: str, page: Path) -> list[str]:
-    """What is wrong with the charts as Chromium lays them out (nothing: an empty list)."""
+def measure(browser: str, page: Path, width: int = 1280) -> list[str]:
+    """What is wrong with the charts as Chromium lays them out at ``width`` px (nothing:
+    an empty list): the wide charts at 1280, the narrow ones at 390."""
     probe = page.with_name(page.stem + "-measure.html")
     probe.write_text(
         page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
     )
-    dom = _run(browser, "--window-size=1280,2400", "--dump-dom", probe.as_uri())
+    dom = _run(browser, f"--window-size={width},2400", "--dump-dom", probe.as_uri())
     start = dom.index('<pre id="hh-measured">') + len('<pre id="hh-measured">')
     charts = json.loads(html_lib.unescape(dom[start : dom.index("</pre>", start)]))
     problems = []
@@ -220,10 +223,13 @@ def main(argv: list[str] | None = None) -> int:
                 png = args.out / f"dashboard-{count}{'-dark' if dark else ''}.png"
                 screenshot(browser, html, png, dark=dark)
                 print(png)
-            problems = measure(browser, html)
+            problems = measure(browser, html) + measure(browser, html, 390)
             for problem in problems:
                 print(f"dashboard-{count}: {problem}", file=sys.stderr)
-            print(f"measured dashboard-{count}.html in Chromium: {len(problems)} problems")
+            print(
+                f"measured dashboard-{count}.html in Chromium at 1280 and 390 px: "
+                f"{len(problems)} problems"
+            )
             failed = failed or bool(problems)
     return 1 if failed else 0
 

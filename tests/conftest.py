@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import realtools
+
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 GIT_ENV_DROP = (
@@ -71,6 +73,46 @@ def hh_process(
         stdin=None if input is not None else subprocess.DEVNULL,
         env=env,
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "needs(*tools): runs a real tool (tests/realtools.py): skipped with the reason where it "
+        "is missing, a failure in CI",
+    )
+
+
+_MODULE_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    module = report.nodeid.split("::", 1)[0]
+    _MODULE_SECONDS[module] = _MODULE_SECONDS.get(module, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Seconds per test module (setup, call and teardown summed over its tests, across
+    the workers): what each group of tests costs CI."""
+    if not _MODULE_SECONDS:
+        return
+    terminalreporter.section("seconds per test module")
+    ranked = sorted(_MODULE_SECONDS.items(), key=lambda item: -item[1])
+    for module, seconds in ranked[:25]:
+        terminalreporter.write_line(f"{seconds:8.1f} s  {module}")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    names = tuple(name for mark in item.iter_markers("needs") for name in mark.args)
+    if not names:
+        return
+    lacking = realtools.missing(names)
+    if not lacking:
+        return
+    reason = f"needs {', '.join(lacking)}: install with {realtools.INSTALL_HINT}"
+    if realtools.REQUIRED:
+        pytest.fail(f"missing in CI (a real-tool test never skips there): {reason}", False)
+    pytest.skip(reason)
 
 
 class _Stdin(io.TextIOWrapper):
@@ -166,6 +208,13 @@ UNMEASURED_SUBPROCESSES = frozenset(
         "test_packaging",
         "test_plan_and_races",
         "test_trust",
+        # the real tools (tests/realtools.py): browsers, CI runners, servers, scanners
+        "test_real_browser",
+        "test_real_github",
+        "test_real_gitlab",
+        "test_real_scanners",
+        "test_real_servers",
+        "test_org_scale",
     }
 )
 

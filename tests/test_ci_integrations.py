@@ -174,6 +174,8 @@ def evaluate(value: str, inputs: Mapping[str, str]) -> str:
         expr = match.group(1)
         if expr == "github.action_path":
             return str(PROJECT)
+        if expr == "steps.install.outputs.bin":  # the install step's output (its own test)
+            return str(BIN / "hotfix-hooks")
         assert expr.startswith("inputs."), f"unexpected expression {expr!r} in a step's env"
         name = expr[len("inputs.") :]
         return str(inputs.get(name, defaults[name]))
@@ -396,18 +398,21 @@ def plant_hostile_modules(workspace: Path, marker: Path) -> None:
 @pytest.mark.slow
 def test_action_install_step_installs_this_package(tmp_path: Path) -> None:
     """The install step, for real: a fresh venv with this project installed from the
-    action's own directory, put on GITHUB_PATH."""
+    action's own directory, named in the step's output `bin`; the job's PATH untouched (a
+    later `pip install` in the user's job must not install into it)."""
     workspace = tmp_path / "ws"
     workspace.mkdir()
     marker = tmp_path / "ran-from-the-checkout"
     plant_hostile_modules(workspace, marker)
     step = action_step("Install hotfix-hooks (this action's own ref)")
     env_path = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    proc, _ = run_action_step(step, workspace, "push", {}, env_path)
+    proc, output = run_action_step(step, workspace, "push", {}, env_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not marker.exists(), marker.read_text(encoding="utf-8")
-    added = (tmp_path / "runner-ws" / "path").read_text(encoding="utf-8").strip()
-    assert Path(added, "hotfix-hooks").exists() and Path(added) != BIN
+    assert (tmp_path / "runner-ws" / "path").read_text(encoding="utf-8") == ""
+    installed = Path(output["bin"])
+    assert installed.name == "hotfix-hooks" and installed.is_file()
+    assert installed.parent != BIN
     assert "hotfix-hooks" in proc.stdout
 
 

@@ -42,8 +42,11 @@ def scenarios() -> dict[int, tuple[list[dict[str, Any]], Summary, str]]:
     return out
 
 
-def charts_of(rows: list[dict[str, Any]], summary: Summary) -> dict[str, layout.Chart]:
-    found = dashboard.context(rows, summary, shots.NOW)["charts"]
+def charts_of(
+    rows: list[dict[str, Any]], summary: Summary, size: str = "charts"
+) -> dict[str, layout.Chart]:
+    """The page's charts: ``charts`` (760 wide), or ``narrow`` (laid out for a phone)."""
+    found = dashboard.context(rows, summary, shots.NOW)[size]
     return {name: chart for name, chart in found.items() if chart is not None}
 
 
@@ -68,7 +71,7 @@ def test_layout_labels_apart_and_marks_inside(scenarios: Any, n: int) -> None:
     rows, summary, _page = scenarios[n]
     charts = charts_of(rows, summary)
     assert set(charts) == {"resolution", "count", "median"}
-    for chart in charts.values():
+    for chart in [*charts.values(), *charts_of(rows, summary, "narrow").values()]:
         assert_readable(chart)
     resolution = charts["resolution"]
     points = [m for m in resolution.marks if "legend" not in m.css]
@@ -186,7 +189,8 @@ def label_box(text: ET.Element) -> layout.Box:
 def test_svg_in_the_page_labels_apart_and_marks_inside(scenarios: Any, n: int) -> None:
     _rows, _summary, page = scenarios[n]
     found = svgs(page)
-    assert len(found) == 3
+    assert len(found) == 6  # three charts, each also laid out for a narrow screen
+    assert len([svg for svg in found if "narrow" in svg.get("class", "")]) == 3
     for svg in found:
         _x, _y, width, height = map(float, svg.get("viewBox", "").split())
         bounds = layout.Box(0, 0, width, height)
@@ -324,7 +328,7 @@ def test_no_hotfixes_and_records_without_a_created_stamp() -> None:
     empty = summarize([], shots.NOW, 120)
     page = dashboard.html_page([], empty, shots.NOW)
     assert "No hotfix with a Created stamp yet." in page and "None open." in page
-    assert len(svgs(page)) == 1
+    assert len(svgs(page)) == 2  # the resolution chart, wide and narrow
     assert_readable(charts_of([], empty)["resolution"])
     found = shots.records(6)
     found[0].created = None  # a hand-written record without its stamp
@@ -428,10 +432,7 @@ ARTIFACTS = Path(os.environ.get("HOTFIX_HOOKS_ARTIFACTS", PROJECT / "artifacts")
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    shots.chromium() is None,
-    reason="no Chromium (/usr/bin/chromium or chromium on PATH): screenshots not taken",
-)
+@pytest.mark.needs("chromium")  # a failure in CI when missing (tests/realtools.py)
 def test_screenshots_at_1_6_80_500() -> None:
     proc = subprocess.run(
         (
@@ -453,3 +454,18 @@ def test_screenshots_at_1_6_80_500() -> None:
             width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
             assert (width, height) == (1280, 2400)
             assert len(data) > 50_000, png  # not a blank page
+
+
+def test_the_trend_caption_says_what_the_charts_show() -> None:
+    """500 hotfixes over about 42 months: the table shows 12, the charts the last 36 (not
+    "them all")."""
+    rows, summary = shots.data(500)
+    context = dashboard.context(rows, summary, shots.NOW)
+    assert context["months_total"] > dashboard.TREND_MONTHS == context["months_charted"]
+    page = dashboard.html_page(rows, summary, shots.NOW)
+    total = context["months_total"]
+    assert f"The table shows the last 12 of {total} months, the charts the last 36." in page
+    assert "show them all" not in page
+    rows, summary = shots.data(20)  # about two months: the table holds them all
+    page = dashboard.html_page(rows, summary, shots.NOW)
+    assert "The last " not in page and "The table shows" not in page

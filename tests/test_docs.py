@@ -291,7 +291,7 @@ def test_documented_pre_commit_config_installs_and_runs(
 # Pages the nav lists before they exist: written by the real-tools work (issue 22, items 5
 # and 6). mkdocs.yml lets a missing nav page pass (`validation: nav: not_found: info`), so
 # this list is the only exception: drop a name once its page has landed.
-PENDING = {"real-tools.md", "org-scale.md"}
+PENDING: set[str] = set()
 
 
 def test_every_page_in_the_nav_exists_and_every_page_is_in_it() -> None:

@@ -1,10 +1,12 @@
-"""Every way users run our hooks, with the real tools: the direct install, pre-commit, prek,
-lefthook and husky (from npm, when npm is there). The whole flow under each, silence on other
-branches, the banner on the terminal, and `install` beside a manager."""
+"""Every way users run our hooks, with the real tools at their current versions: the direct
+install, pre-commit, prek, lefthook (from PyPI and from npm) and husky (npm); the npm ones
+come from .ci/install-real-tools (tests/realtools.py). The whole flow under each, with the
+README's snippet verbatim: a push that adds no new commits, a refused `commit -am` whose
+advice keeps `-a`, silence on other branches, the banner on the terminal, and `install`
+beside a manager."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.install.installer import is_ours
-from hotfix_hooks.install.managers import husky_snippet, lefthook_snippet
+from hotfix_hooks.install.managers import husky_snippet, lefthook_script, lefthook_snippet
+from tests import realtools
 from tests.conftest import (
     BIN,
     HOTFIX_DIR,
@@ -26,7 +29,11 @@ from tests.conftest import (
 pytestmark = pytest.mark.slow
 PRE_COMMIT = pytest.param("pre-commit", marks=pytest.mark.precommit)
 
-MANAGERS = ["direct", "pre-commit", "prek", "lefthook", "husky"]
+MANAGERS = ["direct", "pre-commit", "prek", "lefthook", "lefthook-npm", "husky"]
+NEEDS = {
+    "lefthook-npm": pytest.mark.needs("lefthook-npm"),
+    "husky": pytest.mark.needs("husky", "node"),
+}
 
 
 def tool(repo: Path, *args: str) -> None:
@@ -52,50 +59,54 @@ def prek_installed(repo: Path, hook_repo_rev: tuple[Path, str]) -> Path:
     return repo
 
 
-@pytest.fixture
-def lefthook_installed(repo: Path) -> Path:
-    # The snippet docs/lefthook-husky.md shows (tests/test_docs.py: the same), as it is.
+def install_lefthook(repo: Path, lefthook: Path) -> Path:
+    # The snippet docs/lefthook-husky.md shows (tests/test_docs.py: the same), as it is:
+    # lefthook.yml, and the pre-push script it names.
     (repo / "lefthook.yml").write_text(lefthook_snippet(), encoding="utf-8")
-    commit_config(repo, "lefthook.yml")
-    tool(repo, str(BIN / "lefthook"), "install")
+    subprocess.run(("sh", "-c", lefthook_script()), cwd=repo, check=True)
+    commit_config(repo, "lefthook.yml", ".lefthook")
+    tool(repo, str(lefthook), "install")
     return repo
 
 
-@pytest.fixture(scope="session")
-def husky_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """husky from npm, once per session (what `npx husky` runs)."""
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        pytest.skip("husky tests need npm and node (not installed here)")
-    where = tmp_path_factory.mktemp("husky")
-    proc = subprocess.run(
-        (npm, "install", "--silent", "--no-audit", "--no-fund", "husky@9"),
-        cwd=where,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.skip(f"npm could not install husky: {proc.stderr.strip()[-300:]}")
-    return where / "node_modules" / "husky" / "bin.js"
+@pytest.fixture
+def lefthook_installed(repo: Path) -> Path:
+    """lefthook from PyPI."""
+    return install_lefthook(repo, BIN / "lefthook")
 
 
 @pytest.fixture
-def husky_installed(repo: Path, husky_bin: Path) -> Path:
-    tool(repo, "node", str(husky_bin))  # `npx husky`: core.hooksPath=.husky/_ and its stubs
+def lefthook_npm_installed(repo: Path) -> Path:
+    """lefthook from npm (its own binary package), as `npx lefthook install` runs it."""
+    return install_lefthook(repo, realtools.path_of("lefthook-npm"))
+
+
+@pytest.fixture
+def husky_installed(repo: Path) -> Path:
+    husky = realtools.path_of("husky")  # `npx husky`: core.hooksPath=.husky/_ and its stubs
+    tool(repo, str(realtools.path_of("node")), str(husky))
     script = husky_snippet().split("\n", 1)[1]  # the snippet of docs/lefthook-husky.md, as it is
     subprocess.run(("sh", "-c", script), cwd=repo, check=True)
     commit_config(repo, ".husky")
     return repo
 
 
-@pytest.fixture(params=[PRE_COMMIT if name == "pre-commit" else name for name in MANAGERS])
+def manager_param(name: str) -> object:
+    if name == "pre-commit":
+        return PRE_COMMIT
+    if name in NEEDS:
+        return pytest.param(name, marks=NEEDS[name])
+    return name
+
+
+@pytest.fixture(params=[manager_param(name) for name in MANAGERS])
 def managed(request: pytest.FixtureRequest) -> Iterator[tuple[str, Path]]:
     name = {
         "direct": "installed",
         "pre-commit": "pre_commit_installed",
         "prek": "prek_installed",
         "lefthook": "lefthook_installed",
+        "lefthook-npm": "lefthook_npm_installed",
         "husky": "husky_installed",
     }[request.param]
     yield request.param, request.getfixturevalue(name)
@@ -119,10 +130,13 @@ def test_whole_flow(managed: tuple[str, Path], remote: Path) -> None:
     assert (repo / HOTFIX_DIR / "hotfix.md").is_file(), manager
     assert (repo / HOTFIX_DIR / "tasks.md").is_file()
 
-    refused = git(repo, "commit", "-m", "guard null user", check=False)
+    # A refused `commit -am`: the advice keeps -a, however deep the manager's wrappers.
+    (repo / "app.py").write_text("print('drained')\n", encoding="utf-8")
+    refused = git(repo, "commit", "-am", "drain faster", check=False)
     assert refused.returncode != 0
     assert "every commit must name a task" in output(refused)
-    git(repo, "commit", "-q", "-m", "T001: guard null user")
+    assert "git commit -am 'T001: drain faster'" in output(refused), (manager, output(refused))
+    git(repo, "commit", "-q", "-am", "T001: guard null user")
     message = git(repo, "log", "-1", "--format=%B").stdout
     assert "Hotfix: 042" in message and "Task: T001" in message
 
@@ -130,6 +144,17 @@ def test_whole_flow(managed: tuple[str, Path], remote: Path) -> None:
     assert blocked.returncode != 0, output(blocked)
     assert "Rollback Plan" in output(blocked)
     assert not on_remote(remote, branch)
+
+    # A push that adds no new commits (main is on the remote already) to a hotfix branch:
+    # gated all the same; lefthook skips a pre-push *command* here, never our script.
+    # pre-commit and prek run no pre-push hook for it (README, "Known limits of pre-commit").
+    no_new = git(repo, "push", "origin", "main:hotfix/005-y", check=False)
+    if manager in ("pre-commit", "prek"):
+        assert no_new.returncode == 0 and on_remote(remote, "hotfix/005-y"), output(no_new)
+    else:
+        assert no_new.returncode != 0, (manager, output(no_new))
+        assert "skip" not in output(no_new), output(no_new)
+        assert not on_remote(remote, "hotfix/005-y")
 
     fill_plan(repo)
     git(repo, "commit", "-q", "-am", "T001: rollback plan")

@@ -51,6 +51,10 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
         hotfix-hooks install            # in your clone
         hotfix-hooks install --server   # in the server's bare repository (e.g. /srv/git/app.git)
     """
+    if server:
+        from hotfix_hooks.install import serving
+
+        serving.check_installer_serves(Path.cwd(), per_ref=per_ref)
     cwd = require_repo_or_bare(advice=SERVER_ADVICE if server else None)
     report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
     outside = hooks_outside(cwd, report.hooks_dir)
@@ -58,6 +62,13 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
         ui.warn(outside)
     if report.managed:
         raise click.exceptions.Exit(_beside_manager(cwd, report.managed))
+    if report.server_owned:
+        from hotfix_hooks.install import serving
+
+        for name, owner in report.server_owned.items():
+            ui.error(serving.server_owned_message(report.hooks_dir / name, owner))
+        ui.emit(serving.gitolite_recipe().rstrip("\n"), sys.stderr)
+        raise click.exceptions.Exit(POLICY_FAILED)
     if report.refused or report.edited:
         for name in report.refused:
             ui.error(

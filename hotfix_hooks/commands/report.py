@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from hotfix_hooks.config.context import context
+from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import USAGE, UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, replace_file
@@ -32,7 +33,12 @@ from hotfix_hooks.report.outputs import (
 
 
 @click.command(short_help="Time to resolution and the team's record.")
-@click.option("--json", "as_json", is_flag=True, help="Print rows and summary as JSON.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print rows and summary as JSON (in one repository: a shard for --merge).",
+)
 @click.option(
     "--since", metavar="DATE", help="Only hotfixes created on or after DATE (YYYY-MM-DD)."
 )
@@ -59,6 +65,19 @@ from hotfix_hooks.report.outputs import (
     help="Report on the clones FILE lists: one path per line (relative to FILE), "
     "blank lines and # comments ignored. Combines with --repo.",
 )
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Report on the SHARDs: files that `report --json` wrote, one per repository (a CI "
+    "matrix job each); the same report --repo over those repositories gives.",
+)
+@click.option(
+    "--name",
+    metavar="NAME",
+    help="With --json in one repository: its name in a merged report (default: its "
+    "directory's name).",
+)
+@click.argument("shards", nargs=-1, type=click.Path(path_type=Path), metavar="[SHARD]...")
 def report(
     as_json: bool,
     since: str | None,
@@ -66,6 +85,9 @@ def report(
     html_file: Path | None,
     repos: tuple[Path, ...],
     repos_from: Path | None,
+    merge: bool,
+    name: str | None,
+    shards: tuple[Path, ...],
 ) -> None:
     """Every hotfix with its time to resolution; median/mean against the target,
     rollback rate, post-mortems done and overdue.
@@ -76,6 +98,7 @@ def report(
         hotfix-hooks report
         hotfix-hooks report --json --since 2026-01-01
         hotfix-hooks report --html hotfixes.html   # the dashboard, one file
+        hotfix-hooks report --json --name api   # a shard: report --merge reads them
     """
     now = clock.now()
     if write and (repos or repos_from is not None):
@@ -83,7 +106,17 @@ def report(
             "--write refreshes one repository's workflow-metrics.json: run it in that "
             "repository, without --repo/--repos-from"
         )
-    records, target, targets, several = _gather(repos, repos_from)
+    _check_merge_usage(merge, shards, repos, repos_from, write, name)
+    if merge:
+        from hotfix_hooks.report.shards import merge as merge_shards
+
+        found = merge_shards(list(shards))
+        records = [r for repo in found for r in repo.records]
+        target = _common_target(found)
+        targets = {repo.name: repo.target_minutes for repo in found}
+        several: list[RepositoryReport] | None = found
+    else:
+        records, target, targets, several = _gather(repos, repos_from)
     records = _created_since(records, since)
     for problem in dict.fromkeys(
         f"{record.repository}: {p}" if record.repository else p
@@ -106,6 +139,8 @@ def report(
         _write_html(html_file, html_page(rows, summary, now))
     if as_json:
         data: dict[str, object] = {"hotfixes": rows, "summary": summary.as_json()}
+        if several is None:
+            data["repository"] = _shard_header(context(), name, target)
         if several is not None:
             data["repositories"] = [
                 {"repository": repo.name, "path": str(repo.root), "hotfixes": len(repo.records)}
@@ -140,6 +175,36 @@ def _gather(
     targets = {repo.name: repo.target_minutes for repo in several if not repo.problem}
     readable = [repo for repo in several if not repo.problem]
     return records, _common_target(readable), targets, several
+
+
+def _shard_header(ctx: Context, name: str | None, target: int) -> dict[str, object]:
+    """``report --json``'s ``repository`` object: what ``--merge`` needs of a shard."""
+    from hotfix_hooks.report.inventory import repository_names
+    from hotfix_hooks.report.shards import shard_header
+
+    root = Path(os.path.realpath(ctx.repo.root))
+    return shard_header(name or repository_names([root])[root], root, target)
+
+
+def _check_merge_usage(
+    merge: bool,
+    shards: tuple[Path, ...],
+    repos: tuple[Path, ...],
+    repos_from: Path | None,
+    write: bool,
+    name: str | None,
+) -> None:
+    if shards and not merge:
+        raise UsageError(
+            f"unexpected argument {str(shards[0])!r}: shards go with --merge "
+            "(hotfix-hooks report --merge SHARD...)"
+        )
+    if merge and not shards:
+        raise UsageError("--merge needs the shards: hotfix-hooks report --merge SHARD...")
+    if merge and (repos or repos_from is not None or write):
+        raise UsageError("--merge reads shards only: leave out --repo, --repos-from and --write")
+    if name is not None and (merge or repos or repos_from is not None):
+        raise UsageError("--name names the one repository of a shard: leave out --merge/--repo")
 
 
 def _created_since(records: list[HotfixRecord], since: str | None) -> list[HotfixRecord]:

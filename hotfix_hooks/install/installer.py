@@ -49,6 +49,8 @@ class InstallReport:
     refused: list[str] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)  # refused: ours, edited since
     managed: dict[str, str] = field(default_factory=dict)  # hook -> manager owning it
+    # --server: hook -> the server software it belongs to (gitolite, or a link into one)
+    server_owned: dict[str, str] = field(default_factory=dict)
     config_recorded: Path | None = None  # --server: the rules recorded for pre-receive
 
 
@@ -122,6 +124,32 @@ def isolated_argv(call: str, python: str | None = None) -> list[str]:
     return [python or sys.executable, "-I", "-c", isolated_code(call)]
 
 
+_REINSTALL = {
+    "pre-receive": "hotfix-hooks install --server",
+    "update": "hotfix-hooks install --server --per-ref",
+}
+
+
+def _interpreter_check(hook: str, fail: int) -> str:
+    """The script's first lines: when the interpreter cannot be run, say why (gone, not
+    executable by the user git runs the hook as, or behind a directory closed to that
+    user: a server installed by root in a repository another user serves) and which
+    install to run again."""
+    again = _REINSTALL.get(hook, "hotfix-hooks install")
+    return f"""if [ ! -x "$PY" ]; then
+    who=$(id -un 2>/dev/null || id -u); why="no longer exists"; d=$PY
+    while d=${{d%/*}}; [ -n "$d" ]; do
+        if [ -d "$d" ] && [ ! -x "$d" ]; then
+            why="is out of reach of $who ($d is closed to it)"; break
+        fi
+    done
+    if [ -e "$PY" ]; then why="is not executable by $who"; fi
+    echo "hotfix-hooks: $PY $why;" "run '{again}' again as $who," \\
+        "with a hotfix-hooks $who can run, or 'hotfix-hooks uninstall'" >&2
+    exit {fail}
+fi"""
+
+
 def script_text(hook: str, python: str | None = None) -> str:
     interpreter = shlex.quote(python or sys.executable)
     path = isolated_path(python or sys.executable)
@@ -133,13 +161,27 @@ def script_text(hook: str, python: str | None = None) -> str:
 # Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back
 # any hook that was here before, which meanwhile runs first as {hook}{LOCAL_SUFFIX}.
 PY={interpreter}
-if [ ! -x "$PY" ]; then
-    echo "hotfix-hooks: $PY no longer exists;" \
-        "run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'" >&2
-    exit {fail}
-fi
+{_interpreter_check(hook, fail)}
 {fast_path(hook, f'"$PY" {flags} -c {shlex.quote(code)} {hook} "$0" "$@"')}"""
     return body + CHECKSUM + _digest(body.encode("utf-8")) + "\n"
+
+
+def _legacy_head(hook: str) -> list[str]:
+    """The first lines hotfix-hooks 0.1 wrote (its interpreter check), for recognising
+    its unedited scripts."""
+    fail = _FAIL_CODE.get(hook, 1)
+    return [
+        "#!/bin/sh",
+        f"{MARKER} ({hook}, hotfix-hooks 0.1).",
+        "# Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back",
+        f"# any hook that was here before, which meanwhile runs first as {hook}{LOCAL_SUFFIX}.",
+        "PY=",
+        'if [ ! -x "$PY" ]; then',
+        '    echo "hotfix-hooks: $PY no longer exists;" \\',
+        "        \"run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'\" >&2",
+        f"    exit {fail}",
+        "fi",
+    ]
 
 
 def _digest(data: bytes) -> str:
@@ -181,9 +223,7 @@ def _unedited_legacy(data: bytes, hook: str) -> bool:
     """A script from before the checksum line (0.1: our interpreter check, then one
     ``exec`` line): unedited when it is line for line that template, but for the lines
     that vary between installs."""
-    lines = script_text(hook).splitlines()
-    exec_at = next(i for i, line in enumerate(lines) if line == "fi") + 1
-    template = [*lines[:exec_at], "exec "]  # 0.1's one interpreter line, by its prefix
+    template = [*_legacy_head(hook), "exec "]  # 0.1's one interpreter line, by its prefix
     have = data.decode("utf-8", "replace").splitlines()
     return len(have) == len(template) and all(
         a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)
@@ -251,11 +291,14 @@ def _install(
         manager = None if server else managers.owner(path, directory)
         if manager is not None:  # never renamed, even with --force: see managers.py
             report.managed[name] = manager
+        owner = server_software(path) if server else None
+        if owner is not None:  # never renamed either: the server would lock everyone out
+            report.server_owned[name] = owner
         local = directory / (name + LOCAL_SUFFIX)
         if keep and (not force or local.is_symlink() or local.exists()):
             (report.edited if state == EDITED else report.refused).append(name)
         plan.append((name, keep))
-    if report.refused or report.edited or report.managed:
+    if report.refused or report.edited or report.managed or report.server_owned:
         return report
     directory.mkdir(parents=True, exist_ok=True)
     for name, keep in plan:
@@ -276,6 +319,29 @@ def _install(
     if server:
         report.config_recorded = _record_server_config(cwd)
     return report
+
+
+GITOLITE = "gitolite"
+
+
+def server_software(path: Path) -> str | None:
+    """Whose hook ``path`` is, when it belongs to the server software itself: ``gitolite``
+    (its ``update`` hook is a link to ``~/.gitolite/hooks/common/update``, and gitolite
+    refuses every access, reads included, once it is renamed), or ``a link to TARGET``
+    for any hook that is a symbolic link out of the hooks directory (GitLab's, Gitea's,
+    a shared hooks tree). None for a plain hook of the repository's own."""
+    if not path.is_symlink():
+        return GITOLITE if b"gitolite" in managers.head(path).lower() else None
+    try:
+        target = str(path.readlink())
+    except OSError:
+        return None
+    if "gitolite" in target.lower() or b"gitolite" in managers.head(path).lower():
+        return GITOLITE
+    resolved = (path.parent / target).resolve()
+    if resolved.parent != path.parent.resolve():
+        return f"a link to {target}"
+    return None
 
 
 def _remove_ours(directory: Path, name: str, force: bool = False) -> bool:

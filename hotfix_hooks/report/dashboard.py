@@ -263,6 +263,31 @@ def newest_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return dated + sorted(undated, key=lambda r: str(r["hotfix"]))
 
 
+def _charts(
+    found: list[layout.Point],
+    trend: list[layout.Month],
+    target_minutes: int,
+    generated: datetime,
+    width: float = layout.WIDTH,
+) -> dict[str, layout.Chart | None]:
+    tz = generated.tzinfo
+    return {
+        "resolution": layout.resolution_chart(found, target_minutes, tz, generated, width),
+        "count": layout.monthly_count_chart(trend, width) if trend else None,
+        "median": layout.monthly_median_chart(trend, target_minutes, width) if trend else None,
+    }
+
+
+def _month_span(rows: list[dict[str, Any]], tz: tzinfo | None) -> int:
+    """Months from the first hotfix opened to the last, both counted (the trend charts
+    show at most the last ``TREND_MONTHS``)."""
+    days = [when for r in rows if _counted(r) and (when := _created(r, tz)) is not None]
+    if not days:
+        return 0
+    first, last = min(days), max(days)
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
 def context(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -> dict[str, Any]:
     tz = generated.tzinfo
     found = points(rows, summary.target_minutes, tz)
@@ -296,11 +321,8 @@ def context(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -
         "active": opened[:ACTIVE_LIMIT],
         "active_more": max(len(opened) - ACTIVE_LIMIT, 0),
         "active_total": len(opened),
-        "charts": {
-            "resolution": layout.resolution_chart(found, summary.target_minutes, tz, generated),
-            "count": layout.monthly_count_chart(trend) if trend else None,
-            "median": layout.monthly_median_chart(trend, summary.target_minutes) if trend else None,
-        },
+        "charts": _charts(found, trend, summary.target_minutes, generated),
+        "narrow": _charts(found, trend, summary.target_minutes, generated, layout.NARROW_WIDTH),
         "plotted": len(found),
         "undated": undated,
         "months": [
@@ -311,7 +333,8 @@ def context(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -
             }
             for m in trend[-MONTHS_IN_TABLE:]
         ][::-1],
-        "months_total": len(trend),
+        "months_total": _month_span(rows, tz),
+        "months_charted": len(trend),
         "rows": table,
         "repositories": any(r.get("repository") for r in rows),
     }

@@ -18,6 +18,10 @@ FONT = 12.0  # px, tick and legend labels
 CHAR_WIDTH = 0.66  # of the font size: DejaVu Sans digits are 0.64 (checked in Chromium)
 LABEL_GAP = 6.0  # px kept free between two labels on one axis
 WIDTH = 760.0  # every chart's viewBox width; the page scales it to fit
+# The charts laid out again for a phone (the page shows them below 760 px): drawn at about
+# their own size on a 390 px screen, so the 12 px labels stay 12 px instead of shrinking
+# with a 760-wide chart to ~5 px.
+NARROW_WIDTH = 340.0
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,12 @@ def thin_band_labels(
 MARGIN_LEFT = 64.0
 MARGIN_RIGHT = 84.0
 MARGIN_TOP = 28.0
+NARROW_MARGIN_RIGHT = 64.0  # "< 1.5 h", the widest target label, still fits
+
+
+def _plot_width(width: float) -> float:
+    right = MARGIN_RIGHT if width >= WIDTH else NARROW_MARGIN_RIGHT
+    return width - MARGIN_LEFT - right
 
 
 OPEN_RADIUS = 5.0
@@ -339,13 +349,17 @@ def _target(chart: Chart, scale: Linear, target_hours: float) -> None:
 
 
 def resolution_chart(
-    points: Sequence[Point], target_minutes: int, tz: tzinfo | None, now: datetime
+    points: Sequence[Point],
+    target_minutes: int,
+    tz: tzinfo | None,
+    now: datetime,
+    width: float = WIDTH,
 ) -> Chart:
     """Hours to resolve (or open so far) against the day each hotfix was opened: a real
     time axis, a y-axis in hours from zero, and the target as a dashed line."""
-    plot = Box(MARGIN_LEFT, MARGIN_TOP, WIDTH - MARGIN_LEFT - MARGIN_RIGHT, 230.0)
+    plot = Box(MARGIN_LEFT, MARGIN_TOP, _plot_width(width), 230.0)
     chart = Chart(
-        WIDTH, plot.bottom + 30, plot, "Time to resolution by the day each hotfix was opened"
+        width, plot.bottom + 30, plot, "Time to resolution by the day each hotfix was opened"
     )
     target_hours = target_minutes / 60
     radius = _point_radius(len(points))
@@ -359,6 +373,8 @@ def resolution_chart(
     clipped = sum(p.hours > top for p in points)
     if clipped:
         note = f"▲ {clipped} above {hours_text(top)}, drawn at the top"
+        if text_width(note) > plot.w - text_width("hours"):
+            note = f"▲ {clipped} above {hours_text(top)}"
         chart.labels.append(Label(note, plot.right, plot.y - 12, "end", css="legend"))
     _y_axis(chart, yscale, top, step, hours_text)
     chart.labels.append(Label("hours", 8, plot.y - 12, "start", css="axis-title"))
@@ -446,10 +462,10 @@ def _bands(count: int, plot: Box) -> tuple[float, list[float]]:
     return band, [plot.x + band * (i + 0.5) for i in range(count)]
 
 
-def monthly_count_chart(months: Sequence[Month]) -> Chart:
+def monthly_count_chart(months: Sequence[Month], width: float = WIDTH) -> Chart:
     """Hotfixes opened per month: one bar a month, value labels while they fit."""
-    plot = Box(MARGIN_LEFT, MARGIN_TOP, WIDTH - MARGIN_LEFT - MARGIN_RIGHT, 130.0)
-    chart = Chart(WIDTH, plot.bottom + 32, plot, "Hotfixes opened per month")
+    plot = Box(MARGIN_LEFT, MARGIN_TOP, _plot_width(width), 130.0)
+    chart = Chart(width, plot.bottom + 32, plot, "Hotfixes opened per month")
     top_value = max([m.count for m in months] + [1])
     step = nice_step(top_value, COUNT_STEPS, most=4)
     top = step * math.ceil(top_value / step - 1e-9)
@@ -470,10 +486,12 @@ def monthly_count_chart(months: Sequence[Month]) -> Chart:
     return chart
 
 
-def monthly_median_chart(months: Sequence[Month], target_minutes: int) -> Chart:
+def monthly_median_chart(
+    months: Sequence[Month], target_minutes: int, width: float = WIDTH
+) -> Chart:
     """The median time to resolve of each month's resolved hotfixes, against the target."""
-    plot = Box(MARGIN_LEFT, MARGIN_TOP, WIDTH - MARGIN_LEFT - MARGIN_RIGHT, 130.0)
-    chart = Chart(WIDTH, plot.bottom + 32, plot, "Median time to resolve per month")
+    plot = Box(MARGIN_LEFT, MARGIN_TOP, _plot_width(width), 130.0)
+    chart = Chart(width, plot.bottom + 32, plot, "Median time to resolve per month")
     target_hours = target_minutes / 60
     medians = [m.median_minutes / 60 for m in months if m.median_minutes is not None]
     top_value = max([*medians, target_hours * 1.25])
@@ -485,7 +503,7 @@ def monthly_median_chart(months: Sequence[Month], target_minutes: int) -> Chart:
     chart.labels.append(Label("hours", 8, plot.y - 12, "start", css="axis-title"))
     _target(chart, yscale, target_hours)
     band, centres = _bands(len(months), plot)
-    radius = min(radius, max(band / 2 - 0.5, 1.5))
+    radius = min(radius, max(band / 2 - 1.5, 1.5))  # its 1 px stroke inside the band too
     for m, cx in zip(months, centres, strict=False):
         if m.median_minutes is None:
             continue
