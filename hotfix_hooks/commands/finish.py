@@ -44,6 +44,7 @@ from hotfix_hooks.core.oid import zero_for
 from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.document import fields
+from hotfix_hooks.document.events import ATTRIBUTES, EVENTS_DOC
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.enforce.gate import check_commit, failure_lines
 from hotfix_hooks.events import hotfix as events
@@ -57,9 +58,10 @@ from hotfix_hooks.incident.production import fetch, remote_for
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
 
-# Fault injection for the tests that prove a finish can be continued from anywhere: the
-# id of a step (record, merge:main, tag, checkout, delete, push) after whose action the
-# process is killed (SIGKILL), before the journal marks it done.
+# Fault injection for the tests (and drills) that prove a finish can be continued from
+# anywhere: the id of a step (record, merge:main, tag, checkout, delete, push) after whose
+# action the process is killed (SIGKILL), before the journal marks it done; or
+# record:written, between writing the resolution and committing it.
 KILL_AFTER = "HOTFIX_HOOKS_KILL_AFTER"
 
 
@@ -372,6 +374,7 @@ class Runner:
         doc = self.doc()
         before = self._snapshot(doc)
         record_resolution(doc, self.plan.resolution)  # done already after a kill: kept
+        _kill_point(Step("record:written", ""))  # the record written, not yet committed
         paths = [str(p) for p in (doc.rel, doc.events_rel, doc.rel.parent / ".gitattributes")]
         try:
             self.repo.git(
@@ -699,7 +702,9 @@ def _continue() -> None:
         raise Refused(f"a git operation is in progress ({state}): complete or abort it first")
     runner = Runner(ctx, plan)
     steps = steps_of(plan)
-    allowed = set() if runner.is_done(steps[0]) or steps[0].id != "record" else {plan.rel}
+    folder = plan.rel.rpartition("/")[0]
+    record_files = {plan.rel, f"{folder}/{EVENTS_DOC}", f"{folder}/{ATTRIBUTES}"}
+    allowed = set() if steps[0].id != "record" or runner.is_done(steps[0]) else record_files
     dirty = [p for p in dirty_paths(ctx.repo) if p not in allowed]
     if dirty:
         raise Refused(

@@ -9,10 +9,13 @@ the push reached the server there is nothing to undo here: ``--continue`` comple
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.oid import zero_for
+from hotfix_hooks.document.events import ATTRIBUTES, EVENTS_DOC
 from hotfix_hooks.incident import journal as journals
 from hotfix_hooks.incident.journal import Journal, TargetPlan
 
@@ -20,9 +23,12 @@ CONTINUE = "hotfix-hooks finish --continue"
 ABORT = "hotfix-hooks finish --abort"
 
 
-def _dirty(ctx: Context, allowed: str) -> list[str]:
+def _dirty(ctx: Context, plan: Journal) -> list[str]:
+    """What is uncommitted, but for the record's own files (an interrupted record step)."""
+    folder = PurePosixPath(plan.rel).parent
+    allowed = {plan.rel, str(folder / EVENTS_DOC), str(folder / ATTRIBUTES)}
     out = ctx.repo.git("status", "--porcelain=v1", "--untracked-files=no", check=False)
-    return [line[3:] for line in out.splitlines() if line.strip() and line[3:] != allowed]
+    return [line[3:] for line in out.splitlines() if line.strip() and line[3:] not in allowed]
 
 
 def _pushed(ctx: Context, plan: Journal) -> bool:
@@ -55,8 +61,14 @@ def _restore_branch(ctx: Context, plan: Journal) -> None:
         repo.git("update-ref", "-m", "hotfix-hooks finish --abort", ref, plan.tip, zero)
     if repo.head_branch() != plan.branch:
         repo.git("checkout", "-q", plan.branch, "--")
-    else:
-        repo.git("checkout", "-q", "HEAD", "--", plan.rel)  # a resolution written, not committed
+    else:  # a resolution written, not committed: the record's files as HEAD has them
+        folder = PurePosixPath(plan.rel).parent
+        for rel in (plan.rel, str(folder / EVENTS_DOC), str(folder / ATTRIBUTES)):
+            if repo.git("ls-tree", "--name-only", "HEAD", "--", rel, check=False):
+                repo.git("checkout", "-q", "HEAD", "--", rel)
+            else:  # made by the interrupted record step: not there before finish
+                repo.git("rm", "-q", "--cached", "--ignore-unmatch", "--", rel, check=False)
+                (repo.root / rel).unlink(missing_ok=True)
     current = repo.resolve(ref)
     if current != plan.tip and current is not None:
         parent = repo.resolve(f"{current}^")
@@ -100,7 +112,7 @@ def abort_finish() -> None:
             f"the push reached {plan.remote}: the finish is done there and cannot be undone "
             f"from here; complete it here: {CONTINUE}"
         )
-    dirty = _dirty(ctx, plan.rel)
+    dirty = _dirty(ctx, plan)
     if dirty:
         raise Refused(
             f"the working tree has uncommitted changes ({', '.join(dirty[:5])}): commit or "
