@@ -225,7 +225,14 @@ def uninterrupted(template: Path, tmp_path_factory: pytest.TempPathFactory) -> d
     return w.state()
 
 
-@pytest.mark.parametrize("step", STEPS)
+FAST = {"record:written", "tag", "push"}  # the rest run with the slow set (CI runs them all)
+
+
+def steps(names: tuple[str, ...]) -> list[object]:
+    return [pytest.param(name, marks=() if name in FAST else (pytest.mark.slow,)) for name in names]
+
+
+@pytest.mark.parametrize("step", steps(STEPS))
 def test_finish_killed_after_a_step_is_continued_to_the_same_end(
     step: str, template: Path, tmp_path: Path, uninterrupted: dict[str, str]
 ) -> None:
@@ -244,7 +251,7 @@ def test_finish_killed_after_a_step_is_continued_to_the_same_end(
     assert w.state() == uninterrupted
 
 
-@pytest.mark.parametrize("step", ["record:written", "record", "tag", "checkout", "delete"])
+@pytest.mark.parametrize("step", steps(("record:written", "record", "tag", "checkout", "delete")))
 def test_finish_abort_puts_everything_back(step: str, template: Path, tmp_path: Path) -> None:
     w = copy_of(template, tmp_path)
     before = w.state()
