@@ -34,7 +34,11 @@ def now() -> datetime:
                 f"{ENV_NOW}={fixed!r} is not a timestamp ({exc}): set it like "
                 "2026-11-26T04:05:00+01:00, or unset it"
             ) from None
-    return datetime.now(timezone.utc).astimezone()
+    moment = datetime.now(timezone.utc)
+    try:
+        return moment.astimezone()
+    except (ValueError, OverflowError, OSError):  # a TZ the C library cannot use
+        return moment
 
 
 FIRST_YEAR, LAST_YEAR = 1970, 2999  # what a stamp in a hotfix document may say

@@ -87,7 +87,9 @@ def _finished(update: RefUpdate, name: str, number: str, config: Config) -> list
 
     if not is_zero(update.remote_sha):
         return []
-    tag = config.tag_format.format(number=number)
+    from hotfix_hooks.policy.lifecycle import tag_name
+
+    tag = tag_name(config.tag_format, number)
     if not tag_exists(tag, cwd="."):
         return []
     at = run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{commit}}", check=False)

@@ -19,6 +19,7 @@ from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.incident.numbers import finished_claim
 from hotfix_hooks.incident.production import production_branch, remote_for
+from hotfix_hooks.policy.lifecycle import tag_name
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def finished(repo: Repository, config: Config, hotfix: HotfixBranch) -> Finished
     )
     if claim is None or claim.branch != hotfix.name:
         return None  # no tag, or another incident's: a number conflict, said as one
-    tag = config.tag_format.format(number=hotfix.number)
+    tag = tag_name(config.tag_format, hotfix.number)
     commit = repo.resolve(f"refs/tags/{tag}") or ""
     count = repo.git(
         "rev-list", "--count", f"{commit}..refs/heads/{hotfix.name}", "--", check=False

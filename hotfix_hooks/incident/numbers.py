@@ -109,7 +109,9 @@ def finished_claim(
 ) -> Claim | None:
     """The claim of a finished hotfix ``number`` (its tag exists): the branch its record
     names (the incident it was), holding the number before any other."""
-    tag = tag_format.format(number=number)
+    from hotfix_hooks.policy.lifecycle import tag_name  # only here: not on every hook's path
+
+    tag = tag_name(tag_format, number)
     if not tag_exists(tag, cwd, git_dir):
         return None
     data = doc_at(f"refs/tags/{tag}^{{commit}}", f"{features}/{number}-hotfix/hotfix.md", cwd)

@@ -191,20 +191,26 @@ class HotfixRecord:
         try:
             doc = HotfixDocument.parse(data, path)
         except UsageError as exc:
-            return cls(
-                number=number,
-                title="",
-                status=HotfixState.UNREADABLE.value,
-                created=None,
-                resolved=None,
-                rollback_triggered=False,
-                checklist_done=False,
-                source=source,
-                path=path,
-                problems=[str(exc)],
-            )
+            return cls.unreadable(number, source, path, str(exc))
         events_path = str(PurePosixPath(path).parent / EVENTS_DOC)
         return cls.of(number, records.read(doc, events, events_path), source, path)
+
+    @classmethod
+    def unreadable(cls, number: str, source: str, path: str, problem: str) -> HotfixRecord:
+        """A hotfix whose record cannot be read (not UTF-8, too large): shown, never
+        counted."""
+        return cls(
+            number=number,
+            title="",
+            status=HotfixState.UNREADABLE.value,
+            created=None,
+            resolved=None,
+            rollback_triggered=False,
+            checklist_done=False,
+            source=source,
+            path=path,
+            problems=[problem],
+        )
 
     @classmethod
     def of(cls, number: str, record: records.Record, source: str, path: str) -> HotfixRecord:
@@ -283,58 +289,6 @@ class HotfixRecord:
         """Active and open longer than the time-to-resolve target."""
         age = self.age(now)
         return age is not None and not within_target(age, target_minutes)
-
-
-def record_from_bytes(
-    number: str, data: bytes, source: str, path: str, events: bytes | None = None
-) -> HotfixRecord:
-    """One hotfix as a record says it: its hotfix.md (``data``) and events.md (``events``)."""
-    try:
-        doc = HotfixDocument.parse(data, path)
-    except UsageError as exc:
-        return HotfixRecord(
-            number=number,
-            title="",
-            status=HotfixState.UNREADABLE.value,
-            created=None,
-            resolved=None,
-            rollback_triggered=False,
-            checklist_done=False,
-            source=source,
-            path=path,
-            problems=[str(exc)],
-        )
-    events_path = str(PurePosixPath(path).parent / EVENTS_DOC)
-    record = records.read(doc, events, events_path)
-    problems = list(record.problems)
-    created_text = doc.field(fields.CREATED)
-    if created_text and record.created is None and not created_text.startswith("["):
-        problems.append(f"{path}: unparseable {fields.CREATED} {created_text!r}")
-    resolved_text = doc.field(fields.RESOLVED)
-    if resolved_text and fields.parse_stamp(resolved_text) is None:
-        problems.append(f"{path}: unparseable {fields.RESOLVED} {resolved_text!r}")
-    created, resolved = record.created, record.resolved
-    if created and resolved and resolved < created:
-        # a time to resolution below zero would count as within target and pull the
-        # team's median down: the record is shown, its resolution is not believed
-        problems.append(
-            f"{path}: its resolution {clock.format_stamp(resolved)} is before "
-            f"{fields.CREATED} {created_text!r}: not counted"
-        )
-        resolved = None
-    return HotfixRecord(
-        number=number,
-        title=doc.title,
-        status=record.state.value,
-        created=created,
-        resolved=resolved,
-        rollback_triggered=record.rollback is not None,
-        checklist_done=fields.postmortem_checklist_done(doc),
-        source=source,
-        path=path,
-        branch=doc.field(fields.BRANCH) or "",
-        problems=problems,
-    )
 
 
 def operation_name(state: str) -> str:

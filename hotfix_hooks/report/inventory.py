@@ -18,7 +18,6 @@ from hotfix_hooks.config.context import Context
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
 from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
-from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.core.tie import TIE_GREP
 from hotfix_hooks.document.events import EVENTS_DOC
 from hotfix_hooks.git.blobs import CommitFiles
@@ -39,20 +38,7 @@ _DIR = re.compile(r"^([0-9]+)-hotfix$")
 record_from_bytes = HotfixRecord.read  # the one reading of a record's bytes
 
 
-def unreadable_record(number: str, source: str, path: str, problem: str) -> HotfixRecord:
-    """A hotfix whose document cannot be read (not UTF-8, too large): shown, never counted."""
-    return HotfixRecord(
-        number=number,
-        title="",
-        status=HotfixState.UNREADABLE.value,
-        created=None,
-        resolved=None,
-        rollback_triggered=False,
-        checklist_done=False,
-        source=source,
-        path=path,
-        problems=[problem],
-    )
+unreadable_record = HotfixRecord.unreadable
 
 
 def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
