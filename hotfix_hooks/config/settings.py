@@ -149,6 +149,11 @@ def _check_branch(value: Any) -> str | None:
     return None
 
 
+def _check_optional_branch(value: Any) -> str | None:
+    """A branch name, or ``""`` for none (``develop_branch = ""``: no development branch)."""
+    return None if value == "" else _check_branch(value)
+
+
 MAX_TAG_FORMAT = 100
 
 
@@ -212,7 +217,7 @@ _KEYS: dict[str, tuple[type, Callable[[Any], str | None] | None]] = {
     "rollback_trigger_required": (bool, None),
     "target_minutes": (int, _check_positive),
     "base_branch": (str, _check_branch),
-    "develop_branch": (str, _check_branch),
+    "develop_branch": (str, _check_optional_branch),
     "tag_format": (str, _check_tag_format),
     "events": (dict, None),
     "event_timeout": (int, _check_seconds),

@@ -429,6 +429,7 @@ def number_conflict_lines(
         cwd=str(cwd),
         extra=extra,
         git_dir=git_dir,
+        tag_format=config.tag_format,
     )
     if not verdict.others:
         return []

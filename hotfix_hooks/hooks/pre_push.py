@@ -234,6 +234,7 @@ def _pushed(root: str, result: GateResult, sha: str, git_dir: str | None = None)
 
     with CommitFiles(root, sha) as files:
         data = files.read(str(result.path)) or b""
+        logged = files.read(str(result.path.parent / "events.md"))
     doc = HotfixDocument.parse(data, str(result.path))
-    build = {**from_record(doc, result.number, result.branch), "commit": sha}
+    build = {**from_record(doc, result.number, result.branch, events=logged), "commit": sha}
     events.fire("on_push", root, build, git_dir)

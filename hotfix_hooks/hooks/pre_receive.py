@@ -66,12 +66,40 @@ def judge_update(update: RefUpdate, config: Config) -> list[str]:
     hotfix = parse_branch(name, config.branch_prefix)
     if update.deletes or name is None or hotfix is None:
         return []
+    finished = _finished(update, name, hotfix.number, config)
+    if finished:
+        return finished
     return (
         _config_change(update, name)
         + _number(update, name, hotfix.number, config)
         + _gate(update, name, hotfix.number, config)
         + _ties(update, name, hotfix.number, config)
     )
+
+
+def _finished(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+    """A finished hotfix stays finished: a push that creates a branch of a hotfix whose
+    tag exists on this server (its own branch again, or another under its number) is
+    refused, saying why and what to do instead."""
+    from hotfix_hooks.core.oid import is_zero
+    from hotfix_hooks.git.run import run
+    from hotfix_hooks.incident.numbers import tag_exists
+
+    if not is_zero(update.remote_sha):
+        return []
+    from hotfix_hooks.policy.lifecycle import tag_name
+
+    tag = tag_name(config.tag_format, number)
+    if not tag_exists(tag, cwd="."):
+        return []
+    at = run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{commit}}", check=False)
+    return [
+        f"push of {name} rejected: hotfix {number} is finished (tag {tag} at {at[:10]} on "
+        "this server): its branch is not re-created and its number is never reused.",
+        "  Work that belongs to it (the post-mortem, a backport of the same fix) goes on any",
+        f'  other branch, tied by its subject: git commit -m "{number}/T007: post-mortem written"',
+        '  A new emergency is a new hotfix: hotfix-hooks new "<what is broken>"',
+    ]
 
 
 def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
