@@ -30,6 +30,7 @@ COMMANDS = {
     "resolve": "hotfix_hooks.commands.resolve:resolve",
     "finish": "hotfix_hooks.commands.finish:finish",
     "abort": "hotfix_hooks.commands.abort:abort",
+    "renumber": "hotfix_hooks.commands.renumber:renumber",
     "timeline": "hotfix_hooks.commands.timeline:timeline",
     "report": "hotfix_hooks.commands.report:report",
     "rules": "hotfix_hooks.commands.rules:rules",

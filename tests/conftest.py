@@ -6,6 +6,7 @@ import pty
 import shutil
 import subprocess
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -255,6 +256,12 @@ def isolated_env(
     for name in ("BRANCH_NAME", "GIT_BRANCH", "CI", "GITLAB_CI", "TF_BUILD", "JENKINS_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOME", str(home))
+    # temporary files (the demo's throwaway repository among them) stay in the test's own
+    # directory, in this process and in every process it starts
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_AUTHOR_NAME", "Zoë Ångström")

@@ -54,6 +54,27 @@ def test_snippet_for_a_git_url_install_pins_its_commit(monkeypatch: pytest.Monke
     )
 
 
+def test_snippet_for_a_local_clone_names_the_shared_place(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A path works on this machine only: a committed .pre-commit-config.yaml must name
+    where the team keeps hotfix-hooks, so the clone's own origin is suggested, or the
+    line says the path is this machine's."""
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    clone = tmp_path / "hotfix-hooks"
+    git(tmp_path, "init", "-q", str(clone))
+    monkeypatch.setattr(origin, "origin", lambda: origin.Origin(str(clone), sha, True))
+    repo, rev = origin.pre_commit_lines()
+    assert (
+        repo
+        == f"-   repo: {clone}   # a clone on this machine: for your team, where you keep hotfix-hooks"
+    )
+    git(clone, "remote", "add", "origin", "https://git.example.com/ops/hotfix-hooks")
+    repo, rev = origin.pre_commit_lines()
+    assert repo.startswith("-   repo: https://git.example.com/ops/hotfix-hooks   # where the clone")
+    assert rev == f"    rev: {sha}"
+
+
 @pytest.mark.slow
 @pytest.mark.precommit
 def test_offline_from_a_clone_and_a_wheelhouse(

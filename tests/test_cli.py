@@ -78,3 +78,20 @@ def test_a_reader_that_went_away_is_no_error(repo: Path) -> None:
         )  # fmt: skip
         os.close(write_end)
         assert proc.stderr == "" and proc.returncode in codes, command
+
+
+def test_a_closed_stdout_is_no_traceback(repo: Path) -> None:
+    """Started with standard output closed (``exec 1>&-``): Python has no sys.stdout."""
+    import subprocess
+
+    from tests.conftest import BIN
+
+    for command in ("status", "report --json", "--help"):
+        proc = subprocess.run(
+            ("sh", "-c", f"exec 1>&-; {BIN / 'hotfix-hooks'} {command}"),
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert "Traceback" not in proc.stderr, (command, proc.stderr)

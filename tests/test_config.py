@@ -116,6 +116,12 @@ def test_bad_config_post_checkout_still_exits_0(installed: Path) -> None:
         ('features_dir = "a\\u0000b"\n', "features_dir"),
         ('templates_dir = "x/../../y"\n', "templates_dir"),
         ("target_minutes = 99999999999999999\n", "target_minutes"),
+        ('features_dir = ".git/refs/heads"\n', "features_dir"),
+        ('features_dir = "./.GIT"\n', "features_dir"),
+        ('templates_dir = "vendor/.git/x"\n', "templates_dir"),
+        ('tag_format = "{number}{number:>200000000}"\n', "tag_format"),
+        ('tag_format = "{number!r}-{number}"\n', "tag_format"),
+        ('tag_format = "' + "x" * 200 + '{number}"\n', "tag_format"),
     ],
 )
 def test_paths_and_bounds_are_checked_where_they_are_read(text: str, key: str) -> None:
@@ -164,3 +170,42 @@ def test_server_config_suggests_the_nearest_key(remote: Path) -> None:
     assert "require_tasks: unknown key (did you mean 'require_task'?" in proc.stderr
     proc = hh(remote, "server-config", "--unset", "require_tasks")
     assert proc.returncode == 2 and "did you mean 'require_task'?" in proc.stderr
+
+
+def test_a_costly_tag_format_costs_nothing_anywhere(installed: Path) -> None:
+    """A 40-byte tag_format with a huge width is refused by reading it, never formatted:
+    a commit off the hotfix branches gets one short warning line, not gigabytes."""
+    from tests.conftest import git
+
+    (installed / ".hotfix-hooks.toml").write_text(
+        'tag_format = "{number}{number:>200000000}"\n', encoding="utf-8"
+    )
+    git(installed, "add", ".hotfix-hooks.toml")
+    proc = git(installed, "commit", "-q", "--no-verify", "-m", "config")
+    proc = git(installed, "commit", "-q", "--allow-empty", "-m", "x")
+    assert len(proc.stderr) < 400 and "tag_format" in proc.stderr, proc.stderr[:400]
+
+
+def test_features_dir_never_leads_into_git_s_own_files(installed: Path) -> None:
+    from tests.conftest import git
+
+    (installed / ".hotfix-hooks.toml").write_text(
+        'features_dir = ".git/refs/heads"\n', encoding="utf-8"
+    )
+    git(installed, "add", ".hotfix-hooks.toml")
+    git(installed, "commit", "-q", "--no-verify", "-m", "config")
+    proc = git(installed, "checkout", "-b", "hotfix/001-x")
+    assert "features_dir" in proc.stderr and ".git" in proc.stderr, proc.stderr
+    assert not (installed / ".git/refs/heads/001-hotfix").exists()
+    assert git(installed, "gc", "-q").returncode == 0
+
+
+def test_a_time_zone_the_system_cannot_use_is_no_traceback(repo: Path) -> None:
+    import os
+
+    from tests.conftest import git, hh_process
+
+    env = {**os.environ, "TZ": "UTC-30"}
+    git(repo, "checkout", "-q", "-b", "hotfix/002-tz")
+    proc = hh_process(repo, "status", env=env)
+    assert "Traceback" not in proc.stderr and proc.returncode in (0, 1), proc.stderr

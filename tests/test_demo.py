@@ -24,7 +24,7 @@ def test_demo_runs_the_whole_flow(tmp_path: Path) -> None:
         "pre-receive hook declined",
         "has a rollback plan",
         "EMERGENCY RESOLVED",
-        "| +0:09 | 9m | commit ",  # the timeline, from git, on the incident clock
+        "| +0:09:00 | 9m | commit ",  # the timeline, from git, on the incident clock
         "T001: guard null user | T001 | Demo On-Call |",
         "resolved (time to resolution 53m)",
         "merge hotfix/001-login-returns-500 into main",
@@ -52,7 +52,7 @@ def test_demo_runs_the_whole_flow(tmp_path: Path) -> None:
         encoding="utf-8"
     )
     postmortem = (app / ".specswarm/features/001-hotfix/post-mortem.md").read_text(encoding="utf-8")
-    assert "| +0:53 |" in postmortem
+    assert "| +0:53:00 |" in postmortem
     events = [
         json.loads(line)["event"] for line in (target / "events.jsonl").read_text().splitlines()
     ]

@@ -124,12 +124,18 @@ def test_plan_and_finish_speak_json(states: dict[str, Path]) -> None:
     assert data["hotfix"] == "001" and data["passed"] is True
     assert data["rollback_plan"] == "- Revert the release tag and redeploy v1.4.2"  # as written
     assert data["rollback_trigger"] is None and data["rollback_triggered"] is None
-    dry = hh(repo, "finish", "--dry-run", "--push", "--json")
+    import os
+    from datetime import datetime, timezone
+
+    # one moment for both: the planned and the recorded resolution carry the same second
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    env = {**os.environ, "HOTFIX_HOOKS_NOW": now}
+    dry = hh(repo, "finish", "--dry-run", "--push", "--json", env=env)
     assert dry.returncode == 0, dry.stderr
     planned = json.loads(dry.stdout)
     assert planned["dry_run"] is True and planned["tag"] == "hotfix-001"
     assert not any(step["done"] for step in planned["steps"])
-    done = hh(repo, "finish", "--push", "--json")
+    done = hh(repo, "finish", "--push", "--json", env=env)
     assert done.returncode == 0, done.stderr
     finished = json.loads(done.stdout)
     assert finished["dry_run"] is False and finished["merged_into"] == "main"

@@ -80,7 +80,11 @@ def test_local_pre_push_gets_stdin_too(repo: Path) -> None:
 def test_force_refuses_when_local_slot_taken(repo: Path) -> None:
     write_hook(hooks_dir(repo) / "pre-push", FOREIGN)
     write_hook(hooks_dir(repo) / "pre-push.local", FOREIGN)
-    assert hh(repo, "install", "--force").returncode == 1
+    plain = hh(repo, "install")
+    assert plain.returncode == 1 and "Re-run with --force" in plain.stderr
+    forced = hh(repo, "install", "--force")
+    assert forced.returncode == 1
+    assert "pre-push.local is taken too" in forced.stderr and "--force to" not in forced.stderr
 
 
 def test_symlinked_foreign_hook_is_moved_not_followed(repo: Path, tmp_path: Path) -> None:

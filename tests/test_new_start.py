@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def test_new_starts_from_production_not_the_checked_out_branch(installed: Path) 
     proc = hh(installed, "new", "checkout", "500")
     assert proc.returncode == 0, proc.stderr
     assert head_branch(installed) == "hotfix/001-checkout-500"
-    assert git(installed, "rev-parse", "HEAD").stdout.strip() == main_sha
+    assert git(installed, "rev-parse", "HEAD~1").stdout.strip() == main_sha  # and the docs
     assert not (installed / "wip.py").exists()
     assert "from origin/main" in proc.stdout
     assert proc.stdout.count("Next") == 1
@@ -39,7 +40,7 @@ def test_new_follows_the_remotes_head(installed: Path, remote: Path) -> None:
     proc = hh(installed, "new", "x")
     assert proc.returncode == 0, proc.stderr
     assert "from origin/production" in proc.stdout
-    assert git(installed, "rev-parse", "HEAD").stdout.strip() == (
+    assert git(installed, "rev-parse", "HEAD~1").stdout.strip() == (
         git(installed, "rev-parse", "origin/production").stdout.strip()
     )
 
@@ -75,6 +76,25 @@ def test_new_asks_for_a_title_on_a_terminal(installed: Path) -> None:
     assert head_branch(installed) == "hotfix/001-checkout-500"
 
 
+def test_new_fetches_production_first(installed: Path, remote: Path) -> None:
+    """A teammate released to main a moment ago: the hotfix starts from it (issue 18.7)."""
+    other = remote.parent / "teammate"
+    git(remote.parent, "clone", "-q", str(remote), str(other))
+    git(other, "commit", "-q", "--allow-empty", "-m", "released 1.4.3")
+    git(other, "push", "-q", "origin", "main")
+    released = git(other, "rev-parse", "HEAD").stdout.strip()
+    proc = hh(installed, "new", "x")
+    assert proc.returncode == 0, proc.stderr
+    assert f"from origin/main ({released[:10]})" in proc.stdout
+    assert git(installed, "rev-parse", "HEAD~1").stdout.strip() == released
+    git(installed, "checkout", "-q", "main")
+    git(installed, "remote", "set-url", "origin", str(remote.parent / "unreachable.git"))
+    proc = hh(installed, "new", "y")
+    assert proc.returncode == 0, proc.stderr
+    assert "could not fetch from origin" in proc.stderr
+    assert f"starting from origin/main ({released[:10]}) as this clone last saw it" in proc.stderr
+
+
 def next_block(text: str) -> list[str]:
     lines = text.splitlines()
     start = lines.index("⚡ Next:")
@@ -83,21 +103,29 @@ def next_block(text: str) -> list[str]:
 
 def test_one_start_banner_after_checkout_b_and_new(installed: Path) -> None:
     """`git checkout -b` and `new` print the same Next block: `git commit -am` (a fix is
-    a change to tracked files; `-m` alone would commit only the staged docs)."""
+    a change to tracked files); after `git checkout -b` the staged docs are committed on
+    their own first (`new` has committed them), so that a cherry-pick or a revert of the
+    fix never carries the record (issue 24.8)."""
     checkout = git(installed, "checkout", "-q", "-b", "hotfix/007-by-hand")
     git(installed, "checkout", "-q", "main")
     git(installed, "stash", "-q")  # the scaffold's staged docs stay with hotfix 007's start
     started = hh(installed, "new", "login", "500")
     assert started.returncode == 0, started.stderr
-    by_hand = next_block((checkout.stdout + checkout.stderr).replace("007-hotfix", "008-hotfix"))
+    assert '✓ Committed the docs on their own: "T001: open the record of hotfix 008"' in (
+        started.stdout
+    )
+    by_hand = next_block((checkout.stdout + checkout.stderr).replace("007", "008"))
     by_new = next_block(started.stdout)
-    assert by_hand == by_new
-    assert by_new[2] == (
-        '  2. Fix, then commit naming a task: git commit -am "T001: <what you fixed>" '
-        "(the staged docs go with it)"
+    assert by_hand[1] == (
+        "  1. Commit the staged docs on their own (a cherry-pick or revert of the fix then "
+        'leaves the record alone): git commit -m "T001: open the record of hotfix 008"'
+    )
+    renumbered = [re.sub(r"^  (\d)\.", lambda m: f"  {int(m[1]) - 1}.", x) for x in by_hand[2:]]
+    assert [by_hand[0], *renumbered] == by_new
+    assert (
+        by_new[2] == '  2. Fix, then commit naming a task: git commit -am "T001: <what you fixed>"'
     )
     assert by_new[3] == "  3. Push: git push -u origin HEAD"
-    git(installed, "commit", "-q", "-m", "T001: docs")
     with_plan = hh(installed, "new", "other", "--rollback", "redeploy v1.4.2")
     assert with_plan.returncode == 0, with_plan.stderr
     assert next_block(with_plan.stdout)[1].startswith("  1. Fix, then commit")

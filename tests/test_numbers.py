@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,8 @@ def test_checkout_warns_commit_refused_rename_works(installed: Path, where: str)
     proc = git(installed, "checkout", "-b", "hotfix/001-other")
     assert "hotfix number 001 is already used by another incident" in proc.stderr
     assert "hotfix/001-checkout-500" in proc.stderr
-    assert "git branch -m hotfix/001-other hotfix/002-other" in proc.stderr
+    renumber = "git checkout hotfix/001-other -- && hotfix-hooks renumber 002"
+    assert renumber in proc.stderr
     assert "Traceback" not in proc.stderr
     # nothing scaffolded into the first incident's folder
     assert not (installed / DOC).exists()
@@ -41,11 +43,12 @@ def test_checkout_warns_commit_refused_rename_works(installed: Path, where: str)
     proc = git(installed, "commit", "-am", "T001: other fix", check=False)
     assert proc.returncode != 0
     assert "commit refused: hotfix number 001 is already used" in proc.stderr
-    assert "git branch -m hotfix/001-other hotfix/002-other" in proc.stderr
+    assert renumber in proc.stderr
 
     # the remedy, as printed, works
-    git(installed, "branch", "-m", "hotfix/001-other", "hotfix/002-other")
-    assert hh(installed, "scaffold").returncode == 0
+    done = subprocess.run(renumber, shell=True, cwd=installed, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert git(installed, "symbolic-ref", "--short", "HEAD").stdout.strip() == "hotfix/002-other"
     git(installed, "commit", "-q", "-am", "T001: other fix")
     assert (installed / ".specswarm/features/002-hotfix/hotfix.md").exists()
 
@@ -55,7 +58,8 @@ def test_padding_does_not_make_another_number(installed: Path) -> None:
     proc = git(installed, "checkout", "-b", "hotfix/0042-y")
     assert "hotfix number 042 is already used" in proc.stderr
     assert "hotfix/42-x" in proc.stderr
-    assert "git branch -m hotfix/0042-y hotfix/043-y" in proc.stderr
+    assert "hotfix-hooks renumber 043" in proc.stderr
+    assert "(moves the branch, its folder and fields to hotfix/043-y" in proc.stderr
 
 
 def test_the_holder_keeps_working(installed: Path) -> None:

@@ -150,13 +150,14 @@ def test_number_advice(installed: Path, paste) -> None:  # type: ignore[no-untyp
     git(installed, "push", "-q", "--no-verify", "origin", "hotfix/002-first")
     git(installed, "checkout", "-q", "main")
     moved = f"hotfix/003-x{PAYLOAD}"
+    renumber = [["git", "checkout", BRANCH, "--"], ["hotfix-hooks", "renumber", "003"]]
     proc = git(installed, "checkout", "-b", BRANCH)
-    assert paste(after(proc.stderr, "fix: ", "   (")) == [["git", "branch", "-m", BRANCH, moved]]
+    assert paste(after(proc.stderr, "fix: ", "   (")) == renumber
     delete = after(proc.stderr, "was pushed already: ")
     assert paste(delete) == [["git", "push", "origin", "--delete", BRANCH]]
     proc = git(installed, "commit", "--allow-empty", "-m", "T001: second", check=False)
     assert proc.returncode == 1
-    assert paste(after(proc.stderr, "fix: ", "   (")) == [["git", "branch", "-m", BRANCH, moved]]
+    assert paste(after(proc.stderr, "fix: ", "   (")) == renumber
     git(installed, "commit", "-q", "--allow-empty", "--no-verify", "-m", "T001: second")
     proc = git(installed, "push", "origin", BRANCH, check=False)
     assert proc.returncode == 1

@@ -88,7 +88,8 @@ def test_rollback_off_a_terminal_needs_yes(hotfix: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "**Rollback Triggered**: yes (2026-11-26 04:05 +01:00)" in hotfix.read_text("utf-8")
+    events = (hotfix.parent / "events.md").read_text("utf-8")
+    assert "- 2026-11-26 04:05:00 +01:00 · rollback · " in events
 
 
 def test_rollback_on_a_terminal_asks(hotfix: Path) -> None:
@@ -100,7 +101,7 @@ def test_rollback_on_a_terminal_asks(hotfix: Path) -> None:
     assert hotfix.read_bytes() == before
     proc = on_terminal(repo, ["rollback"], "y\n")
     assert proc.returncode == 0, proc.stderr
-    assert "Rollback Triggered**: yes" in hotfix.read_text("utf-8")
+    assert " · rollback · " in (hotfix.parent / "events.md").read_text("utf-8")
 
 
 # -- issue 7 ---------------------------------------------------------------------------------
@@ -138,17 +139,19 @@ def together(*commands: tuple[Path, list[str]]) -> list[subprocess.CompletedProc
 def test_rollback_and_resolve_at_once_keep_both_edits(hotfix: Path) -> None:
     repo = hotfix.parents[3]
     original = hotfix.read_bytes()
+    events = hotfix.parent / "events.md"
     for _ in range(ROUNDS):
         hotfix.write_bytes(original)
+        events.unlink(missing_ok=True)
         results = together((repo, ["rollback", "--yes"]), (repo, ["resolve"]))
         for proc in results:
             assert proc.returncode == 0, proc.stderr
             assert "Traceback" not in proc.stderr
-        text = hotfix.read_text("utf-8")
-        assert "**Rollback Triggered**: yes" in text
-        assert "**Status**: Resolved" in text
+        assert "**Status**: Resolved" in hotfix.read_text("utf-8")
+        logged = events.read_text("utf-8")
+        assert logged.count(" · rollback · ") == 1 and logged.count(" · resolved · ") == 1
         leftovers = [p.name for p in hotfix.parent.iterdir() if p.name.startswith(".")]
-        assert leftovers == []
+        assert leftovers == [".gitattributes"]
 
 
 def test_two_report_writes_at_once(hotfix: Path) -> None:

@@ -126,7 +126,7 @@ def test_timeline_rows_are_exact(incident: Path) -> None:
             "rollback",
             "rollback triggered: errors up",
             None,
-            None,
+            zoe,  # who recorded it
         ),
         (
             "2026-11-26T03:41:00+01:00",
@@ -145,7 +145,7 @@ def test_timeline_rows_are_exact(incident: Path) -> None:
             "resolved",
             "resolved (time to resolution 53m)",
             None,
-            None,
+            zoe,
         ),
     ]
     assert data["durations_seconds"] == {
@@ -165,17 +165,17 @@ def test_timeline_text_markdown_and_the_postmortem(incident: Path) -> None:
         "to first commit: 9m · to first push: 14m · to rollback: 28m · to resolution: 53m" in text
     )
     markdown = hh_at(repo, "04:06", "timeline", "--markdown").stdout
-    row = f"| 2026-11-26 03:21 +01:00 | +0:09 | 9m | commit {t1} T001: guard null user | T001 | Zoë Ångström |"
+    row = f"| 2026-11-26 03:21:00 +01:00 | +0:09:00 | 9m | commit {t1} T001: guard null user | T001 | Zoë Ångström |"
     assert row in markdown.splitlines()
     postmortem = (repo / HOTFIX_DIR / "post-mortem.md").read_text(encoding="utf-8")
     assert row in postmortem.splitlines()
     assert (
-        "| 2026-11-26 04:05 +01:00 | +0:53 | 23m | resolved (time to resolution 53m) | — | — |"
-        in postmortem
+        "| 2026-11-26 04:05:00 +01:00 | +0:53:00 | 23m | resolved (time to resolution 53m) | — "
+        "| Zoë Ångström |" in postmortem
     )
     assert (
-        "| 2026-11-26 03:40 +01:00 | +0:28 | 10m | rollback triggered: errors up | — | — |"
-        in postmortem
+        "| 2026-11-26 03:40:00 +01:00 | +0:28:00 | 10m | rollback triggered: errors up | — "
+        "| Zoë Ångström |" in postmortem
     )
 
 
@@ -230,3 +230,58 @@ def test_timeline_needs_a_hotfix(repo: Path) -> None:
     assert (
         proc.returncode == 2 and "007-hotfix/hotfix.md is not in this working tree" in proc.stderr
     )
+
+
+def test_stamps_to_the_second_keep_the_true_order(installed: Path, tmp_path: Path) -> None:
+    """A rollback 19 s after the start is 19 s after it (issue 18.6), not listed before the
+    branch was created at "0s"; every event carries the one Created stamp."""
+    import sys
+
+    recorder = tmp_path / "record.py"
+    recorder.write_text(
+        "import sys\nopen(sys.argv[1], 'a').write(sys.stdin.read().replace('\\n', ' ') + '\\n')\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "events.jsonl"
+    argv = json.dumps([sys.executable, str(recorder), str(log)])
+    (installed / ".git" / "hotfix-hooks.toml").write_text(
+        f"[events]\non_start = {argv}\non_rollback = {argv}\n", encoding="utf-8"
+    )
+
+    def moment(clock: str) -> dict[str, str]:
+        stamp = f"2026-11-26T{clock}+01:00"
+        return {
+            **os.environ,
+            "HOTFIX_HOOKS_NOW": stamp,
+            "GIT_COMMITTER_DATE": stamp,
+            "GIT_AUTHOR_DATE": stamp,
+        }
+
+    git(installed, "checkout", "-q", "-b", BRANCH, env=moment("03:12:40"))
+    text = (installed / HOTFIX_DIR / "hotfix.md").read_text(encoding="utf-8")
+    assert "**Created**: 2026-11-26 03:12:40 +01:00" in text
+    proc = subprocess.run(
+        ("hotfix-hooks", "rollback", "--yes"),
+        cwd=installed,
+        env=moment("03:12:59"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Rollback Triggered: yes (2026-11-26 03:12:59 +01:00, by Zoë Ångström)" in proc.stdout
+    data = json.loads(
+        subprocess.run(
+            ("hotfix-hooks", "timeline", "--json"),
+            cwd=installed,
+            env=moment("03:13:30"),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    kinds = [e["kind"] for e in data["events"]]
+    assert kinds == ["opened", "branch", "rollback"], kinds
+    assert data["durations_seconds"]["to rollback"] == 19
+    created = {json.loads(line)["times"]["created"] for line in log.read_text().splitlines()}
+    assert created == {"2026-11-26T03:12:40+01:00"}

@@ -407,31 +407,51 @@ def _play(root: Path, manager: str, hook_repo: tuple[Path, str]) -> Scenario:
 
     # ---------------------------------------------------------------- finished
     s.state(
-        "07-finished",
-        "07 · 04:09 — finished: merged into main, tagged, the branch deleted",
-        "finish merges the hotfix into production, tags it and deletes the branch here and",
-        "on the server. The engineer is back on main; nothing is active.",
+        "07a-finish-interrupted",
+        "07a · 04:09 — finish is interrupted half-way (the laptop dies after the tag)",
+        "finish merges the hotfix into production and tags it; the process is killed right",
+        "after the tag (SIGKILL, as a dying laptop would). The journal in the git directory",
+        "says what is done: every command says a finish is in progress, a second finish is",
+        "refused, and nothing is lost.",
     )
     s.at(T(4, 9))
-    s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
+    s.say("finish --push, killed right after its tag step:")
+    s.run("env HOTFIX_HOOKS_KILL_AFTER=tag hotfix-hooks finish --push")
     s.at(T(4, 10))
+    s.run("hotfix-hooks finish --push", expect=1)
+    s.matrix()
+
+    # ---------------------------------------------------------------- finished
+    s.state(
+        "07b-finish-continued",
+        "07b · 04:11 — finish --continue completes it: merged, tagged, the branch deleted",
+        "finish --continue checks each step against the repository (the merge and the tag",
+        "are there) and does the rest: it checks out main, deletes the branch here and on the",
+        "server. The engineer is back on main; nothing is active. What is still due (T005,",
+        "T007) is said, with how to tie that work to the hotfix from any branch.",
+    )
+    s.at(T(4, 11))
+    s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
+    s.at(T(4, 12))
     s.matrix()
     s.say("On main, the finished hotfix's timeline (its branch is gone):")
     s.run("hotfix-hooks timeline", expect=0)
 
     # ---------------------------------------------------------------- aborted
     s.state(
-        "08-aborted",
-        "08 · 04:29 — a hotfix opened by mistake is cancelled",
-        "hotfix 002 was started for an alert that turned out to be a false alarm.",
+        "08-cancelled-and-pushed",
+        "08 · 04:29 — a hotfix opened by mistake is cancelled, and its record pushed",
+        "hotfix 002 was started for an alert that turned out to be a false alarm. abort",
+        "asks first on a terminal (here, off one, --yes); the cancelled record is pushed,",
+        "so that the server keeps the number taken.",
     )
     s.at(T(4, 29))
     s.run("git checkout -q -b hotfix/002-false-alarm", expect=0)
     s.at(T(4, 32))
-    done = s.run('hotfix-hooks abort --reason "false alarm: the monitor was misconfigured"')
-    s.follow(done, "Commit it:")
-    s.say("Pushing the cancelled hotfix's record:")
-    s.run("git push -q -u origin HEAD", copy=True)
+    s.run('hotfix-hooks abort --yes --reason "false alarm: the monitor was misconfigured"')
+    s.run('git commit -q -am "T004: cancelled"', expect=0)
+    s.say("Pushing the cancelled record: the server keeps number 002 taken.")
+    s.run("git push -q -u origin HEAD")
     s.at(T(4, 33))
     s.matrix()
 
@@ -449,6 +469,8 @@ def _play(root: Path, manager: str, hook_repo: tuple[Path, str]) -> Scenario:
         'hotfix-hooks new "Checkout times out" --rollback "Revert and redeploy v1.4.3"',
         expect=0,
     )
+    (s.app / "checkout.py").write_text("TIMEOUT = 30\n", encoding="utf-8")
+    s.run("git add checkout.py", expect=0)
     s.run('git commit -q -m "T001: raise the checkout timeout"', expect=0)
     s.run("git push -q -u origin HEAD", expect=0)
     s.run("git checkout -q main", expect=0)
@@ -461,6 +483,22 @@ def _play(root: Path, manager: str, hook_repo: tuple[Path, str]) -> Scenario:
     s.say("From main, CI checks hotfix 003 by naming its branch:")
     s.run("hotfix-hooks check --json hotfix/003-checkout-times-out", expect=0)
     s.follow(s.run("hotfix-hooks status", expect=0), "Next:")
+
+    # ---------------------------------------------------------------- post-mortem
+    s.state(
+        "09b-post-mortem-tied-after-finish",
+        "09b · 09:15 — hotfix 001's post-mortem is written, and tied to it from main",
+        "Its branch is long gone: the commit names the hotfix and the task in its subject",
+        "(001/T007: ...); commit-msg stamps the trailers, and the report counts it.",
+    )
+    s.run("git checkout -q main", expect=0)
+    s.at(datetime(2026, 12, 4, 9, 15, 0, tzinfo=timezone.utc))
+    (s.app / "post-mortem-001.md").write_text("# Login returned 500\n", encoding="utf-8")
+    s.run("git add post-mortem-001.md", expect=0)
+    s.run('git commit -q -m "001/T007: post-mortem written"', expect=0)
+    s.run("git log -1 --format=%B", expect=0)
+    s.run("git push -q origin main", expect=0)
+    s.matrix()
     if manager != "direct":
         return s
 
@@ -572,11 +610,12 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
         (
             dict(status="Resolved", resolved_at=RESOLVED_AT),
             "merge, tag and close it: hotfix-hooks finish --push; then T005 root cause analysis "
-            "(due 2026-11-28 04:06 +00:00) and T007 post-mortem (due 2026-12-03 04:06 +00:00)",
+            "(due 2026-11-28 04:06:00 +00:00) and T007 post-mortem "
+            "(due 2026-12-03 04:06:00 +00:00)",
         ),
         (
             dict(status="Cancelled", doc_changed=True),
-            'commit the cancellation: git commit -am "T004: cancelled"',
+            "commit the cancellation: git commit -am 'T004: cancelled' && git push",
         ),
         (
             dict(status="Cancelled", plan_tree=False),
@@ -587,13 +626,26 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
 )
 def test_next_step_fits_the_state(facts: dict[str, object], expected: str) -> None:
     from hotfix_hooks.commands.status import Facts, _next_step
+    from hotfix_hooks.incident.record import HotfixRecord
 
+    said = {k: facts.pop(k) for k in ("status", "rollback", "resolved_at") if k in facts}
+    record = HotfixRecord(
+        number="001",
+        title="Login",
+        status=str(said.get("status", "Active")),
+        created=None,
+        resolved=said.get("resolved_at"),  # type: ignore[arg-type]
+        rollback_triggered=bool(said.get("rollback")),
+        checklist_done=False,
+        source="working tree",
+        path=PATH_MD,
+    )
     base: dict[str, object] = dict(
+        record=record,
         has_docs=True,
         plan_tree=True,
         plan_head=True,
         tied=2,
-        status="Active",
         path=PATH_MD,
         pushed=True,
         push="git push",

@@ -182,7 +182,7 @@ def _judge(
     if hotfix is not None:
         scope = engine.Scope(
             repo.root, hotfix.number, sha, config, branch=hotfix.name, new=new, context=new,
-            claims=True, remotes=True, config_base=source or "",
+            claims=True, remotes=True, config_base=source or "", creates=True,
         )  # fmt: skip
         return [Checked(engine.judge("check", scope), ["branch"])], {}
     refs = hotfix_refs(config.branch_prefix, remotes=True, cwd=str(repo.root))

@@ -70,18 +70,8 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
         ui.emit(serving.gitolite_recipe().rstrip("\n"), sys.stderr)
         raise click.exceptions.Exit(POLICY_FAILED)
     if report.refused or report.edited:
-        for name in report.refused:
-            ui.error(
-                f"{report.hooks_dir / name} exists and is not ours: nothing was installed. "
-                "Re-run with --force to keep it as "
-                f"{name}.local (it will still run first), or remove it."
-            )
-        for name in report.edited:
-            ui.error(
-                f"{report.hooks_dir / name} is ours but was edited since: nothing was "
-                f"installed. Re-run with --force to keep your edit as {name}.local "
-                "(it will still run first), or remove it."
-            )
+        for name in report.refused + report.edited:
+            ui.error(_refusal(report.hooks_dir, name, name in report.edited, force))
         raise click.exceptions.Exit(POLICY_FAILED)
     for name in report.kept_local:
         ui.emit(f"kept your existing {name} hook as {name}.local (it runs first)")
@@ -143,6 +133,23 @@ def hooks_outside(cwd: Path, hooks_dir: Path) -> str | None:
         "repository, so every repository using that directory runs them (and hooks "
         "already there are what git runs here). To keep them to this repository: "
         "git config --unset core.hooksPath, then hotfix-hooks install again"
+    )
+
+
+def _refusal(hooks_dir: Path, name: str, edited: bool, force: bool) -> str:
+    """Why ``name`` was not installed over, and the way out that works from here."""
+    what = "is ours but was edited since" if edited else "exists and is not ours"
+    local = hooks_dir / f"{name}.local"
+    if force and (local.is_symlink() or local.exists()):
+        return (
+            f"{hooks_dir / name} {what}, and {local} is taken too (--force keeps a hook as "
+            f"{name}.local, never over another): nothing was installed. Move one of them "
+            "away, then run install again."
+        )
+    kept = "your edit" if edited else "it"
+    return (
+        f"{hooks_dir / name} {what}: nothing was installed. Re-run with --force to keep "
+        f"{kept} as {name}.local (it will still run first), or remove it."
     )
 
 

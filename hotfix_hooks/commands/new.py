@@ -13,12 +13,19 @@ from hotfix_hooks.events import dispatch
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
-from hotfix_hooks.incident.production import production_branch, remote_for, start_point
+from hotfix_hooks.incident.production import (
+    fetch,
+    production_branch,
+    remote_for,
+    start_point,
+)
 from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
     DOCS,
+    OPENING_TASK,
     hotfix_directory,
     missing_docs,
+    opening_message,
     print_next,
     print_scaffold,
     scaffold,
@@ -37,12 +44,30 @@ PROMPTED = ("summary", "impact", "rollback")
 
 
 def taken_numbers(ctx: Context) -> dict[str, str]:
-    """Hotfix number -> where it is taken (a branch or a directory)."""
+    """Hotfix number -> where it is taken: a hotfix branch (here or on a remote), a record
+    in the working tree or on the production branch (here or on its remote), or a
+    finished hotfix's tag. A number is taken for the life of the repository."""
+    from hotfix_hooks.config.features import features_rel
+    from hotfix_hooks.git.run import ok
+    from hotfix_hooks.incident.numbers import finished_numbers, tree_numbers
+    from hotfix_hooks.incident.production import production_refs
+
+    root = str(ctx.repo.root)
     taken: dict[str, str] = {}
-    for found in hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root)):
+    for found in hotfix_refs(ctx.config.branch_prefix, cwd=root):
         taken.setdefault(found.hotfix.number, found.ref)
     for number, directory in hotfix_dirs(ctx):
         taken.setdefault(number, str(directory))
+    for ref in production_refs(ctx.repo, ctx.config.base_branch):
+
+        def exists(rel: str, at: str = ref) -> bool:
+            return ok("cat-file", "-e", f"{at}:{rel}", cwd=root)
+
+        features = str(features_rel(ctx.config, exists))
+        for number in tree_numbers(ref, features, cwd=root):
+            taken.setdefault(number, f"a record on {ref.removeprefix('refs/')}")
+    for number, tag in finished_numbers(ctx.config.tag_format, cwd=root).items():
+        taken.setdefault(number, f"finished: tag {tag}")
     return taken
 
 
@@ -80,6 +105,9 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
     ctx = context()
     name = " ".join(title).strip()
     taken = taken_numbers(ctx)
+    given = number_option(number)
+    if given is not None and given in taken:
+        raise UsageError(f"hotfix {given} is taken ({taken[given]}): pick another --number")
     if not _index_clean(ctx):
         raise UsageError(
             "the index has staged changes: a hotfix starts clean from the production branch. "
@@ -87,9 +115,7 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
         )
     if not name and interactive():
         name = click.prompt("Title (what is broken, a few words)", default="").strip()
-    chosen = number_option(number) or next_number(taken)
-    if number is not None and chosen in taken:
-        raise UsageError(f"hotfix {chosen} is taken ({taken[chosen]}): pick another --number")
+    chosen = given or next_number(taken)
     slug = slugify(name)
     branch = f"{ctx.config.branch_prefix}{chosen}" + (f"-{slug}" if slug else "")
     if ctx.repo.resolve(f"refs/heads/{branch}"):
@@ -99,6 +125,7 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
     base_sha = ctx.repo.resolve(base)
     if not base_sha:
         raise UsageError(f"--base {base!r} is not a commit")
+    _no_record_at(ctx, chosen, base, base_sha)
     if interactive():
         for option, _field, prompt in FIELDS:
             if option in PROMPTED and not texts.get(option):
@@ -121,6 +148,23 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
         raise UsageError(f"{exc.strerror or exc}: hotfix {chosen} was not started") from None
 
 
+def _no_record_at(ctx: Context, number: str, base: str, base_sha: str) -> None:
+    """A new hotfix never takes over the record of another incident at its start point
+    (a backport starting from a branch that has the record of the hotfix it backports)."""
+    from hotfix_hooks.config.features import features_rel, hotfix_rel
+    from hotfix_hooks.git.run import ok
+
+    def exists(rel: str) -> bool:
+        return ok("cat-file", "-e", f"{base_sha}:{rel}", cwd=ctx.repo.root)
+
+    record = hotfix_rel(features_rel(ctx.config, exists), number) / HOTFIX_DOC
+    if exists(str(record)):
+        raise UsageError(
+            f"{base} holds the record of hotfix {number} already ({record}): a new incident "
+            "takes a number of its own; pick another --number, or leave it out"
+        )
+
+
 def _index_clean(ctx: Context) -> bool:
     from hotfix_hooks.git.run import ok
 
@@ -135,11 +179,19 @@ def production_base(ctx: Context) -> str:
             "this repository has no commits yet: make a first commit, then start the hotfix"
         )
     remote = remote_for(ctx.repo, ctx.config.base_branch)
+    problem = fetch(ctx.repo, remote) if remote else None
     try:
         name = production_branch(ctx.repo, ctx.config.base_branch, remote)
     except UsageError as exc:
         raise UsageError(f"{exc}, or pass --base REF") from None
-    return start_point(ctx.repo, name, remote)
+    start = start_point(ctx.repo, name, remote)
+    if problem is not None:
+        sha = (ctx.repo.resolve(start) or "")[:10]
+        ui.warn(
+            f"could not fetch from {remote} ({problem}): starting from {start} ({sha}) as "
+            "this clone last saw it; production may be ahead of it"
+        )
+    return start
 
 
 def _undo_start(ctx: Context, branch: str, before: str) -> None:
@@ -191,9 +243,11 @@ def _start(
             )
     if updated != data:
         replace_file(ctx.repo.root / rel, updated)
+    committed = False
     if ctx.config.stage_scaffold:
         docs = [str(directory / doc) for doc in DOCS]
         ctx.repo.git("add", "--", *docs, check=False)
+        committed = _commit_docs(ctx, chosen, docs)
     ui.emit(f"✓ Hotfix {chosen} started on {branch}, from {base} ({base_sha[:10]})")
     started = parse_branch(branch, ctx.config.branch_prefix)
     if started is not None:
@@ -203,4 +257,38 @@ def _start(
     filled = [field.split(". ")[-1] for option, field, _ in FIELDS if texts.get(option)]
     if filled:
         ui.emit(f"✓ Filled in {rel}: {', '.join(filled)}")
-    print_next(rel, staged=ctx.config.stage_scaffold, plan_written=bool(texts.get("rollback")))
+    print_next(
+        rel,
+        chosen,
+        staged=ctx.config.stage_scaffold,
+        plan_written=bool(texts.get("rollback")),
+        committed=committed,
+    )
+
+
+def _commit_docs(ctx: Context, number: str, docs: list[str]) -> bool:
+    """The docs in a commit of their own; False (a warning said why, the docs stay staged)
+    when the commit could not be made."""
+    message = opening_message(number)
+    try:
+        with dispatch.quiet():
+            ctx.repo.git(
+                "commit",
+                "-q",
+                "-m",
+                message,
+                "--trailer",
+                f"Hotfix: {number}",
+                "--trailer",
+                f"Task: {OPENING_TASK}",
+                "--",
+                *docs,
+            )
+    except GitError as exc:
+        ui.warn(
+            f"the docs are staged, not committed ({' '.join(exc.stderr.split())[:200]}): "
+            f"commit them on their own: {ui.command(['git', 'commit', '-m', message])}"
+        )
+        return False
+    ui.emit(f'✓ Committed the docs on their own: "{message}"')
+    return True

@@ -12,9 +12,8 @@ from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import USAGE, UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, replace_file
-from hotfix_hooks.report.dashboard import html_page
+from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.report.inventory import (
-    HotfixRecord,
     RepoArg,
     RepositoryReport,
     collect,
@@ -135,6 +134,8 @@ def report(
         path = update_metrics(root, records, now, repo.git_dir)
         ui.emit(f"updated {path.relative_to(root)}", sys.stderr)
     if html_file is not None:
+        from hotfix_hooks.report.dashboard import html_page  # Jinja2: only for --html
+
         _write_html(html_file, html_page(rows, summary, now))
     if as_json:
         data: dict[str, object] = {"hotfixes": rows, "summary": summary.as_json()}
@@ -234,7 +235,7 @@ def _print_table(rows: list[dict[str, Any]], several: bool) -> None:
         return f"{name:<{width}} " if several else ""
 
     ui.emit(
-        f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<24} "
+        f"{column('Repository')}{'Hotfix':<7} {'Status':<9} {'Created':<26} "
         f"{'Resolved in':<12} {'Rollback':<9} {'Post-mortem':<12} Branch"
     )
     for r in rows:
@@ -242,7 +243,7 @@ def _print_table(rows: list[dict[str, Any]], several: bool) -> None:
         flags = status_cell(r)[len(str(r["status"])) :]
         ui.emit(
             f"{column(r.get('repository', ''))}"
-            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<24} "
+            f"{r['hotfix']:<7} {r['status'][:9]:<9} {created:<26} "
             f"{r['time_to_resolution'] or '—':<12} "
             f"{'yes' if r['rollback_triggered'] else 'no':<9} {postmortem_cell(r):<12} "
             f"{r['branch']}{flags}"

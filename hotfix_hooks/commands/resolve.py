@@ -10,8 +10,10 @@ from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.core.safe_files import create_exclusive, describe_os_error
 from hotfix_hooks.core.state import HotfixState
+from hotfix_hooks.core.tie import TIE_GREP
+from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
-from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.document.events import Event
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
@@ -32,28 +34,26 @@ def resolve(postmortem: bool) -> None:
         hotfix-hooks resolve --postmortem   # also post-mortem.md, with the timeline
     """
     doc = current_doc()
-    now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
-    if fields.state(doc.doc) is HotfixState.RESOLVED:
+    doc.say_news(recording="hotfix-hooks resolve")
+    now = clock.stamp_now()
+    record = doc.record()
+    if record.state is HotfixState.RESOLVED:
+        when = record.resolved
         ui.emit(
-            f"hotfix {doc.hotfix.number} is already resolved ({doc.doc.field(fields.RESOLVED)})"
+            f"hotfix {doc.hotfix.number} is already resolved"
+            + (f" ({clock.format_stamp(when)})" if when else "")
         )
         return
-    if fields.state(doc.doc) is HotfixState.CANCELLED:
+    if record.state is HotfixState.CANCELLED:
         raise Refused(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
     changes, duration = resolution(doc, now)
-
-    def edit(current: HotfixDocument) -> bytes:
-        if fields.state(current) is HotfixState.RESOLVED:  # resolved meanwhile
-            return current.data
-        return fields.with_fields(current, changes)
-
-    if not doc.update(edit):
+    if not record_resolution(doc, changes):
         ui.emit(f"hotfix {doc.hotfix.number} is already resolved")
         return
     events.fire_for(doc, "on_resolve")
     target = doc.ctx.config.target_minutes
     within = within_target(duration, target)
-    triggered = fields.rollback_triggered(doc.doc)
+    triggered = doc.record().rollback is not None
     ui.emit(ui.paint("✅ EMERGENCY RESOLVED", "green"))
     ui.emit("")
     ui.emit("📊 Resolution:")
@@ -65,9 +65,8 @@ def resolve(postmortem: bool) -> None:
     ui.emit(f"- Rollback triggered: {'Yes' if triggered else 'No'}")
     ui.emit("")
     ui.emit("📋 Post-Emergency Actions Required:")
-    ui.emit(f"- T005: Root cause analysis — due {clock.format_stamp(now + ROOT_CAUSE_DUE)} (48 h)")
-    ui.emit("- T006: Permanent fix (if hotfix is temporary) — through the normal workflow")
-    ui.emit(f"- T007: Post-mortem — due {clock.format_stamp(now + POSTMORTEM_DUE)} (1 week)")
+    for line in due_lines(doc):
+        ui.emit(f"- {line}")
     if postmortem:
         rel = _write_postmortem(doc, now, duration, triggered)
         staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
@@ -83,6 +82,37 @@ def resolve(postmortem: bool) -> None:
         ui.emit(f"Then write the Rollback Plan in {doc.rel}: pushing is refused until you do.")
 
 
+def record_resolution(doc: CurrentDoc, changes: list[tuple[str, str]]) -> bool:
+    """The resolution :func:`resolution` computed, recorded: one line in events.md (unless
+    the record, as it is now on disk, is closed already) and Status Resolved in hotfix.md.
+    False when nothing was recorded."""
+    values = dict(changes)
+    took = values.get(fields.TIME_TO_RESOLUTION, "")
+    event = Event(
+        clock.parse(values[fields.RESOLVED]),
+        ev.RESOLVED,
+        doc.who(),
+        f"time to resolution {took}" if took else "",
+    )
+    if not doc.add_event(event, unless=lambda record: record.state.closed):
+        return False
+    status = [(fields.STATUS, values.get(fields.STATUS, HotfixState.RESOLVED.value))]
+    doc.update(lambda current: fields.with_fields(current, status))
+    return True
+
+
+def due_lines(doc: CurrentDoc) -> list[str]:
+    """T005-T007 with their due dates, counted from the recorded resolution."""
+    resolved = doc.record().resolved
+    if resolved is None:
+        return []
+    return [
+        f"T005: Root cause analysis — due {clock.format_stamp(resolved + ROOT_CAUSE_DUE)} (48 h)",
+        "T006: Permanent fix (if hotfix is temporary) — through the normal workflow",
+        f"T007: Post-mortem — due {clock.format_stamp(resolved + POSTMORTEM_DUE)} (1 week)",
+    ]
+
+
 def _tracked(doc: CurrentDoc, rel: PurePosixPath) -> bool:
     return bool(doc.ctx.repo.git("ls-files", "--", str(rel), check=False))
 
@@ -94,7 +124,7 @@ def resolution(doc: CurrentDoc, now: datetime) -> tuple[list[tuple[str, str]], t
     if started is None:
         raise UsageError(
             f"{doc.rel}: **Created** is {created!r}, not a timestamp such as "
-            "'2026-11-26 15:30 +00:00': fix it, then run resolve again"
+            "'2026-11-26 15:30:00 +00:00': fix it, then run resolve again"
         )
     duration = now - started
     changes = [
@@ -117,7 +147,7 @@ def _write_postmortem(
         return rel
     timeline = [
         (clock.format_stamp(clock.parse(commit.committed)), commit.subject)
-        for commit in trailer_log(doc.ctx.repo, "HEAD", grep="Hotfix", reverse=True)
+        for commit in trailer_log(doc.ctx.repo, "HEAD", grep=("Hotfix", TIE_GREP), reverse=True)
         if doc.hotfix.number in commit.hotfixes  # exactly: hotfix 100 is not 1000
     ]
     context = {

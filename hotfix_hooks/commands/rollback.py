@@ -7,9 +7,9 @@ import click
 from hotfix_hooks.commands.common import interactive
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.errors import Refused, UsageError
-from hotfix_hooks.core.state import HotfixState, state_of
-from hotfix_hooks.document import fields
-from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.core.state import HotfixState
+from hotfix_hooks.document import events as ev
+from hotfix_hooks.document.events import Event
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
 from hotfix_hooks.policy.rollback_plan import judge
@@ -43,9 +43,14 @@ def _show_plan(doc: CurrentDoc) -> None:
         )
     ui.emit("Rollback Trigger:")
     ui.emit(f"  {verdict.trigger.text.strip() if verdict.trigger.real else '(not written)'}")
-    recorded = doc.doc.field(fields.ROLLBACK_TRIGGERED)
-    if fields.rollback_triggered(doc.doc):
-        ui.emit(f"Rollback Triggered: {recorded}")
+    recorded = doc.record().rollback
+    if recorded is not None:
+        ui.emit(f"Rollback Triggered: {_said(recorded)}")
+
+
+def _said(event: Event) -> str:
+    by = f", by {event.who}" if event.who else ""
+    return f"yes ({clock.format_stamp(event.when)}{by})"
 
 
 def _plan_json(doc: CurrentDoc) -> dict[str, object]:
@@ -58,9 +63,7 @@ def _plan_json(doc: CurrentDoc) -> dict[str, object]:
         "rollback_trigger": verdict.trigger.text.strip() if verdict.trigger.real else None,
         "passed": verdict.passed,
         "problems": verdict.problems,
-        "rollback_triggered": doc.doc.field(fields.ROLLBACK_TRIGGERED)
-        if fields.rollback_triggered(doc.doc)
-        else None,
+        "rollback_triggered": _said(first) if (first := doc.record().rollback) else None,
     }
 
 
@@ -77,6 +80,7 @@ def plan(as_json: bool) -> None:
         hotfix-hooks plan --json
     """
     doc = current_doc()
+    doc.say_news()
     if as_json:
         click.echo(json.dumps(_plan_json(doc), indent=2, ensure_ascii=False))
         return
@@ -85,10 +89,10 @@ def plan(as_json: bool) -> None:
 
 
 @click.command(short_help="Record that a rollback was triggered (asks first).")
-@click.option("--reason", "-r", help="Why the rollback was triggered (recorded in hotfix.md).")
+@click.option("--reason", "-r", help="Why the rollback was triggered (recorded in events.md).")
 @click.option("--yes", "-y", is_flag=True, help="Record without asking (needed off a terminal).")
 def rollback(reason: str | None, yes: bool) -> None:
-    """Print the Rollback Plan and Trigger and, once confirmed, record in hotfix.md that a
+    """Print the Rollback Plan and Trigger and, once confirmed, record in events.md that a
     rollback was triggered (it counts in the rollback rate). Only reading the plan:
     `hotfix-hooks plan`. On a terminal it asks first; elsewhere pass --yes.
 
@@ -98,7 +102,8 @@ def rollback(reason: str | None, yes: bool) -> None:
         hotfix-hooks rollback --yes --reason "error rate doubled after the deploy"
     """
     doc = current_doc()
-    if fields.state(doc.doc) is HotfixState.CANCELLED:
+    doc.say_news(recording="hotfix-hooks rollback")
+    if doc.record().state is HotfixState.CANCELLED:
         raise Refused(
             f"hotfix {doc.hotfix.number} was cancelled: there is no rollback to record "
             "(to read its plan: hotfix-hooks plan)"
@@ -115,35 +120,26 @@ def rollback(reason: str | None, yes: bool) -> None:
     for line in ESCALATION:
         ui.emit(f"⚠ {line}")
     ui.emit("")
-    if fields.rollback_triggered(doc.doc):
+    if doc.record().rollback is not None:
         _kept(doc)
         return
     if not yes and not click.confirm(
-        f"Record in {doc.rel} that a rollback of hotfix {doc.hotfix.number} was triggered?",
+        f"Record in {doc.events_rel} that a rollback of hotfix {doc.hotfix.number} was triggered?",
         default=False,
     ):
         ui.emit("Nothing recorded (to only read the plan: hotfix-hooks plan).")
         return
-    stamp = clock.format_stamp(clock.now())
-    changes = [(fields.ROLLBACK_TRIGGERED, f"yes ({stamp})")]
-    if reason:
-        changes.append((fields.ROLLBACK_REASON, reason))
-
-    def record(current: HotfixDocument) -> bytes:
-        if fields.rollback_triggered(current):  # recorded meanwhile, by another hotfix-hooks
-            return current.data
-        return fields.with_fields(current, changes)
-
-    if not doc.update(record) and fields.rollback_triggered(doc.doc):
+    event = Event(clock.stamp_now(), ev.ROLLBACK, doc.who(), reason or "")
+    # recorded meanwhile, by another hotfix-hooks: the first stays
+    if not doc.add_event(event, unless=lambda record: record.rollback is not None):
         _kept(doc)
         return
     events.fire_for(doc, "on_rollback", reason=reason)
     if not yes:
         ui.emit("")
-    ui.emit(f"Recorded in {doc.rel}: Rollback Triggered: yes ({stamp})")
+    ui.emit(f"Recorded in {doc.events_rel}: Rollback Triggered: {_said(event)}")
     ui.emit(f'Commit it: git commit -am "T004: rollback triggered"{push_after(doc)}')
-    status = fields.status(doc.doc)
-    if not state_of(status).closed:
+    if not doc.record().state.closed:
         ui.emit(
             "Then fix forward (commit and push the next fix), or once the service is restored: "
             "hotfix-hooks resolve"
@@ -153,8 +149,9 @@ def rollback(reason: str | None, yes: bool) -> None:
 def _kept(doc: CurrentDoc) -> None:
     """A rollback is recorded already: its time stays (time to rollback counts from the
     first), and nothing is recorded over it."""
-    recorded = doc.doc.field(fields.ROLLBACK_TRIGGERED)
+    recorded = doc.record().rollback
+    said = _said(recorded) if recorded else "yes"
     ui.emit(
-        f"A rollback is recorded in {doc.rel} already (Rollback Triggered: {recorded}): "
+        f"A rollback is recorded already (Rollback Triggered: {said}): "
         "kept, as the time to rollback counts from the first. Nothing recorded."
     )

@@ -29,7 +29,9 @@ def server_config(
 
     It lives in the bare repository (hotfix-hooks.toml in its git directory), was
     recorded from the default branch by `install --server`, and is never changed by a
-    push. Run this inside the server's bare repository.
+    push. Run this inside the server's bare repository. It shows what is recorded, then
+    every rule in force, defaults included. The keys are those of .hotfix-hooks.toml
+    (docs/configuration.md), [events] aside: the server never runs event commands.
 
     Examples:
 
@@ -69,3 +71,4 @@ def server_config(
     else:
         ui.emit(f"{path}:")
     click.echo(recorded_rules.render(config), nl=False)
+    click.echo(recorded_rules.in_force(config), nl=False)

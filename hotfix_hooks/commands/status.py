@@ -12,10 +12,14 @@ from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import fields
+from hotfix_hooks.document import record as records
+from hotfix_hooks.document.events import EVENTS_DOC, Event
 from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.document.tasks import plan_task, subject_tasks
 from hotfix_hooks.enforce.engine import judge_commit
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
+from hotfix_hooks.incident.finished import finished
 from hotfix_hooks.incident.location import (
     HOTFIX_DOC,
     TASKS_DOC,
@@ -23,58 +27,50 @@ from hotfix_hooks.incident.location import (
     read_worktree_bytes,
     read_worktree_doc,
 )
-from hotfix_hooks.incident.record import current_doc
+from hotfix_hooks.incident.record import HotfixRecord, current_doc, operation_name
 from hotfix_hooks.incident.scaffold import hotfix_directory
+from hotfix_hooks.incident.upstream import upstream_of
 from hotfix_hooks.install.installer import hook_problems
 from hotfix_hooks.policy.rollback_plan import judge
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
 
-@dataclass(frozen=True)
+@dataclass
 class Facts:
-    """What the next step depends on."""
+    """What the next step depends on: the hotfix's record, and what this clone has of it."""
 
+    record: HotfixRecord
     has_docs: bool
     plan_tree: bool
     plan_head: bool
     tied: int
-    status: str
     path: str
     plan_task: str = "T003"
     plan_line: int | None = None
     doc_changed: bool = False  # hotfix.md differs from HEAD
     pushed: bool = False  # HEAD is on the branch's upstream
     push: str = "git push"  # the push that works from here
-    rollback: bool = False  # a rollback is recorded
-    resolved_at: datetime | None = None
+    behind: bool = False  # the remote-tracking branch has commits this clone lacks
+    in_progress: str = ""  # a rebase, merge, cherry-pick, revert or bisect under way
 
 
 def _next_step(f: Facts) -> str:
     """The one next step for the state the hotfix is in, as a command where there is one."""
-    path, push = f.path, f.push
+    if f.in_progress == "bisect":
+        return "finish the bisect first: git bisect reset"
+    if f.in_progress:
+        return (
+            f"finish the {f.in_progress} first: resolve the conflicts, git add them, then "
+            f"git {f.in_progress} --continue (or git {f.in_progress} --abort)"
+        )
     if not f.has_docs:
         return "create the docs: hotfix-hooks scaffold"
-    if state_of(f.status) is HotfixState.CANCELLED:
-        if f.doc_changed:
-            return 'commit the cancellation: git commit -am "T004: cancelled"'
-        return (
-            "nothing: this hotfix is cancelled; keep the branch, it is the record "
-            "(its number is not reused)"
-        )
-    if state_of(f.status) is HotfixState.RESOLVED:
-        if f.doc_changed:
-            commit = ui.command(["git", "commit", "-am", "T004: resolved"])
-            return f"commit the resolution: {commit} && {push}"
-        if not f.pushed:
-            return f"push the resolution: {push}"
-        due = ""
-        if f.resolved_at is not None:
-            due = (
-                "; then T005 root cause analysis (due "
-                f"{clock.format_stamp(f.resolved_at + ROOT_CAUSE_DUE)}) and T007 post-mortem "
-                f"(due {clock.format_stamp(f.resolved_at + POSTMORTEM_DUE)})"
-            )
-        return f"merge, tag and close it: hotfix-hooks finish --push{due}"
+    if f.behind:
+        return "bring in what the team pushed first: git pull"
+    closed = _closed_step(f)
+    if closed is not None:
+        return closed
+    path, push = f.path, f.push
     if not f.plan_tree:
         where = f"{path}, line {f.plan_line}" if f.plan_line else path
         return f"write the Rollback Plan in {where} (the push is refused until you do)"
@@ -84,12 +80,12 @@ def _next_step(f: Facts) -> str:
         return f"commit the plan: {add}"
     if not f.tied:
         return 'commit the fix: git commit -am "T001: <what you fixed>"'
-    if f.rollback and f.doc_changed:
+    if f.record.rollback_triggered and f.doc_changed:
         commit = ui.command(["git", "commit", "-am", "T004: rollback triggered"])
         return f"commit the rollback record: {commit} && {push}"
     if not f.pushed:
         return f"push it: {push}"
-    if f.rollback:
+    if f.record.rollback_triggered:
         return (
             "fix forward (commit and push the next fix), or once the service is restored: "
             "hotfix-hooks resolve"
@@ -100,13 +96,45 @@ def _next_step(f: Facts) -> str:
     )
 
 
+def _closed_step(f: Facts) -> str | None:
+    """The next step of a cancelled or resolved hotfix; None for an open one."""
+    push = f.push
+    state = f.record.state
+    if state is HotfixState.CANCELLED:
+        if f.doc_changed:
+            commit = ui.command(["git", "commit", "-am", "T004: cancelled"])
+            return f"commit the cancellation: {commit} && {push}"
+        if not f.pushed:
+            return f"push the record (the server keeps its number taken): {push}"
+        return (
+            "nothing: this hotfix is cancelled; keep the branch, it is the record "
+            "(its number is not reused)"
+        )
+    if state is not HotfixState.RESOLVED:
+        return None
+    if f.doc_changed:
+        commit = ui.command(["git", "commit", "-am", "T004: resolved"])
+        return f"commit the resolution: {commit} && {push}"
+    if not f.pushed:
+        return f"push the resolution: {push}"
+    due = ""
+    resolved = f.record.resolved
+    if resolved is not None:
+        due = (
+            "; then T005 root cause analysis (due "
+            f"{clock.format_stamp(resolved + ROOT_CAUSE_DUE)}) and T007 post-mortem "
+            f"(due {clock.format_stamp(resolved + POSTMORTEM_DUE)})"
+        )
+    return f"merge, tag and close it: hotfix-hooks finish --push{due}"
+
+
 @dataclass
 class HotfixStatus:
-    number: str
-    title: str
-    branch: str
-    status: str
-    created: datetime | None
+    """The checked-out hotfix: its record (the one record type, as ``report`` reads it),
+    and what this working tree adds: the age, the tasks and their commits, the plan's
+    verdict here and at HEAD, the warnings and the next step."""
+
+    record: HotfixRecord
     elapsed: timedelta | None
     target_minutes: int
     tasks: list[TaskCommits]
@@ -114,12 +142,45 @@ class HotfixStatus:
     plan_at_head: bool
     problems: list[str]
     warnings: list[str]
-    file: str
     next_step: str
-    resolved: str | None = None  # the Resolved stamp, as written
-    time_to_resolution: str | None = None
-    cancelled: str | None = None
-    rollback: str | None = None  # the Rollback Triggered record, as written
+    rollback: str | None = None  # the first rollback recorded, with who and why
+    news: str | None = None  # what the team pushed that this clone lacks
+
+    @property
+    def number(self) -> str:
+        return self.record.number
+
+    @property
+    def title(self) -> str:
+        return self.record.title
+
+    @property
+    def branch(self) -> str:
+        return self.record.branch
+
+    @property
+    def status(self) -> str:
+        return self.record.status
+
+    @property
+    def file(self) -> str:
+        return self.record.path
+
+    @property
+    def created(self) -> datetime | None:
+        return self.record.created
+
+    @property
+    def resolved(self) -> str | None:
+        return _stamp(self.record.resolved)
+
+    @property
+    def time_to_resolution(self) -> str | None:
+        return clock.human_or_none(self.record.duration)
+
+    @property
+    def cancelled(self) -> str | None:
+        return _stamp(self.record.cancelled_at)
 
     @property
     def over_target(self) -> bool:
@@ -154,6 +215,11 @@ class HotfixStatus:
                 "head": self.plan_at_head,
                 "problems": self.problems,
             },
+            "rollback": self.rollback,
+            "resolved": self.resolved,
+            "time_to_resolution": self.time_to_resolution,
+            "cancelled": self.cancelled,
+            "team": self.news,
             "warnings": self.warnings,
             "file": self.file,
             "next": self.next_step,
@@ -168,12 +234,18 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         data is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
     )
     doc = HotfixDocument.parse(data or b"", str(path))
-    text = doc.text
-    created = fields.stamp(doc, fields.CREATED)
-    status = fields.status(doc) if data is not None else "missing"
+    events_rel = directory / EVENTS_DOC
+    reading = records.read(doc, read_worktree_bytes(ctx.repo.root, events_rel), str(events_rel))
+    record = HotfixRecord.of(hotfix.number, reading, "working tree", str(path))
+    record.title = record.title or hotfix.title
+    record.branch = hotfix.name
+    if data is None:
+        record.status = "missing"
     tasks, warning = load_tasks(ctx.repo.root, ctx.config, hotfix.number)
     base = doc.field(fields.BASE_COMMIT)
-    index = tasks_with_commits(ctx.repo, hotfix.number, tasks, base=base if base else None)
+    index = tasks_with_commits(
+        ctx.repo, hotfix.number, tasks, base=base or None, subject_tasks=subject_tasks
+    )
     tree_verdict = judge(doc, trigger_required=ctx.config.rollback_trigger_required)
     head_sha = ctx.repo.resolve("HEAD") or ""
     head = (
@@ -182,60 +254,71 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         else None
     )
     # a cancelled hotfix needs no plan (policy/rules HH001, HH002): none is asked of it
-    cancelled = state_of(status) is HotfixState.CANCELLED
-    tree_ok = bool(text) and (tree_verdict.passed or cancelled)
-    head_ok = bool(head and head.passed)
-    tied = sum(len(t.commits) for t in index)
-    clash = _number_warnings(ctx, hotfix)
-    from hotfix_hooks.document.tasks import plan_task
-
-    upstream_gap = _unpushed(ctx, hotfix.name)
+    tree_ok = bool(doc.text) and (tree_verdict.passed or reading.state is HotfixState.CANCELLED)
+    news = upstream_of(ctx.repo, hotfix.name, directory)
     facts = Facts(
+        record=record,
         has_docs=has_docs,
         plan_tree=tree_ok,
-        plan_head=head_ok,
-        tied=tied,
-        status=status,
+        plan_head=bool(head and head.passed),
+        tied=sum(len(t.commits) for t in index),
         path=str(path),
         plan_task=plan_task(tasks),
         plan_line=tree_verdict.plan.line,
-        doc_changed=bool(ctx.repo.git("status", "--porcelain", "--", str(path), check=False)),
-        pushed=upstream_gap == "0",
+        doc_changed=bool(
+            ctx.repo.git("status", "--porcelain", "--", str(path), str(events_rel), check=False)
+        ),
+        pushed=_unpushed(ctx, hotfix.name) == "0",
         push=ctx.repo.push_command(),
-        rollback=fields.rollback_triggered(doc),
-        resolved_at=fields.stamp(doc, fields.RESOLVED),
+        behind=bool(news and news.behind),
+        in_progress=operation_name(state) if (state := ctx.repo.in_progress()) else "",
     )
-    next_step = _next_step(facts)
-    if clash:
-        next_step = "give this incident its own number: " + clash[0].split("fix: ", 1)[-1]
+    clash = _number_warnings(ctx, hotfix)
+    next_step, team = _next_and_news(ctx, hotfix, facts, clash, news.notice() if news else None)
+    cancelled = record.state is HotfixState.CANCELLED  # needs no plan: none is judged
     trigger = tree_verdict.trigger
     trigger_warnings = [
         f"{warning} ({path}, line {trigger.line})" if trigger.line else f"{warning} ({path})"
-        for warning in (tree_verdict.warnings if text and not cancelled else [])
+        for warning in (tree_verdict.warnings if doc.text and not cancelled else [])
     ]
-    # Created is written to the minute: "now" is read to the minute too (as resolve
-    # does), so a hotfix opened at 03:12:56 is not "56s" old at 03:12:57
-    minute = clock.now().replace(second=0, microsecond=0)
+    created = record.created
     return HotfixStatus(
-        number=hotfix.number,
-        title=doc.title or hotfix.title,
-        branch=hotfix.name,
-        status=status,
-        created=created,
-        elapsed=(minute - created) if created else None,
+        record=record,
+        elapsed=(clock.stamp_now() - created) if created else None,
         target_minutes=ctx.config.target_minutes,
         tasks=index,
         plan_in_tree=tree_ok,
-        plan_at_head=head_ok,
-        problems=[] if cancelled else tree_verdict.problems if text else [f"{path} is missing"],
-        warnings=([warning] if warning else []) + trigger_warnings + clash,
-        file=str(path),
+        plan_at_head=facts.plan_head,
+        problems=[] if cancelled else tree_verdict.problems if doc.text else [f"{path} is missing"],
+        warnings=([warning] if warning else []) + record.problems + trigger_warnings + clash,
         next_step=next_step,
-        resolved=doc.field(fields.RESOLVED),
-        time_to_resolution=doc.field(fields.TIME_TO_RESOLUTION),
-        cancelled=doc.field(fields.CANCELLED),
-        rollback=doc.field(fields.ROLLBACK_TRIGGERED) if facts.rollback else None,
+        rollback=_said(reading.rollback) if reading.rollback else None,
+        news=team,
     )
+
+
+def _next_and_news(
+    ctx: Context, hotfix: HotfixBranch, facts: Facts, clash: list[str], news: str | None
+) -> tuple[str, str | None]:
+    """The next step and what to say first: a hotfix finished upstream, a number another
+    incident holds, else what the record and the working tree say."""
+    done = finished(ctx.repo, ctx.config, hotfix)
+    if done is not None:
+        facts.record.status = HotfixState.FINISHED.value
+        return done.advice(), done.notice()
+    if clash:
+        return "give this incident its own number: " + clash[0].split("fix: ", 1)[-1], news
+    return _next_step(facts), news
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return clock.format_stamp(moment) if moment else None
+
+
+def _said(event: Event) -> str:
+    by = f", by {event.who}" if event.who else ""
+    why = f": {event.note}" if event.note else ""
+    return f"yes ({clock.format_stamp(event.when)}{by}){why}"
 
 
 def _unpushed(ctx: Context, branch: str) -> str:
@@ -269,6 +352,7 @@ def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
             root, features, hotfix.number, hotfix.name, prefix, cwd=root
         ),
         taken=numbers.worktree_numbers(root, features),
+        tag_format=ctx.config.tag_format,
     )
     if not verdict.others:
         return []
@@ -280,12 +364,14 @@ def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:
 
 def _print_hotfix(state: HotfixStatus) -> None:
     out = sys.stdout
+    if state.news:
+        ui.warn(state.news)
     mark = {True: ui.paint("✓", "green", out), False: ui.paint("✗", "red", out)}
     title = ui.paint(f"🚨 Hotfix {state.number}: {state.title or '[Title]'}", "bold", out)
     ui.emit(f"{title}  ({state.branch})")
     line = f"Status: {state.status}"
     limit = clock.human(timedelta(minutes=state.target_minutes))
-    if state_of(state.status) is HotfixState.RESOLVED:
+    if state_of(state.status) in (HotfixState.RESOLVED, HotfixState.FINISHED):
         took = f", in {state.time_to_resolution}" if state.time_to_resolution else ""
         line += f" · resolved {state.resolved or '(time not recorded)'}{took} (target {limit})"
     elif state_of(state.status) is HotfixState.CANCELLED:
@@ -305,9 +391,13 @@ def _print_hotfix(state: HotfixStatus) -> None:
         shown = ", ".join(f"{sha[:7]} {subject}" for sha, subject in task.commits[:3])
         more = f" (+{len(task.commits) - 3} more)" if len(task.commits) > 3 else ""
         ui.emit(f"  {task.task}  {task.title:<{width}}  {shown or '—'}{more}")
-    ui.emit(
-        f"Rollback plan: working tree {mark[state.plan_in_tree]} · HEAD {mark[state.plan_at_head]}"
-    )
+    if state_of(state.status) is HotfixState.CANCELLED:
+        ui.emit("Rollback plan: not needed (cancelled)")
+    else:
+        ui.emit(
+            f"Rollback plan: working tree {mark[state.plan_in_tree]} · "
+            f"HEAD {mark[state.plan_at_head]}"
+        )
     for problem in state.problems:
         ui.emit(f"  {problem}")
     for warning in state.warnings:
@@ -318,7 +408,7 @@ def _print_hotfix(state: HotfixStatus) -> None:
 def overview(ctx: Context) -> dict[str, object]:
     from hotfix_hooks.report.inventory import collect
 
-    now = clock.now().replace(second=0, microsecond=0)  # stamps are to the minute
+    now = clock.stamp_now()
     records = collect(ctx)
     target = ctx.config.target_minutes
     return {
@@ -355,19 +445,30 @@ def status(as_json: bool) -> None:
         hotfix-hooks status
         hotfix-hooks status --json
     """
+    from hotfix_hooks.commands.finish import in_progress
+
     ctx = context()
     for problem in hook_problems(ctx.repo.root):
         ui.warn(problem)
+    finishing = in_progress(ctx)
+    if finishing and not as_json:
+        ui.emit(ui.paint(f"⚠ {finishing[0]}", "yellow"))
     hotfix = ctx.hotfix()
     if hotfix:
         state = hotfix_status(ctx, hotfix)
         events.alert_overdue(ctx, state.status, state.elapsed, current_doc)
+        if finishing:
+            state.next_step = finishing[1]
         if as_json:
-            click.echo(json.dumps(state.as_json(), indent=2, ensure_ascii=False))
+            data = state.as_json() | {"finish_in_progress": finishing and finishing[0]}
+            click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         else:
             _print_hotfix(state)
         return
-    data = overview(ctx)
+    data = overview(ctx) | {"finish_in_progress": finishing and finishing[0]}
+    if finishing and not as_json:
+        ui.emit(f"Next: {finishing[1]}")
+        return
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
@@ -390,10 +491,13 @@ def status(as_json: bool) -> None:
     for number in conflicts:
         ui.emit(
             f"conflict: hotfix {number} is used by more than one incident; rename all but "
-            "one branch to the next free number (git branch -m)"
+            "one branch to the next free number (hotfix-hooks renumber, on each)"
         )
     for number in overdue:
-        ui.emit(f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution)")
+        ui.emit(
+            f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution); "
+            f'tie it when done: git commit -m "{number}/T007: post-mortem written"'
+        )
     # the hotfix to look at first: the longest open past the target, else the longest open
     branches = [item for item in active if item["branch"]]
     branches.sort(key=lambda item: (not item["over_target"], -(item["age_seconds"] or 0)))

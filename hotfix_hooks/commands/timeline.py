@@ -26,7 +26,7 @@ def incident_rows(doc: CurrentDoc) -> list[tl.Row]:
     """The timeline of ``doc``'s hotfix, in the incident's time zone."""
     config = doc.ctx.config
     tag = tag_name(config.tag_format, doc.hotfix.number)
-    events = tl.collect(doc.ctx.repo, doc.doc, doc.hotfix.number, doc.hotfix.name, tag=tag)
+    events = tl.collect(doc.ctx.repo, doc.record(), doc.hotfix.number, doc.hotfix.name, tag=tag)
     return tl.in_zone(tl.rows(events), tl.zone(doc.doc))
 
 
@@ -93,6 +93,8 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
         if ctx.hotfix() is None:
             chosen = _latest(ctx)
     doc = _doc_for(chosen) if chosen else current_doc()
+    if not chosen:
+        doc.say_news()
     rows = incident_rows(doc)
     cells = tl.table(rows)
     if as_json:

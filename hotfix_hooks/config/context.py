@@ -21,7 +21,11 @@ class Context:
         return self.repo.head_branch()
 
     def hotfix(self) -> HotfixBranch | None:
-        return parse_branch(self.branch, self.config.branch_prefix)
+        """The hotfix checked out; during a rebase (HEAD detached), the one being rebased."""
+        from hotfix_hooks.git.lean import rebased_branch
+
+        name = self.branch or rebased_branch(str(self.repo.git_dir))
+        return parse_branch(name, self.config.branch_prefix)
 
 
 def context() -> Context:

@@ -90,6 +90,18 @@ def render_settings(settings: dict[str, object]) -> str:
     return "".join(lines)
 
 
+def in_force(config: Config) -> str:
+    """Every rule the gate judges by, defaults included (commented: they are not recorded),
+    for a reader who wants to see them all."""
+    lines = []
+    for key, value in config.settings().items():
+        if key in ("events", "event_timeout"):  # the server never runs event commands
+            continue
+        shown = "(not set)" if value is None else _toml_value(value)
+        lines.append(f"#   {key} = {shown}\n")
+    return "# in force, defaults included:\n" + "".join(lines)
+
+
 def with_assignment(config: Config, assignment: str) -> Config:
     """``config`` with ``KEY=VALUE`` applied (``true``/``false`` and whole numbers as such),
     validated like any configuration file."""

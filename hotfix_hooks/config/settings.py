@@ -133,6 +133,8 @@ def _check_relative_path(value: Any) -> str | None:
     parts = value.replace("\\", "/").split("/")
     if not value.strip() or value.startswith("/") or ".." in parts or ":" in value:
         return "must be a relative path inside the repository, such as 'docs/hotfixes'"
+    if any(part.lower() == ".git" for part in parts):
+        return "must not lead into a .git directory (git's own files), e.g. 'docs/hotfixes'"
     return None
 
 
@@ -147,16 +149,35 @@ def _check_branch(value: Any) -> str | None:
     return None
 
 
+def _check_optional_branch(value: Any) -> str | None:
+    """A branch name, or ``""`` for none (``develop_branch = ""``: no development branch)."""
+    return None if value == "" else _check_branch(value)
+
+
+MAX_TAG_FORMAT = 100
+
+
 def _check_tag_format(value: Any) -> str | None:
+    """A tag name with ``{number}`` in it, and no other braces: it is filled in by
+    replacing that word, never by ``str.format`` (whose width and fill specs would let a
+    committed file allocate gigabytes)."""
     if "{number}" not in value:
         return "must contain {number}, e.g. 'hotfix-{number}'"
-    try:
-        name = value.format(number="042")
-    except (KeyError, IndexError, ValueError):
-        return "may use only {number}, e.g. 'hotfix-{number}'"
+    if "{" in value.replace("{number}", "") or "}" in value.replace("{number}", ""):
+        return "may use only {number} in braces, e.g. 'hotfix-{number}'"
+    if len(value) > MAX_TAG_FORMAT:
+        return f"must be at most {MAX_TAG_FORMAT} characters"
+    name = value.replace("{number}", "042")
     if _check_branch(name):
-        return f"gives {name!r}, not a valid tag name"
+        return f"gives {_short(name)}, not a valid tag name"
     return None
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: a message quotes a value, never a
+    megabyte of it."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _events(
@@ -175,7 +196,7 @@ def _events(
             try:
                 argv = shlex.split(command)
             except ValueError as exc:
-                raise ConfigError(file, key, f"cannot split {command!r}: {exc}") from None
+                raise ConfigError(file, key, f"cannot split {_short(command)}: {exc}") from None
         elif isinstance(command, list) and all(isinstance(a, str) for a in command):
             argv = list(command)
         else:
@@ -196,7 +217,7 @@ _KEYS: dict[str, tuple[type, Callable[[Any], str | None] | None]] = {
     "rollback_trigger_required": (bool, None),
     "target_minutes": (int, _check_positive),
     "base_branch": (str, _check_branch),
-    "develop_branch": (str, _check_branch),
+    "develop_branch": (str, _check_optional_branch),
     "tag_format": (str, _check_tag_format),
     "events": (dict, None),
     "event_timeout": (int, _check_seconds),
@@ -248,7 +269,9 @@ def parse(text: str, file: str, *, in_pyproject: bool) -> Config | None:
             raise ConfigError(file, where + key, unknown_key(key, _KEYS))
         expected, check = _KEYS[key]
         if type(value) is not expected:
-            raise ConfigError(file, where + key, f"must be {_TYPE_NAMES[expected]}, not {value!r}")
+            raise ConfigError(
+                file, where + key, f"must be {_TYPE_NAMES[expected]}, not {_short(value)}"
+            )
         problem = check(value) if check else None
         if problem:
             raise ConfigError(file, where + key, problem)

@@ -34,16 +34,28 @@ def now() -> datetime:
                 f"{ENV_NOW}={fixed!r} is not a timestamp ({exc}): set it like "
                 "2026-11-26T04:05:00+01:00, or unset it"
             ) from None
-    return datetime.now(timezone.utc).astimezone()
+    moment = datetime.now(timezone.utc)
+    try:
+        return moment.astimezone()
+    except (ValueError, OverflowError, OSError):  # a TZ the C library cannot use
+        return moment
 
 
 FIRST_YEAR, LAST_YEAR = 1970, 2999  # what a stamp in a hotfix document may say
 
 
 def format_stamp(moment: datetime) -> str:
-    """``2026-11-26 15:30 +00:00``: the seed's ``YYYY-MM-DD HH:MM`` plus the offset."""
-    text = moment.strftime("%Y-%m-%d %H:%M %z")
+    """``2026-11-26 15:30:07 +00:00``: the seed's ``YYYY-MM-DD HH:MM`` to the second, plus
+    the offset (a rollback 50 s after the start is not "0s" later). Stamps written to the
+    minute by older versions still parse."""
+    text = moment.strftime("%Y-%m-%d %H:%M:%S %z")
     return f"{text[:-2]}:{text[-2:]}"
+
+
+def stamp_now() -> datetime:
+    """Now, to the second: what a recorded stamp holds, so that a duration computed now
+    is the one the record will give back."""
+    return now().replace(microsecond=0)
 
 
 def parse(text: str, *, assume_local: bool = True) -> datetime:
@@ -55,7 +67,7 @@ def parse(text: str, *, assume_local: bool = True) -> datetime:
     match = _STAMP.match(text)
     if match is None:
         raise BadTimestampError(
-            f"not a timestamp: {text.strip()!r} (expected YYYY-MM-DD HH:MM +HH:MM)"
+            f"not a timestamp: {text.strip()!r} (expected YYYY-MM-DD HH:MM:SS +HH:MM)"
         )
     date, clock, offset = match.groups()
     if len(clock) == 5:

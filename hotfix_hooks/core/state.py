@@ -2,7 +2,9 @@
 
 The record's ``**Status**:`` field is written by the commands (``Active``, ``Resolved``,
 ``Cancelled``) and may be typed by hand (``resolved``, ``Canceled``); anything else reads
-as active. ``UNREADABLE`` is a record that could not be read at all.
+as active. ``FINISHED`` is a resolved hotfix that ``finish`` landed (its tag exists): the
+readers derive it, the record keeps saying Resolved. ``UNREADABLE`` is a record that could
+not be read at all.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from enum import Enum
 class HotfixState(Enum):
     ACTIVE = "Active"
     RESOLVED = "Resolved"
+    FINISHED = "Finished"
     CANCELLED = "Cancelled"
     UNREADABLE = "unreadable"
 
     @property
     def closed(self) -> bool:
-        """Resolved or cancelled: nothing more happens to it during the incident."""
-        return self in (HotfixState.RESOLVED, HotfixState.CANCELLED)
+        """Resolved, finished or cancelled: nothing more happens to it during the incident."""
+        return self in (HotfixState.RESOLVED, HotfixState.FINISHED, HotfixState.CANCELLED)
 
     @property
     def open(self) -> bool:
@@ -32,6 +35,7 @@ class HotfixState(Enum):
 
 _SPELLINGS = {
     "resolved": HotfixState.RESOLVED,
+    "finished": HotfixState.FINISHED,
     "cancelled": HotfixState.CANCELLED,
     "canceled": HotfixState.CANCELLED,
     "unreadable": HotfixState.UNREADABLE,

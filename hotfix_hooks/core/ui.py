@@ -56,6 +56,8 @@ def emit(text: str, stream: TextIO | None = None) -> None:
     """Write a line, replacing what the stream's encoding cannot show, and showing
     control characters rather than sending them (``shown``)."""
     out = stream or sys.stdout
+    if out is None:  # started with that descriptor closed: nothing can be shown
+        return
     encoding = getattr(out, "encoding", None) or "utf-8"
     safe = shown(text).encode(encoding, "replace").decode(encoding, "replace")
     out.write(safe + "\n")

@@ -94,6 +94,11 @@ def named_tasks(message: bytes) -> list[str]:
     return list(found)
 
 
+def subject_tasks(subject: str) -> list[str]:
+    """The task IDs a commit's subject names (for a commit without trailers)."""
+    return named_tasks(subject.encode("utf-8", "surrogateescape"))
+
+
 def plan_task(tasks: Iterable[tuple[str, str]]) -> str:
     """The task a commit of the rollback plan names: one about rolling back or deploying
     (the seed's T003, Deploy to Production, carries the plan), else T003 if the hotfix

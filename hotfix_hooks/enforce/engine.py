@@ -14,6 +14,7 @@ from hotfix_hooks.enforce.gate import (
     Record,
     VerdictCache,
     config_facts,
+    finished_facts,
     number_facts,
     read_plan,
     tie_facts,
@@ -41,7 +42,8 @@ class Scope:
     revisions listing the hotfix's commits (what a ``fixup!`` may target); ``unbounded``:
     why the new commits cannot be told, and the command that would tell them;
     ``config_base``: the commit whose configuration a hotfix branch must not change (""
-    when there is none; None: not judged here)."""
+    when there is none; None: not judged here); ``creates``: whether the push creates the
+    hotfix's branch (a finished hotfix's is never re-created)."""
 
     def __init__(
         self,
@@ -64,6 +66,7 @@ class Scope:
         remotes: bool = True,
         git_dir: str | None = None,
         config_base: str | None = None,
+        creates: bool = False,
     ) -> None:
         self.cwd = cwd
         self.number = number
@@ -83,6 +86,7 @@ class Scope:
         self.remotes = remotes
         self.git_dir = git_dir
         self.config_base = config_base
+        self.creates = creates
 
 
 class Judgment:
@@ -144,6 +148,9 @@ def judge(point: str, scope: Scope) -> Judgment:
     config = None
     if "config" in needs and scope.config_base is not None:
         config = config_facts(scope.cwd, scope.tip, scope.config_base)
+    finished = None
+    if "finished" in needs and scope.creates:
+        finished = finished_facts(scope.cwd, scope.number, scope.config)
     facts = Facts(
         scope.number,
         scope.branch,
@@ -155,6 +162,7 @@ def judge(point: str, scope: Scope) -> Judgment:
         tie=tie,
         claims=claims,
         config=config,
+        finished=finished,
     )
     return Judgment(facts, rules.run(point, facts), record)
 

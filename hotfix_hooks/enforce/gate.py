@@ -17,6 +17,7 @@ from hotfix_hooks.policy.rollback_plan import Finding, Verdict, judge
 from hotfix_hooks.policy.rules import (
     CommitFacts,
     ConfigFacts,
+    FinishedFacts,
     NumberFacts,
     PlanFacts,
     TieFacts,
@@ -25,6 +26,7 @@ from hotfix_hooks.policy.rules import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import PurePosixPath
 
     from hotfix_hooks.config.settings import Config
     from hotfix_hooks.document.model import HotfixDocument
@@ -80,7 +82,7 @@ def read_plan(
         return Record(facts, None, files.rev)
     verdict = judge(doc, trigger_required=required)
     branch_field = _field_of(doc)
-    status = _status_of(doc)
+    status = _status_of(doc, files, path)
     if cache is not None and verdict.passed:
         cache.put(blob, verdict, branch_field, status)
     task = "T003" if verdict.passed else _plan_task(files, number, cfg)
@@ -95,10 +97,18 @@ def _plan_task(files: CommitFiles, number: str, config: Config) -> str:
     return plan_task(tasks)
 
 
-def _status_of(doc: HotfixDocument) -> str:
-    from hotfix_hooks.document import fields
+def _status_of(doc: HotfixDocument, files: CommitFiles, path: PurePosixPath) -> str:
+    """The state the hotfix's record says (hotfix.md and events.md beside it, in the
+    commit), as its Status text."""
+    from hotfix_hooks.document import record
+    from hotfix_hooks.document.events import EVENTS_DOC
 
-    return fields.status(doc)
+    events = path.parent / EVENTS_DOC
+    try:
+        logged = files.read(str(events))
+    except UsageError:
+        logged = None  # larger than we read: hotfix.md alone says
+    return record.read(doc, logged, str(events)).state.value
 
 
 class VerdictCache:
@@ -284,7 +294,7 @@ def number_facts(
             extra.append(Claim(number, named, f"Branch field of {path}", since, True))
     verdict = numbers.judge(
         branch, number, prefix, features, tip=tip, remotes=remotes, cwd=str(cwd),
-        extra=extra, git_dir=git_dir,
+        extra=extra, git_dir=git_dir, tag_format=config.tag_format,
     )  # fmt: skip
     return NumberFacts(verdict.others, verdict.free, prefix)
 
@@ -308,6 +318,18 @@ def config_facts(cwd: Path | str, tip: str, base: str) -> ConfigFacts:
         return ConfigFacts([], "", base, tip, files)  # broken before: not this push's doing
     changed = sorted(key for key in pushed if pushed[key] != before.get(key))
     return ConfigFacts(changed, "", base, tip, files)
+
+
+def finished_facts(cwd: Path | str, number: str, config: Config) -> FinishedFacts | None:
+    """The hotfix's tag (``tag_format``), when it exists: the hotfix was finished."""
+    from hotfix_hooks.git.history import resolve
+    from hotfix_hooks.incident.numbers import tag_exists
+    from hotfix_hooks.policy.lifecycle import tag_name
+
+    tag = tag_name(config.tag_format, number)
+    if not tag_exists(tag, cwd=str(cwd)):
+        return None
+    return FinishedFacts(tag, resolve(cwd, f"refs/tags/{tag}"))
 
 
 def _branch_field(data: bytes | None, name: str) -> str | None:

@@ -18,29 +18,32 @@ if TYPE_CHECKING:
 
 
 def from_record(
-    doc: HotfixDocument, number: str, branch: str, title: str = ""
+    doc: HotfixDocument,
+    number: str,
+    branch: str,
+    title: str = "",
+    events: bytes | None = None,
 ) -> dict[str, object]:
-    """:func:`incident`, read from a hotfix.md: its status, recorded times (ISO 8601 where
-    parseable) and rollback plan (when real)."""
-    from hotfix_hooks.document import fields
+    """:func:`incident`, read from a hotfix's record (its hotfix.md and, when given, its
+    events.md): its state, recorded times (ISO 8601) and rollback plan (when real)."""
+    from hotfix_hooks.document import record as records
     from hotfix_hooks.policy.rollback_plan import judge
 
-    times: dict[str, str | None] = {}
-    for key, label in (
-        ("created", fields.CREATED),
-        ("resolved", fields.RESOLVED),
-        ("cancelled", fields.CANCELLED),
-    ):
-        moment = fields.stamp(doc, label)
-        times[key] = moment.isoformat() if moment else None
-    rollback = fields.rollback_time(doc)
-    times["rollback"] = rollback.isoformat() if rollback else None
+    record = records.read(doc, events)
+    cancelled = record.cancellation
+    moments = {
+        "created": record.created,
+        "resolved": record.resolved,
+        "cancelled": cancelled.when if cancelled else None,
+        "rollback": record.rollback.when if record.rollback else None,
+    }
+    times = {key: moment.isoformat() if moment else None for key, moment in moments.items()}
     plan = judge(doc).plan
     return incident(
         number,
         doc.title or title,
         branch,
-        fields.status(doc),
+        record.state.value,
         times,
         plan.text.strip() if plan.real else None,
     )
@@ -51,7 +54,11 @@ def fire_for(doc: CurrentDoc, event: str, **extra: object) -> bool:
     root = str(doc.ctx.repo.root)
     if command_for(root, event) is None:
         return False
-    build = {**from_record(doc.doc, doc.hotfix.number, doc.hotfix.name, doc.hotfix.title), **extra}
+    from hotfix_hooks.incident.location import read_worktree_bytes
+
+    events = read_worktree_bytes(doc.ctx.repo.root, doc.events_rel)
+    hotfix = doc.hotfix
+    build = {**from_record(doc.doc, hotfix.number, hotfix.name, hotfix.title, events), **extra}
     return fire(event, root, build)
 
 

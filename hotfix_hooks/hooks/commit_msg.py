@@ -33,9 +33,84 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
         return OK
     root, git_dir = found
     branch = lean.head_branch(git_dir) or lean.rebased_branch(git_dir)
-    if not could_be_hotfix(root, branch) or lean.in_progress(git_dir, ("MERGE_HEAD",)):
+    if lean.in_progress(git_dir, ("MERGE_HEAD",)):
         return OK
+    if not could_be_hotfix(root, branch):
+        return _tie_elsewhere(root, args[0], branch)
     return guarded("commit-msg", lambda: _check(root, git_dir, args[0], branch or ""))
+
+
+def _tie_elsewhere(root: str, message_file: str, branch: str | None) -> int:
+    """Off a hotfix branch, a subject ``042/T007: ...`` ties the commit to that hotfix's
+    task (post-mortem work after finish): stamped with the trailers, once the hotfix and
+    the task are known. Any other message: nothing read beyond its first bytes."""
+    try:
+        with open(message_file, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return OK  # git reports an unreadable message itself
+    from hotfix_hooks.core.tie import looks_tied
+
+    if not looks_tied(head):
+        return OK
+    return guarded("commit-msg", lambda: _stamp_tie(root, message_file, branch))
+
+
+def _stamp_tie(root: str, message_file: str, branch: str | None) -> int:
+    from hotfix_hooks.config import settings as config_mod
+    from hotfix_hooks.core import ui
+    from hotfix_hooks.core.branch import parse_branch
+    from hotfix_hooks.core.tie import subject_tie
+    from hotfix_hooks.core.trailers import add_trailers, content_end
+    from hotfix_hooks.incident.location import load_tasks
+
+    config = config_mod.load(root)
+    if parse_branch(branch, config.branch_prefix) is not None:
+        return OK  # a hotfix branch after all (an unusual prefix): _check's business
+    path = os.path.abspath(message_file)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    rules = _git_rules(data)
+    subject = data[: content_end(data, rules)].decode("utf-8", "replace").strip()
+    tie = subject_tie(subject.split("\n", 1)[0])
+    if tie is None:
+        return OK
+    number, task = tie
+    if not _known_hotfix(root, config, number):
+        ui.error(
+            f"commit refused: {number}/{task} ties this commit to hotfix {number}, which this "
+            "repository does not know (no record of it here, no hotfix branch, no tag)"
+        )
+        ui.emit(f"  message: git kept yours in {_display(path)}", sys.stderr)
+        return POLICY_FAILED
+    tasks, _warning = load_tasks(root, config, number)
+    if task not in {t for t, _ in tasks}:
+        ui.error(f"commit refused: {task} is not a task of hotfix {number}.")
+        for line in _task_lines(tasks):
+            ui.emit(line, sys.stderr)
+        ui.emit(f"  message: git kept yours in {_display(path)}", sys.stderr)
+        return POLICY_FAILED
+    updated = add_trailers(data, [("Hotfix", number), ("Task", task)], rules)
+    if updated != data:
+        _write_back(path, data, updated)
+    return OK
+
+
+def _known_hotfix(root: str, config: Config, number: str) -> bool:
+    """Hotfix ``number`` has a record in this working tree, a hotfix branch or a tag."""
+    from hotfix_hooks.config.features import worktree_features
+    from hotfix_hooks.git.refs import hotfix_refs
+
+    record = os.path.join(root, worktree_features(root, config), f"{number}-hotfix", "hotfix.md")
+    if os.path.isfile(record):
+        return True
+    from hotfix_hooks.policy.lifecycle import tag_name
+
+    tag = tag_name(config.tag_format, number)
+    code, _out, _err = lean.run_git("rev-parse", "-q", "--verify", f"refs/tags/{tag}", cwd=root)
+    if code == 0:
+        return True
+    return any(r.hotfix.number == number for r in hotfix_refs(config.branch_prefix, cwd=root))
 
 
 def _git_rules(data: bytes) -> Rules:
@@ -278,12 +353,23 @@ def _refusal(
     ui.emit(f"  file: {tasks_file} (the tasks of hotfix {number}):", err)
     for line in _task_lines(tasks):
         ui.emit(line, err)
+    rebasing = _rebasing()
+    if rebasing:  # a reword or squash git stopped on: amend it, then let the rebase go on
+        flags = [flag for flag in flags if flag != "--amend"] + ["--amend"]
+    then = " && git rebase --continue" if rebasing else ""
     longs = [flag for flag in flags if flag != "-a"]
     short = "-am" if "-a" in flags else "-m"
-    ui.emit(f"  fix: {ui.command(['git', 'commit', *longs, short, suggestion])}", err)
+    fix = ui.command(["git", "commit", *longs, short, suggestion])
+    ui.emit(f"  fix: {fix}{then}", err)
     kept = _display(path)
     edit = ui.command(["git", "commit", *flags, "-e", "-F", kept])
-    ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}", err)
+    ui.emit(f"  message: git kept yours in {kept}; to edit it instead: {edit}{then}", err)
+
+
+def _rebasing() -> bool:
+    """A rebase is under way (git runs this hook for a reword or a squash it stops on)."""
+    found = lean.locate()
+    return found is not None and lean.in_progress(found[1], lean.REBASE_DIRS) is not None
 
 
 def _subject(subject: bytes) -> str:

@@ -216,6 +216,10 @@ def _pushed(root: str, judgment: Judgment, git_dir: str | None = None) -> None:
     path = facts.plan.path if facts.plan is not None else ""
     with CommitFiles(root, facts.commit) as files:
         data = (files.read(path) if path else None) or b""
+        logged = files.read(path.rsplit("/", 1)[0] + "/events.md") if path else None
     doc = HotfixDocument.parse(data, path or "hotfix.md")
-    build = {**from_record(doc, facts.number, facts.branch), "commit": facts.commit}
+    build = {
+        **from_record(doc, facts.number, facts.branch, events=logged),
+        "commit": facts.commit,
+    }
     events.fire("on_push", root, build, git_dir)

@@ -149,7 +149,7 @@ def _hotfix_branch(
         new=[tip, "--not", *base],
         context=[tip, "--not", production.sha] if production.sha else [tip],
         unbounded=production.unresolved(), claims=True, remotes=False,
-        config_base=config_base,
+        config_base=config_base, creates=is_zero(old),
     )  # fmt: skip
     return engine.judge(point, scope).errors
 

@@ -36,6 +36,21 @@ def read_inside(root: str, rel: str) -> bytes | None:
         return None
 
 
+def read_folder(folder: str, names: tuple[str, ...], shown: str = "") -> dict[str, bytes | None]:
+    """The named files of one hotfix folder whose own path the caller checked (a real
+    directory, no symlink on the way): each file's bytes, None when it is missing or not a
+    regular file (a symlink is never followed). Larger than we read: ``UnreadableFile``."""
+    from hotfix_hooks.core.safe_files import NotRegularFile, read_regular
+
+    out: dict[str, bytes | None] = {}
+    for name in names:
+        try:
+            out[name] = read_regular(f"{folder}/{name}", shown=f"{shown or folder}/{name}")
+        except NotRegularFile:
+            out[name] = None
+    return out
+
+
 def read_worktree_doc(root: str | PathLike[str], rel: str | PurePosixPath) -> str | None:
     """A document's text (undecodable bytes replaced: for reading task IDs); None if
     missing, or a symlink (never followed out)."""

@@ -1,5 +1,7 @@
 """Who claims a hotfix number, from git: hotfix branches (local, remote-tracking, or the
-server's), and when each one's hotfix.md was first committed.
+server's), finished hotfixes (their tag, ``tag_format``), and when each one's hotfix.md was
+first committed. A finished hotfix holds its number for the life of the repository: its
+branch is gone, its tag stays.
 
 Hook path: ``lean.run_git`` only, no pathlib or dataclasses. The cheap part is one
 ``git for-each-ref``; the dating (``git log``/``cat-file``) runs only when another branch
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from hotfix_hooks.core.branch import parse_branch
+from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.git import lean
 from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.policy.numbers import Claim, must_move, next_free
@@ -82,6 +84,74 @@ def _date(claim: Claim, rev: str, path: str, cwd: str | None) -> None:
         claim.names_itself = data is not None and names_branch(data, claim.branch)
 
 
+DEFAULT_TAG_FORMAT = "hotfix-{number}"
+
+
+def tag_exists(tag: str, cwd: str | None = None, git_dir: str | None = None) -> bool:
+    """Whether ``refs/tags/<tag>`` exists: from the ref files when ``git_dir`` is known
+    (no git process on a hook's path), else asked of git."""
+    if git_dir is not None:
+        common = lean.common_dir(git_dir)
+        if os.path.isfile(os.path.join(common, "refs", "tags", tag)):
+            return True
+        packed = lean.read_text(os.path.join(common, "packed-refs"))
+        reftable = os.path.exists(os.path.join(common, "reftable"))
+        if packed is not None and not reftable:
+            return f" refs/tags/{tag}\n" in packed
+        if not reftable and packed is None and os.path.isdir(os.path.join(common, "refs")):
+            return False
+    code, _out, _err = lean.run_git("rev-parse", "-q", "--verify", f"refs/tags/{tag}", cwd=cwd)
+    return code == 0
+
+
+def finished_claim(
+    number: str, prefix: str, features: str, tag_format: str, cwd: str | None, git_dir: str | None
+) -> Claim | None:
+    """The claim of a finished hotfix ``number`` (its tag exists): the branch its record
+    names (the incident it was), holding the number before any other."""
+    from hotfix_hooks.policy.lifecycle import tag_name  # only here: not on every hook's path
+
+    tag = tag_name(tag_format, number)
+    if not tag_exists(tag, cwd, git_dir):
+        return None
+    data = doc_at(f"refs/tags/{tag}^{{commit}}", f"{features}/{number}-hotfix/hotfix.md", cwd)
+    branch = f"the hotfix tagged {tag}"
+    for name in named_branches(data or b"", prefix):
+        parsed = parse_branch(name, prefix)
+        if parsed is not None and parsed.number == number:
+            branch = name
+            break
+    return Claim(number, branch, f"finished: tag {tag}", 0.0, True)
+
+
+def finished_numbers(tag_format: str, cwd: str | None = None) -> dict[str, str]:
+    """Number -> tag of every finished hotfix (a tag ``tag_format`` names)."""
+    head, _, tail = tag_format.partition("{number}")
+    code, out, _ = lean.run_git(
+        "for-each-ref", "--format=%(refname:strip=2)", f"refs/tags/{head}*", cwd=cwd
+    )
+    found: dict[str, str] = {}
+    for name in _text(out).splitlines() if code == 0 else []:
+        middle = name[len(head) : len(name) - len(tail)] if name.endswith(tail) else ""
+        if middle.isdigit() and middle.isascii():
+            found.setdefault(format_number(middle), name)
+    return found
+
+
+def tree_numbers(rev: str, features: str, cwd: str | None = None) -> list[str]:
+    """Numbers of the ``NNN-hotfix`` directories in ``rev``'s tree (the records a branch
+    holds, say the production branch's finished ones)."""
+    code, out, _ = lean.run_git("ls-tree", "--name-only", "-d", f"{rev}:{features}", cwd=cwd)
+    if code != 0:
+        return []
+    names = _text(out).splitlines()
+    return [
+        format_number(n[: -len("-hotfix")])
+        for n in names
+        if n.endswith("-hotfix") and n[:-7].isdigit() and n[:-7].isascii()
+    ]
+
+
 def worktree_numbers(root: str, features: str) -> list[str]:
     """Numbers of the ``NNN-hotfix`` directories in the working tree."""
     try:
@@ -114,6 +184,7 @@ def judge(
     extra: Sequence[Claim] = (),
     taken: Iterable[str] = (),
     git_dir: str | None = None,
+    tag_format: str = DEFAULT_TAG_FORMAT,
 ) -> Judgement:
     """May ``branch`` (hotfix ``number``, its tip ``tip``) keep its number?
 
@@ -122,10 +193,13 @@ def judge(
     ``Branch`` field of an existing hotfix.md, dated by the caller). ``taken``: more
     numbers in use (directories), for the next
     free one. ``git_dir``: the repository's git directory, when known, to read the branch
-    list from its files.
+    list from its files. ``tag_format``: how a finished hotfix's tag is named (its tag
+    holds the number for good).
     """
     listed = branch_claims(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir)
     same = [(c, ref) for c, ref in listed if c.number == number and c.branch != branch]
+    finished = finished_claim(number, prefix, features, tag_format, cwd, git_dir)
+    extra = [*extra, *([finished] if finished else [])]
     foreign = [c for c in extra if c.branch != branch]
     if not same and not foreign:
         return Judgement([], "")
@@ -136,8 +210,11 @@ def judge(
         _date(claim, ref, path, cwd)
     claims = [own, *(c for c, _ in same), *foreign]
     others = must_move(branch, claims)
+    if not others:
+        return Judgement([], "")
     numbers = [c.number for c, _ in listed] + [c.number for c in extra] + list(taken)
-    return Judgement(others, next_free(numbers) if others else "")
+    numbers += list(finished_numbers(tag_format, cwd))
+    return Judgement(others, next_free(numbers))
 
 
 def named_branches(data: bytes, prefix: str) -> list[str]:
@@ -198,4 +275,5 @@ def worktree_judgement(
         extra=worktree_doc_claims(root, features, number, branch, prefix),
         taken=worktree_numbers(root, features),
         git_dir=git_dir,
+        tag_format=config.tag_format,
     )

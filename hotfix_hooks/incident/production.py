@@ -27,32 +27,124 @@ def remote_for(repo: Repository, branch: str | None = None) -> str | None:
     return "origin" if "origin" in remotes else None
 
 
+class _Branches:
+    """Which branches exist here and on ``remote``, and what the remote's HEAD names: asked
+    of git branch by branch, or (``listed``) read from one ``git for-each-ref``."""
+
+    def __init__(self, repo: Repository, remote: str | None, *, listed: bool = False) -> None:
+        self.repo = repo
+        self.remote = remote
+        self.names: set[str] | None = None
+        self.head = ""
+        if listed:
+            out = repo.git(
+                "for-each-ref",
+                "--format=%(refname) %(symref)",
+                "refs/heads/",
+                "refs/remotes/",
+                check=False,
+            )
+            self.names = set()
+            for line in out.splitlines():
+                name, _, target = line.partition(" ")
+                self.names.add(name)
+                if remote and name == f"refs/remotes/{remote}/HEAD":
+                    self.head = target.removeprefix(f"refs/remotes/{remote}/")
+
+    def refs(self, name: str) -> list[str]:
+        remote = self.remote
+        return [f"refs/heads/{name}"] + ([f"refs/remotes/{remote}/{name}"] if remote else [])
+
+    def has(self, ref: str) -> bool:
+        return ref in self.names if self.names is not None else bool(self.repo.resolve(ref))
+
+    def exists(self, name: str) -> bool:
+        return any(self.has(ref) for ref in self.refs(name))
+
+    def remote_head(self) -> str:
+        if self.names is not None or not self.remote:
+            return self.head
+        remote = self.remote
+        head = self.repo.git(
+            "symbolic-ref", "-q", "--short", f"refs/remotes/{remote}/HEAD", check=False
+        )
+        return head[len(remote) + 1 :] if head.startswith(f"{remote}/") else ""
+
+
 def _exists(repo: Repository, name: str, remote: str | None) -> bool:
-    refs = [f"refs/heads/{name}"] + ([f"refs/remotes/{remote}/{name}"] if remote else [])
-    return any(repo.resolve(ref) for ref in refs)
+    return _Branches(repo, remote).exists(name)
 
 
 def production_branch(repo: Repository, configured: str | None, remote: str | None) -> str:
     """The production branch's name; exit 2 when there is none to be found."""
+    return production_choice(repo, configured, remote)[0]
+
+
+def production_choice(
+    repo: Repository,
+    configured: str | None,
+    remote: str | None,
+    branches: _Branches | None = None,
+) -> tuple[str, str]:
+    """(the production branch, why it is that one, as ``finish`` says it)."""
+    known = branches or _Branches(repo, remote)
     where = f"here, nor on {remote}" if remote else "here"
     if configured:
-        if _exists(repo, configured, remote):
-            return configured
+        if known.exists(configured):
+            return configured, "base_branch in the configuration"
         raise UsageError(
             f"base_branch {configured!r} names no branch {where}: fix the configuration "
             "(base_branch), or create that branch"
         )
-    if remote:
-        head = repo.git("symbolic-ref", "-q", "--short", f"refs/remotes/{remote}/HEAD", check=False)
-        if head.startswith(f"{remote}/") and _exists(repo, head[len(remote) + 1 :], remote):
-            return head[len(remote) + 1 :]
+    head = known.remote_head()
+    if head and known.exists(head):
+        return head, f"{remote}'s HEAD names it"
     for name in ("main", "master"):
-        if _exists(repo, name, remote):
-            return name
+        if known.exists(name):
+            return name, f"{name} exists and base_branch is not set"
     raise UsageError(
         f"cannot tell the production branch (no {remote or 'origin'}/HEAD, no main or master "
         f"{where}): set base_branch in the configuration"
     )
+
+
+def develop_choice(
+    repo: Repository, configured: str | None, remote: str | None
+) -> tuple[str | None, str]:
+    """(the development branch that gets the fix too, or None; why), as git-flow does it:
+    ``develop_branch`` when set (``""``: none), else ``develop`` when it exists here or on
+    the remote."""
+    if configured == "":
+        return None, 'develop_branch = "" in the configuration: no development branch'
+    if configured:
+        if _exists(repo, configured, remote):
+            return configured, "develop_branch in the configuration"
+        where = f"here, nor on {remote}" if remote else "here"
+        raise UsageError(
+            f"develop_branch {configured!r} names no branch {where}: fix the configuration "
+            '(develop_branch; "" for none), or create that branch'
+        )
+    if _exists(repo, GIT_FLOW_DEVELOP, remote):
+        return GIT_FLOW_DEVELOP, (
+            "it exists and develop_branch is not set (git-flow's default; "
+            'develop_branch = "" turns it off)'
+        )
+    return None, "no develop branch here or on the remote"
+
+
+GIT_FLOW_DEVELOP = "develop"
+
+
+def production_refs(repo: Repository, configured: str | None) -> list[str]:
+    """The production branch here and as its remote has it (the refs that exist): where
+    finished hotfixes' records are, whatever is checked out (one ``git for-each-ref``)."""
+    remote = remote_for(repo, configured)
+    branches = _Branches(repo, remote, listed=True)
+    try:
+        name, _why = production_choice(repo, configured, remote, branches)
+    except UsageError:
+        return []
+    return [ref for ref in branches.refs(name) if branches.has(ref)]
 
 
 def start_point(repo: Repository, name: str, remote: str | None) -> str:

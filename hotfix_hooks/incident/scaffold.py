@@ -72,7 +72,7 @@ def scaffold(
     missing = missing_docs(repo, directory)
     if not missing:
         return result
-    created = clock.format_stamp(clock.now())
+    created = clock.format_stamp(clock.stamp_now())
     context = {
         "number": number,
         "title": title,
@@ -133,23 +133,44 @@ def print_scaffold(
     for line in lines:
         ui.emit(line)
     if next_steps:
-        print_next(hotfix_md, staged=result.staged)
+        print_next(hotfix_md, number, staged=result.staged)
 
 
-def print_next(hotfix_md: str | PurePath, *, staged: bool, plan_written: bool = False) -> None:
+def opening_message(number: str) -> str:
+    """The subject of the commit that holds a hotfix's docs on their own."""
+    return f"{OPENING_TASK}: open the record of hotfix {number}"
+
+
+OPENING_TASK = "T001"
+
+
+def print_next(
+    hotfix_md: str | PurePath,
+    number: str,
+    *,
+    staged: bool,
+    plan_written: bool = False,
+    committed: bool = False,
+) -> None:
     """The one Next block of a hotfix's start, after ``git checkout -b`` (post-checkout),
-    ``hotfix-hooks new`` and ``hotfix-hooks scaffold`` alike."""
+    ``hotfix-hooks new`` and ``hotfix-hooks scaffold`` alike. The docs go in a commit of
+    their own (``new`` makes it): a cherry-pick of the fix to another branch never carries
+    the record, and a revert of the fix never takes it away."""
     from hotfix_hooks.core import ui
 
     steps = []
+    if staged and not committed:
+        steps.append(
+            "Commit the staged docs on their own (a cherry-pick or revert of the fix then "
+            f'leaves the record alone): git commit -m "{opening_message(number)}"'
+        )
     if not plan_written:
         steps.append(f"Write the Rollback Plan in {hotfix_md} (pushing is refused until you do).")
-    goes = " (the staged docs go with it)" if staged else ""
     steps += [
-        f'Fix, then commit naming a task: git commit -am "T001: <what you fixed>"{goes}',
+        'Fix, then commit naming a task: git commit -am "T001: <what you fixed>"',
         "Push: git push -u origin HEAD",
     ]
     ui.emit("⚡ Next:")
-    for number, step in enumerate(steps, 1):
-        ui.emit(f"  {number}. {step}")
+    for index, step in enumerate(steps, 1):
+        ui.emit(f"  {index}. {step}")
     ui.emit("  See where you stand: hotfix-hooks status")

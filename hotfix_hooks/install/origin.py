@@ -144,9 +144,15 @@ def pre_commit_lines() -> tuple[str, str]:
     known = build() if found is None else None
     commit = found.commit if found else (known.commit if known else "")
     repo = found.repo if found else UNKNOWN_REPO
-    repo_line = f"-   repo: {_yaml(repo)}"
-    if found is None:
-        repo_line += "   # wherever your team keeps hotfix-hooks"
+    note = "   # wherever your team keeps hotfix-hooks" if found is None else ""
+    if found is not None and found.local:
+        # a path works on this machine only: a committed config names the shared place
+        shared = _git(Path(found.repo), "config", "--get", "remote.origin.url")
+        if shared and _local_path(shared) is None and not shared.startswith(("/", ".")):
+            repo, note = shared, "   # where the clone you installed from came from"
+        else:
+            note = "   # a clone on this machine: for your team, where you keep hotfix-hooks"
+    repo_line = f"-   repo: {_yaml(repo)}{note}"
     if commit:
         rev_line = f"    rev: {commit}"
     else:

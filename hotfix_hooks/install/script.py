@@ -12,7 +12,8 @@ do". Anything unusual hands over to Python, which decides as before:
   first MiB (it may configure another ``branch_prefix``) or is not a regular file (a
   symlink, a FIFO: never read here, Python says what is wrong with it);
 - a ``HEAD`` on a branch with the prefix, a symlink, or neither a branch nor a commit id;
-- commit-msg: a rebase in progress (the branch being rebased counts);
+- commit-msg: a rebase in progress (the branch being rebased counts), or a subject that
+  ties the commit to a hotfix from any branch (``042/T007: ...``, :mod:`~hotfix_hooks.core.tie`);
 - pre-push: a ref line that mentions the prefix (source *or* destination), or no ref
   lines at all while a branch with the prefix is checked out.
 
@@ -96,10 +97,19 @@ fi
 exec {run}
 """,
     "commit-msg": """\
+hh_tied() {{  # a subject "042/T007: ..." ties a commit to a hotfix from any branch
+    hh_s=
+    [ -f "$1" ] && [ ! -L "$1" ] || return 1
+    IFS= read -r hh_s < "$1" 2>/dev/null || [ -n "$hh_s" ] || return 1
+    case $hh_s in [0-9]*/[Tt][0-9]*) return 0 ;; esac
+    return 1
+}}
 if [ $# -eq 1 ] && hh_where && [ ! -e "$hh_gd/rebase-merge" ] && [ ! -e "$hh_gd/rebase-apply" ]
 then
-    hh_detached && exit 0
-    hh_config && hh_branch && exit 0
+    hh_tied "$1" || {{
+        hh_detached && exit 0
+        hh_config && hh_branch && exit 0
+    }}
 fi
 exec {run}
 """,

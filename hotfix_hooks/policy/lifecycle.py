@@ -30,4 +30,6 @@ def overdue(status: str, elapsed: timedelta | None, target_minutes: int) -> bool
 
 
 def tag_name(tag_format: str, number: str) -> str:
-    return tag_format.format(number=number)
+    """The tag of a finished hotfix: ``tag_format`` with ``{number}`` filled in (replaced,
+    never ``str.format``: the setting is read from a committed file)."""
+    return tag_format.replace("{number}", number)

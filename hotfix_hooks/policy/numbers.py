@@ -13,7 +13,7 @@ post-checkout hooks use it.
 
 from __future__ import annotations
 
-from hotfix_hooks.core.ui import command
+from hotfix_hooks.core.ui import command, commands
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -115,7 +115,9 @@ def renamed(branch: str, prefix: str, number: str) -> str:
 def conflict_lines(
     branch: str, number: str, others: Iterable[Claim], free: str, prefix: str, action: str
 ) -> list[str]:
-    """What to tell the user: who else holds the number, and the rename to run."""
+    """What to tell the user: who else holds the number, and the one command that moves
+    the branch, its folder and fields to the next free number."""
+
     others = list(others)
     target = renamed(branch, prefix, free)
     lines = [
@@ -123,11 +125,11 @@ def conflict_lines(
         f"({', '.join(f'{c.branch} [{c.where}]' for c in others)}); "
         f"{branch} must not share it."
     ]
-    rename = command(["git", "branch", "-m", branch, target])
+    renumber = commands(["git", "checkout", branch, "--"], ["hotfix-hooks", "renumber", free])
     delete = command(["git", "push", "origin", "--delete", branch])
     lines += [
-        f"  fix: {rename}   (the next free number is {free})",
-        "       then: hotfix-hooks scaffold   (creates the docs for the new number)",
+        f"  fix: {renumber}   (moves the branch, its folder and fields to {target}: the next "
+        "free number)",
         f"       if {branch} was pushed already: {delete}",
     ]
     return lines

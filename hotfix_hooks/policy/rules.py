@@ -101,6 +101,13 @@ class ConfigFacts(NamedTuple):
     files: str  # where the configuration lives, for the message
 
 
+class FinishedFacts(NamedTuple):
+    """A hotfix whose tag exists: it was finished (``finish``), on the server or here."""
+
+    tag: str
+    commit: str  # what the tag points at
+
+
 class Facts(NamedTuple):
     """One hotfix at one commit, as a point sees it. Facts a point's rules do not read
     are not gathered (None)."""
@@ -115,6 +122,7 @@ class Facts(NamedTuple):
     tie: TieFacts | None = None
     claims: NumberFacts | None = None
     config: ConfigFacts | None = None
+    finished: FinishedFacts | None = None
 
 
 # -- the rules -----------------------------------------------------------------------------
@@ -417,6 +425,29 @@ def check_config(facts: Facts) -> list[Violation]:
 _FILES = [".hotfix-hooks.toml", "pyproject.toml"]
 
 
+def check_finished(facts: Facts) -> list[Violation]:
+    finished = facts.finished
+    if finished is None:
+        return []
+    number = facts.number
+    return [
+        _found(
+            facts,
+            "HH006",
+            None,
+            None,
+            f"hotfix {number} is finished (tag {finished.tag} at {_short(finished.commit)} on "
+            "this server): its branch is not re-created and its number is never reused.",
+            (
+                "work that belongs to it (the post-mortem, a backport of the same fix) goes on "
+                "any other branch, tied by its subject:",
+                command(["git", "commit", "-m", f"{number}/T007: post-mortem written"]),
+            ),
+            details=("A new emergency is a new hotfix: hotfix-hooks new (with its title)",),
+        )
+    ]
+
+
 def _commit_and_push(path: str, message: str, push: str) -> str:
     return f"{commands(['git', 'add', '--', path], ['git', 'commit', '-m', message])} && {push}"
 
@@ -491,6 +522,18 @@ RULES = (
         frozenset({"config"}),
         check_config,
     ),
+    Rule(
+        "HH006",
+        "finished",
+        "a finished hotfix (its tag exists) stays finished: its branch is never re-created",
+        "A push that creates a branch of a hotfix whose tag (tag_format, hotfix-NNN) exists is "
+        "refused: the hotfix was finished, its branch deleted, and its number is never "
+        "reused. Work that still belongs to it (the post-mortem, a backport) goes on any other "
+        "branch, tied by its subject (042/T007: ...); a new emergency is a new hotfix "
+        "(hotfix-hooks new).",
+        frozenset({"finished"}),
+        check_finished,
+    ),
 )
 BY_ID = {rule.id: rule for rule in RULES}
 BY_NAME = {rule.name: rule for rule in RULES}
@@ -506,6 +549,7 @@ WHERE: dict[str, tuple[str, ...]] = {
     "HH003": ("pre-receive", "update", "check"),
     "HH004": ("pre-push", "pre-receive", "update", "check"),
     "HH005": ("pre-receive", "update", "check"),
+    "HH006": ("pre-receive", "update", "check"),
 }
 
 

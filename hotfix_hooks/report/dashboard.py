@@ -119,7 +119,9 @@ def figures(summary: Summary) -> list[Figure]:
             "postmortems_done",
             "Post-mortems done",
             _share(summary.postmortems_done),
-            "target 100 %",
+            f"of the {summary.postmortems_due} due; target 100 %"
+            if summary.postmortems_due
+            else "none due yet (a week after resolution)",
             "postmortems_done" in off,
             raw("postmortems_done"),
         ),

@@ -4,13 +4,13 @@ same over several repositories at once (``report --repo``)."""
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import statistics
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.config import settings as config_mod
@@ -18,124 +18,27 @@ from hotfix_hooks.config.context import Context
 from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features_rel
 from hotfix_hooks.core.branch import format_number, parse_branch
 from hotfix_hooks.core.errors import GitError, UsageError
-from hotfix_hooks.core.state import HotfixState, state_of
-from hotfix_hooks.document import fields
-from hotfix_hooks.document.model import HotfixDocument
+from hotfix_hooks.core.tie import TIE_GREP
+from hotfix_hooks.document.events import EVENTS_DOC
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.git.discover import find_in_process
 from hotfix_hooks.git.log import trailer_log
-from hotfix_hooks.git.refs import hotfix_refs
+from hotfix_hooks.git.refs import hotfix_refs, short_ref
 from hotfix_hooks.git.repository import Repository
-from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
-from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
+from hotfix_hooks.incident.location import HOTFIX_DOC, read_folder
+from hotfix_hooks.incident.production import production_refs
+from hotfix_hooks.incident.record import HotfixRecord
+from hotfix_hooks.policy.targets import within_target
+from hotfix_hooks.report.cache import RecordCache
+from hotfix_hooks.report.cache import key as cache_key
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
 
 
-@dataclass
-class HotfixRecord:
-    number: str
-    title: str
-    status: str
-    created: datetime | None
-    resolved: datetime | None
-    rollback_triggered: bool
-    checklist_done: bool
-    source: str  # "working tree" or a ref
-    path: str
-    branch: str = ""
-    postmortem_commits: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    conflict: list[str] = field(default_factory=list)  # other branches with this number
-    repository: str = ""  # its repository's name, in a report over several (--repo)
-
-    @property
-    def duration(self) -> timedelta | None:
-        if self.created and self.resolved:
-            return self.resolved - self.created
-        return None
-
-    @property
-    def postmortem_done(self) -> bool:
-        return self.checklist_done or bool(self.postmortem_commits)
-
-    def overdue(self, now: datetime) -> bool:
-        return bool(
-            self.resolved and not self.postmortem_done and now > self.resolved + POSTMORTEM_DUE
-        )
-
-    @property
-    def active(self) -> bool:
-        return (
-            not state_of(self.status).closed and state_of(self.status) is not HotfixState.UNREADABLE
-        )
-
-    @property
-    def cancelled(self) -> bool:
-        """Opened by mistake (``abort``): shown, but in no metric."""
-        return state_of(self.status) is HotfixState.CANCELLED
-
-    def age(self, now: datetime) -> timedelta | None:
-        """How long an active hotfix has been open."""
-        return now - self.created if self.active and self.created else None
-
-    def over_target(self, now: datetime, target_minutes: int) -> bool:
-        """Active and open longer than the time-to-resolve target."""
-        age = self.age(now)
-        return age is not None and not within_target(age, target_minutes)
+record_from_bytes = HotfixRecord.read  # the one reading of a record's bytes
 
 
-def unreadable_record(number: str, source: str, path: str, problem: str) -> HotfixRecord:
-    """A hotfix whose document cannot be read (not UTF-8, too large): shown, never counted."""
-    return HotfixRecord(
-        number=number,
-        title="",
-        status=HotfixState.UNREADABLE.value,
-        created=None,
-        resolved=None,
-        rollback_triggered=False,
-        checklist_done=False,
-        source=source,
-        path=path,
-        problems=[problem],
-    )
-
-
-def record_from_bytes(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
-    problems = []
-    try:
-        doc = HotfixDocument.parse(data, path)
-    except UsageError as exc:
-        return unreadable_record(number, source, path, str(exc))
-    stamps: dict[str, datetime | None] = {}
-    for label in (fields.CREATED, fields.RESOLVED):
-        value = doc.field(label)
-        stamps[label] = fields.parse_stamp(value)
-        if value and stamps[label] is None and not value.startswith("["):
-            problems.append(f"{path}: unparseable {label} {value!r}")
-    status = fields.status(doc)
-    created, resolved = stamps[fields.CREATED], stamps[fields.RESOLVED]
-    if created and resolved and resolved < created:
-        # a time to resolution below zero would count as within target and pull the
-        # team's median down: the record is shown, its Resolved stamp is not believed
-        problems.append(
-            f"{path}: {fields.RESOLVED} {doc.field(fields.RESOLVED)!r} is before "
-            f"{fields.CREATED} {doc.field(fields.CREATED)!r}: not counted"
-        )
-        resolved = None
-    return HotfixRecord(
-        number=number,
-        title=doc.title,
-        status=status,
-        created=created,
-        resolved=resolved if state_of(status) is HotfixState.RESOLVED else None,
-        rollback_triggered=fields.rollback_triggered(doc),
-        checklist_done=fields.postmortem_checklist_done(doc),
-        source=source,
-        path=path,
-        branch=doc.field(fields.BRANCH) or "",
-        problems=problems,
-    )
+unreadable_record = HotfixRecord.unreadable
 
 
 def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
@@ -148,23 +51,27 @@ def _newer(a: HotfixRecord, b: HotfixRecord) -> HotfixRecord:
 
 
 def hotfix_dirs(ctx: Context) -> list[tuple[str, PurePosixPath]]:
-    """(number, repository-relative directory) of each ``NNN-hotfix`` in the working tree."""
+    """(number, repository-relative directory) of each ``NNN-hotfix`` in the working tree:
+    real directories only, reached through no symlink (what ``read_folder`` relies on)."""
     features = worktree_features_rel(ctx.repo.root, ctx.config)
-    base = ctx.repo.root / features
-    if not base.is_dir() or base.is_symlink():
-        return []
+    current = ctx.repo.root
+    for part in features.parts:
+        current = current / part
+        if current.is_symlink() or not current.is_dir():
+            return []
     found = []
     try:
-        entries = sorted(base.iterdir())
+        with os.scandir(current) as scan:
+            entries = sorted(entry.name for entry in scan if entry.is_dir(follow_symlinks=False))
     except OSError as exc:
         raise UsageError(
             f"cannot read the features directory {features} ({exc.strerror}): "
             "make it readable (chmod u+rx), then run this again"
         ) from None
-    for entry in entries:
-        match = _DIR.match(entry.name)
+    for name in entries:
+        match = _DIR.match(name)
         if match:
-            found.append((format_number(match.group(1)), PurePosixPath(features, entry.name)))
+            found.append((format_number(match.group(1)), PurePosixPath(features, name)))
     return found
 
 
@@ -225,7 +132,7 @@ def _group(found: list[HotfixRecord], bare: list[tuple[str, str, str]]) -> list[
                 record.problems.append(
                     f"hotfix {number} is claimed by more than one incident: "
                     f"{', '.join(n for n in names)}; rename all but one branch "
-                    "(git branch -m) to the next free number"
+                    "(hotfix-hooks renumber, on each) to the next free number"
                 )
             out.append(record)
     return out
@@ -234,35 +141,51 @@ def _group(found: list[HotfixRecord], bare: list[tuple[str, str, str]]) -> list[
 def collect(ctx: Context) -> list[HotfixRecord]:
     found: list[HotfixRecord] = []
     bare: list[tuple[str, str, str]] = []  # (number, branch, ref): no hotfix.md of its own
-    read: dict[tuple[str, str, bytes], HotfixRecord] = {}
+    read: dict[tuple[str, str, bytes, bytes | None], HotfixRecord] = {}
+    cache = RecordCache(ctx.repo.git_dir)
 
-    def parse_once(number: str, data: bytes, source: str, path: str) -> HotfixRecord:
+    def parse_once(
+        number: str, data: bytes, source: str, path: str, events: bytes | None
+    ) -> HotfixRecord:
         """The same document (a branch and its remote-tracking twin at one commit, a
         merged hotfix still on its branch) is parsed once; each reading its own record."""
-        key = (number, path, data)
+        key = (number, path, data, events)
         known = read.get(key)
         if known is None:
-            known = read[key] = record_from_bytes(number, data, source, path)
-        return replace(
-            known,
-            source=source,
-            problems=list(known.problems),
-            postmortem_commits=list(known.postmortem_commits),
-            conflict=list(known.conflict),
-        )
+            entry = cache_key(number, path, data, events)
+            stored = cache.get(entry)
+            if stored is not None:
+                known = HotfixRecord(**stored, source=source)
+            else:
+                known = record_from_bytes(number, data, source, path, events)
+                cache.put(entry, known)
+            read[key] = known
+        reading = copy.copy(known)  # each reading its own record, its own lists
+        reading.source = source
+        reading.problems = list(known.problems)
+        reading.postmortem_commits = list(known.postmortem_commits)
+        reading.conflict = list(known.conflict)
+        return reading
 
+    root = str(ctx.repo.root)
     for number, directory in hotfix_dirs(ctx):
         rel = directory / HOTFIX_DOC
         try:
-            data = read_worktree_bytes(ctx.repo.root, rel)
+            docs = read_folder(f"{root}/{directory}", (HOTFIX_DOC, EVENTS_DOC), str(directory))
         except UsageError as exc:  # larger than we read: shown, never counted
             found.append(unreadable_record(number, "working tree", str(rel), str(exc)))
             continue
+        data = docs[HOTFIX_DOC]
         if data is not None:
-            found.append(parse_once(number, data, "working tree", str(rel)))
+            events = docs[EVENTS_DOC]
+            found.append(parse_once(number, data, "working tree", str(rel), events))
     refs = hotfix_refs(ctx.config.branch_prefix, cwd=str(ctx.repo.root))
-    if refs:
+    production = production_refs(ctx.repo, ctx.config.base_branch)
+    if refs or production:
         with CommitFiles(ctx.repo.root, "HEAD") as files:
+            for ref in production:  # finished hotfixes' records, whatever is checked out
+                for number, path, blob, logged in _records_at(ctx, files, ref):
+                    found.append(parse_once(number, blob, short_ref(ref), path, logged))
             for branch_ref in refs:
                 ref, hotfix = branch_ref.ref, branch_ref.hotfix
 
@@ -273,6 +196,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 rel = hotfix_rel(rel_features, hotfix.number) / HOTFIX_DOC
                 try:
                     data = files.read(str(rel), rev=ref)
+                    events = files.read(str(rel.parent / EVENTS_DOC), rev=ref)
                 except UsageError as exc:  # larger than we read: never held
                     found.append(
                         unreadable_record(hotfix.number, branch_ref.short, str(rel), str(exc))
@@ -281,15 +205,49 @@ def collect(ctx: Context) -> list[HotfixRecord]:
                 if data is None:
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))
                     continue
-                record = parse_once(hotfix.number, data, branch_ref.short, str(rel))
+                record = parse_once(hotfix.number, data, branch_ref.short, str(rel), events)
                 if record.branch and record.branch != hotfix.name:
                     # the folder holds another incident's document: this branch has none
                     bare.append((hotfix.number, hotfix.name, branch_ref.short))
                 record.branch = record.branch or hotfix.name
                 found.append(record)
+    cache.save()
     records = _group(found, bare)
-    _attach_postmortem_commits(ctx, records, [branch_ref.ref for branch_ref in refs])
+    _attach_postmortem_commits(ctx, records, [*production, *(r.ref for r in refs)])
+    _mark_finished(ctx, records)
     return records
+
+
+def _records_at(
+    ctx: Context, files: CommitFiles, ref: str
+) -> list[tuple[str, str, bytes, bytes | None]]:
+    """(number, path, hotfix.md, events.md) of every record in ``ref``'s tree."""
+    from hotfix_hooks.incident.numbers import tree_numbers
+
+    def exists(rel: str) -> bool:
+        return files.is_dir(rel, rev=ref)
+
+    features = features_rel(ctx.config, exists)
+    out = []
+    for number in tree_numbers(ref, str(features), cwd=str(ctx.repo.root)):
+        rel = hotfix_rel(features, number) / HOTFIX_DOC
+        data = files.read(str(rel), rev=ref)
+        if data is not None:
+            events = files.read(str(rel.parent / EVENTS_DOC), rev=ref)
+            out.append((number, str(rel), data, events))
+    return out
+
+
+def _mark_finished(ctx: Context, records: list[HotfixRecord]) -> None:
+    """A resolved hotfix whose tag exists (``tag_format``) was landed by ``finish``."""
+    from hotfix_hooks.policy.lifecycle import tag_name
+
+    if not any(r.resolved for r in records):
+        return
+    tags = set(ctx.repo.git("for-each-ref", "--format=%(refname:strip=2)", "refs/tags/").split())
+    for record in records:
+        if record.resolved and tag_name(ctx.config.tag_format, record.number) in tags:
+            record.finished = True
 
 
 def _attach_postmortem_commits(ctx: Context, records: list[HotfixRecord], refs: list[str]) -> None:
@@ -300,7 +258,11 @@ def _attach_postmortem_commits(ctx: Context, records: list[HotfixRecord], refs: 
     by_number: dict[str, list[HotfixRecord]] = {}
     for record in records:
         by_number.setdefault(record.number, []).append(record)
-    for commit in trailer_log(ctx.repo, "HEAD", *refs, grep="T007"):
+    # the production branch (here and on its remote) and the hotfix branches, never HEAD:
+    # two up-to-date clones count the same post-mortems whatever they have checked out
+    if not refs:
+        return
+    for commit in trailer_log(ctx.repo, *refs, grep=("T007", TIE_GREP)):
         if "T007" not in commit.tasks:
             continue
         for number in set(commit.hotfixes):
@@ -321,6 +283,7 @@ class Summary:
     overdue: list[str]
     target_minutes: int
     cancelled: int = 0  # shown in the rows, counted in no figure above
+    postmortems_due: int = 0  # done, or past the week: what postmortems_done counts over
     conflicts: list[str] = field(default_factory=list)  # numbers held by two incidents
     over_target: list[str] = field(default_factory=list)  # active hotfixes past the target
     repositories: int | None = None  # how many, in a report over several (--repo)
@@ -338,6 +301,7 @@ class Summary:
             "rollback_rate_target": 0.10,
             "postmortems_done": self.postmortems_done,
             "postmortems_target": 1.0,
+            "postmortems_due": self.postmortems_due,
             "overdue_postmortems": self.overdue,
             "cancelled": self.cancelled,
             "number_conflicts": self.conflicts,
@@ -367,6 +331,9 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
     durations = [r.duration for r in records if r.duration is not None]
     minutes = [d.total_seconds() / 60 for d in durations]
     resolved = [r for r in records if r.resolved is not None]
+    # a post-mortem counts once it is done or due (a week after the resolution): right
+    # after resolve, nothing is due yet and nothing is missing
+    due = [r for r in resolved if r.postmortem_done or r.overdue(now)]
 
     def share(part: int, whole: int) -> float | None:
         return round(part / whole, 4) if whole else None
@@ -380,7 +347,8 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
             sum(within_target(d, target_minutes) for d in durations), len(durations)
         ),
         rollback_rate=share(sum(r.rollback_triggered for r in records), len(records)),
-        postmortems_done=share(sum(r.postmortem_done for r in resolved), len(resolved)),
+        postmortems_done=share(sum(r.postmortem_done for r in due), len(due)),
+        postmortems_due=len(due),
         overdue=[label(r) for r in records if r.overdue(now)],
         target_minutes=target_minutes,
         cancelled=cancelled,
@@ -547,6 +515,8 @@ def _collect_all(
     if workers is None:
         workers = min(_usable_cpus(), len(jobs) // MIN_REPOS_PER_WORKER)
     if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor  # only for many repositories
+
         try:
             pool = ProcessPoolExecutor(max_workers=workers)
         except (OSError, ImportError, NotImplementedError):  # no semaphores (some sandboxes)

@@ -17,8 +17,9 @@ from hotfix_hooks.core.safe_files import (
     read_regular,
     replace_file,
 )
+from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.report import metrics_json
-from hotfix_hooks.report.inventory import HotfixRecord, Summary
+from hotfix_hooks.report.inventory import Summary
 from hotfix_hooks.report.metrics_json import JsonObject
 
 METRICS_FILE = ".specswarm/workflow-metrics.json"
@@ -33,7 +34,7 @@ def row(record: HotfixRecord, now: datetime, target_minutes: int = 120) -> dict[
         "hotfix": record.number,
         "title": record.title,
         "branch": record.branch,
-        "status": record.status,
+        "status": str(record.state) if record.finished else record.status,
         "created": record.created.isoformat() if record.created else None,
         "resolved": record.resolved.isoformat() if record.resolved else None,
         "time_to_resolution_seconds": clock.seconds(duration),
@@ -175,7 +176,12 @@ def summary_lines(summary: Summary) -> list[str]:
         f"within target: {_fmt_share(summary.within_target)}{time_off}",
         f"Rollback rate: {_fmt_share(summary.rollback_rate)} (target < 10 %)"
         + (OFF if "rollback_rate" in off else ""),
-        f"Post-mortems done: {_fmt_share(summary.postmortems_done)} (target 100 %)"
+        (
+            f"Post-mortems done: {_fmt_share(summary.postmortems_done)} of the "
+            f"{summary.postmortems_due} due (target 100 %)"
+            if summary.postmortems_due
+            else "Post-mortems done: — (none due yet: each is due a week after its resolution)"
+        )
         + (OFF if "postmortems_done" in off else ""),
         "Overdue post-mortems: " + (", ".join(summary.overdue) if summary.overdue else "none"),
         "Active past the target: "

@@ -21,7 +21,8 @@ from typing import Any
 
 from hotfix_hooks.core import clock
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.report.inventory import HotfixRecord, RepositoryReport, repository_names
+from hotfix_hooks.incident.record import HotfixRecord
+from hotfix_hooks.report.inventory import RepositoryReport, repository_names
 
 MAX_SHARD_BYTES = 64 * 1024 * 1024
 FORMAT = 1  # the shard's "repository" object's "format"

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from hotfix_hooks.core import clock
-from hotfix_hooks.core.state import HotfixState
+from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.git.log import hotfix_log
+from hotfix_hooks.document.record import Record
+from hotfix_hooks.document.tasks import subject_tasks
+from hotfix_hooks.git.log import commit_tasks, since_base, trailer_log
 from hotfix_hooks.git.repository import Repository
 
 _FULL_SHA = re.compile(r"\b[0-9a-f]{40}(?:[0-9a-f]{24})?\b")
-# the order of events that share a minute: the story's order
+# the order of events that share a second: the story's order
 KINDS = ("opened", "branch", "commit", "push", "rollback", "resolved", "cancelled", "finished")
 
 
@@ -86,11 +88,13 @@ def durations(timeline: list[Row]) -> dict[str, timedelta]:
 
 
 def offset_text(delta: timedelta) -> str:
-    """``+0:00``, ``+0:09``, ``+1:05``, ``+2d 3:04``: exact to the minute."""
-    minutes = int(delta.total_seconds()) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    return f"+{days}d {hours}:{mins:02d}" if days else f"+{hours}:{mins:02d}"
+    """``+0:00:00``, ``+0:09:12``, ``+1:05:00``, ``+2d 3:04:00``: exact to the second."""
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 24 * 3600)
+    hours, rest = divmod(rest, 3600)
+    mins, secs = divmod(rest, 60)
+    clock_text = f"{hours}:{mins:02d}:{secs:02d}"
+    return f"+{days}d {clock_text}" if days else f"+{clock_text}"
 
 
 def _reflog(repo: Repository, ref: str) -> list[tuple[datetime, str, str, str]]:
@@ -120,14 +124,15 @@ def _reflog(repo: Repository, ref: str) -> list[tuple[datetime, str, str, str]]:
 
 def collect(
     repo: Repository,
-    doc: HotfixDocument,
+    record: Record,
     number: str,
     branch: str,
     *,
     tag: str | None = None,
 ) -> list[Event]:
+    doc = record.doc
     events: list[Event] = []
-    created = fields.stamp(doc, fields.CREATED)
+    created = record.created
     if created:
         events.append(Event(created, "opened", f"hotfix {number} opened (hotfix.md Created)"))
     local = repo.resolve(f"refs/heads/{branch}")
@@ -139,50 +144,15 @@ def collect(
         text = f"branch {branch}: {how[:1].lower()}{how[1:]}"
         events.append(Event(when, "branch", text, who=who))
     tip = f"refs/heads/{branch}" if local else "HEAD"
-    base = doc.field(fields.BASE_COMMIT) or None
-    for commit in reversed(hotfix_log(repo, tip, base)):
-        if number not in commit.hotfixes:
-            continue
-        task = ", ".join(commit.tasks)
-        events.append(
-            Event(
-                clock.parse(commit.committed),
-                "commit",
-                f"commit {commit.sha[:7]} {commit.subject}",
-                who=commit.author,
-                task=task,
-                commit=commit.sha,
-            )
-        )
+    events += _commits(repo, number, tip, doc.field(fields.BASE_COMMIT) or None, own=bool(local))
     remotes = repo.git("remote", check=False).split()
     for remote in remotes:
         for when, sha, message, who in _reflog(repo, f"refs/remotes/{remote}/{branch}"):
-            if "update by push" in message:
+            # a push of commits a force-push removed since is not the incident's history
+            if "update by push" in message and repo.is_ancestor(sha, tip):
                 text = f"pushed {sha[:7]} to {remote}"
                 events.append(Event(when, "push", text, who=who, commit=sha))
-    rolled = fields.rollback_time(doc)
-    if rolled:
-        reason = doc.field(fields.ROLLBACK_REASON)
-        events.append(
-            Event(rolled, "rollback", "rollback triggered" + (f": {reason}" if reason else ""))
-        )
-    if fields.state(doc) is HotfixState.RESOLVED:
-        resolved = fields.stamp(doc, fields.RESOLVED)
-        if resolved:
-            took = doc.field(fields.TIME_TO_RESOLUTION)
-            events.append(
-                Event(
-                    resolved,
-                    "resolved",
-                    "resolved" + (f" (time to resolution {took})" if took else ""),
-                )
-            )
-    cancelled = fields.stamp(doc, fields.CANCELLED)
-    if cancelled and fields.state(doc) is HotfixState.CANCELLED:
-        reason = doc.field(fields.CANCEL_REASON)
-        events.append(
-            Event(cancelled, "cancelled", "cancelled" + (f": {reason}" if reason else ""))
-        )
+    events += _recorded(record)
     if tag:
         out = repo.git(
             "for-each-ref", "--format=%(taggerdate:iso-strict)", f"refs/tags/{tag}", check=False
@@ -194,6 +164,52 @@ def collect(
         if tagged is not None:
             events.append(Event(tagged, "finished", f"finished: tagged {tag}"))
     return events
+
+
+def _commits(
+    repo: Repository, number: str, tip: str, base: str | None, *, own: bool
+) -> list[Event]:
+    """The incident's commits: every one tied to it; on its own branch since it started,
+    also what ties to no task by rule (a revert, a fixup!, a merge) and what a teammate
+    without the hooks tied by its subject alone. What a merge brings in from elsewhere is
+    the merge, not the incident's history. ``own``: ``tip`` is the hotfix branch (once it
+    is finished, only what is tied to the hotfix is)."""
+    ranged = since_base(repo, tip, base)
+    spec = f"{base}..{tip}" if ranged else tip
+    own = own and ranged
+    first_parent = set(repo.git("rev-list", "--first-parent", spec, "--").split()) if own else set()
+    out = []
+    for commit in reversed(trailer_log(repo, spec)):
+        tasks = commit_tasks(commit, number, subject_tasks if own else None)
+        if tasks is None and (commit.hotfixes or commit.sha not in first_parent):
+            continue  # another hotfix's, or brought in by a merge
+        out.append(
+            Event(
+                clock.parse(commit.committed),
+                "commit",
+                f"commit {commit.sha[:7]} {commit.subject}",
+                who=commit.author,
+                task=", ".join(tasks or []),
+                commit=commit.sha,
+            )
+        )
+    return out
+
+
+def _recorded(record: Record) -> list[Event]:
+    """Every event of the record (events.md, and the fields older versions wrote)."""
+    out = []
+    for found in record.events:
+        by = found.who
+        if found.kind == ev.ROLLBACK:
+            text = "rollback triggered" + (f": {found.note}" if found.note else "")
+        elif found.kind == ev.RESOLVED:
+            took = clock.human_or_none(record.time_to_resolution)
+            text = "resolved" + (f" (time to resolution {took})" if took else "")
+        else:
+            text = "cancelled" + (f": {found.note}" if found.note else "")
+        out.append(Event(found.when, found.kind, text, who=by))  # the kinds are KINDS'  names
+    return out
 
 
 def zone(doc: HotfixDocument) -> tzinfo | None:

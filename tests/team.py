@@ -1,0 +1,140 @@
+"""A small on-call team in a box: one bare server with ``install --server``, several clones
+of it with the hooks installed, each command run as that clone's engineer at a moment of
+the incident's clock (git's dates and ``HOTFIX_HOOKS_NOW`` alike)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from tests.conftest import BIN
+
+DAY = "2026-11-26"
+BRANCH = "hotfix/001-login-500"
+DOCS = ".specswarm/features/001-hotfix"
+PLAN = "Redeploy v1.4.2"
+
+
+class Clone:
+    def __init__(self, team: Team, name: str) -> None:
+        self.team = team
+        self.name = name
+        self.path = team.root / name
+
+    def env(self, at: str | None = None, **extra: str) -> dict[str, str]:
+        moment = f"{DAY}T{at or self.team.clock}+00:00"
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "HOTFIX_"))}
+        return {
+            **keep,
+            "HOME": str(self.team.home),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": self.name.capitalize(),
+            "GIT_AUTHOR_EMAIL": f"{self.name}@example.com",
+            "GIT_COMMITTER_NAME": self.name.capitalize(),
+            "GIT_COMMITTER_EMAIL": f"{self.name}@example.com",
+            "GIT_AUTHOR_DATE": moment,
+            "GIT_COMMITTER_DATE": moment,
+            "HOTFIX_HOOKS_NOW": moment,
+            "GIT_TERMINAL_PROMPT": "0",
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            **extra,
+        }
+
+    def run(
+        self, *argv: str, at: str | None = None, check: bool = False, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            argv,
+            cwd=self.path,
+            env=self.env(at, **extra),
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            check=False,
+            timeout=120,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"{self.name}: {argv} -> {proc.returncode}\n{proc.stdout}{proc.stderr}"
+            )
+        return proc
+
+    def git(self, *args: str, at: str | None = None) -> str:
+        return self.run("git", *args, at=at, check=True).stdout.strip()
+
+    def hh(
+        self, *args: str, at: str | None = None, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
+        return self.run(str(BIN / "hotfix-hooks"), *args, at=at, **extra)
+
+    def ok(self, *args: str, at: str | None = None) -> str:
+        proc = self.hh(*args, at=at)
+        assert proc.returncode == 0, f"{self.name}: hotfix-hooks {args}\n{proc.stdout}{proc.stderr}"
+        return proc.stdout
+
+    def write(self, rel: str, text: str) -> None:
+        path = self.path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def read(self, rel: str) -> str:
+        return (self.path / rel).read_text(encoding="utf-8")
+
+
+class Team:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.home = root / "home"
+        self.clock = "10:00:00"
+        self.home.mkdir(parents=True)
+        (self.home / ".gitconfig").write_text(
+            "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n",
+            encoding="utf-8",
+        )
+        self.server = root / "server.git"
+        first = Clone(self, "ana")
+        subprocess.run(
+            ("git", "init", "-q", "--bare", str(self.server)), env=first.env(), check=True
+        )
+        subprocess.run(("git", "init", "-q", str(first.path)), env=first.env(), check=True)
+        first.write("app.py", "print('hello')\n")
+        first.git("add", "app.py")
+        first.git("commit", "-q", "-m", "initial")
+        first.git("remote", "add", "origin", str(self.server))
+        first.git("push", "-q", "-u", "origin", "main")
+        first.git("remote", "set-head", "origin", "--auto")
+        server = subprocess.run(
+            (str(BIN / "hotfix-hooks"), "install", "--server"),
+            cwd=self.server,
+            env=first.env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert server.returncode == 0, server.stderr
+        first.ok("install")
+        self.clones = {"ana": first}
+
+    def at(self, clock: str) -> None:
+        self.clock = clock
+
+    def clone(self, name: str, *, hooks: bool = True) -> Clone:
+        c = Clone(self, name)
+        subprocess.run(
+            ("git", "clone", "-q", str(self.server), str(c.path)), env=c.env(), check=True
+        )
+        if hooks:
+            c.ok("install")
+        self.clones[name] = c
+        return c
+
+    def start(self, who: Clone, *, push: bool = True) -> None:
+        """``who`` opens hotfix 001 with a real plan and a fix, and pushes it."""
+        who.git("checkout", "-q", "-b", BRANCH)
+        doc = f"{DOCS}/hotfix.md"
+        who.write(doc, who.read(doc).replace("[How to rollback if hotfix fails]", PLAN))
+        who.write("app.py", "print('fixed')\n")
+        who.git("commit", "-q", "-am", "T001: guard null user")
+        if push:
+            who.git("push", "-q", "-u", "origin", BRANCH)
