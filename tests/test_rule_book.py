@@ -93,7 +93,8 @@ def test_rules_command_prints_the_table_and_explains_one(tmp_path: Path) -> None
 def everything_wrong(tmp_path: Path, remote: Path, repo: Path) -> tuple[Path, Path, Path]:
     """hotfix/007-b breaking every rule: no plan (HH001), no trigger where one is required
     (HH002), a commit naming no task (HH003), the number of the server's hotfix/007-a
-    (HH004), a change to the configuration (HH005). Returns (clone, server, per-ref server)."""
+    (HH004), a change to the configuration (HH005), a branch of a number whose tag exists
+    (HH006). Returns (clone, server, per-ref server)."""
     (repo / ".hotfix-hooks.toml").write_text("rollback_trigger_required = true\n", "utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "config")
@@ -109,6 +110,10 @@ def everything_wrong(tmp_path: Path, remote: Path, repo: Path) -> tuple[Path, Pa
     git(repo, "commit", "-q", "-am", "T003: trigger")
     assert push(repo, "-q", "origin", "hotfix/007-a").returncode == 0
     assert push(repo, "-q", str(per_ref), "hotfix/007-a").returncode == 0
+    # and a tag hotfix-007 (HH006): as if a hotfix 007 had been finished already
+    git(repo, "tag", "hotfix-007", "hotfix/007-a")
+    assert push(repo, "-q", "origin", "hotfix-007").returncode == 0
+    assert push(repo, "-q", str(per_ref), "hotfix-007").returncode == 0
     start(other, "hotfix/007-b")  # its docs scaffolded before it knew of 007-a
     (other / ".hotfix-hooks.toml").write_text(
         "rollback_trigger_required = true\ntarget_minutes = 60\n", "utf-8"
@@ -116,7 +121,7 @@ def everything_wrong(tmp_path: Path, remote: Path, repo: Path) -> tuple[Path, Pa
     git(other, "commit", "-q", "-am", "T001: config")
     untied(other)
     git(other, "remote", "add", "per-ref", str(per_ref))
-    git(other, "fetch", "-q", "origin")
+    git(other, "fetch", "-q", "--tags", "origin")
     git(other, "fetch", "-q", "per-ref")
     return other, remote, per_ref
 
