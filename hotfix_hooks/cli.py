@@ -78,7 +78,7 @@ class HotfixGroup(click.Group):
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from hotfix_hooks.install.origin import version_text
+    from hotfix_hooks.install.version import version_text
 
     click.echo(version_text())
     ctx.exit(0)

@@ -107,7 +107,7 @@ def run_hook() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args in (["--version"], ["-V"]):  # what click's version option prints, without click
-        from hotfix_hooks.install.origin import version_text
+        from hotfix_hooks.install.version import version_text
 
         sys.stdout.write(f"{version_text()}\n")
         return 0

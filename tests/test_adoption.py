@@ -27,7 +27,9 @@ def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
 def test_version_names_the_commit_of_a_checkout() -> None:
     """Run from this checkout (an editable install): the commit is git's HEAD here."""
     head = git(PROJECT, "rev-parse", "HEAD").stdout.strip()
-    text = origin.version_text()
+    from hotfix_hooks.install.version import version_text
+
+    text = version_text()
     assert text.startswith("hotfix-hooks, version ") and f"(commit {head}" in text
 
 

@@ -8,24 +8,18 @@ a hook's path.
 
 from __future__ import annotations
 
-import importlib
 import json
 import subprocess
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import unquote, urlparse
 
-import hotfix_hooks
 from hotfix_hooks.core.ui import command
+from hotfix_hooks.install.version import build
 
 DISTRIBUTION = "hotfix-hooks"
 # Where an installation that does not know its origin tells the reader to look.
 UNKNOWN_REPO = "https://github.com/YOUR-ORG/hotfix-hooks"
-
-
-class Build(NamedTuple):
-    commit: str  # 40 hex digits
-    dirty: bool  # built (or running) with uncommitted changes to tracked files
 
 
 class Origin(NamedTuple):
@@ -42,44 +36,6 @@ def _git(cwd: Path, *args: str) -> str | None:
     except OSError:
         return None
     return proc.stdout.strip() if proc.returncode == 0 else None
-
-
-def _checkout_commit(root: Path) -> Build | None:
-    """The commit of a source checkout of this project (an editable install, or the
-    package run from a clone), asked of git."""
-    if not (root / "pyproject.toml").is_file() or not (root / ".pre-commit-hooks.yaml").is_file():
-        return None
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None or Path(top).resolve() != root.resolve():
-        return None
-    commit = _git(root, "rev-parse", "--verify", "HEAD^{commit}")
-    if not commit:
-        return None
-    status = _git(root, "status", "--porcelain", "--untracked-files=no")
-    return Build(commit, bool(status))
-
-
-def build() -> Build | None:
-    """The commit this package was built from (recorded in the wheel by hatch_build.py),
-    else the commit of the source checkout it runs from; None when neither is known."""
-    try:
-        recorded: object = importlib.import_module("hotfix_hooks._build")
-    except ImportError:
-        recorded = None
-    commit = getattr(recorded, "COMMIT", None)
-    if isinstance(commit, str) and commit:
-        return Build(commit, getattr(recorded, "DIRTY", False) is True)
-    return _checkout_commit(Path(hotfix_hooks.__file__).resolve().parent.parent)
-
-
-def version_text() -> str:
-    """``--version``: the release and the commit."""
-    found = build()
-    if found is None:
-        where = "commit unknown: not built from a git checkout"
-    else:
-        where = f"commit {found.commit}" + (", with uncommitted changes" if found.dirty else "")
-    return f"hotfix-hooks, version {hotfix_hooks.__version__} ({where})"
 
 
 def _direct_url() -> dict[str, object] | None:
