@@ -33,6 +33,7 @@ COMMANDS = {
     "renumber": "hotfix_hooks.commands.renumber:renumber",
     "timeline": "hotfix_hooks.commands.timeline:timeline",
     "report": "hotfix_hooks.commands.report:report",
+    "rules": "hotfix_hooks.commands.rules:rules",
     "demo": "hotfix_hooks.commands.demo:demo",
     "server-config": "hotfix_hooks.commands.server_config:server_config",
     "hook": "hotfix_hooks.commands.hook:hook",

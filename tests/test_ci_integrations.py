@@ -22,10 +22,10 @@ from typing import Any
 import pytest
 
 from hotfix_hooks.enforce.github import (
-    check_annotations,
     command,
     escape_data,
     escape_property,
+    violation_annotations,
 )
 
 from .conftest import BIN, PROJECT
@@ -275,7 +275,7 @@ def assert_verdict(
     plan_line = 1 + hotfix_md("043", FAIL, None).splitlines().index("**3. Rollback Plan**:")
     assert errors[0].startswith(
         f"::error file=.specswarm/features/043-hotfix/hotfix.md,line={plan_line},"
-        "title=hotfix-hooks%3A no rollback plan::"
+        "title=hotfix-hooks HH001 rollback-plan::"
     ), errors
     assert "Rollback Plan holds only a placeholder" in errors[0]
     assert len(errors) == 2 and "(quick fix) names no task of hotfix 043" in errors[1], errors
@@ -540,7 +540,7 @@ def test_gitlab_merged_results_and_branch_pipelines(origin: Origin) -> None:
         "CI_COMMIT_SHA": merge,
     }
     proc = run_gitlab(JOB["script"], workspace, variables)
-    assert proc.returncode == 1 and "gate for hotfix 043 refused" in proc.stderr, proc.stderr
+    assert proc.returncode == 1 and f"gate for {FAIL} refused" in proc.stderr, proc.stderr
 
     workspace = gitlab_checkout(origin, "gl-branch", origin.heads[PASS], PASS)
     variables = {
@@ -579,27 +579,26 @@ def test_gitlab_before_script_installs(tmp_path: Path) -> None:
 
 
 def test_annotation_lines_for_plan_trigger_and_missing_file() -> None:
-    from pathlib import PurePosixPath
-
     from hotfix_hooks.document.model import HotfixDocument
-    from hotfix_hooks.enforce.gate import GateResult, TieResult
+    from hotfix_hooks.policy import rules
     from hotfix_hooks.policy.rollback_plan import judge
 
     lines = hotfix_md("042", PASS, "Revert the tag").splitlines()
     trigger_line = 1 + next(i for i, t in enumerate(lines) if t.startswith("**Rollback Trigger**"))
     doc = HotfixDocument.parse("\n".join(lines).encode())
-    path = PurePosixPath("docs/042-hotfix/hotfix.md")
-    no_ties = TieResult("042", 0, [], [])
-    required = GateResult("042", "a" * 40, path, True, judge(doc, trigger_required=True))
-    (error,) = check_annotations(Path("/nowhere"), required, no_ties, {})
+    path = "docs/042-hotfix/hotfix.md"
+
+    def annotations(plan: rules.PlanFacts, required: bool) -> list[str]:
+        facts = rules.Facts("042", "", "a" * 40, plan=plan, trigger_required=required)
+        return violation_annotations(Path("/nowhere"), rules.run("check", facts), {})
+
+    (error,) = annotations(rules.PlanFacts(path, "ok", judge(doc, trigger_required=True)), True)
     assert error.startswith(f"::error file=docs/042-hotfix/hotfix.md,line={trigger_line},")
     assert "write when to roll back after '**Rollback Trigger**:'" in error
-    optional = GateResult("042", "a" * 40, path, True, judge(doc, trigger_required=False))
-    (warning,) = check_annotations(Path("/nowhere"), optional, no_ties, {})
+    (warning,) = annotations(rules.PlanFacts(path, "ok", judge(doc)), False)
     assert warning.startswith(f"::warning file=docs/042-hotfix/hotfix.md,line={trigger_line},")
-    missing = GateResult("042", "a" * 40, path, False, None)
-    (error,) = check_annotations(Path("/nowhere"), missing, no_ties, {})
-    assert error.startswith("::error title=hotfix-hooks%3A no rollback plan::hotfix 042: ")
+    (error,) = annotations(rules.PlanFacts(path, "missing", None), False)
+    assert error.startswith("::error title=hotfix-hooks HH001 rollback-plan::hotfix 042: ")
     assert "does not exist in this commit" in error
 
 

@@ -124,7 +124,6 @@ def test_server_exemptions_are_the_commit_msg_hooks(planned: Path, remote: Path)
     git(planned, "checkout", "-q", BRANCH)
     git(planned, "merge", "-q", "--no-ff", "--no-verify", "-m", "merged in", "side")
     untied(planned, "fixup! T003: rollback plan")
-    untied(planned, 'Revert "T003: rollback plan"\n\nThis reverts commit abc.')
     # the merge is exempt, the commit it brings in is not: it is not in production
     proc = push(planned, "--no-verify", BRANCH)
     assert proc.returncode != 0 and "side work" in proc.stderr
@@ -173,9 +172,11 @@ def test_check_range_and_pull_request(planned: Path, monkeypatch: pytest.MonkeyP
     proc = hh(planned, "check", "--json")
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
-    assert data["rollback_plan_passed"] is True and data["passed"] is False
-    assert data["task_tie"]["checked"] == 2
-    assert [f["commit"] for f in data["task_tie"]["failures"]] == [sha]
+    (hotfix,) = data["hotfixes"]
+    assert data["passed"] is False and hotfix["rollback_plan"] is not None
+    assert hotfix["commits_checked"] == 2
+    errors = [v for v in data["violations"] if v["severity"] == "error"]
+    assert [(v["rule"], v["commit"]) for v in errors] == [("HH003", sha)]
     for bad in ("nope..HEAD", "HEAD", "HEAD...main", "--output=x..HEAD"):
         proc = hh(planned, "check", "--range", bad)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, (bad, proc.stderr)
@@ -200,7 +201,8 @@ def test_check_counts_exempt_merges_apart(planned: Path) -> None:
     data = json.loads(
         hh(planned, "check", "--json", "--range", "main..HEAD", "--branch", BRANCH).stdout
     )
-    assert data["task_tie"]["checked"] == 2 and data["task_tie"]["exempt"] == 1
+    (hotfix,) = data["hotfixes"]
+    assert hotfix["commits_checked"] == 2 and hotfix["commits_exempt"] == 1
 
 
 # -- 4. push paths that skipped the gate --------------------------------------------
@@ -299,7 +301,7 @@ def test_check_names_the_branch_on_every_ci(
     assert "042-hotfix/hotfix.md" in proc.stderr
 
 
-def test_check_in_a_merge_queue_reads_the_merged_in_parent(
+def test_check_in_a_merge_queue_judges_what_the_merge_brings(
     direct_hotfix: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     git(direct_hotfix, "checkout", "-q", "--detach", "main")
@@ -307,10 +309,11 @@ def test_check_in_a_merge_queue_reads_the_merged_in_parent(
     monkeypatch.setenv("GITHUB_REF_NAME", "gh-readonly-queue/main/pr-1-0123456789abcdef")
     proc = hh(direct_hotfix, "check")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "hotfix 042" in proc.stderr and "042-hotfix/hotfix.md" in proc.stderr
-    monkeypatch.setenv("GITHUB_REF_NAME", "main")  # a named branch: parents are not read
+    assert f"gate for {BRANCH} refused" in proc.stderr and "042-hotfix/hotfix.md" in proc.stderr
+    # a push to main that brings hotfix 042's commits is judged by hotfix 042's rules
+    monkeypatch.setenv("GITHUB_REF_NAME", "main")
     proc = hh(direct_hotfix, "check")
-    assert proc.returncode == 0 and "cannot tell" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1 and "gate for main (hotfix 042) refused" in proc.stderr
 
 
 def test_check_says_when_it_cannot_tell(repo: Path) -> None:
@@ -332,10 +335,14 @@ def test_check_says_when_it_cannot_tell(repo: Path) -> None:
 
 def test_strict_check_does_not_take_a_trailer_at_its_word(planned: Path) -> None:
     git(planned, "checkout", "-q", "--detach")
+    # the commit changes hotfix 042's directory: that says which hotfix it is
+    proc = hh(planned, "check", "--strict", "--config-from", "main")
+    assert proc.returncode == 0 and "pass --branch" not in proc.stderr, proc.stderr
+    git(planned, "commit", "-q", "--allow-empty", "--no-verify", "-m", "T001: x\n\nHotfix: 042")
     proc = hh(planned, "check", "--strict", "--config-from", "main")
     assert proc.returncode == 1 and "pass --branch" in proc.stderr
     proc = hh(planned, "check", "--strict", "--config-from", "main", "--branch", BRANCH)
-    assert "pass --branch" not in proc.stderr
+    assert proc.returncode == 0 and "pass --branch" not in proc.stderr
 
 
 @pytest.fixture

@@ -202,7 +202,9 @@ def test_sha256_repository_with_production_only_remote_tracking(tmp_path: Path) 
     w.git("branch", "-q", "-D", "main")
     doc = w.clone / DOC
     doc.write_text(
-        doc.read_text(encoding="utf-8").replace("[How to rollback if hotfix fails]", "Redeploy"),
+        doc.read_text(encoding="utf-8").replace(
+            "[How to rollback if hotfix fails]", "Redeploy v1.4.2"
+        ),
         encoding="utf-8",
     )
     w.git("commit", "-q", "-am", "T001: fix")

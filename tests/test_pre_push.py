@@ -152,8 +152,10 @@ def test_check_in_detached_ci_checkout(direct: Path, monkeypatch: pytest.MonkeyP
     assert hh(direct, "check", "HEAD~1").returncode == 1
     monkeypatch.setenv("GITHUB_HEAD_REF", "hotfix/042-login-500")
     data = json.loads(hh(direct, "check", "--json").stdout)
-    assert data["passed"] is True and data["hotfix"] == "042"
-    assert data["rollback_plan"].startswith("- Revert")
+    assert data["passed"] is True
+    assert [v["severity"] for v in data["violations"]] == ["warning"]  # no trigger: warned
+    (hotfix,) = data["hotfixes"]
+    assert hotfix["hotfix"] == "042" and hotfix["rollback_plan"].startswith("- Revert")
     assert hh(direct, "check", "nope").returncode == 2
 
 

@@ -132,6 +132,13 @@ def test_template_as_included(
     if code == 2:
         assert "FAIL 2" in out, out[-3000:]
     assert "Traceback" not in out
+    if how != "placeholder" and code != 2:  # the job's Code Quality report, every rule named
+        import json
+
+        report = next(path.glob("**/gl-code-quality-report.json"))  # the job's artifact
+        issues = json.loads(report.read_text(encoding="utf-8"))
+        names = {issue["check_name"] for issue in issues if issue["severity"] == "critical"}
+        assert ("hotfix-hooks/HH001-rollback-plan" in names) == (code == 1), issues
 
 
 # -- the report's parallel: jobs (docs/org-scale.md) ------------------------------------------

@@ -107,7 +107,11 @@ def test_server_config_changes(served: Path, remote: Path) -> None:
     proc = hh(remote, "server-config", "--set", "branch_prefix=urgent/")
     assert proc.returncode == 0, proc.stderr
     assert 'branch_prefix = "urgent/"' in (remote / "hotfix-hooks.toml").read_text("utf-8")
-    assert push(served, BRANCH).returncode == 0  # hotfix/ is no longer the server's prefix
+    # hotfix/ is no longer the server's prefix: a hotfix/ branch of no hotfix's commits lands
+    assert push(served, "main:hotfix/099-x").returncode == 0
+    # but hotfix 042's commits are still judged by its rules, wherever they land
+    proc = push(served, BRANCH)
+    assert proc.returncode != 0 and "push of hotfix/042-login-500 (hotfix 042)" in proc.stderr
     before = (remote / "hotfix-hooks.toml").read_bytes()
     for bad in (["--set", "bogus=1"], ["--set", "target_minutes=soon"], ["--unset", "nope"]):
         proc = hh(remote, "server-config", *bad)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -10,14 +10,22 @@ from hotfix_hooks.config import settings as config_mod
 from hotfix_hooks.config.commit import config_at
 from hotfix_hooks.config.context import Context
 from hotfix_hooks.core import ui
-from hotfix_hooks.core.branch import HotfixBranch, parse_branch
+from hotfix_hooks.core.branch import parse_branch
 from hotfix_hooks.core.errors import OK, POLICY_FAILED, UsageError
-from hotfix_hooks.enforce.gate import check_commit, check_ties, failure_lines, tie_failure_lines
-from hotfix_hooks.enforce.github import check_annotations, under_github_actions
+from hotfix_hooks.enforce import engine
+from hotfix_hooks.enforce.github import under_github_actions, violation_annotations
+from hotfix_hooks.enforce.reach import hotfixes_brought
+from hotfix_hooks.enforce.render import as_json, refusal_lines, warning_lines
 from hotfix_hooks.git.discover import require_repo
-from hotfix_hooks.git.log import MalformedLog, trailer_log
-from hotfix_hooks.git.refs import branch_of_ref
+from hotfix_hooks.git.log import MalformedLog
+from hotfix_hooks.git.refs import branch_of_ref, hotfix_refs
 from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.policy.rules import tie_counts
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hotfix_hooks.config.settings import Config
+    from hotfix_hooks.enforce.reach import Evidence
 
 # Where CI systems name the branch of a detached checkout, pull-request sources first
 # (some systems name the *target* in their plain branch variable on a pull request).
@@ -83,44 +91,16 @@ def config_source(repo: Repository, sha: str, given: str | None) -> str | None:
     return repo.git("merge-base", sha, target, check=False) or None
 
 
-def _trailer_hotfix(ctx: Context, rev: str) -> HotfixBranch | None:
-    prefix = ctx.config.branch_prefix
-    commits = trailer_log(ctx.repo, f"{rev}^!")  # that commit alone, by the one trailer reader
-    number = commits[0].hotfixes[0] if commits and commits[0].hotfixes else ""
-    return parse_branch(f"{prefix}{number}", prefix) if number.isdigit() else None
-
-
-def hotfix_of_commit(
-    ctx: Context, sha: str, branch: str | None
-) -> tuple[HotfixBranch | None, bool]:
-    """(the hotfix a commit belongs to, whether the branch could be told at all): the
-    branch given or checked out, a CI variable, the commit's own ``Hotfix:`` trailer,
-    else, when nothing names a branch (GitHub's merge queue names only the target), a
-    merge commit's merged-in parents' trailers."""
-    prefix = ctx.config.branch_prefix
-    candidates = [branch, ctx.branch] + [os.environ.get(v) for v in CI_BRANCH_VARIABLES]
-    known = False
-    for candidate in candidates:
+def named_branch(ctx: Context, branch: str | None) -> str | None:
+    """The branch REV is on, as named: ``--branch``, the branch checked out, else a CI
+    variable (a merge queue's and a pull request's merge ref name none)."""
+    for candidate in [branch, ctx.branch] + [os.environ.get(v) for v in CI_BRANCH_VARIABLES]:
         if not candidate or candidate.startswith(("refs/pull/", "refs/merge-requests/")):
             continue
         name = branch_of_ref(candidate)
-        if name.startswith(MERGE_QUEUE):
-            continue
-        known = True
-        hotfix = parse_branch(name, prefix)
-        if hotfix is not None:
-            return hotfix, True
-    found = _trailer_hotfix(ctx, sha)
-    if found is not None:
-        return found, True
-    if known:
-        return None, True
-    parents = ctx.repo.git("rev-list", "--no-walk", "--parents", sha).split()[1:]
-    for parent in parents[1:]:  # the merged-in side of a merge commit
-        found = _trailer_hotfix(ctx, parent)
-        if found is not None:
-            return found, True
-    return None, known
+        if not name.startswith(MERGE_QUEUE):
+            return name
+    return None
 
 
 def _branch_named(repo: Repository, rev: str) -> str | None:
@@ -131,20 +111,101 @@ def _branch_named(repo: Repository, rev: str) -> str | None:
     return None
 
 
+def _commit(repo: Repository, rev: str, what: str) -> str:
+    sha = repo.git(
+        "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", check=False
+    )
+    if not sha:
+        raise UsageError(f"{what}{rev!r} is not a commit in this repository")
+    return sha
+
+
 def _range(repo: Repository, spec: str) -> tuple[str, str]:
     """(base, tip) object ids of ``A..B``."""
     base, sep, tip = spec.partition("..")
     if not sep or tip.startswith(".") or not base or not tip:
         raise UsageError(f"--range {spec!r}: expected A..B (two commits)")
-    out = []
-    for rev in (base, tip):
-        sha = repo.git(
-            "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", check=False
-        )
-        if not sha:
-            raise UsageError(f"--range {spec!r}: {rev!r} is not a commit in this repository")
-        out.append(sha)
-    return out[0], out[1]
+    return _commit(repo, base, f"--range {spec!r}: "), _commit(repo, tip, f"--range {spec!r}: ")
+
+
+def _new_commits(repo: Repository, sha: str, base: str | None) -> tuple[list[str], list[str]]:
+    """(revisions listing the commits to judge, what they exclude): A..B, else what REV
+    adds over the CI target branch, else over origin/HEAD, else what REV itself brings
+    (a merge: every commit its other parents bring)."""
+    exclude = [base] if base else []
+    if not exclude:
+        target = target_ref(repo)
+        parent = repo.git("rev-parse", "--verify", "-q", f"{sha}^1", check=False)
+        exclude = [target] if target else [parent] if parent else []
+    new = [sha, "--not", *exclude] if exclude else [sha]
+    return new, exclude
+
+
+class Checked:
+    """One hotfix judged by ``check``: how it was found, and the judgment."""
+
+    __slots__ = ("evidence", "judgment")
+
+    def __init__(self, judgment: engine.Judgment, evidence: list[str]) -> None:
+        self.judgment = judgment
+        self.evidence = evidence
+
+    def as_json(self) -> dict[str, object]:
+        facts = self.judgment.facts
+        plan = facts.plan
+        verdict = plan.verdict if plan is not None else None
+        counts = tie_counts(facts.tie) if facts.tie is not None else (0, 0)
+        return {
+            "hotfix": facts.number,
+            "branch": facts.branch,
+            "into": facts.into,
+            "commit": facts.commit,
+            "file": plan.path if plan is not None else None,
+            "status": plan.status if plan is not None else None,
+            "passed": self.judgment.passed,
+            "rollback_plan": verdict.plan.text if verdict and verdict.plan.real else None,
+            "rollback_trigger": verdict.trigger.text if verdict and verdict.trigger.real else None,
+            "commits_checked": counts[0],
+            "commits_exempt": counts[1],
+            "evidence": self.evidence,
+        }
+
+
+def _judge(
+    repo: Repository, config: Config, sha: str, named: str | None, base: str | None,
+    source: str | None,
+) -> tuple[list[Checked], dict[str, Evidence]]:  # fmt: skip
+    """Every hotfix REV's commits belong to: the hotfix branch named, else every hotfix the
+    commits bring (by trailer, directory or branch), each judged by the rules of ``check``."""
+    new, exclude = _new_commits(repo, sha, base)
+    hotfix = parse_branch(named, config.branch_prefix) if named else None
+    if hotfix is not None:
+        scope = engine.Scope(
+            repo.root, hotfix.number, sha, config, branch=hotfix.name, new=new, context=new,
+            claims=True, remotes=True, config_base=source or "", creates=True,
+        )  # fmt: skip
+        return [Checked(engine.judge("check", scope), ["branch"])], {}
+    refs = hotfix_refs(config.branch_prefix, remotes=True, cwd=str(repo.root))
+    found = hotfixes_brought(repo.root, new, exclude, _features(repo, config, sha), refs)
+    checked = []
+    for number, evidence in sorted(found.items()):
+        own = [ref for ref in refs if ref.hotfix.number == number]
+        records = [(ref.ref, f"as recorded on {ref.short}") for ref in own]
+        records += [(rev, f"as recorded on {rev}") for rev in exclude[:1]]
+        scope = engine.Scope(
+            repo.root, number, sha, config, branch=own[0].branch if own else "",
+            into=named or "", records=records, new=new, only=evidence.commits, context=new,
+        )  # fmt: skip
+        checked.append(Checked(engine.judge("check", scope), sorted(evidence.kinds)))
+    return checked, found
+
+
+def _features(repo: Repository, config: Config, sha: str) -> str:
+    from hotfix_hooks.config.features import features_rel
+    from hotfix_hooks.git.blobs import CommitFiles
+
+    with CommitFiles(repo.root, sha) as files:
+        return str(features_rel(config, files.is_dir))
 
 
 def _strict_or_warn(strict: bool, problem: str) -> None:
@@ -156,17 +217,70 @@ def _strict_or_warn(strict: bool, problem: str) -> None:
     ui.warn(f"{problem}; --strict makes this a failure")
 
 
-@click.command(short_help="The rollback-plan gate and the task tie, for CI.")
+def _rules(
+    repo: Repository, sha: str, given: str | None, strict: bool
+) -> tuple[Config, str | None]:
+    source = config_source(repo, sha, given)
+    if source is None and (strict or os.environ.get("CI")):
+        _strict_or_warn(
+            strict,
+            "no target branch here (no --config-from, no CI target variable naming a fetched "
+            "branch, no origin/HEAD): the rules come from the change being judged",
+        )
+    return (config_at(repo.root, source) if source else config_mod.load(repo.root)), source
+
+
+def _print(checked: list[Checked], sha: str) -> None:
+    for item in checked:
+        judgment = item.judgment
+        facts = judgment.facts
+        number = facts.number
+        errors = {v.rule for v in judgment.errors}
+        plan = facts.plan
+        if plan is not None and "HH001" not in errors:
+            real = plan.verdict is not None and plan.verdict.plan.real
+            done = "has a rollback plan" if real else "is cancelled: it needs no plan"
+            ui.emit(f"✓ hotfix {number}: {plan.path} at {sha[:10]} {done}")
+        if judgment.passed:  # a refusal says what blocks the change, and only that
+            for line in warning_lines(judgment.warnings):
+                ui.warn(line)
+        for line in refusal_lines(judgment.errors, action="gate for"):
+            ui.emit(line, sys.stderr)
+        if facts.tie is not None and "HH003" not in errors:
+            count, exempt = tie_counts(facts.tie)
+            more = f" ({exempt} exempt: merges, reverts, fixups)" if exempt else ""
+            ui.emit(
+                f"✓ hotfix {number}: {count} commit(s) each name a task{more}"
+                if count
+                else f"✓ hotfix {number}: no new commit to tie to a task{more}"
+            )
+
+
+def _gitlab(path: str, checked: list[Checked]) -> None:
+    from hotfix_hooks.core.safe_files import replace_file
+    from hotfix_hooks.enforce.gitlab import issue
+
+    issues = []
+    for item in checked:
+        plan = item.judgment.facts.plan
+        fallback = plan.path if plan is not None else "."
+        issues += [issue(violation, fallback) for violation in item.judgment.violations]
+    import json
+
+    replace_file(Path(path), (json.dumps(issues, indent=2) + "\n").encode("utf-8"))
+
+
+@click.command(short_help="Every rule the server runs, on a commit or a range, for CI.")
 @click.argument("rev", default="HEAD")
 @click.option(
-    "--branch", help="The hotfix branch REV belongs to (default: from HEAD, CI, trailers)."
+    "--branch", help="The hotfix branch REV belongs to (default: from HEAD, CI, the commits)."
 )
 @click.option(
     "--range",
     "range_",
     metavar="A..B",
-    help="Tie every commit of A..B to a task, and gate B (instead of REV). Default: "
-    "the commits REV adds over the CI target branch, else over origin/HEAD, else REV alone.",
+    help="Judge every commit of A..B, and B (instead of REV). Default: the commits REV adds "
+    "over the CI target branch, else over origin/HEAD, else what REV itself brings.",
 )
 @click.option(
     "--config-from",
@@ -177,22 +291,29 @@ def _strict_or_warn(strict: bool, problem: str) -> None:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Fail (exit 1) when the branch of REV cannot be told, or when the rules would come "
-    "from the change itself (no --config-from, no target branch).",
+    help="Fail (exit 1) when the branch of REV cannot be told, when only a Hotfix: trailer "
+    "ties a commit to a hotfix, or when the rules would come from the change itself.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
-def check(  # noqa: C901 - split up by issues 18 and 20
+@click.option("--json", "as_json_", is_flag=True, help="Print the violations as JSON.")
+@click.option(
+    "--gitlab-codequality",
+    "codequality",
+    metavar="FILE",
+    help="Also write the violations to FILE as a GitLab Code Quality report.",
+)
+def check(
     rev: str,
     branch: str | None,
     range_: str | None,
     config_from: str | None,
     strict: bool,
-    as_json: bool,
+    as_json_: bool,
+    codequality: str | None,
 ) -> None:
-    """The rollback-plan gate on one commit (default HEAD), and the task tie on every
-    commit the hotfix branch adds, for CI.
+    """Every rule the server runs (hotfix-hooks rules lists them), for CI: on the hotfix
+    branch REV is on, or on every hotfix whose commits REV brings.
 
-    Exit 0 pass (or not a hotfix commit), 1 fail, 2 bad usage.
+    Exit 0 pass (or no hotfix), 1 a rule refused, 2 bad usage.
 
     Examples:
 
@@ -200,6 +321,7 @@ def check(  # noqa: C901 - split up by issues 18 and 20
         hotfix-hooks check                   # HEAD, in a CI job
         hotfix-hooks check --strict --json
         hotfix-hooks check --range origin/main..HEAD
+        hotfix-hooks check --gitlab-codequality gl-code-quality-report.json
     """
     repo = require_repo()
     base: str | None = None
@@ -207,86 +329,58 @@ def check(  # noqa: C901 - split up by issues 18 and 20
         base, sha = _range(repo, range_)
         rev = range_
     else:
-        sha = repo.git(
-            "rev-parse", "--verify", "-q", "--end-of-options", f"{rev}^{{commit}}", check=False
-        )
-        if not sha:
-            raise UsageError(f"{rev!r} is not a commit in this repository")
+        sha = _commit(repo, rev, "")
     if branch is None and range_ is None:
         branch = _branch_named(repo, rev)  # `check hotfix/042-x`: REV names its branch
-    source = config_source(repo, sha, config_from)
-    if source is None and (strict or os.environ.get("CI")):
-        _strict_or_warn(
-            strict,
-            "no target branch here (no --config-from, no CI target variable naming a fetched "
-            "branch, no origin/HEAD): the rules come from the change being judged",
-        )
-    config = config_at(repo.root, source) if source else config_mod.load(repo.root)
-    ctx = Context(repo, config)
-    hotfix, known = hotfix_of_commit(ctx, sha, branch)
-    named = branch or ctx.branch or any(os.environ.get(v) for v in CI_BRANCH_VARIABLES)
-    if strict and hotfix is not None and not named:
-        ui.error(
-            f"only the commit's own Hotfix: trailer says {rev} belongs to hotfix "
-            f"{hotfix.number}, and a commit can say anything: with --strict, pass --branch"
-        )
-        raise click.exceptions.Exit(POLICY_FAILED)
-    if hotfix is None:
-        if not known:
-            _strict_or_warn(
-                strict,
-                f"cannot tell which branch {rev} is on (no --branch, no checked-out branch, no "
-                "CI branch variable, no Hotfix: trailer): not checked as a hotfix",
-            )
-        if as_json:
-            click.echo('{"hotfix": null, "passed": true, "problems": []}')
-        else:
-            ui.emit(f"{rev} is not on a hotfix branch: nothing to check")
-        raise click.exceptions.Exit(OK)
-    if base is None:
-        target = target_ref(repo)
-        revs = [sha, "--not", target] if target else [sha, "--max-count=1"]
-    else:
-        revs = [sha, "--not", base]
-    result = check_commit(ctx.repo.root, sha, hotfix.number, ctx.config)
-    result.branch = hotfix.name if branch or ctx.hotfix() else ""
+    config, source = _rules(repo, sha, config_from, strict)
+    named = named_branch(Context(repo, config), branch)
     try:
-        ties = check_ties(ctx.repo.root, revs, hotfix.number, sha, ctx.config)
+        checked, found = _judge(repo, config, sha, named, base, source)
     except MalformedLog as exc:
         raise UsageError(f"cannot read the commits of {rev}: {exc}") from None
-    passed = result.passed and ties.passed
-    where = result.branch or f"hotfix {hotfix.number}"
-    if as_json:
-        data = result.as_json()
-        data["rollback_plan_passed"] = data["passed"]
-        data["passed"] = passed
-        data["task_tie"] = ties.as_json()
-        # "##[" only occurs inside JSON strings, where "#\u0023[" means the same: a CI log
-        # must not read it as the old form of a workflow command (`##[stop-commands]`)
-        click.echo(json.dumps(data, indent=2).replace("##[", "#\\u0023["))
+    failed = _strict_failures(strict, rev, named, found) if strict else False
+    if not checked:
+        bounded = base is not None or target_ref(repo) is not None
+        _nothing(rev, named is not None or bounded, strict, as_json_)
+    violations = [v for item in checked for v in item.judgment.violations]
+    passed = not failed and all(item.judgment.passed for item in checked)
+    if as_json_:
+        click.echo(as_json(passed, [item.as_json() for item in checked], violations))
     else:
-        if result.passed:
-            assert result.verdict is not None
-            ui.emit(f"✓ hotfix {hotfix.number}: {result.path} at {sha[:10]} has a rollback plan")
-            at = result.verdict.trigger.line
-            where = f"{result.path}, line {at}" if at else str(result.path)
-            for warning in result.verdict.warnings:
-                ui.warn(f"{warning} ({where})")
-        else:
-            for line in failure_lines(result, sha[:10], action="gate for"):
-                ui.emit(line, sys.stderr)
-        if ties.passed and ctx.config.require_task:
-            exempt = f" ({ties.exempt} exempt: merges, reverts, fixups)" if ties.exempt else ""
-            if ties.checked:
-                ui.emit(
-                    f"✓ hotfix {hotfix.number}: {ties.checked} commit(s) each name a task{exempt}"
-                )
-            else:
-                ui.emit(f"✓ hotfix {hotfix.number}: no new commit to tie to a task{exempt}")
-        elif not ties.passed:
-            for line in tie_failure_lines(ties, where, action="gate for"):
-                ui.emit(line, sys.stderr)
+        _print(checked, sha)
     if under_github_actions():  # ::error file=...,line=...:: annotations on the PR
-        for line in check_annotations(repo.root, result, ties):
-            ui.emit(line, sys.stderr if as_json else sys.stdout)
+        for line in violation_annotations(repo.root, violations):
+            ui.emit(line, sys.stderr if as_json_ else sys.stdout)
+    if codequality:
+        _gitlab(codequality, checked)
     raise click.exceptions.Exit(OK if passed else POLICY_FAILED)
+
+
+def _strict_failures(strict: bool, rev: str, named: str | None, found: dict[str, Evidence]) -> bool:
+    """--strict: a hotfix that only a ``Hotfix:`` trailer names is a failure (a commit can
+    say anything; the branch, or the hotfix's own directory, must say it too)."""
+    failed = False
+    for number, evidence in sorted(found.items()):
+        if evidence.trailer_only:
+            ui.error(
+                f"only a Hotfix: trailer ties {rev} to hotfix {number} (no hotfix branch, no "
+                "change to its directory), and a commit can say anything: with --strict, "
+                "pass --branch"
+            )
+            failed = True
+    return failed
+
+
+def _nothing(rev: str, known: bool, strict: bool, as_json_: bool) -> None:
+    """No hotfix to judge: say why, and stop (exit 1 under --strict when it cannot tell)."""
+    if not known:
+        _strict_or_warn(
+            strict,
+            f"cannot tell which branch {rev} is on (no --branch, no checked-out branch, no "
+            "CI branch variable) and it brings no hotfix's commits: not checked as a hotfix",
+        )
+    if as_json_:
+        click.echo(as_json(True, [], []))
+    else:
+        ui.emit(f"{rev} is not on a hotfix branch and brings no hotfix: nothing to check")
+    raise click.exceptions.Exit(OK)

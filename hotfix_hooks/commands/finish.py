@@ -46,7 +46,8 @@ from hotfix_hooks.core.state import HotfixState
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.events import ATTRIBUTES, EVENTS_DOC
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.enforce.gate import check_commit, failure_lines
+from hotfix_hooks.enforce.engine import judge_commit
+from hotfix_hooks.enforce.render import refusal_lines
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import run_bytes
@@ -99,10 +100,9 @@ def _preflight(doc: CurrentDoc) -> str:
     tip = repo.resolve("HEAD")
     if tip is None:
         raise UsageError("HEAD names no commit")
-    result = check_commit(repo.root, tip, hotfix.number, config)
-    result.branch = hotfix.name
-    if not result.passed:
-        _refuse([*failure_lines(result, tip[:10], action="finish of"), "finish refused"])
+    judgment = judge_commit("finish", repo.root, tip, hotfix.number, config, branch=hotfix.name)
+    if not judgment.passed:
+        _refuse([*refusal_lines(judgment.errors, action="finish of"), "finish refused"])
     return tip
 
 

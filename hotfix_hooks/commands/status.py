@@ -16,7 +16,7 @@ from hotfix_hooks.document import record as records
 from hotfix_hooks.document.events import EVENTS_DOC, Event
 from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.tasks import plan_task, subject_tasks
-from hotfix_hooks.enforce.gate import check_commit
+from hotfix_hooks.enforce.engine import judge_commit
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
 from hotfix_hooks.incident.finished import finished
@@ -248,8 +248,13 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     )
     tree_verdict = judge(doc, trigger_required=ctx.config.rollback_trigger_required)
     head_sha = ctx.repo.resolve("HEAD") or ""
-    head = check_commit(ctx.repo.root, head_sha, hotfix.number, ctx.config) if head_sha else None
-    tree_ok = bool(doc.text) and tree_verdict.passed
+    head = (
+        judge_commit("status", ctx.repo.root, head_sha, hotfix.number, ctx.config)
+        if head_sha
+        else None
+    )
+    # a cancelled hotfix needs no plan (policy/rules HH001, HH002): none is asked of it
+    tree_ok = bool(doc.text) and (tree_verdict.passed or reading.state is HotfixState.CANCELLED)
     news = upstream_of(ctx.repo, hotfix.name, directory)
     facts = Facts(
         record=record,

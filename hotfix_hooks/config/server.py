@@ -33,15 +33,24 @@ def read(git_dir: str | os.PathLike[str]) -> Config | None:
 
 
 def from_default_branch(git_dir: str) -> Config:
-    """The default branch's (HEAD's) configuration, features directory resolved;
-    the defaults in a repository with no commits yet."""
+    """The default branch's (HEAD's) configuration, features directory resolved, and its
+    production branch: ``base_branch`` as configured, else the branch HEAD names (what the
+    server counts new commits from, recorded so that it never changes behind its
+    administrator's back); the defaults in a repository with no commits yet (whose HEAD
+    may name a branch no one will push: the server then looks for one, see
+    ``hooks/pre_receive.Production``)."""
     from hotfix_hooks.config.commit import config_at
     from hotfix_hooks.config.features import SPECSWARM_FEATURES
     from hotfix_hooks.git.run import run
 
-    if run("rev-parse", "--verify", "-q", "HEAD^{commit}", cwd=git_dir, check=False):
-        return config_at(git_dir, "HEAD")
-    return Config(features_dir=SPECSWARM_FEATURES)
+    if not run("rev-parse", "--verify", "-q", "HEAD^{commit}", cwd=git_dir, check=False):
+        return Config(features_dir=SPECSWARM_FEATURES)  # empty: HEAD names nothing yet
+    config = config_at(git_dir, "HEAD")
+    if config.base_branch is None:
+        head = run("symbolic-ref", "-q", "--short", "HEAD", cwd=git_dir, check=False)
+        if head:
+            config = config.replace(base_branch=head)
+    return config
 
 
 def rules(git_dir: str) -> Config:

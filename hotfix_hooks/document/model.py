@@ -168,6 +168,13 @@ class Block:
             return []
         return self._parser(self.source)
 
+    def html(self) -> str:
+        """The HTML markdown-it renders for a text or heading block (what a reader sees,
+        before a browser hides what the HTML hides); "" for other kinds."""
+        if self.kind not in ("text", "heading") or not isinstance(self._parser, _InlineParser):
+            return ""
+        return self._parser.render(self.source)
+
 
 class Section(NamedTuple):
     """Where a name stands as a heading or a bold label, and what belongs to it.
@@ -413,6 +420,50 @@ def _parsers() -> tuple[MarkdownIt, MarkdownIt]:
     return block, MarkdownIt("commonmark").enable("strikethrough")
 
 
+class DocumentUnreadableError(UsageError):
+    """markdown-it-py fails on the document (a bug of the parser, e.g. its IndexError on
+    "> - <!X" then ">": markdown-it-py issues 204, 415): refused in one line, never a
+    traceback."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"{name} cannot be read as CommonMark (the Markdown parser fails on it): "
+            "simplify its block quotes and HTML"
+        )
+        self.name = name
+
+
+def _block_tokens(md: MarkdownIt, text: str, env: dict[str, object], name: str) -> list[Token]:
+    try:
+        return md.parse(text, env)
+    except (IndexError, KeyError, ValueError):
+        raise DocumentUnreadableError(name) from None
+
+
+def top_level_headings(text: str) -> list[tuple[int, int, str]]:
+    """(0-based line, level, text) of every ATX heading at the top level of ``text``, as
+    markdown-it reads it (how tasks.md is read where markdown-it may be imported)."""
+    block_md, _ = _parsers()
+    tokens = _block_tokens(block_md, text, {}, "tasks.md")
+    return [
+        ((token.map or [0])[0], int(token.tag[1:]), tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and token.level == 0 and token.markup.startswith("#")
+    ]
+
+
+def model_tasks(text: str) -> list[tuple[str, str]]:
+    """tasks.md's (ID, title) pairs as the document model reads them (document/tasks for
+    what a task is); what the parser fails on is read by document/blocks instead."""
+    from hotfix_hooks.document.tasks import heading_text, parse_tasks, tasks_from_headings
+
+    try:
+        headings = top_level_headings(text)
+    except DocumentUnreadableError:
+        return parse_tasks(text)
+    return tasks_from_headings((level, heading_text(raw)) for _, level, raw in headings)
+
+
 class _InlineParser:
     """markdown-it's inline parse of a piece of the document, with its link references."""
 
@@ -421,8 +472,21 @@ class _InlineParser:
         self._env = env
 
     def __call__(self, source: str) -> list[Token]:
-        tokens = self._md.parseInline(source, dict(self._env))
+        try:
+            tokens = self._md.parseInline(source, dict(self._env))
+        except (IndexError, KeyError, ValueError):
+            return []  # the parser's bug: nothing read, never a traceback
         return list(tokens[0].children or []) if tokens else []
+
+    def render(self, source: str) -> str:
+        env = dict(self._env)
+        try:
+            html: str = self._md.renderer.render(
+                self._md.parseInline(source, env), self._md.options, env
+            )
+        except (IndexError, KeyError, ValueError):
+            return ""  # the parser's bug: nothing shown, so nothing counts
+        return html
 
 
 def _decode(data: bytes, name: str, limited: bool) -> tuple[bool, str]:
@@ -498,7 +562,7 @@ class HotfixDocument:
         ends.append("")
         block_md, full_md = _parsers()
         env: dict[str, object] = {}
-        tokens = block_md.parse("\n".join(lines), env)
+        tokens = _block_tokens(block_md, "\n".join(lines), env, name)
         leaves, lists = _leaves_of(tokens)
         return cls(data, name, bom, text, lines, ends, leaves, lists, _InlineParser(full_md, env))
 

@@ -7,9 +7,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 # Scanned by hand, not with `re`: importing it costs the commit-msg hook more start-up time
-# than the rest of its imports together. tests/test_tasks_scan.py holds the equivalent regexes:
+# than the rest of its imports together. tests/test_tasks_scan.py holds the equivalent regex:
 #   a task ID:  (?<![A-Za-z0-9_])[Tt]([0-9]{3})(?![A-Za-z0-9_])            (bytes)
-#   a heading:  ^#{2,6}[ \t]*(T[0-9]{3})\b[ \t]*[:.\-–—]?[ \t]*(.*?)[ \t#]*$  (re.M)
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _DIGITS = "0123456789"
 _SEPARATORS = ":.-–—"
@@ -27,29 +26,48 @@ EMERGENCY = frozenset({"T001", "T002", "T003", "T004"})
 
 
 def parse_tasks(text: str) -> list[tuple[str, str]]:
-    """(ID, title) of each ``### T001: Title`` heading, in order, first one wins."""
+    """(ID, title) of each task of tasks.md, in order, the first of an ID winning: every
+    heading of level 2 to 6 at the top level (``### T001: Title``; never in a code block,
+    an HTML block or comment, a list or a quote) whose text starts with the ID. Read by
+    document/blocks, CommonMark's block structure without markdown-it (the commit-msg hook
+    reads tasks); the gate reads them with the document model (``tasks_of``), the same."""
+    from hotfix_hooks.document.blocks import top_level_headings
+
+    return tasks_from_headings(
+        (level, heading_text(raw)) for _, level, raw in top_level_headings(text)
+    )
+
+
+def heading_text(raw: str) -> str:
+    """An ATX heading's text from what follows its opening #s: stripped, without its
+    closing sequence (``## T001: Fix ##`` -> ``T001: Fix``), as CommonMark reads it."""
+    text = raw.strip(" \t")
+    body = text.rstrip("#")
+    if body != text and (not body or body[-1] in " \t"):
+        text = body.rstrip(" \t")
+    return text
+
+
+def tasks_from_headings(headings: Iterable[tuple[int, str]]) -> list[tuple[str, str]]:
+    """(ID, title) of each (level, text) heading that names a task, first one wins."""
     seen: dict[str, str] = {}
-    for line in text.split("\n"):
-        found = _heading(line)
+    for level, text in headings:
+        found = _task(text) if 2 <= level <= 6 else None
         if found is not None:
-            seen.setdefault(found[0], found[1].strip())
+            seen.setdefault(found[0], found[1])
     return list(seen.items())
 
 
-def _heading(line: str) -> tuple[str, str] | None:
-    hashes = len(line) - len(line.lstrip("#"))
-    if not 2 <= hashes <= 6:
+def _task(text: str) -> tuple[str, str] | None:
+    if len(text) < 4 or text[0] != "T" or any(c not in _DIGITS for c in text[1:4]):
         return None
-    rest = line[hashes:].lstrip(" \t")
-    if len(rest) < 4 or rest[0] != "T" or any(c not in _DIGITS for c in rest[1:4]):
-        return None
-    after = rest[4:]
+    after = text[4:]
     if after and (after[0].isalnum() or after[0] == "_"):
-        return None  # \b: the ID is a whole word
+        return None  # the ID is a whole word
     after = after.lstrip(" \t")
     if after[:1] and after[0] in _SEPARATORS:
         after = after[1:]
-    return rest[:4], after.lstrip(" \t").rstrip(" \t#")
+    return text[:4], " ".join(after.split())
 
 
 def emergency_first(tasks: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -1,8 +1,9 @@
 """GitHub Actions workflow commands for ``check``: ``::error file=...,line=...::message``.
 
-Under GitHub Actions (``GITHUB_ACTIONS=true``) a failing gate also prints annotations,
-which GitHub shows on the pull request's diff and the run's summary: the rollback-plan
-failure at the Rollback Plan line of hotfix.md, each commit that names no task by its sha.
+Under GitHub Actions (``GITHUB_ACTIONS=true``) ``check`` also prints its violations as
+annotations, which GitHub shows on the pull request's diff and the run's summary, titled
+with the rule (``hotfix-hooks HH001 rollback-plan``): the plan's at the Rollback Plan line of
+hotfix.md, each commit that names no task by its sha.
 Escaped by GitHub's rules for workflow commands: ``%``, CR and LF in the message; those and
 ``:`` and ``,`` in a property (file, title), so nothing in a file name or a commit subject
 can end the command early or start another one.
@@ -14,7 +15,12 @@ import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from hotfix_hooks.enforce.gate import GateResult, TieResult
+from hotfix_hooks.enforce.render import where
+from hotfix_hooks.policy.rules import BY_ID, Violation
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def under_github_actions(environ: Mapping[str, str] | None = None) -> bool:
@@ -62,65 +68,31 @@ def workspace_path(root: Path, rel: PurePosixPath | str, environ: Mapping[str, s
     return str(rel)
 
 
-def check_annotations(
+def violation_annotations(
     root: Path,
-    result: GateResult,
-    ties: TieResult,
+    violations: Iterable[Violation],
     environ: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """The annotations of one ``check``: nothing when it passed without warnings."""
+    """One workflow command per violation: an error at its file and line when it has them
+    (the plan's line of hotfix.md), else on the run (a commit that names no task)."""
     env = os.environ if environ is None else environ
-    path = workspace_path(root, result.path, env)
-    short = result.commit[:10]
-    where = result.branch or f"hotfix {result.number}"
     out = []
-    verdict = result.verdict
-    if not result.passed:
-        line = None
-        fix = f"add {result.path} with a Rollback Plan (hotfix-hooks scaffold)"
-        if verdict is not None:
-            plan_ok = verdict.plan.real
-            line = (verdict.trigger if plan_ok else verdict.plan).line
-            fix = (
-                "write when to roll back after '**Rollback Trigger**:' in this file"
-                if plan_ok
-                else "write how to roll back under '**3. Rollback Plan**:' in this file"
-            )
-        elif result.exists:
-            fix = "make this file a readable hotfix document (UTF-8, within the size limits)"
-        out.append(
-            command(
-                "error",
-                f"{where}: commit {short} has no real rollback plan: "
-                + "; ".join(result.problems)
-                + f". Fix: {fix}, commit and push.",
-                file=path if result.exists else None,
-                line=line,
-                title="hotfix-hooks: no rollback plan",
-            )
+    for violation in violations:
+        rule = BY_ID[violation.rule]
+        missing = "; ".join(
+            d.removeprefix("missing: ") for d in violation.details if d.startswith("missing: ")
         )
-    elif verdict is not None:
-        for warning in verdict.warnings:
-            out.append(
-                command(
-                    "warning",
-                    warning,
-                    file=path,
-                    line=verdict.trigger.line,
-                    title="hotfix-hooks: rollback trigger",
-                )
-            )
-    ids = ", ".join(task for task, _ in ties.tasks)
-    for sha, tie in ties.failures:
-        subject = tie.subject.decode("utf-8", "replace")
-        why = f"names unknown task {', '.join(tie.unknown)}" if tie.unknown else "names no task"
+        message = f"{where(violation)}: {violation.message}" + (f": {missing}" if missing else "")
+        if violation.fix:
+            message += f". Fix: {' '.join(violation.fix)}"
+        located = violation.file is not None and violation.line is not None
         out.append(
             command(
-                "error",
-                f"{where}: commit {sha[:10]} ({subject[:72] or 'empty message'}) {why} of "
-                f"hotfix {ties.number} ({ids}). Fix: name a task in its message "
-                "(git rebase -i, 'reword'), then push again.",
-                title=f"hotfix-hooks: commit {sha[:10]} names no task",
+                "error" if violation.severity == "error" else "warning",
+                message,
+                file=workspace_path(root, violation.file or "", env) if located else None,
+                line=violation.line,
+                title=f"hotfix-hooks {rule.id} {rule.name}",
             )
         )
     return out

@@ -166,14 +166,18 @@ def tasks_with_commits(
 
 
 class CommitMessage:
-    """One commit's id, parent count and raw message (a plain class, cheap to make)."""
+    """One commit's id, parents and raw message (a plain class, cheap to make)."""
 
-    __slots__ = ("message", "parents", "sha")
+    __slots__ = ("message", "parent_ids", "sha")
 
-    def __init__(self, sha: str, parents: int, message: bytes) -> None:
+    def __init__(self, sha: str, parent_ids: list[str], message: bytes) -> None:
         self.sha = sha
-        self.parents = parents
+        self.parent_ids = parent_ids
         self.message = message
+
+    @property
+    def parents(self) -> int:
+        return len(self.parent_ids)
 
 
 class MalformedLog(Exception):
@@ -197,6 +201,5 @@ def commit_messages(cwd: str | os.PathLike[str], revs: Sequence[str]) -> list[Co
         ids = header.decode("ascii", "replace").split(" ")
         if not is_oid(ids[0]) or not all(is_oid(i) for i in ids[1:] if i):
             raise MalformedLog(header[:80].decode("utf-8", "replace"))
-        parents = sum(1 for i in ids[1:] if i)
-        out.append(CommitMessage(ids[0], parents, message))
+        out.append(CommitMessage(ids[0], [i for i in ids[1:] if i], message))
     return out

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hotfix_hooks.config.settings import Config
-    from hotfix_hooks.enforce.gate import GateResult
+    from hotfix_hooks.enforce.engine import Judgment
 
 
 def _pre_commit_lines() -> bytes | None:
@@ -148,13 +148,9 @@ def _check(
 ) -> int:
     from hotfix_hooks.core import ui
     from hotfix_hooks.core.branch import parse_branch
-    from hotfix_hooks.enforce.gate import (
-        VerdictCache,
-        check_files,
-        failure_lines,
-        number_conflict_lines,
-        plan_task_at,
-    )
+    from hotfix_hooks.enforce import engine
+    from hotfix_hooks.enforce.gate import VerdictCache
+    from hotfix_hooks.enforce.render import refusal_lines, warning_lines
     from hotfix_hooks.git.blobs import CommitFiles
     from hotfix_hooks.git.ref_updates import Malformed, parse_pre_push
     from hotfix_hooks.git.refs import branch_name
@@ -165,7 +161,7 @@ def _check(
     prefix = config.branch_prefix
     cache = VerdictCache(git_dir) if git_dir else None
     failed = False
-    passed: list[tuple[GateResult, str]] = []
+    passed: list[engine.Judgment] = []
     for update in parse_pre_push(data):
         if isinstance(update, Malformed):
             if prefix in update.line:
@@ -182,46 +178,30 @@ def _check(
         if hotfix is None:
             continue
         with CommitFiles(root, update.local_sha) as files:
-            result = check_files(files, hotfix.number, update.local_sha, config, cache)
-            task = plan_task_at(files, hotfix.number, config) if not result.passed else ""
-            result.branch = destination or hotfix.name
-            clash = number_conflict_lines(
-                root,
-                result.branch,
-                hotfix.number,
-                update.local_sha,
-                config,
-                remotes=not bare,
-                judged=result,
-                files=files,
-                git_dir=git_dir,
-            )
-        if clash:
-            failed = True
-            ui.error(clash[0])
-            for line in clash[1:]:
-                ui.emit(line, sys.stderr)
-        if result.passed:
-            assert result.verdict is not None
-            at = result.verdict.trigger.line
-            where = f"{result.path}, line {at}" if at else str(result.path)
-            for warning in result.verdict.warnings:
-                ui.warn(f"{result.branch}: {warning} ({where})")
-            passed.append((result, update.local_sha))
+            scope = engine.Scope(
+                root, hotfix.number, update.local_sha, config,
+                branch=destination or hotfix.name, files=files, cache=cache, claims=True,
+                remotes=not bare, git_dir=git_dir,
+            )  # fmt: skip
+            judgment = engine.judge("pre-push", scope)
+        if judgment.passed:  # a refusal says what blocks the push, and only that
+            for line in warning_lines(judgment.warnings):
+                ui.warn(line)
+            passed.append(judgment)
             continue
         failed = True
         push = _push_command(root, git_dir or root, update.local_ref, remote, update.remote_sha)
-        for line in failure_lines(result, update.local_sha[:10], push=push, task=task):
+        for line in refusal_lines(judgment.pushed_with("pre-push", push).errors):
             ui.emit(line, sys.stderr)
     if failed:
         return POLICY_FAILED
     if not bare:  # a bare clone has no working tree, and no config of its own to trust
-        for result, sha in passed:
-            _pushed(root, result, sha, git_dir)
+        for judgment in passed:
+            _pushed(root, judgment, git_dir)
     return OK
 
 
-def _pushed(root: str, result: GateResult, sha: str, git_dir: str | None = None) -> None:
+def _pushed(root: str, judgment: Judgment, git_dir: str | None = None) -> None:
     """on_push: the gate passed for a hotfix ref (never blocks or fails the push); not for
     ``git push --dry-run``, which pushes nothing."""
     from hotfix_hooks.events import dispatch as events
@@ -232,9 +212,14 @@ def _pushed(root: str, result: GateResult, sha: str, git_dir: str | None = None)
     from hotfix_hooks.events.hotfix import from_record
     from hotfix_hooks.git.blobs import CommitFiles
 
-    with CommitFiles(root, sha) as files:
-        data = files.read(str(result.path)) or b""
-        logged = files.read(str(result.path.parent / "events.md"))
-    doc = HotfixDocument.parse(data, str(result.path))
-    build = {**from_record(doc, result.number, result.branch, events=logged), "commit": sha}
+    facts = judgment.facts
+    path = facts.plan.path if facts.plan is not None else ""
+    with CommitFiles(root, facts.commit) as files:
+        data = (files.read(path) if path else None) or b""
+        logged = files.read(path.rsplit("/", 1)[0] + "/events.md") if path else None
+    doc = HotfixDocument.parse(data, path or "hotfix.md")
+    build = {
+        **from_record(doc, facts.number, facts.branch, events=logged),
+        "commit": facts.commit,
+    }
     events.fire("on_push", root, build, git_dir)

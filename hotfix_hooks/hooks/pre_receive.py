@@ -1,9 +1,11 @@
-"""pre-receive (server): the rollback-plan gate and the task tie, which ``--no-verify``
-cannot skip. ``judge_update`` is also the per-ref ``update`` hook's (hooks/update.py).
+"""pre-receive (server): the rules ``--no-verify`` cannot skip, for every pushed branch.
+``judge_update`` is also the per-ref ``update`` hook's (hooks/update.py).
 
-The rules come from the server (``hotfix-hooks.toml`` in the git directory, recorded
-by ``install --server``), never from a pushed commit; a push that changes our
-configuration on a hotfix branch is itself rejected.
+A push to a hotfix branch is judged by that hotfix's rules. A push to any other branch (the
+production branch first of all) is judged by the rules of every hotfix whose commits it
+brings (policy/rules; enforce/reach says which). The rules come from the server
+(``hotfix-hooks.toml`` in the git directory, recorded by ``install --server``), never from
+a pushed commit, and so does the production branch the new commits are counted from.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from hotfix_hooks.config.settings import Config
+    from hotfix_hooks.core.branch import HotfixBranch
     from hotfix_hooks.git.ref_updates import RefUpdate
+    from hotfix_hooks.policy.rules import Violation
 
 
 def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
@@ -56,134 +60,138 @@ def _check(data: bytes) -> int:
     return POLICY_FAILED if failed else OK
 
 
-def judge_update(update: RefUpdate, config: Config) -> list[str]:
-    """Why one ref update is refused (nothing when it is not): our configuration
-    unchanged, a real rollback plan at the tip, every new commit tied to a task."""
+class Production:
+    """The production branch as this server knows it, and its commit ("" when it does not
+    resolve): ``base_branch`` as recorded by ``install --server`` (or set with
+    ``server-config``), and nothing else when it is; else the branch HEAD names, ``main``
+    or ``master``, the first that exists (an empty repository's HEAD names ``master`` to
+    the end of its days when the team pushes ``main``)."""
+
+    __slots__ = ("name", "sha")
+
+    def __init__(self, config: Config) -> None:
+        from hotfix_hooks.git import history
+        from hotfix_hooks.git.run import run
+
+        head = run("symbolic-ref", "-q", "--short", "HEAD", check=False)
+        names = [config.base_branch] if config.base_branch else [head, "main", "master"]
+        self.name, self.sha = names[0] or "", ""
+        for name in filter(None, names):
+            sha = history.resolve(".", f"refs/heads/{name}")
+            if sha:
+                self.name, self.sha = name, sha
+                break
+
+    def unresolved(self) -> tuple[str, str] | None:
+        """Why the commits new to a branch cannot be told, and the command that would tell
+        them (None when they can)."""
+        import shlex
+
+        from hotfix_hooks.git.run import run
+
+        branches = run("for-each-ref", "--format=%(refname:short)", "refs/heads/", check=False)
+        if self.sha or not branches:
+            return None  # an empty server: everything pushed is new
+        names = branches.split("\n")
+        likely = next((n for n in ("main", "master") if n in names), names[0])
+        return (
+            f"this server's production branch ({self.name or 'HEAD'}) names no branch here, "
+            "so what is already in production cannot be told, and nothing is taken on trust",
+            f"hotfix-hooks server-config --set base_branch={shlex.quote(likely)}",
+        )
+
+
+def judge_update(update: RefUpdate, config: Config, point: str = "pre-receive") -> list[str]:
+    """Why one ref update is refused (nothing when it is not), as text."""
     from hotfix_hooks.core.branch import parse_branch
+    from hotfix_hooks.enforce.render import refusal_lines
     from hotfix_hooks.git.refs import branch_name
 
     name = branch_name(update.local_ref)
+    if update.deletes or name is None:
+        return []
+    production = Production(config)
     hotfix = parse_branch(name, config.branch_prefix)
-    if update.deletes or name is None or hotfix is None:
-        return []
-    finished = _finished(update, name, hotfix.number, config)
-    if finished:
-        return finished
-    return (
-        _config_change(update, name)
-        + _number(update, name, hotfix.number, config)
-        + _gate(update, name, hotfix.number, config)
-        + _ties(update, name, hotfix.number, config)
-    )
+    if hotfix is not None:
+        violations = _hotfix_branch(update, name, hotfix, config, production, point)
+    else:
+        violations = _other_branch(update, name, config, production, point)
+    return refusal_lines(violations)
 
 
-def _finished(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
-    """A finished hotfix stays finished: a push that creates a branch of a hotfix whose
-    tag exists on this server (its own branch again, or another under its number) is
-    refused, saying why and what to do instead."""
+def _hotfix_branch(
+    update: RefUpdate,
+    name: str,
+    hotfix: HotfixBranch,
+    config: Config,
+    production: Production,
+    point: str,
+) -> list[Violation]:
+    """A push to a hotfix branch: its plan, trigger, number and configuration, and the
+    task tie on every commit it adds over the production branch that it did not have
+    before: never "new to the server", which commits first parked on another ref (a
+    branch, a tag, refs/tmp/..., or a ref the same ``--per-ref`` push created a moment
+    earlier) would escape."""
     from hotfix_hooks.core.oid import is_zero
+    from hotfix_hooks.enforce import engine
     from hotfix_hooks.git.run import run
-    from hotfix_hooks.incident.numbers import tag_exists
 
-    if not is_zero(update.remote_sha):
-        return []
-    from hotfix_hooks.policy.lifecycle import tag_name
+    tip, old = update.local_sha, update.remote_sha
+    base = [production.sha] if production.sha else []
+    if not is_zero(old):
+        base.append(old)  # judged when it was pushed
+    config_base = old if not is_zero(old) else ""
+    if not config_base and production.sha:
+        config_base = run("merge-base", tip, production.sha, check=False).split("\n")[0]
+    scope = engine.Scope(
+        ".", hotfix.number, tip, config, branch=name,
+        push="git push -u origin HEAD" if is_zero(old) else "git push",
+        new=[tip, "--not", *base],
+        context=[tip, "--not", production.sha] if production.sha else [tip],
+        unbounded=production.unresolved(), claims=True, remotes=False,
+        config_base=config_base, creates=is_zero(old),
+    )  # fmt: skip
+    return engine.judge(point, scope).errors
 
-    tag = tag_name(config.tag_format, number)
-    if not tag_exists(tag, cwd="."):
-        return []
-    at = run("rev-parse", "-q", "--verify", f"refs/tags/{tag}^{{commit}}", check=False)
-    return [
-        f"push of {name} rejected: hotfix {number} is finished (tag {tag} at {at[:10]} on "
-        "this server): its branch is not re-created and its number is never reused.",
-        "  Work that belongs to it (the post-mortem, a backport of the same fix) goes on any",
-        f'  other branch, tied by its subject: git commit -m "{number}/T007: post-mortem written"',
-        '  A new emergency is a new hotfix: hotfix-hooks new "<what is broken>"',
-    ]
 
-
-def _gate(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
+def _other_branch(
+    update: RefUpdate, name: str, config: Config, production: Production, point: str
+) -> list[Violation]:
+    """A push to any other branch: every hotfix whose commits it brings (by trailer, by
+    its directory, by its branch), judged by that hotfix's rules; the record is read from
+    the pushed tip, else from the hotfix's branch here, else from production."""
     from hotfix_hooks.core.oid import is_zero
-    from hotfix_hooks.enforce.gate import check_files, failure_lines, plan_task_at
+    from hotfix_hooks.enforce import engine
+    from hotfix_hooks.enforce.reach import hotfixes_brought
+    from hotfix_hooks.git.refs import hotfix_refs
+
+    tip, old = update.local_sha, update.remote_sha
+    if not is_zero(old):
+        exclude = [old]
+    elif production.sha:
+        exclude = [production.sha]
+    else:  # every ref here was judged as it arrived, this one excepted
+        exclude = ["--all"]
+    new = [tip, "--not", *exclude]
+    refs = hotfix_refs(config.branch_prefix, remotes=False, cwd=".")
+    features = _features(config, tip)
+    out: list[Violation] = []
+    for number, evidence in sorted(hotfixes_brought(".", new, exclude, features, refs).items()):
+        own = [ref for ref in refs if ref.hotfix.number == number]
+        records = [(ref.ref, f"as recorded on {ref.branch}") for ref in own]
+        if production.sha:
+            records.append((production.sha, f"as recorded on {production.name}"))
+        scope = engine.Scope(
+            ".", number, tip, config, branch=own[0].branch if own else "", into=name,
+            records=records, new=new, only=evidence.commits, context=new,
+        )  # fmt: skip
+        out += engine.judge(point, scope).errors
+    return out
+
+
+def _features(config: Config, tip: str) -> str:
+    from hotfix_hooks.config.features import features_rel
     from hotfix_hooks.git.blobs import CommitFiles
 
-    with CommitFiles(".", update.local_sha) as files:
-        result = check_files(files, number, update.local_sha, config)
-        if result.passed:
-            return []
-        task = plan_task_at(files, number, config)
-    result.branch = name
-    new = is_zero(update.remote_sha)  # a new branch: the pusher has no upstream yet
-    push = "git push -u origin HEAD" if new else "git push"
-    return failure_lines(result, update.local_sha[:10], push=push, task=task)
-
-
-def _number(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
-    """One number, one incident: another branch on this server may hold the number."""
-    from hotfix_hooks.enforce.gate import number_conflict_lines
-
-    return number_conflict_lines(".", name, number, update.local_sha, config, remotes=False)
-
-
-def _ties(update: RefUpdate, name: str, number: str, config: Config) -> list[str]:
-    """The task tie on every commit the hotfix branch adds over the production branch (the
-    server's HEAD) that it did not have before: never "new to the server", which commits
-    first parked on another ref (a branch, a tag, refs/tmp/..., or a ref the same
-    ``--per-ref`` push created a moment earlier) would escape."""
-    from hotfix_hooks.core.oid import is_zero
-    from hotfix_hooks.enforce.gate import check_ties, tie_failure_lines
-    from hotfix_hooks.git.log import MalformedLog
-    from hotfix_hooks.git.run import run
-
-    production = run("rev-parse", "--verify", "-q", "HEAD^{commit}", check=False)
-    exclude = [production] if production else ["--all"]  # an empty server: all it has
-    if not is_zero(update.remote_sha):
-        exclude.append(update.remote_sha)  # judged when it was pushed
-    try:
-        result = check_ties(
-            ".", [update.local_sha, "--not", *exclude], number, update.local_sha, config
-        )
-    except MalformedLog as exc:
-        return [f"push of {name} rejected: a commit's log record does not parse ({exc})"]
-    return [] if result.passed else tie_failure_lines(result, name)
-
-
-def _config_change(update: RefUpdate, name: str) -> list[str]:
-    """A hotfix branch may not change hotfix-hooks' own configuration."""
-    from hotfix_hooks.config.commit import config_at
-    from hotfix_hooks.config.settings import DEDICATED, PYPROJECT
-    from hotfix_hooks.core.errors import UsageError
-    from hotfix_hooks.core.oid import is_zero
-    from hotfix_hooks.git.run import run
-
-    base = update.remote_sha if not is_zero(update.remote_sha) else ""
-    if not base:
-        base = run("merge-base", update.local_sha, "HEAD", check=False).split("\n")[0]
-    from hotfix_hooks.core.ui import command
-
-    files = f"{DEDICATED} or [tool.hotfix-hooks] in {PYPROJECT}"
-    both = [DEDICATED, PYPROJECT]
-    try:
-        pushed = config_at(".", update.local_sha).settings()
-    except UsageError as exc:
-        return [
-            f"push of {name} rejected: its hotfix-hooks configuration is invalid: {exc}",
-            f"  fix: restore {files} as it is on the production branch, then push again",
-        ]
-    if not base:
-        return []
-    try:
-        before = config_at(".", base).settings()
-    except UsageError:
-        return []  # broken before this push: the push did not break it
-    changed = sorted(key for key in pushed if pushed[key] != before.get(key))
-    if not changed:
-        return []
-    return [
-        f"push of {name} rejected: it changes hotfix-hooks' configuration "
-        f"({', '.join(changed)}) in {files}.",
-        "  The rules that judge a hotfix are never taken from the hotfix itself: change them",
-        "  on the production branch, and on this server with `hotfix-hooks server-config`.",
-        f"  see it: {command(['git', 'diff', base[:10], update.local_sha[:10], '--', *both])}",
-        "  fix: undo that change in a new commit on the branch, then push again",
-    ]
+    with CommitFiles(".", tip) as files:
+        return str(features_rel(config, files.is_dir))

@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     update = parsed[0]
 
     def policy() -> int:
-        lines = judge_update(update, server_rules())
+        lines = judge_update(update, server_rules(), "update")
         for line in lines:
             ui.emit(line, sys.stderr)
         return POLICY_FAILED if lines else OK

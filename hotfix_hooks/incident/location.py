@@ -12,6 +12,7 @@ from hotfix_hooks.document.tasks import SEED_TASKS, parse_tasks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from os import PathLike
     from pathlib import PurePosixPath
 
@@ -66,9 +67,11 @@ def commit_doc_path(files: CommitFiles, config: Config, number: str, doc: str) -
     return hotfix_rel(features_rel(config, files.is_dir), number) / doc
 
 
-def _tasks_from(text: str | None, rel: str) -> tuple[list[tuple[str, str]], str | None]:
+def _tasks_from(
+    text: str | None, rel: str, reader: Callable[[str], list[tuple[str, str]]] | None = None
+) -> tuple[list[tuple[str, str]], str | None]:
     if text is not None:
-        parsed = parse_tasks(text)
+        parsed = (reader or parse_tasks)(text)
         if parsed:
             return parsed, None
         return list(SEED_TASKS), f"{rel} lists no tasks (### T001: ...); using T001-T007"
@@ -76,9 +79,14 @@ def _tasks_from(text: str | None, rel: str) -> tuple[list[tuple[str, str]], str 
 
 
 def load_tasks(
-    root: str | PathLike[str], config: Config, number: str
+    root: str | PathLike[str],
+    config: Config,
+    number: str,
+    reader: Callable[[str], list[tuple[str, str]]] | None = None,
 ) -> tuple[list[tuple[str, str]], str | None]:
-    """(tasks, warning): tasks.md in the working tree, else at HEAD, else the seed's."""
+    """(tasks, warning): tasks.md in the working tree, else at HEAD, else the seed's.
+    ``reader``: how tasks.md is read (document/tasks.parse_tasks by default, the one the
+    commit-msg hook may use; the model's, model_tasks, where markdown-it may be imported)."""
     rel = f"{worktree_features(str(root), config)}/{number}-hotfix/{TASKS_DOC}"
     text = read_worktree_doc(root, rel)
     if text is None:
@@ -86,12 +94,15 @@ def load_tasks(
 
         with CommitFiles(root, "HEAD") as files:
             text = files.text(str(commit_doc_path(files, config, number, TASKS_DOC)))
-    return _tasks_from(text, rel)
+    return _tasks_from(text, rel, reader)
 
 
 def commit_tasks(
-    files: CommitFiles, config: Config, number: str
+    files: CommitFiles,
+    config: Config,
+    number: str,
+    reader: Callable[[str], list[tuple[str, str]]] | None = None,
 ) -> tuple[list[tuple[str, str]], str | None]:
     """(tasks, warning): tasks.md in one commit (the pushed tip), else the seed's."""
     rel = str(commit_doc_path(files, config, number, TASKS_DOC))
-    return _tasks_from(files.text(rel), rel)
+    return _tasks_from(files.text(rel), rel, reader)

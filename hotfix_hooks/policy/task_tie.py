@@ -124,19 +124,24 @@ def judge(
     default_task: str | None = None,
     rules: Rules | None = None,
     merge: bool | None = None,
+    exempt: bool = True,
 ) -> Verdict:
     """Judge one commit message.
 
     ``rules`` None: the message is a stored commit's, final (no comment lines, no
     scissors: every line counts); otherwise a message being written, cut as git
     cuts it. ``merge`` None: the parents are unknown, a merge is recognised by
-    git's subject; True/False: the caller knows.
+    git's subject; True/False: the caller knows. ``exempt`` False: a subject's claim
+    to be exempt (``fixup!``, ``Revert "``) was checked and does not hold; the
+    message must name a task like any other.
     """
     lines = _cut(message, rules)
-    early = _screen(lines, merge)
+    early = _screen(lines, merge) if exempt else None
     if early is not None:
         return early
     subject = _subject(lines)
+    if not subject:
+        return Verdict(EMPTY)
     named = named_tasks(message if rules is None else b"\n".join(lines))
     unknown = [task for task in named if task not in valid]
     named = [task for task in named if task in valid]

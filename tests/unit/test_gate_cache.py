@@ -24,8 +24,8 @@ def test_round_trip(tmp_path: Path, required: bool, branch: str | None) -> None:
     trigger = Finding("Rollback Trigger", True, required, "[When]", 0, "a note\nwith lines")
     verdict = Verdict(plan, trigger, required)
     assert verdict.passed
-    cache.put(BLOB, verdict, branch)
-    assert cache.get(BLOB, required) == (verdict, branch)
+    cache.put(BLOB, verdict, branch, "Cancelled")
+    assert cache.get(BLOB, required) == (verdict, branch, "Cancelled")
     assert cache.get(BLOB, not required) is None  # the rules are part of the key
 
 
@@ -33,7 +33,7 @@ def test_failing_verdicts_are_never_given(tmp_path: Path) -> None:
     cache = VerdictCache(str(tmp_path))
     plan = Finding("Rollback Plan", True, True, "Revert", 3)
     good = Verdict(plan, Finding("Rollback Trigger", False, False, "", None), False)
-    cache.put(BLOB, good, None)
+    cache.put(BLOB, good, None, "Active")
     entry = next(cache.directory.iterdir())
     text = entry.read_text(encoding="ascii")
     # the same entry read under rules it fails (trigger required) is no verdict
@@ -49,7 +49,8 @@ def test_failing_verdicts_are_never_given(tmp_path: Path) -> None:
     [
         lambda t: "",
         lambda t: t[: len(t) // 2],
-        lambda t: t.replace("hotfix-hooks verdict 2", "hotfix-hooks verdict 1"),
+        lambda t: t.replace("hotfix-hooks verdict 3", "hotfix-hooks verdict 2"),
+        lambda t: t.replace("=Active", "-"),
         lambda t: t + "=extra\n",
         lambda t: t.rstrip("\n"),
         lambda t: t.replace("#3", "#x"),
@@ -59,7 +60,7 @@ def test_failing_verdicts_are_never_given(tmp_path: Path) -> None:
         lambda t: t.replace("=Revert", "=\\x"),
         lambda t: t.replace("=Revert", "=\\q"),  # warns: an error under -W error
         lambda t: t.replace("=Revert", "=\\x52evert"),  # the same text, not as put() writes it
-        lambda t: '{"plan": {}, "trigger": {}, "branch": null}',
+        lambda t: '{"plan": {}, "trigger": {}, "branch": null, "status": "Active"}',
     ],
 )
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the unknown escape warns
@@ -67,7 +68,7 @@ def test_damaged_entries_mean_judging_again(tmp_path: Path, damage: object) -> N
     cache = VerdictCache(str(tmp_path))
     plan = Finding("Rollback Plan", True, True, "Revert", 3)
     verdict = Verdict(plan, Finding("Rollback Trigger", True, True, "5xx", 4), False)
-    cache.put(BLOB, verdict, "hotfix/001-x")
+    cache.put(BLOB, verdict, "hotfix/001-x", "Active")
     entry = cache._path(BLOB, False)
     assert callable(damage)
     entry.write_bytes(damage(entry.read_text(encoding="ascii")).encode())
@@ -77,7 +78,7 @@ def test_damaged_entries_mean_judging_again(tmp_path: Path, damage: object) -> N
 def test_non_ascii_entry_is_ignored(tmp_path: Path) -> None:
     cache = VerdictCache(str(tmp_path))
     cache.directory.mkdir(parents=True)
-    cache._path(BLOB, False).write_bytes(b"hotfix-hooks verdict 2\n=\xff\n")
+    cache._path(BLOB, False).write_bytes(b"hotfix-hooks verdict 3\n=\xff\n")
     assert cache.get(BLOB, False) is None
 
 
@@ -86,7 +87,8 @@ def test_an_unknown_escape_is_no_entry_even_under_w_error(tmp_path: Path) -> Non
 
     cache = VerdictCache(str(tmp_path))
     plan = Finding("Rollback Plan", True, True, "Revert", 3)
-    cache.put(BLOB, Verdict(plan, Finding("Rollback Trigger", True, True, "x", 4), False), None)
+    verdict = Verdict(plan, Finding("Rollback Trigger", True, True, "x", 4), False)
+    cache.put(BLOB, verdict, None, "Active")
     entry = cache._path(BLOB, False)
     entry.write_text(entry.read_text(encoding="ascii").replace("=Revert", "=\\q"), "ascii")
     with warnings.catch_warnings():

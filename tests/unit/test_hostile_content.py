@@ -80,28 +80,31 @@ def test_ci_annotations_for_a_failed_plan_and_untied_commits(tmp_path: Path) -> 
     from pathlib import PurePosixPath
 
     from hotfix_hooks.document.model import HotfixDocument
-    from hotfix_hooks.enforce.gate import GateResult, TieResult
-    from hotfix_hooks.enforce.github import check_annotations, workspace_path
-    from hotfix_hooks.policy import task_tie
+    from hotfix_hooks.enforce.github import violation_annotations, workspace_path
+    from hotfix_hooks.policy import rules
     from hotfix_hooks.policy.rollback_plan import judge
 
     path = PurePosixPath("docs/042-hotfix/hotfix.md")
     doc = HotfixDocument.parse(b"# Hotfix 042: x\n\n**3. Rollback Plan**:\n- TBD\n")
-    failed = GateResult("042", "a" * 40, path, True, judge(doc), branch="hotfix/042-x")
-    tie = task_tie.judge(b"guard null user\n", {"T001"})
-    ties = TieResult("042", 1, [("b" * 40, tie)], [("T001", "Implement")])
-    lines = check_annotations(tmp_path, failed, ties, {})
+    plan = rules.PlanFacts(str(path), "ok", judge(doc))
+    untied = rules.CommitFacts("b" * 40, b"guard null user\n", 1)
+    tie = rules.TieFacts([untied], [("T001", "Implement")], [])
+    facts = rules.Facts("042", "hotfix/042-x", "a" * 40, plan=plan, tie=tie)
+    lines = violation_annotations(tmp_path, rules.run("check", facts), {})
     assert lines[0].startswith("::error file=docs/042-hotfix/hotfix.md,line=")
-    assert "write how to roll back" in lines[0]
-    assert (
-        lines[1].startswith("::error") and "bbbbbbbbbb (guard null user) names no task" in lines[1]
-    )
-    missing = GateResult("042", "a" * 40, path, False, None)
-    (line,) = check_annotations(tmp_path, missing, TieResult("042", 0, [], []), {})
+    assert "title=hotfix-hooks HH001 rollback-plan" in lines[0]
+    assert "write there how to roll back" in lines[0]
+    assert lines[1].startswith("::warning title=hotfix-hooks HH002")  # no trigger at all
+    assert lines[2].startswith("::error title=hotfix-hooks HH003 task-tie::")
+    assert "bbbbbbbbbb (guard null user) names no task" in lines[2]
+    missing = facts._replace(plan=rules.PlanFacts(str(path), "missing", None), tie=None)
+    (line,) = violation_annotations(tmp_path, rules.run("check", missing), {})
     assert line.startswith("::error title=") and "hotfix-hooks scaffold" in line
-    unreadable = GateResult("042", "a" * 40, path, True, None, unreadable="not UTF-8")
-    (line,) = check_annotations(tmp_path, unreadable, TieResult("042", 0, [], []), {})
-    assert "readable hotfix document" in line
+    unreadable = missing._replace(
+        plan=rules.PlanFacts(str(path), "unreadable", None, unreadable="not UTF-8")
+    )
+    (line,) = violation_annotations(tmp_path, rules.run("check", unreadable), {})
+    assert "readable hotfix document" in line and "not UTF-8" in line
     (tmp_path / "repo").mkdir()
     env = {"GITHUB_WORKSPACE": str(tmp_path)}
     assert workspace_path(tmp_path / "repo", path, env) == f"repo/{path}"
