@@ -38,7 +38,7 @@ from hotfix_hooks.commands.finish_targets import (
 )
 from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
-from hotfix_hooks.core.branch import parse_branch
+from hotfix_hooks.core.branch import parse_branch, tag_name
 from hotfix_hooks.core.errors import GitError, Refused, UsageError
 from hotfix_hooks.core.oid import zero_for
 from hotfix_hooks.core.safe_files import replace_file
@@ -57,7 +57,7 @@ from hotfix_hooks.incident.journal import Journal, TargetPlan
 from hotfix_hooks.incident.location import read_worktree_bytes
 from hotfix_hooks.incident.production import fetch, remote_for
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
-from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal, tag_name
+from hotfix_hooks.policy.lifecycle import FINISH_TASK, finish_refusal
 
 # Fault injection for the tests (and drills) that prove a finish can be continued from
 # anywhere: the id of a step (record, merge:main, tag, checkout, delete, push) after whose

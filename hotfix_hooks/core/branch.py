@@ -1,4 +1,5 @@
-"""Hotfix branch names: ``<prefix><digits>`` or ``<prefix><digits>-<slug>``."""
+"""Hotfix names: branches (``<prefix><digits>`` or ``<prefix><digits>-<slug>``) and the
+tags of finished hotfixes."""
 
 from __future__ import annotations
 
@@ -57,6 +58,12 @@ def parse_branch(name: str | None, prefix: str = DEFAULT_PREFIX) -> HotfixBranch
     if rest and (rest[0] != "-" or not rest[1:].strip("-")):
         return None
     return HotfixBranch(name=name, number=format_number(tail[:digits]), slug=rest[1:])
+
+
+def tag_name(tag_format: str, number: str) -> str:
+    """The tag of a finished hotfix: ``tag_format`` with ``{number}`` filled in (replaced,
+    never ``str.format``: the setting is read from a committed file)."""
+    return tag_format.replace("{number}", number)
 
 
 def title_from_slug(slug: str) -> str:

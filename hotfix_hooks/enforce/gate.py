@@ -322,9 +322,9 @@ def config_facts(cwd: Path | str, tip: str, base: str) -> ConfigFacts:
 
 def finished_facts(cwd: Path | str, number: str, config: Config) -> FinishedFacts | None:
     """The hotfix's tag (``tag_format``), when it exists: the hotfix was finished."""
+    from hotfix_hooks.core.branch import tag_name
     from hotfix_hooks.git.history import resolve
     from hotfix_hooks.incident.numbers import tag_exists
-    from hotfix_hooks.policy.lifecycle import tag_name
 
     tag = tag_name(config.tag_format, number)
     if not tag_exists(tag, cwd=str(cwd)):

@@ -104,7 +104,7 @@ def _known_hotfix(root: str, config: Config, number: str) -> bool:
     record = os.path.join(root, worktree_features(root, config), f"{number}-hotfix", "hotfix.md")
     if os.path.isfile(record):
         return True
-    from hotfix_hooks.policy.lifecycle import tag_name
+    from hotfix_hooks.core.branch import tag_name
 
     tag = tag_name(config.tag_format, number)
     code, _out, _err = lean.run_git("rev-parse", "-q", "--verify", f"refs/tags/{tag}", cwd=root)

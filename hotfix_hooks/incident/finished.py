@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from hotfix_hooks.config.features import worktree_features
 from hotfix_hooks.config.settings import Config
 from hotfix_hooks.core import ui
-from hotfix_hooks.core.branch import HotfixBranch
+from hotfix_hooks.core.branch import HotfixBranch, tag_name
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.incident.numbers import finished_claim
 from hotfix_hooks.incident.production import production_branch, remote_for
-from hotfix_hooks.policy.lifecycle import tag_name
 
 
 @dataclass(frozen=True)

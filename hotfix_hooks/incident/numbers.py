@@ -109,7 +109,7 @@ def finished_claim(
 ) -> Claim | None:
     """The claim of a finished hotfix ``number`` (its tag exists): the branch its record
     names (the incident it was), holding the number before any other."""
-    from hotfix_hooks.policy.lifecycle import tag_name  # only here: not on every hook's path
+    from hotfix_hooks.core.branch import tag_name
 
     tag = tag_name(tag_format, number)
     if not tag_exists(tag, cwd, git_dir):

@@ -27,9 +27,3 @@ def overdue(status: str, elapsed: timedelta | None, target_minutes: int) -> bool
     """An active hotfix open for the target time or longer (the target is strict: < 2 h)."""
     active = not state_of(status).closed
     return active and elapsed is not None and elapsed >= timedelta(minutes=target_minutes)
-
-
-def tag_name(tag_format: str, number: str) -> str:
-    """The tag of a finished hotfix: ``tag_format`` with ``{number}`` filled in (replaced,
-    never ``str.format``: the setting is read from a committed file)."""
-    return tag_format.replace("{number}", number)

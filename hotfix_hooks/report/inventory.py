@@ -240,7 +240,7 @@ def _records_at(
 
 def _mark_finished(ctx: Context, records: list[HotfixRecord]) -> None:
     """A resolved hotfix whose tag exists (``tag_format``) was landed by ``finish``."""
-    from hotfix_hooks.policy.lifecycle import tag_name
+    from hotfix_hooks.core.branch import tag_name
 
     if not any(r.resolved for r in records):
         return
