@@ -128,8 +128,14 @@ def test_the_commit_msg_path_never_imports_the_markdown_parser() -> None:
         "assert parse_tasks('### T001: x\\n```\\n### T002\\n```\\n') == [('T001', 'x')]\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('markdown_it', 're')))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    from tests.conftest import unmeasured_env
+
+    out = subprocess.run(  # without coverage.py, which imports re itself
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=unmeasured_env(),
     ).stdout
     assert out.strip() == "[]"
 
