@@ -409,6 +409,18 @@ def test_new_prompts_on_a_terminal(repo: Path) -> None:
     assert "**3. Rollback Plan**:\n- revert to v1.4.2\n" in text
 
 
+def test_new_asks_for_the_trigger_where_the_rules_require_one(repo: Path) -> None:
+    (repo / ".hotfix-hooks.toml").write_text("rollback_trigger_required = true\n", "utf-8")
+    git(repo, "add", ".hotfix-hooks.toml")
+    git(repo, "commit", "-q", "-m", "rules")
+    typed = b"login is broken\n\nrevert to v1.4.2\nerrors above 2 % for 5 min\n"
+    proc = on_terminal(repo, "new", "tty", typed=typed)
+    assert proc.returncode == 0, proc.stderr
+    assert "Rollback trigger" in proc.stdout
+    text = (repo / ".specswarm/features/001-hotfix/hotfix.md").read_text(encoding="utf-8")
+    assert "errors above 2 % for 5 min" in text
+
+
 def test_scaffold_prompts_for_number_on_a_terminal(repo: Path) -> None:
     proc = on_terminal(repo, "scaffold", typed=b"7\n")
     assert proc.returncode == 0, proc.stderr

@@ -40,7 +40,7 @@ FIELDS = (
     ("rollback", "3. Rollback Plan", "Rollback plan (how to undo this hotfix)"),
     ("trigger", "Rollback Trigger", "Rollback trigger (when to roll back)"),
 )
-PROMPTED = ("summary", "impact", "rollback")
+PROMPTED = ("summary", "impact", "rollback")  # and the trigger where the rules require one
 
 
 def taken_numbers(ctx: Context) -> dict[str, str]:
@@ -127,8 +127,9 @@ def new(title: tuple[str, ...], number: str | None, base: str | None, **texts: s
         raise UsageError(f"--base {base!r} is not a commit")
     _no_record_at(ctx, chosen, base, base_sha)
     if interactive():
+        asked = PROMPTED + (("trigger",) if ctx.config.rollback_trigger_required else ())
         for option, _field, prompt in FIELDS:
-            if option in PROMPTED and not texts.get(option):
+            if option in asked and not texts.get(option):
                 texts[option] = click.prompt(prompt, default="", show_default=False).strip() or None
     before = ctx.branch or ctx.repo.resolve("HEAD") or ""
     try:
