@@ -492,3 +492,22 @@ def test_commits_parked_on_another_ref_are_still_judged(
     git(installed, "push", "-q", "--no-verify", "origin", f"HEAD:{carrier}-2", check=False)
     proc = git(installed, "push", "--no-verify", "origin", "hotfix/055-one", check=False)
     assert proc.returncode != 0 and "name no task" in proc.stderr
+
+
+def test_strict_check_in_a_shallow_clone_says_how_to_fetch_the_target(
+    repo: Path, remote: Path, tmp_path: Path
+) -> None:
+    """A CI checkout fetches one branch, shallow: the refusal names that, and its fetch
+    command, pasted, gives check the target branch it judges by."""
+    import subprocess
+
+    git(repo, "push", "-q", "--no-verify", "origin", "main:hotfix/001-x")
+    clone = tmp_path / "ci"
+    branch = ("--branch", "hotfix/001-x")
+    git(tmp_path, "clone", "-q", "--depth", "1", *branch, f"file://{remote}", str(clone))
+    proc = hh(clone, "check", "--strict")
+    assert proc.returncode == 1 and "this clone is shallow" in proc.stderr, proc.stderr
+    fetch = proc.stderr.split("for main: ", 1)[1].split("), or", 1)[0]
+    assert subprocess.run(fetch, shell=True, cwd=clone, check=False).returncode == 0
+    proc = hh(clone, "check", "--strict")
+    assert "no target branch" not in proc.stderr, proc.stderr

@@ -222,12 +222,27 @@ def _rules(
 ) -> tuple[Config, str | None]:
     source = config_source(repo, sha, given)
     if source is None and (strict or os.environ.get("CI")):
-        _strict_or_warn(
-            strict,
-            "no target branch here (no --config-from, no CI target variable naming a fetched "
-            "branch, no origin/HEAD): the rules come from the change being judged",
-        )
+        _strict_or_warn(strict, _no_target(repo))
     return (config_at(repo.root, source) if source else config_mod.load(repo.root)), source
+
+
+_MAIN_REFSPEC = "main:refs/remotes/origin/main"  # a single-branch clone fetches only its own
+
+
+def _no_target(repo: Repository) -> str:
+    """Why no target branch could be found, and how to give it one: a shallow or
+    single-branch clone (what CI checkouts make) fetches only the branch judged."""
+    shallow = repo.git("rev-parse", "--is-shallow-repository", check=False) == "true"
+    what = "this clone is shallow and has" if shallow else "this clone has"
+    fetch = ui.commands(
+        ["git", "fetch", *(["--unshallow"] if shallow else []), "origin", _MAIN_REFSPEC],
+        ["git", "remote", "set-head", "origin", "main"],
+    )
+    return (
+        f"no target branch here ({what} no origin/HEAD, no CI target variable names a fetched "
+        "branch, no --config-from): the rules would come from the change being judged. "
+        f"Fetch the production branch first (for main: {fetch}), or pass --config-from REV"
+    )
 
 
 def _print(checked: list[Checked], sha: str) -> None:
