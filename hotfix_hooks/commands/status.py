@@ -325,12 +325,10 @@ def _unpushed(ctx: Context, branch: str) -> str:
     """How many commits HEAD has that its upstream lacks ("0": all pushed; "": no idea).
     Without an upstream (pushed by ``git push origin BRANCH``, no ``-u``), the
     remote-tracking branch of that name on the default remote stands in for it."""
-    gap = ctx.repo.git("rev-list", "--count", "@{upstream}..HEAD", check=False)
-    if gap:
-        return gap
-    remote = ctx.repo.git("config", "--get", "checkout.defaultRemote", check=False) or "origin"
-    tracking = f"refs/remotes/{remote}/{branch}"
-    return ctx.repo.git("rev-list", "--count", f"{tracking}..HEAD", check=False)
+    tracking = ctx.repo.tracking(branch)
+    if tracking is None:
+        return ""
+    return ctx.repo.git("rev-list", "--count", f"{tracking}..HEAD", "--", check=False)
 
 
 def _number_warnings(ctx: Context, hotfix: HotfixBranch) -> list[str]:

@@ -51,15 +51,15 @@ def from_record(
 
 def fire_for(doc: CurrentDoc, event: str, **extra: object) -> bool:
     """Run the command configured for ``event`` (if any) about the checked-out hotfix."""
-    root = str(doc.ctx.repo.root)
-    if command_for(root, event) is None:
+    root, git_dir = str(doc.ctx.repo.root), str(doc.ctx.repo.git_dir)
+    if command_for(root, event, git_dir) is None:
         return False
     from hotfix_hooks.incident.location import read_worktree_bytes
 
     events = read_worktree_bytes(doc.ctx.repo.root, doc.events_rel)
     hotfix = doc.hotfix
     build = {**from_record(doc.doc, hotfix.number, hotfix.name, hotfix.title, events), **extra}
-    return fire(event, root, build)
+    return fire(event, root, build, git_dir)
 
 
 def alert_overdue(
@@ -72,7 +72,7 @@ def alert_overdue(
     """
     from hotfix_hooks.policy.lifecycle import overdue
 
-    if command_for(str(ctx.repo.root), "on_overdue") is None:
+    if command_for(str(ctx.repo.root), "on_overdue", str(ctx.repo.git_dir)) is None:
         return
     if not overdue(status, elapsed, ctx.config.target_minutes):
         return

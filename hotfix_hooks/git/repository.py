@@ -27,12 +27,13 @@ if TYPE_CHECKING:
 class Repository:
     """A working tree (``root``) and its private git directory."""
 
-    __slots__ = ("_handle", "git_dir", "root")
+    __slots__ = ("_handle", "_memo", "git_dir", "root")
 
     def __init__(self, root: Path, git_dir: Path) -> None:
         self.root = root
         self.git_dir = git_dir
         self._handle: gitpython.Repo | None = None  # discover.gitpython opens it
+        self._memo: dict[tuple[str, ...], str | None] = {}  # answers that a command asks twice
 
     @classmethod
     def here(cls) -> Repository | None:
@@ -88,12 +89,37 @@ class Repository:
         """Where the refs shared by every worktree of this repository live."""
         return Path(os.path.realpath(lean.common_dir(str(self.git_dir))))
 
+    def _once(self, *args: str) -> str | None:
+        """``git ARGS``'s answer (None when it fails), asked once per command."""
+        if args not in self._memo:
+            self._memo[args] = self.git(*args, check=False) or None
+        return self._memo[args]
+
+    def upstream(self, branch: str | None = None) -> str | None:
+        """The upstream of ``branch`` (default: the checked-out one) as ``origin/x``, when
+        it has one that resolves."""
+        branch = branch or self.head_branch()
+        spec = f"{branch}@{{upstream}}" if branch else "@{upstream}"
+        name = self._once("rev-parse", "--abbrev-ref", "--symbolic-full-name", spec)
+        return name if name and self._once("rev-parse", "-q", "--verify", name) else None
+
+    def default_remote(self) -> str:
+        """``checkout.defaultRemote``, else origin."""
+        return self._once("config", "--get", "checkout.defaultRemote") or "origin"
+
+    def tracking(self, branch: str) -> str | None:
+        """The remote-tracking copy of ``branch``: its upstream, else ``<remote>/<branch>``
+        on the default remote; None when there is neither."""
+        found = self.upstream(branch)
+        if found:
+            return found
+        candidate = f"{self.default_remote()}/{branch}"
+        return candidate if self._once("rev-parse", "-q", "--verify", candidate) else None
+
     def push_command(self, branch: str | None = None, remote: str | None = None) -> str:
         """The push that works for ``branch`` (default: the checked-out one): ``git push``
         when it has an upstream, else one that sets it (``git push`` alone fails on a new
         branch) to ``remote`` (default: ``checkout.defaultRemote``, else origin)."""
-        upstream = f"{branch}@{{upstream}}" if branch else "@{upstream}"
-        if self.git("rev-parse", "-q", "--verify", upstream, check=False):
+        if self.upstream(branch):
             return "git push"
-        remote = remote or self.git("config", "--get", "checkout.defaultRemote", check=False)
-        return command(["git", "push", "-u", remote or "origin", "HEAD"])
+        return command(["git", "push", "-u", remote or self.default_remote(), "HEAD"])

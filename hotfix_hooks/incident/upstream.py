@@ -54,15 +54,8 @@ class Upstream:
 
 def tracking_ref(repo: Repository, branch: str) -> str | None:
     """The branch's upstream, else ``<remote>/<branch>`` on the default remote; None when
-    there is neither."""
-    upstream = repo.git(
-        "rev-parse", "--abbrev-ref", "--symbolic-full-name", f"{branch}@{{upstream}}", check=False
-    )
-    if upstream and repo.resolve(upstream):
-        return upstream
-    remote = repo.git("config", "--get", "checkout.defaultRemote", check=False) or "origin"
-    candidate = f"{remote}/{branch}"
-    return candidate if repo.resolve(f"refs/remotes/{candidate}") else None
+    there is neither (the repository's own answer)."""
+    return repo.tracking(branch)
 
 
 def upstream_of(repo: Repository, branch: str, record: PurePosixPath) -> Upstream | None:

@@ -361,8 +361,16 @@ def _remove_ours(directory: Path, name: str, force: bool = False) -> bool:
 def hook_problems(cwd: Path | None = None) -> list[str]:
     """Why installed hooks of ours would not do their job: git ignores a hook it cannot
     execute; an edited one is left alone by install."""
-    directory = hooks_dir(cwd)
-    names = SERVER_HOOKS if is_bare(cwd) else CLIENT_HOOKS
+    bare, where = run(
+        "rev-parse",
+        "--is-bare-repository",
+        "--path-format=absolute",
+        "--git-path",
+        "hooks",
+        cwd=cwd,
+    ).split("\n")
+    directory = Path(where)
+    names = SERVER_HOOKS if bare == "true" else CLIENT_HOOKS
     problems = []
     for name in names:
         path = directory / name
