@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import html as html_lib
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -142,7 +143,10 @@ document.getElementById("hh-measured").textContent = JSON.stringify(out);
 
 
 def _run(browser: str, *args: str) -> str:
-    with tempfile.TemporaryDirectory(prefix="hh-chromium-") as profile:
+    # short paths: Chromium puts unix sockets in its profile and in TMPDIR, and a socket's
+    # path may not exceed 107 bytes (a test's own temporary directory is longer than that)
+    short = "/tmp" if os.path.isdir("/tmp") else None
+    with tempfile.TemporaryDirectory(prefix="hh-chromium-", dir=short) as profile:
         command = [
             browser,
             "--headless",
@@ -156,8 +160,9 @@ def _run(browser: str, *args: str) -> str:
             f"--user-data-dir={profile}",
             *args,
         ]
+        env = {**os.environ, "TMPDIR": profile}
         return subprocess.run(
-            command, check=True, capture_output=True, text=True, timeout=120
+            command, check=True, capture_output=True, text=True, timeout=120, env=env
         ).stdout
 
 
