@@ -6,7 +6,7 @@ This is CommonMark's block-structure algorithm (the spec's "Phase 1", as commonm
 markdown-it implement it), reduced to what decides whether a line is a heading at the top
 level: block quotes, list items (their content offsets), fenced and indented code, the seven
 kinds of HTML block, paragraphs (lazy continuation lines, what may interrupt them), setext
-underlines and thematic breaks. Inline content is never parsed. tests/test_tasks_blocks.py
+underlines and thematic breaks. Inline content is never parsed. tests/unit/document/test_blocks.py
 checks it against the document model (markdown-it) on generated documents; where the two
 would differ, the model is right.
 

@@ -18,7 +18,7 @@ do". Anything unusual hands over to Python, which decides as before:
   lines at all while a branch with the prefix is checked out.
 
 These are :func:`hotfix_hooks.config.settings.cheap_prefix`'s decisions, written with the
-same names (filled in from the Python constants); ``tests/test_fast_path_table.py`` runs
+same names (filled in from the Python constants); ``tests/unit/install/test_script.py`` runs
 the generated script and the Python owner over a table of states and requires the script
 to exit early only where Python would do nothing.
 """

@@ -1,6 +1,6 @@
 """The hand-written scanners on the commit-msg path agree with the regexes they replace
 (`re` is kept off that path: its import costs more than the rest of the hook), and
-tasks.md's reader agrees with the document model (markdown-it): tests/test_tasks_blocks.py."""
+tasks.md's reader agrees with the document model (markdown-it): tests/unit/document/test_blocks.py."""
 
 from __future__ import annotations
 

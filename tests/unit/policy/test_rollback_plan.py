@@ -26,7 +26,7 @@ from hotfix_hooks.policy.rollback_plan import (
     judge,
     real_lines,
 )
-from tests.unit.test_document_model import AFTER_RESOLVE, HAND_EDITED, TEMPLATE
+from tests.unit.document.test_model import AFTER_RESOLVE, HAND_EDITED, TEMPLATE
 
 PLACEHOLDER_LINE = "- [How to rollback if hotfix fails]"
 

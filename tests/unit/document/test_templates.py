@@ -18,7 +18,7 @@ CONTEXT = {
     "author": "Zoë Ångström <zoe@example.com>",
     "version": "0.0",
 }
-SEED = Path(__file__).resolve().parent / "data" / "seed-templates.md"  # vendored
+SEED = Path(__file__).resolve().parents[2] / "data" / "seed-templates.md"  # vendored
 USER_PLACEHOLDERS = [
     "[Critical/High Priority]",
     "[Brief description]",
