@@ -327,7 +327,9 @@ def test_check_says_when_it_cannot_tell(repo: Path) -> None:
     assert "warning" not in proc.stderr
     git(repo, "checkout", "-q", "main")
     proc = hh(repo, "check", "--strict")  # the rules would come from the change itself
-    assert proc.returncode == 1 and "the rules would come from the change being judged" in proc.stderr
+    assert (
+        proc.returncode == 1 and "the rules would come from the change being judged" in proc.stderr
+    )
     assert "warning" not in proc.stderr and proc.stderr.count("\n") == 1
     proc = hh(repo, "check", "--strict", "--config-from", "main")  # it is not a hotfix
     assert proc.returncode == 0 and "cannot tell" not in proc.stderr

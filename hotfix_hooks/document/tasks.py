@@ -7,7 +7,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 # Scanned by hand, not with `re`: importing it costs the commit-msg hook more start-up time
-# than the rest of its imports together. tests/unit/document/test_tasks.py holds the equivalent regex:
+# than the rest of its imports together. tests/unit/document/test_tasks.py holds the
+# equivalent regex:
 #   a task ID:  (?<![A-Za-z0-9_])[Tt]([0-9]{3})(?![A-Za-z0-9_])            (bytes)
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _DIGITS = "0123456789"
