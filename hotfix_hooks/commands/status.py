@@ -11,12 +11,10 @@ from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.state import HotfixState, state_of
-from hotfix_hooks.document import fields
-from hotfix_hooks.document import record as records
 from hotfix_hooks.document.events import EVENTS_DOC, Event
-from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.document.tasks import plan_task, subject_tasks
 from hotfix_hooks.enforce.engine import judge_commit
+from hotfix_hooks.enforce.gate import VerdictCache
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.log import TaskCommits, tasks_with_commits
 from hotfix_hooks.incident.finished import finished
@@ -30,8 +28,8 @@ from hotfix_hooks.incident.location import (
 from hotfix_hooks.incident.record import HotfixRecord, current_doc, operation_name
 from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.incident.upstream import upstream_of
+from hotfix_hooks.incident.working import remembered_working
 from hotfix_hooks.install.installer import hook_problems
-from hotfix_hooks.policy.rollback_plan import judge
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
 
@@ -233,28 +231,44 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     has_docs = (
         data is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
     )
-    doc = HotfixDocument.parse(data or b"", str(path))
     events_rel = directory / EVENTS_DOC
-    reading = records.read(doc, read_worktree_bytes(ctx.repo.root, events_rel), str(events_rel))
-    record = HotfixRecord.of(hotfix.number, reading, "working tree", str(path))
+    required = ctx.config.rollback_trigger_required
+    reading = remembered_working(
+        ctx.repo.git_dir,
+        hotfix.number,
+        str(path),
+        data or b"",
+        read_worktree_bytes(ctx.repo.root, events_rel),
+        str(events_rel),
+        required,
+    )
+    record = reading.record
     record.title = record.title or hotfix.title
     record.branch = hotfix.name
     if data is None:
         record.status = "missing"
     tasks, warning = load_tasks(ctx.repo.root, ctx.config, hotfix.number)
-    base = doc.field(fields.BASE_COMMIT)
     index = tasks_with_commits(
-        ctx.repo, hotfix.number, tasks, base=base or None, subject_tasks=subject_tasks
+        ctx.repo, hotfix.number, tasks, base=reading.base or None, subject_tasks=subject_tasks
     )
-    tree_verdict = judge(doc, trigger_required=ctx.config.rollback_trigger_required)
+    tree_verdict = reading.verdict
     head_sha = ctx.repo.resolve("HEAD") or ""
     head = (
-        judge_commit("status", ctx.repo.root, head_sha, hotfix.number, ctx.config)
+        judge_commit(
+            "status",
+            ctx.repo.root,
+            head_sha,
+            hotfix.number,
+            ctx.config,
+            cache=VerdictCache(str(ctx.repo.git_dir)),
+        )
         if head_sha
         else None
     )
     # a cancelled hotfix needs no plan (policy/rules HH001, HH002): none is asked of it
-    tree_ok = bool(doc.text) and (tree_verdict.passed or reading.state is HotfixState.CANCELLED)
+    tree_ok = reading.has_text and (
+        tree_verdict.passed or state_of(record.status) is HotfixState.CANCELLED
+    )
     news = upstream_of(ctx.repo, hotfix.name, directory)
     facts = Facts(
         record=record,
@@ -279,7 +293,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     trigger = tree_verdict.trigger
     trigger_warnings = [
         f"{warning} ({path}, line {trigger.line})" if trigger.line else f"{warning} ({path})"
-        for warning in (tree_verdict.warnings if doc.text and not cancelled else [])
+        for warning in (tree_verdict.warnings if reading.has_text and not cancelled else [])
     ]
     created = record.created
     return HotfixStatus(
@@ -289,7 +303,11 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         tasks=index,
         plan_in_tree=tree_ok,
         plan_at_head=facts.plan_head,
-        problems=[] if cancelled else tree_verdict.problems if doc.text else [f"{path} is missing"],
+        problems=[]
+        if cancelled
+        else tree_verdict.problems
+        if reading.has_text
+        else [f"{path} is missing"],
         warnings=([warning] if warning else []) + record.problems + trigger_warnings + clash,
         next_step=next_step,
         rollback=_said(reading.rollback) if reading.rollback else None,
@@ -446,7 +464,7 @@ def status(as_json: bool) -> None:
     from hotfix_hooks.commands.finish import in_progress
 
     ctx = context()
-    for problem in hook_problems(ctx.repo.root):
+    for problem in hook_problems(ctx.repo.hooks_dir()):
         ui.warn(problem)
     finishing = in_progress(ctx)
     if finishing and not as_json:

@@ -195,9 +195,11 @@ def judge_commit(
     branch: str = "",
     push: str = "git push",
     new: Sequence[str] | None = None,
+    cache: VerdictCache | None = None,
 ) -> Judgment:
-    """One hotfix at one commit, for the commands (``finish``, ``status``)."""
-    return judge(
-        point,
-        Scope(cwd, number, sha, config, branch=branch, push=push, new=new, context=new or ()),
+    """One hotfix at one commit, for the commands (``finish``, ``status``); ``cache``: the
+    clone's passing verdicts (see ``VerdictCache``)."""
+    scope = Scope(
+        cwd, number, sha, config, branch=branch, push=push, new=new, context=new or (), cache=cache
     )
+    return judge(point, scope)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from hotfix_hooks.core.errors import NotARepositoryError, UsageError
 from hotfix_hooks.git.lean import run_git
-from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.git.repository import HOOKS_DIR, Repository
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ def _ask(cwd: str | os.PathLike[str] | None) -> tuple[list[str], str]:
         "--is-bare-repository",
         "--is-inside-work-tree",
         "--absolute-git-dir",
+        *HOOKS_DIR[1:],
         "--show-toplevel",
         cwd=str(where),
     )
@@ -53,8 +54,10 @@ def find_repo(
     """The working tree around ``cwd`` (default: here). Outside one, or in a bare
     repository: None, or with ``required`` exit 2 saying which."""
     lines, complaint = _ask(cwd)
-    if len(lines) == 4 and lines[1] == "true":
-        return Repository(Path(lines[3]), Path(lines[2]))
+    if len(lines) == 5 and lines[1] == "true":
+        repo = Repository(Path(lines[4]), Path(lines[2]))
+        repo.remember(HOOKS_DIR, lines[3])
+        return repo
     if not required:
         return None
     if len(lines) >= 3 and lines[0] == "true":

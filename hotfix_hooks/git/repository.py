@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     import git as gitpython
 
 
+HOOKS_DIR = ("rev-parse", "--path-format=absolute", "--git-path", "hooks")
+
+
 class Repository:
     """A working tree (``root``) and its private git directory."""
 
@@ -94,6 +97,14 @@ class Repository:
         if args not in self._memo:
             self._memo[args] = self.git(*args, check=False) or None
         return self._memo[args]
+
+    def remember(self, args: tuple[str, ...], answer: str) -> None:
+        """What ``git ARGS`` answered, asked together with something else."""
+        self._memo[args] = answer or None
+
+    def hooks_dir(self) -> Path:
+        """Where git looks for this repository's hooks (``core.hooksPath`` included)."""
+        return Path(self._once(*HOOKS_DIR) or self.git_dir / "hooks")
 
     def upstream(self, branch: str | None = None) -> str | None:
         """The upstream of ``branch`` (default: the checked-out one) as ``origin/x``, when

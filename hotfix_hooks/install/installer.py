@@ -358,19 +358,11 @@ def _remove_ours(directory: Path, name: str, force: bool = False) -> bool:
     return True
 
 
-def hook_problems(cwd: Path | None = None) -> list[str]:
-    """Why installed hooks of ours would not do their job: git ignores a hook it cannot
-    execute; an edited one is left alone by install."""
-    bare, where = run(
-        "rev-parse",
-        "--is-bare-repository",
-        "--path-format=absolute",
-        "--git-path",
-        "hooks",
-        cwd=cwd,
-    ).split("\n")
-    directory = Path(where)
-    names = SERVER_HOOKS if bare == "true" else CLIENT_HOOKS
+def hook_problems(directory: Path, *, bare: bool = False) -> list[str]:
+    """Why installed hooks of ours in ``directory`` (a repository's hooks directory) would
+    not do their job: git ignores a hook it cannot execute; an edited one is left alone by
+    install."""
+    names = SERVER_HOOKS if bare else CLIENT_HOOKS
     problems = []
     for name in names:
         path = directory / name

@@ -25,12 +25,12 @@ from hotfix_hooks.git.discover import find_in_process
 from hotfix_hooks.git.log import trailer_log
 from hotfix_hooks.git.refs import hotfix_refs, short_ref
 from hotfix_hooks.git.repository import Repository
+from hotfix_hooks.incident.cache import RECORDS, ReadCache
+from hotfix_hooks.incident.cache import key as cache_key
 from hotfix_hooks.incident.location import HOTFIX_DOC, read_folder
 from hotfix_hooks.incident.production import production_refs
 from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.policy.targets import within_target
-from hotfix_hooks.report.cache import RecordCache
-from hotfix_hooks.report.cache import key as cache_key
 
 _DIR = re.compile(r"^([0-9]+)-hotfix$")
 
@@ -142,7 +142,7 @@ def collect(ctx: Context) -> list[HotfixRecord]:
     found: list[HotfixRecord] = []
     bare: list[tuple[str, str, str]] = []  # (number, branch, ref): no hotfix.md of its own
     read: dict[tuple[str, str, bytes, bytes | None], HotfixRecord] = {}
-    cache = RecordCache(ctx.repo.git_dir)
+    cache = ReadCache(ctx.repo.git_dir, RECORDS)
 
     def parse_once(
         number: str, data: bytes, source: str, path: str, events: bytes | None
@@ -153,12 +153,12 @@ def collect(ctx: Context) -> list[HotfixRecord]:
         known = read.get(key)
         if known is None:
             entry = cache_key(number, path, data, events)
-            stored = cache.get(entry)
+            stored = cache.get_record(entry)
             if stored is not None:
                 known = HotfixRecord(**stored, source=source)
             else:
                 known = record_from_bytes(number, data, source, path, events)
-                cache.put(entry, known)
+                cache.put_record(entry, known)
             read[key] = known
         reading = copy.copy(known)  # each reading its own record, its own lists
         reading.source = source
