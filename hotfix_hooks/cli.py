@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
-from hotfix_hooks.core.errors import SIGPIPE_EXIT, exit_for
+from hotfix_hooks.core.errors import guarded
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,22 +56,17 @@ class HotfixGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
-        from hotfix_hooks.core import ui
+        result = None
 
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            # `hotfix-hooks report | head`: the reader has all it wants; quiet, as git is.
-            # Nothing more may reach the closed pipe, not even Python's flush at exit.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            ctx.exit(SIGPIPE_EXIT)
-        except Exception as exc:
-            known = exit_for(exc)
-            if known is None:
-                raise
-            ui.error(known[1])
-            ctx.exit(known[0])
+        def call() -> int:
+            nonlocal result
+            result = super(HotfixGroup, self).invoke(ctx)
+            return 0
+
+        code = guarded(call)
+        if code:
+            ctx.exit(code)
+        return result
 
 
 def _version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:

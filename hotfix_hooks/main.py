@@ -74,22 +74,31 @@ def _captured(hook: str, args: Sequence[str]) -> int:
 
 
 def _run(hook: str, args: Sequence[str]) -> int:
+    from hotfix_hooks.core.errors import guarded
     from hotfix_hooks.hooks.entry import dispatch
 
-    try:
-        return dispatch(hook, args)
-    except KeyboardInterrupt:
-        sys.stderr.write("\nAborted!\n")
-        return 1
-    except Exception as exc:  # never a traceback: the same messages as the click path
-        from hotfix_hooks.core import ui
-        from hotfix_hooks.core.errors import exit_for
+    return guarded(lambda: dispatch(hook, args))
 
-        known = exit_for(exc)
-        if known is None:
-            raise
-        ui.error(known[1])
-        return known[0]
+
+# What runs without click: the command an on-call engineer runs most, exactly as written
+# here (any other argv, ``status --help`` included, is click's; tests/test_cli.py checks
+# that both answer alike).
+LEAN_COMMANDS = {("status",): False, ("status", "--json"): True}
+
+
+def lean_status(argv: Sequence[str]) -> int | None:
+    """``status`` or ``status --json`` without click; None for any other argv."""
+    as_json = LEAN_COMMANDS.get(tuple(argv))
+    if as_json is None:
+        return None
+    from hotfix_hooks.commands.standing import show
+    from hotfix_hooks.core.errors import guarded
+
+    def call() -> int:
+        show(as_json)
+        return 0
+
+    return guarded(call)
 
 
 def run_hook() -> None:
@@ -112,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(f"{version_text()}\n")
         return 0
     code = lean_hook(args)
+    if code is None:
+        code = lean_status(args)
     if code is not None:
         return code
     from hotfix_hooks import cli

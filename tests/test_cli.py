@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from hotfix_hooks import __version__
 from hotfix_hooks import cli as cli_module
 from hotfix_hooks.cli import cli, main
+from hotfix_hooks.main import LEAN_COMMANDS
 from tests.conftest import hh
 
 COMMANDS = [
@@ -69,7 +70,7 @@ def test_a_reader_that_went_away_is_no_error(repo: Path) -> None:
     import os
 
     # --help: click's own EPIPE handling; report: ours
-    for command, codes in (("--help", (0, 1)), ("report", (141,))):
+    for command, codes in (("--help", (0, 1)), ("report", (141,)), ("status", (141,))):
         read_end, write_end = os.pipe()
         os.close(read_end)
         proc = subprocess.run(
@@ -86,7 +87,7 @@ def test_a_closed_stdout_is_no_traceback(repo: Path) -> None:
 
     from tests.conftest import BIN
 
-    for command in ("status", "report --json", "--help"):
+    for command in ("status", "status --json", "report --json", "--help"):
         proc = subprocess.run(
             ("sh", "-c", f"exec 1>&-; {BIN / 'hotfix-hooks'} {command}"),
             cwd=repo,
@@ -95,3 +96,34 @@ def test_a_closed_stdout_is_no_traceback(repo: Path) -> None:
             check=False,
         )
         assert "Traceback" not in proc.stderr, (command, proc.stderr)
+
+
+@pytest.mark.parametrize("args", sorted(LEAN_COMMANDS), ids=" ".join)
+@pytest.mark.parametrize("where", ["outside", "main", "hotfix", "hotfix-unreadable", "bad-config"])
+def test_status_without_click_answers_as_click_does(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], where: str
+) -> None:
+    """``main`` runs ``status`` and ``status --json`` without click; the same argv through
+    the click command line gives the same output, byte for byte, and the same exit code."""
+    from tests.conftest import git
+
+    cwd = repo
+    if where == "outside":
+        cwd = repo.parent
+    elif where.startswith("hotfix"):
+        assert hh(repo, "new", "login 500").returncode == 0
+        if where == "hotfix-unreadable":
+            (repo / ".specswarm/features/001-hotfix/hotfix.md").write_bytes(b"\xff\xfe")
+    elif where == "bad-config":
+        (repo / ".hotfix-hooks.toml").write_text("target_minutes = [\n")
+        git(repo, "checkout", "-q", "-b", "hotfix/002-x")
+    monkeypatch.setenv("HOTFIX_HOOKS_NOW", "2030-01-01T00:00:00+00:00")
+    lean = hh(cwd, *args)
+    monkeypatch.setattr("hotfix_hooks.main.LEAN_COMMANDS", {})
+    clicked = hh(cwd, *args)
+    assert (lean.returncode, lean.stdout, lean.stderr) == (
+        clicked.returncode,
+        clicked.stdout,
+        clicked.stderr,
+    )
+    assert "Traceback" not in lean.stderr

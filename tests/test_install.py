@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.install.installer import CLIENT_HOOKS, MARKER
+from hotfix_hooks.install.hook_file import CLIENT_HOOKS, MARKER
 from tests.conftest import git, hh
 
 FOREIGN = '#!/bin/sh\necho "foreign $(basename "$0") ran: $*" >> foreign.log\nexit 0\n'

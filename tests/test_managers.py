@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hotfix_hooks.install.installer import is_ours
+from hotfix_hooks.install.hook_file import is_ours
 from hotfix_hooks.install.managers import husky_snippet, lefthook_script, lefthook_snippet
 from tests import realtools
 from tests.conftest import (

@@ -625,7 +625,7 @@ RESOLVED_AT = datetime(2026, 11, 26, 4, 6, tzinfo=timezone.utc)
     ],
 )
 def test_next_step_fits_the_state(facts: dict[str, object], expected: str) -> None:
-    from hotfix_hooks.commands.status import Facts, _next_step
+    from hotfix_hooks.commands.standing import Facts, _next_step
     from hotfix_hooks.incident.record import HotfixRecord
 
     said = {k: facts.pop(k) for k in ("status", "rollback", "resolved_at") if k in facts}

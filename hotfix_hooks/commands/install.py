@@ -9,7 +9,7 @@ from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import OK, POLICY_FAILED
 from hotfix_hooks.git.discover import require_repo_or_bare
 from hotfix_hooks.git.run import run
-from hotfix_hooks.install.installer import CLIENT_HOOKS
+from hotfix_hooks.install.hook_file import CLIENT_HOOKS
 from hotfix_hooks.install.installer import install as install_hooks
 from hotfix_hooks.install.installer import uninstall as uninstall_hooks
 

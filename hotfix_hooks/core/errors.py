@@ -9,7 +9,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
 OK = 0
 POLICY_FAILED = 1
@@ -65,3 +65,34 @@ def exit_for(exc: BaseException) -> tuple[int, str] | None:
         where = f" ({exc.filename})" if exc.filename else ""
         return USAGE, f"{exc.strerror or exc}{where}: nothing more was done"
     return None
+
+
+def guarded(call: Callable[[], int]) -> int:
+    """``call()``'s exit code, with what every entry point does about the errors we expect:
+    the one line of :func:`exit_for` and its code; a reader that went away (``status |
+    head``) ends it quietly with :data:`SIGPIPE_EXIT`, as git does; Ctrl-C is "Aborted!"
+    (click's word for it) and 1. Anything else is a bug and propagates."""
+    import os
+    import sys
+
+    try:
+        return call()
+    except KeyboardInterrupt:
+        sys.stderr.write("\nAborted!\n")
+        return 1
+    except BrokenPipeError:
+        # Nothing more may reach the closed pipe, not even Python's flush at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # no descriptor (an in-memory stream)
+            pass
+        return SIGPIPE_EXIT
+    except Exception as exc:
+        known = exit_for(exc)
+        if known is None:
+            raise
+        from hotfix_hooks.core import ui
+
+        ui.error(known[1])
+        return known[0]

@@ -195,11 +195,14 @@ def judge_commit(
     branch: str = "",
     push: str = "git push",
     new: Sequence[str] | None = None,
+    files: CommitFiles | None = None,
     cache: VerdictCache | None = None,
 ) -> Judgment:
-    """One hotfix at one commit, for the commands (``finish``, ``status``); ``cache``: the
-    clone's passing verdicts (see ``VerdictCache``)."""
+    """One hotfix at one commit, for the commands (``finish``, ``status``); ``files``: that
+    commit's, when the caller has them open; ``cache``: the clone's passing verdicts (see
+    ``VerdictCache``)."""
     scope = Scope(
-        cwd, number, sha, config, branch=branch, push=push, new=new, context=new or (), cache=cache
-    )
+        cwd, number, sha, config, branch=branch, push=push, new=new, context=new or (),
+        files=files, cache=cache,
+    )  # fmt: skip
     return judge(point, scope)

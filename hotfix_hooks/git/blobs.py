@@ -32,6 +32,16 @@ class CommitFiles:
         self.rev = rev
         self._pid, self._stdin, self._stdout = _start_batch(os.fspath(cwd))
 
+    def pin(self) -> str | None:
+        """The commit ``rev`` names (HEAD, a branch), which every later read uses: what
+        moves meanwhile does not change what is read. Its object id; None when ``rev``
+        names no commit (an unborn branch)."""
+        found = self._object(f"{self.rev}^{{commit}}".encode("utf-8", "surrogateescape"))
+        if found is None or found[1] != b"commit":
+            return None
+        self.rev = found[0].decode("ascii")
+        return self.rev
+
     def _object(
         self, spec: bytes, limit: int | None = None, shown: str = ""
     ) -> tuple[bytes, bytes, bytes] | None:

@@ -110,9 +110,15 @@ class Repository:
         """The upstream of ``branch`` (default: the checked-out one) as ``origin/x``, when
         it has one that resolves."""
         branch = branch or self.head_branch()
-        spec = f"{branch}@{{upstream}}" if branch else "@{upstream}"
-        name = self._once("rev-parse", "--abbrev-ref", "--symbolic-full-name", spec)
-        return name if name and self._once("rev-parse", "-q", "--verify", name) else None
+        if not branch:
+            name = self._once("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+            return name if name and self._once("rev-parse", "-q", "--verify", name) else None
+        full, short, present = self._branch_refs(branch)
+        if not full or not short:
+            return None
+        if full in present or self._once("rev-parse", "-q", "--verify", full):
+            return short
+        return None
 
     def default_remote(self) -> str:
         """``checkout.defaultRemote``, else origin."""
@@ -124,8 +130,28 @@ class Repository:
         found = self.upstream(branch)
         if found:
             return found
-        candidate = f"{self.default_remote()}/{branch}"
-        return candidate if self._once("rev-parse", "-q", "--verify", candidate) else None
+        remote = self.default_remote()
+        present = self._branch_refs(branch)[2]
+        return f"{remote}/{branch}" if f"refs/remotes/{remote}/{branch}" in present else None
+
+    def _branch_refs(self, branch: str) -> tuple[str, str, set[str]]:
+        """(the upstream ref of ``branch``, its short name, the refs named
+        ``refs/remotes/<any remote>/<branch>`` that exist), in one ``for-each-ref``."""
+        listed = self._once(
+            "for-each-ref",
+            "--format=%(refname)%00%(upstream)%00%(upstream:short)",
+            f"refs/heads/{branch}",
+            f"refs/remotes/*/{branch}",
+        )
+        full = short = ""
+        present = set()
+        for line in (listed or "").split("\n"):
+            ref, _, rest = line.partition("\0")
+            upstream, _, upstream_short = rest.partition("\0")
+            present.add(ref)
+            if ref == f"refs/heads/{branch}":
+                full, short = upstream, upstream_short
+        return full, short, present
 
     def push_command(self, branch: str | None = None, remote: str | None = None) -> str:
         """The push that works for ``branch`` (default: the checked-out one): ``git push``

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import shlex
@@ -16,26 +15,31 @@ from typing import TypeVar
 from hotfix_hooks import __version__
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import (
-    UnreadableFile,
     describe_os_error,
     locked,
-    read_regular,
     replace_file,
 )
+from hotfix_hooks.git.repository import HOOKS_DIR
 from hotfix_hooks.git.run import run
 from hotfix_hooks.install import managers
+from hotfix_hooks.install.hook_file import (
+    CHECKSUM,
+    CLIENT_HOOKS,
+    EDITED,
+    FAIL_CODE,
+    FOREIGN,
+    MARKER,
+    OURS,
+    SERVER_HOOKS,
+    digest,
+    hook_state,
+    is_executable,
+    is_ours,
+)
 from hotfix_hooks.install.names import LOCAL_SUFFIX
 from hotfix_hooks.install.script import fast_path
 
-MARKER = "# hotfix-hooks: managed hook"
-CHECKSUM = "# hotfix-hooks: sha256 "  # of every line above it: an edit shows
-CLIENT_HOOKS = ("post-checkout", "commit-msg", "pre-push")
-SERVER_HOOKS = ("pre-receive", "update")  # pre-receive, or update with --per-ref
-
-# What a hook path holds (``hook_state``)
-ABSENT, FOREIGN, OURS, EDITED = "absent", "foreign", "ours", "edited"
 _R = TypeVar("_R")
-_FAIL_CODE = {"post-checkout": 0}  # what a hook does when its interpreter is gone
 
 
 @dataclass
@@ -55,7 +59,7 @@ class InstallReport:
 
 
 def hooks_dir(cwd: Path | None = None) -> Path:
-    return Path(run("rev-parse", "--path-format=absolute", "--git-path", "hooks", cwd=cwd))
+    return Path(run(*HOOKS_DIR, cwd=cwd))
 
 
 def is_bare(cwd: Path | None = None) -> bool:
@@ -155,7 +159,7 @@ def script_text(hook: str, python: str | None = None) -> str:
     path = isolated_path(python or sys.executable)
     code = isolated_code("hotfix_hooks.hooks.entry.main_installed", path)
     flags = "-I" if path is None else "-I -S"
-    fail = _FAIL_CODE.get(hook, 1)
+    fail = FAIL_CODE.get(hook, 1)
     body = f"""#!/bin/sh
 {MARKER} ({hook}, hotfix-hooks {__version__}).
 # Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back
@@ -163,76 +167,7 @@ def script_text(hook: str, python: str | None = None) -> str:
 PY={interpreter}
 {_interpreter_check(hook, fail)}
 {fast_path(hook, f'"$PY" {flags} -c {shlex.quote(code)} {hook} "$0" "$@"')}"""
-    return body + CHECKSUM + _digest(body.encode("utf-8")) + "\n"
-
-
-def _legacy_head(hook: str) -> list[str]:
-    """The first lines hotfix-hooks 0.1 wrote (its interpreter check), for recognising
-    its unedited scripts."""
-    fail = _FAIL_CODE.get(hook, 1)
-    return [
-        "#!/bin/sh",
-        f"{MARKER} ({hook}, hotfix-hooks 0.1).",
-        "# Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back",
-        f"# any hook that was here before, which meanwhile runs first as {hook}{LOCAL_SUFFIX}.",
-        "PY=",
-        'if [ ! -x "$PY" ]; then',
-        '    echo "hotfix-hooks: $PY no longer exists;" \\',
-        "        \"run 'hotfix-hooks install' again, or 'hotfix-hooks uninstall'\" >&2",
-        f"    exit {fail}",
-        "fi",
-    ]
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def is_ours(path: Path) -> bool:
-    """Written by us (edited since or not): it carries our marker."""
-    return hook_state(path) in (OURS, EDITED)
-
-
-def hook_state(path: Path) -> str:
-    """ABSENT, FOREIGN (not ours), OURS (as we wrote it, whatever its mode), or EDITED
-    (ours, changed since: the checksum line no longer matches what is above it)."""
-    if not (path.is_symlink() or path.exists()):
-        return ABSENT
-    try:  # a symlink, FIFO or device, or more than a script of ours: not ours
-        data = read_regular(path)
-    except UnreadableFile:
-        return FOREIGN
-    if data is None:
-        return ABSENT
-    if MARKER.encode() not in data[:512]:
-        return FOREIGN
-    body, sep, tail = data.rpartition(CHECKSUM.encode())
-    if not sep:
-        return OURS if _unedited_legacy(data, path.name) else EDITED
-    if tail.strip() != _digest(body).encode() or tail.count(b"\n") > 1:
-        return EDITED
-    return OURS
-
-
-# Lines of a script that differ between installs: the version, the interpreter, the
-# package's location.
-_VARYING = (MARKER, "PY=", "exec ")
-
-
-def _unedited_legacy(data: bytes, hook: str) -> bool:
-    """A script from before the checksum line (0.1: our interpreter check, then one
-    ``exec`` line): unedited when it is line for line that template, but for the lines
-    that vary between installs."""
-    template = [*_legacy_head(hook), "exec "]  # 0.1's one interpreter line, by its prefix
-    have = data.decode("utf-8", "replace").splitlines()
-    return len(have) == len(template) and all(
-        a == b or any(a.startswith(v) and b.startswith(v) for v in _VARYING)
-        for a, b in zip(have, template, strict=False)
-    )
-
-
-def is_executable(path: Path) -> bool:
-    return os.access(path, os.X_OK)
+    return body + CHECKSUM + digest(body.encode("utf-8")) + "\n"
 
 
 def install(
@@ -356,28 +291,6 @@ def _remove_ours(directory: Path, name: str, force: bool = False) -> bool:
     if local.is_symlink() or local.exists():
         local.rename(path)
     return True
-
-
-def hook_problems(directory: Path, *, bare: bool = False) -> list[str]:
-    """Why installed hooks of ours in ``directory`` (a repository's hooks directory) would
-    not do their job: git ignores a hook it cannot execute; an edited one is left alone by
-    install."""
-    names = SERVER_HOOKS if bare else CLIENT_HOOKS
-    problems = []
-    for name in names:
-        path = directory / name
-        state = hook_state(path)
-        if state in (OURS, EDITED) and not is_executable(path):
-            problems.append(
-                f"{path} is not executable: git ignores it. Fix: hotfix-hooks install"
-                + (" --force" if state == EDITED else "")
-            )
-        elif state == EDITED:
-            problems.append(
-                f"{path} was edited since hotfix-hooks installed it: install and uninstall "
-                f"leave it alone (--force keeps your edit as {name}{LOCAL_SUFFIX})"
-            )
-    return problems
 
 
 def _record_server_config(cwd: Path | None) -> Path | None:
