@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
@@ -40,8 +40,7 @@ from hotfix_hooks.install.hook_file import hook_problems
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
 
-@dataclass
-class Facts:
+class Facts(NamedTuple):
     """What the next step depends on: the hotfix's record, and what this clone has of it."""
 
     record: HotfixRecord
@@ -133,8 +132,7 @@ def _closed_step(f: Facts) -> str | None:
     return f"merge, tag and close it: hotfix-hooks finish --push{due}"
 
 
-@dataclass
-class HotfixStatus:
+class HotfixStatus(NamedTuple):
     """The checked-out hotfix: its record (the one record type, as ``report`` reads it),
     and what this working tree adds: the age, the tasks and their commits, the plan's
     verdict here and at HEAD, the warnings and the next step."""
@@ -490,7 +488,7 @@ def show(as_json: bool) -> None:
         state = hotfix_status(ctx, hotfix)
         events.alert_overdue(ctx, state.status, state.elapsed, current_doc)
         if finishing:
-            state.next_step = finishing[1]
+            state = state._replace(next_step=finishing[1])
         if as_json:
             data = state.as_json() | {"finish_in_progress": finishing and finishing[0]}
             _print_json(data)

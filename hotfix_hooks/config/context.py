@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotfix_hooks.config import settings as config_mod
 from hotfix_hooks.config.settings import Config
@@ -11,8 +11,7 @@ from hotfix_hooks.git.discover import require_repo
 from hotfix_hooks.git.repository import Repository
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     repo: Repository
     config: Config
 

@@ -18,8 +18,8 @@ read as nothing; a line that starts like an event but does not parse is reported
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from hotfix_hooks.core import clock
 
@@ -37,8 +37,7 @@ MAX_BYTES = 1 << 20  # a hotfix has a handful of events: a megabyte is a hostile
 MAX_EVENTS = 10_000
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     when: datetime
     kind: str  # one of KINDS
     who: str = ""

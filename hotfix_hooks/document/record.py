@@ -9,8 +9,8 @@ the events contradict) is reported as a problem, never silently read one way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from hotfix_hooks.core import clock
 from hotfix_hooks.core.state import HotfixState, state_of
@@ -20,8 +20,7 @@ from hotfix_hooks.document.events import Event
 from hotfix_hooks.document.model import HotfixDocument
 
 
-@dataclass
-class Record:
+class Record(NamedTuple):
     """What a hotfix's record says."""
 
     doc: HotfixDocument
@@ -29,7 +28,7 @@ class Record:
     declared: str  # the Status field as written ("Active" when there is none)
     state: HotfixState
     created: datetime | None
-    problems: list[str] = field(default_factory=list)
+    problems: list[str]
 
     def first(self, kind: str) -> Event | None:
         return next((e for e in self.events if e.kind == kind), None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hotfix_hooks.core.errors import GitError
@@ -15,11 +14,10 @@ from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import ok, run_bytes
 
 
-@dataclass
-class TaskCommits:
+class TaskCommits(NamedTuple):
     task: str
     title: str
-    commits: list[tuple[str, str]] = field(default_factory=list)  # (short sha, subject)
+    commits: list[tuple[str, str]]  # (short sha, subject)
 
 
 class TrailerCommit(NamedTuple):
@@ -56,14 +54,14 @@ def task_index(
 ) -> list[TaskCommits]:
     """Tie commits to tasks: only commits stamped with exactly this hotfix's number count
     (and, given ``subject_tasks``, unstamped ones whose subject names a task)."""
-    index = {task: TaskCommits(task, title) for task, title in tasks}
+    index = {task: TaskCommits(task, title, []) for task, title in tasks}
     for commit in log:
         found = commit_tasks(commit, number, subject_tasks)
         if found is None:
             continue
         for key in found:
             if key not in index:
-                index[key] = TaskCommits(key, "(not in tasks.md)")
+                index[key] = TaskCommits(key, "(not in tasks.md)", [])
             index[key].commits.append((commit.sha[:10], commit.subject))
     return list(index.values())
 

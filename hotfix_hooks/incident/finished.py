@@ -9,7 +9,7 @@ cherry-picked) and the way to leave the branch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from hotfix_hooks.config.features import worktree_features
 from hotfix_hooks.config.settings import Config
@@ -21,8 +21,7 @@ from hotfix_hooks.incident.numbers import finished_claim
 from hotfix_hooks.incident.production import production_branch, remote_for
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(NamedTuple):
     number: str
     branch: str
     tag: str

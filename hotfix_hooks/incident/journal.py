@@ -11,57 +11,110 @@ guessed at.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import describe_os_error, make_dirs, replace_file
+from hotfix_hooks.core.value import Value
 
 VERSION = 1
 FOLDER = "hotfix-hooks"
 NAME = "finish.json"
 
 
-@dataclass
-class TargetPlan:
+class TargetPlan(Value):
     """A branch that gets the fix: where it was when finish planned, and why it is one."""
 
-    name: str
-    old: str  # its tip then: the local branch, else the remote-tracking one
-    local: bool  # refs/heads/<name> existed then
-    merged: bool  # it contained the fix already
-    why: str  # why this branch gets the fix, as the plan says it
-    remote_tip: str | None = None  # the remote's copy then (None: the remote has none)
+    __slots__ = ("local", "merged", "name", "old", "remote_tip", "why")
+
+    def __init__(
+        self,
+        name: str,
+        old: str,
+        local: bool,
+        merged: bool,
+        why: str,
+        remote_tip: str | None = None,
+    ) -> None:
+        self.name = name
+        self.old = old  # its tip then: the local branch, else the remote-tracking one
+        self.local = local  # refs/heads/<name> existed then
+        self.merged = merged  # it contained the fix already
+        self.why = why  # why this branch gets the fix, as the plan says it
+        self.remote_tip = remote_tip  # the remote's copy then (None: the remote has none)
 
     @property
     def ref(self) -> str:
         return f"refs/heads/{self.name}"
 
 
-@dataclass
-class Journal:
-    number: str
-    branch: str  # the hotfix branch
-    title: str
-    rel: str  # its hotfix.md, repository-relative
-    tip: str  # the hotfix branch's tip when finish began
-    resolution: list[tuple[str, str]]  # the fields recorded first; empty when resolved already
-    targets: list[TargetPlan]  # the production branch first, then develop (when it gets it)
-    tag: str
-    tag_message: str
-    remote: str | None  # the remote the fix is published to (None: this clone has none)
-    push: bool  # --push: finish pushes; else it prints the push
-    lease: str | None  # the remote hotfix branch's commit, deleted there only if still that
-    done: list[str] = field(default_factory=list)
-    fix_tip: str = ""  # the hotfix branch's tip once the resolution is recorded
+class Journal(Value):
+    """What a finish planned, and the steps it has done (``finish.json``)."""
+
+    __slots__ = (
+        "branch",
+        "done",
+        "fix_tip",
+        "lease",
+        "number",
+        "push",
+        "rel",
+        "remote",
+        "resolution",
+        "tag",
+        "tag_message",
+        "targets",
+        "tip",
+        "title",
+    )
+
+    def __init__(
+        self,
+        number: str,
+        branch: str,
+        title: str,
+        rel: str,
+        tip: str,
+        resolution: list[tuple[str, str]],
+        targets: list[TargetPlan],
+        tag: str,
+        tag_message: str,
+        remote: str | None,
+        push: bool,
+        lease: str | None,
+        done: list[str] | None = None,
+        fix_tip: str = "",
+    ) -> None:
+        self.number = number
+        self.branch = branch  # the hotfix branch
+        self.title = title
+        self.rel = rel  # its hotfix.md, repository-relative
+        self.tip = tip  # the hotfix branch's tip when finish began
+        self.resolution = resolution  # the fields recorded first; empty when resolved already
+        self.targets = targets  # the production branch first, then develop (when it gets it)
+        self.tag = tag
+        self.tag_message = tag_message
+        self.remote = remote  # the remote the fix is published to (None: this clone has none)
+        self.push = push  # --push: finish pushes; else it prints the push
+        self.lease = lease  # the remote hotfix branch's commit, deleted there only if still it
+        self.done: list[str] = [] if done is None else done
+        self.fix_tip = fix_tip  # the hotfix branch's tip once the resolution is recorded
 
     @property
     def base(self) -> TargetPlan:
         return self.targets[0]
 
     def as_json(self) -> dict[str, object]:
-        return {"version": VERSION, **asdict(self)}
+        values: dict[str, object] = {"version": VERSION}
+        for name in self.__slots__:
+            value = getattr(self, name)
+            if name == "targets":
+                value = [{slot: getattr(t, slot) for slot in t.__slots__} for t in value]
+            elif name == "resolution":
+                value = [list(pair) for pair in value]
+            values[name] = value
+        return values
 
 
 def path(git_dir: Path) -> Path:

@@ -4,7 +4,6 @@ under a lock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 
@@ -20,6 +19,7 @@ from hotfix_hooks.core.safe_files import (
     replace_file,
 )
 from hotfix_hooks.core.state import HotfixState, state_of
+from hotfix_hooks.core.value import Value
 from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
 from hotfix_hooks.document import record as records
@@ -32,12 +32,18 @@ from hotfix_hooks.incident.upstream import Upstream, upstream_of
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
 
 
-@dataclass
-class CurrentDoc:
-    ctx: Context
-    hotfix: HotfixBranch
-    rel: PurePosixPath
-    doc: HotfixDocument
+class CurrentDoc(Value):
+    """The checked-out hotfix's hotfix.md (``doc``, as last read), where it is (``rel``)."""
+
+    __slots__ = ("ctx", "doc", "hotfix", "rel")
+
+    def __init__(
+        self, ctx: Context, hotfix: HotfixBranch, rel: PurePosixPath, doc: HotfixDocument
+    ) -> None:
+        self.ctx = ctx
+        self.hotfix = hotfix
+        self.rel = rel
+        self.doc = doc
 
     @property
     def path(self) -> Path:
@@ -158,29 +164,68 @@ class CurrentDoc:
             ) from None
 
 
-@dataclass
-class HotfixRecord:
+class HotfixRecord(Value):
     """The one record type: what one hotfix's record says (read from its hotfix.md and
     events.md, wherever they were read), and where it was read. ``report`` lists them,
     ``status`` shows one (with what the working tree adds), the dashboard draws them."""
 
-    number: str
-    title: str
-    status: str  # the state's name, as the record reads (Active, Resolved, Cancelled, ...)
-    created: datetime | None
-    resolved: datetime | None
-    rollback_triggered: bool
-    checklist_done: bool
-    source: str  # "working tree" or a ref
-    path: str
-    branch: str = ""
-    postmortem_commits: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    conflict: list[str] = field(default_factory=list)  # other branches with this number
-    repository: str = ""  # its repository's name, in a report over several (--repo)
-    finished: bool = False  # resolved, and finish landed it (its tag exists)
-    rollback_at: datetime | None = None  # the first rollback recorded
-    cancelled_at: datetime | None = None
+    __slots__ = (
+        "branch",
+        "cancelled_at",
+        "checklist_done",
+        "conflict",
+        "created",
+        "finished",
+        "number",
+        "path",
+        "postmortem_commits",
+        "problems",
+        "repository",
+        "resolved",
+        "rollback_at",
+        "rollback_triggered",
+        "source",
+        "status",
+        "title",
+    )
+
+    def __init__(
+        self,
+        number: str,
+        title: str,
+        status: str,
+        created: datetime | None,
+        resolved: datetime | None,
+        rollback_triggered: bool,
+        checklist_done: bool,
+        source: str,
+        path: str,
+        branch: str = "",
+        postmortem_commits: list[str] | None = None,
+        problems: list[str] | None = None,
+        conflict: list[str] | None = None,
+        repository: str = "",
+        finished: bool = False,
+        rollback_at: datetime | None = None,
+        cancelled_at: datetime | None = None,
+    ) -> None:
+        self.number = number
+        self.title = title
+        self.status = status  # the state's name, as the record reads (Active, Resolved, ...)
+        self.created = created
+        self.resolved = resolved
+        self.rollback_triggered = rollback_triggered
+        self.checklist_done = checklist_done
+        self.source = source  # "working tree" or a ref
+        self.path = path
+        self.branch = branch
+        self.postmortem_commits = [] if postmortem_commits is None else postmortem_commits
+        self.problems = [] if problems is None else problems
+        self.conflict = [] if conflict is None else conflict  # other branches with this number
+        self.repository = repository  # its repository's name, in a report over several
+        self.finished = finished  # resolved, and finish landed it (its tag exists)
+        self.rollback_at = rollback_at  # the first rollback recorded
+        self.cancelled_at = cancelled_at
 
     @classmethod
     def read(

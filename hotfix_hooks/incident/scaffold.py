@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath, PurePosixPath
 
@@ -17,6 +16,7 @@ from hotfix_hooks.core.safe_files import (
     describe_os_error,
     make_dirs,
 )
+from hotfix_hooks.core.value import Value
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import run_bytes
 from hotfix_hooks.incident.location import HOTFIX_DOC, TASKS_DOC
@@ -24,13 +24,16 @@ from hotfix_hooks.incident.location import HOTFIX_DOC, TASKS_DOC
 DOCS = (HOTFIX_DOC, TASKS_DOC)
 
 
-@dataclass
-class ScaffoldResult:
-    directory: PurePosixPath
-    created: list[str] = field(default_factory=list)
-    staged: bool = False
-    warnings: list[str] = field(default_factory=list)
-    started: datetime | None = None  # hotfix.md was created: its Created stamp, as written
+class ScaffoldResult(Value):
+    __slots__ = ("created", "directory", "staged", "started", "warnings")
+
+    def __init__(self, directory: PurePosixPath) -> None:
+        self.directory = directory
+        self.created: list[str] = []
+        self.staged = False
+        self.warnings: list[str] = []
+        # hotfix.md was created: its Created stamp, as written
+        self.started: datetime | None = None
 
 
 def author_ident(repo: Repository) -> str:

@@ -9,16 +9,15 @@ fast and work offline; ``git fetch`` (or ``git pull``) is what brings the news.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from hotfix_hooks.core.errors import Refused
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import ok
 
 
-@dataclass(frozen=True)
-class Upstream:
+class Upstream(NamedTuple):
     """The hotfix branch against its remote-tracking copy."""
 
     branch: str
