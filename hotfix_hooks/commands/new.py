@@ -12,7 +12,7 @@ from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.events import dispatch
 from hotfix_hooks.events import hotfix as events
 from hotfix_hooks.git.refs import hotfix_refs
-from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.incident.location import HOTFIX_DOC, hotfix_directory, read_worktree_bytes
 from hotfix_hooks.incident.production import (
     fetch,
     production_branch,
@@ -23,7 +23,6 @@ from hotfix_hooks.incident.record import CurrentDoc
 from hotfix_hooks.incident.scaffold import (
     DOCS,
     OPENING_TASK,
-    hotfix_directory,
     missing_docs,
     opening_message,
     print_next,

@@ -21,8 +21,12 @@ from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.events import EVENTS_DOC
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.incident.location import HOTFIX_DOC, TASKS_DOC, read_worktree_bytes
-from hotfix_hooks.incident.scaffold import hotfix_directory
+from hotfix_hooks.incident.location import (
+    HOTFIX_DOC,
+    TASKS_DOC,
+    hotfix_directory,
+    read_worktree_bytes,
+)
 from hotfix_hooks.policy.numbers import next_free, renamed
 
 

@@ -28,12 +28,12 @@ from hotfix_hooks.incident.finished import finished
 from hotfix_hooks.incident.location import (
     HOTFIX_DOC,
     TASKS_DOC,
+    hotfix_directory,
     load_tasks,
     read_worktree_bytes,
     read_worktree_doc,
 )
 from hotfix_hooks.incident.record import HotfixRecord, current_doc, operation_name
-from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.incident.upstream import upstream_of
 from hotfix_hooks.incident.working import remembered_working
 from hotfix_hooks.install.hook_file import hook_problems

@@ -14,9 +14,8 @@ from hotfix_hooks.core.branch import HotfixBranch, parse_branch, tag_name
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.model import HotfixDocument
-from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
+from hotfix_hooks.incident.location import HOTFIX_DOC, hotfix_directory, read_worktree_bytes
 from hotfix_hooks.incident.record import CurrentDoc, current_doc
-from hotfix_hooks.incident.scaffold import hotfix_directory
 from hotfix_hooks.report import timeline as tl
 from hotfix_hooks.report.inventory import hotfix_dirs
 

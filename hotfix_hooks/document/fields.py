@@ -7,12 +7,13 @@ one parser of hotfix.md; this module only says what the values mean, and chains 
 from __future__ import annotations
 
 from hotfix_hooks.core.state import HotfixState, state_of
-from hotfix_hooks.document.model import HotfixDocument
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
+
+    from hotfix_hooks.document.model import HotfixDocument
 
 STATUS = "Status"
 CREATED = "Created"
@@ -74,6 +75,8 @@ def postmortem_checklist_done(doc: HotfixDocument) -> bool:
 
 def with_fields(doc: HotfixDocument, changes: Sequence[tuple[str, str]]) -> bytes:
     """The document's bytes with each (label, value) set in turn; only those lines change."""
+    from hotfix_hooks.document.model import HotfixDocument
+
     data = doc.data
     for label, value in changes:
         data = HotfixDocument.parse(data, doc.name).with_field(label, value)

@@ -17,7 +17,10 @@ from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.events import Event
-from hotfix_hooks.document.model import HotfixDocument
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hotfix_hooks.document.model import HotfixDocument
 
 
 class Record(NamedTuple):

@@ -7,7 +7,12 @@ reads tasks.md through here on every hotfix commit.
 
 from __future__ import annotations
 
-from hotfix_hooks.config.features import features_rel, hotfix_rel, worktree_features
+from hotfix_hooks.config.features import (
+    features_rel,
+    hotfix_rel,
+    worktree_features,
+    worktree_features_rel,
+)
 from hotfix_hooks.document.tasks import SEED_TASKS, parse_tasks
 
 TYPE_CHECKING = False
@@ -18,9 +23,15 @@ if TYPE_CHECKING:
 
     from hotfix_hooks.config.settings import Config
     from hotfix_hooks.git.blobs import CommitFiles
+    from hotfix_hooks.git.repository import Repository
 
 TASKS_DOC = "tasks.md"
 HOTFIX_DOC = "hotfix.md"
+
+
+def hotfix_directory(repo: Repository, config: Config, number: str) -> PurePosixPath:
+    """Hotfix ``number``'s folder in the working tree, repository-relative."""
+    return hotfix_rel(worktree_features_rel(repo.root, config), number)
 
 
 def read_inside(root: str, rel: str) -> bytes | None:

@@ -24,12 +24,14 @@ from hotfix_hooks.document import events as ev
 from hotfix_hooks.document import fields
 from hotfix_hooks.document import record as records
 from hotfix_hooks.document.events import EVENTS_DOC, Event
-from hotfix_hooks.document.model import HotfixDocument
 from hotfix_hooks.incident.finished import finished
-from hotfix_hooks.incident.location import HOTFIX_DOC, read_worktree_bytes
-from hotfix_hooks.incident.scaffold import hotfix_directory
+from hotfix_hooks.incident.location import HOTFIX_DOC, hotfix_directory, read_worktree_bytes
 from hotfix_hooks.incident.upstream import Upstream, upstream_of
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, within_target
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from hotfix_hooks.document.model import HotfixDocument
 
 
 class CurrentDoc(Value):
@@ -146,6 +148,8 @@ class CurrentDoc(Value):
         """Read-modify-write under the document's lock: ``edit`` gets the document as it
         is now on disk (another hotfix-hooks may have just written it) and returns its
         new bytes. Written atomically; False when nothing changed."""
+        from hotfix_hooks.document.model import HotfixDocument
+
         try:
             with locked(self.path, self.ctx.repo.git_dir, shown=str(self.rel)):
                 data = read_worktree_bytes(self.ctx.repo.root, self.rel)
@@ -233,6 +237,8 @@ class HotfixRecord(Value):
     ) -> HotfixRecord:
         """One hotfix as its record says it: hotfix.md (``data``) and events.md
         (``events``); a record that cannot be read is one, UNREADABLE, with the reason."""
+        from hotfix_hooks.document.model import HotfixDocument
+
         try:
             doc = HotfixDocument.parse(data, path)
         except UsageError as exc:
@@ -357,4 +363,6 @@ def current_doc(elsewhere: str = "") -> CurrentDoc:
     data = read_worktree_bytes(ctx.repo.root, rel)
     if data is None:
         raise UsageError(f"{rel} is missing (or a symlink): run hotfix-hooks scaffold")
+    from hotfix_hooks.document.model import HotfixDocument
+
     return CurrentDoc(ctx, hotfix, rel, HotfixDocument.parse(data, str(rel)))

@@ -6,7 +6,6 @@ from datetime import datetime
 from pathlib import PurePath, PurePosixPath
 
 from hotfix_hooks import __version__
-from hotfix_hooks.config.features import hotfix_rel, worktree_features_rel
 from hotfix_hooks.config.settings import Config
 from hotfix_hooks.core import clock
 from hotfix_hooks.core.errors import UsageError
@@ -19,7 +18,7 @@ from hotfix_hooks.core.safe_files import (
 from hotfix_hooks.core.value import Value
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import run_bytes
-from hotfix_hooks.incident.location import HOTFIX_DOC, TASKS_DOC
+from hotfix_hooks.incident.location import HOTFIX_DOC, TASKS_DOC, hotfix_directory
 
 DOCS = (HOTFIX_DOC, TASKS_DOC)
 
@@ -42,10 +41,6 @@ def author_ident(repo: Repository) -> str:
     if proc.returncode != 0 or not ident:
         return "[author]"
     return ident.rsplit(" ", 2)[0]
-
-
-def hotfix_directory(repo: Repository, config: Config, number: str) -> PurePosixPath:
-    return hotfix_rel(worktree_features_rel(repo.root, config), number)
 
 
 def missing_docs(repo: Repository, directory: PurePosixPath) -> list[str]:
