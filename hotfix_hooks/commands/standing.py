@@ -39,6 +39,10 @@ from hotfix_hooks.incident.working import remembered_working
 from hotfix_hooks.install.hook_file import hook_problems
 from hotfix_hooks.policy.targets import POSTMORTEM_DUE, ROOT_CAUSE_DUE, within_target
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import PurePosixPath
+
 
 class Facts(NamedTuple):
     """What the next step depends on: the hotfix's record, and what this clone has of it."""
@@ -232,11 +236,28 @@ class HotfixStatus(NamedTuple):
 def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
     directory = hotfix_directory(ctx.repo, ctx.config, hotfix.number)
     path = directory / HOTFIX_DOC
+    events_rel = directory / EVENTS_DOC
+    changed = ("status", "--porcelain", "--", str(path), str(events_rel))
+    ctx.repo.prefetch(changed, ctx.repo.branch_refs_question(hotfix.name))
+    try:
+        return _hotfix_status(ctx, hotfix, path, events_rel, changed)
+    finally:
+        ctx.repo.settle()
+
+
+def _hotfix_status(
+    ctx: Context,
+    hotfix: HotfixBranch,
+    path: PurePosixPath,
+    events_rel: PurePosixPath,
+    changed: tuple[str, ...],
+) -> HotfixStatus:
+    """:func:`hotfix_status`, with what it asks git first (``changed``) under way."""
+    directory = path.parent
     data = read_worktree_bytes(ctx.repo.root, path)
     has_docs = (
         data is not None and read_worktree_doc(ctx.repo.root, directory / TASKS_DOC) is not None
     )
-    events_rel = directory / EVENTS_DOC
     required = ctx.config.rollback_trigger_required
     reading = remembered_working(
         ctx.repo.git_dir,
@@ -286,9 +307,7 @@ def hotfix_status(ctx: Context, hotfix: HotfixBranch) -> HotfixStatus:
         path=str(path),
         plan_task=plan_task(tasks),
         plan_line=tree_verdict.plan.line,
-        doc_changed=bool(
-            ctx.repo.git("status", "--porcelain", "--", str(path), str(events_rel), check=False)
-        ),
+        doc_changed=bool(ctx.repo.ask(*changed)),
         pushed=_unpushed(ctx, hotfix.name) == "0",
         push=ctx.repo.push_command(),
         behind=bool(news and news.behind),

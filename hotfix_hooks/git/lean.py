@@ -53,31 +53,65 @@ def run_git(
             ("git", *args), cwd=cwd, input=input, capture_output=True, check=False
         )
         return proc.returncode, proc.stdout, proc.stderr
-    read_end, write_end = os.pipe()
-    devnull = os.open(os.devnull, os.O_RDWR)
+    code, out = Started(["git", *args]).finish()
+    return code, out, b""
+
+
+class Started:
+    """A git command started, not waited for: standard input and error on ``/dev/null``,
+    standard output on a pipe that :meth:`finish` reads (git waits while the pipe is
+    full, so a started command costs nothing until it is read)."""
+
+    __slots__ = ("pid", "stdout")
+
+    def __init__(self, argv: list[str]) -> None:
+        read_end, write_end = os.pipe()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        try:
+            self.pid: int | None = os.posix_spawnp(
+                argv[0],
+                argv,
+                os.environ,
+                file_actions=[
+                    (os.POSIX_SPAWN_DUP2, devnull, 0),
+                    (os.POSIX_SPAWN_DUP2, write_end, 1),
+                    (os.POSIX_SPAWN_DUP2, devnull, 2),
+                ],
+            )
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+            os.close(devnull)
+        self.stdout = read_end
+
+    def finish(self) -> tuple[int, bytes]:
+        """(exit code, standard output), once it has ended."""
+        chunks = []
+        try:
+            while True:
+                chunk = os.read(self.stdout, 1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(self.stdout)
+            pid, self.pid = self.pid, None
+            _, status = os.waitpid(pid, 0) if pid is not None else (0, 0)
+        return os.waitstatus_to_exitcode(status), b"".join(chunks)
+
+
+def start_git(*args: str, cwd: str) -> Started | None:
+    """``git -C CWD ARGS`` started now, to be finished later (another question asked of
+    git meanwhile, or Python's own work, runs beside it); None where processes cannot be
+    spawned this way: the caller runs it when it needs the answer."""
+    if not hasattr(os, "posix_spawnp"):
+        return None
     try:
-        pid = os.posix_spawnp(
-            "git",
-            ["git", *args],
-            os.environ,
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, devnull, 0),
-                (os.POSIX_SPAWN_DUP2, write_end, 1),
-                (os.POSIX_SPAWN_DUP2, devnull, 2),
-            ],
-        )
-    finally:
-        os.close(write_end)
-        os.close(devnull)
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 1 << 16)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), b"".join(chunks), b""
+        return Started(["git", "-C", cwd, *args])
+    except OSError:
+        return None
 
 
 def git_output(*args: str) -> tuple[int, bytes]:

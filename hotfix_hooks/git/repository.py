@@ -30,13 +30,14 @@ HOOKS_DIR = ("rev-parse", "--path-format=absolute", "--git-path", "hooks")
 class Repository:
     """A working tree (``root``) and its private git directory."""
 
-    __slots__ = ("_handle", "_memo", "git_dir", "root")
+    __slots__ = ("_handle", "_memo", "_started", "git_dir", "root")
 
     def __init__(self, root: Path, git_dir: Path) -> None:
         self.root = root
         self.git_dir = git_dir
         self._handle: gitpython.Repo | None = None  # discover.gitpython opens it
         self._memo: dict[tuple[str, ...], str | None] = {}  # answers that a command asks twice
+        self._started: dict[tuple[str, ...], lean.Started] = {}  # asked early (prefetch)
 
     @classmethod
     def here(cls) -> Repository | None:
@@ -92,11 +93,32 @@ class Repository:
         """Where the refs shared by every worktree of this repository live."""
         return Path(os.path.realpath(lean.common_dir(str(self.git_dir))))
 
-    def _once(self, *args: str) -> str | None:
-        """``git ARGS``'s answer (None when it fails), asked once per command."""
+    def ask(self, *args: str) -> str | None:
+        """``git ARGS``'s output (None when empty), asked once per command: the answer of
+        :meth:`prefetch` when that started it."""
         if args not in self._memo:
-            self._memo[args] = self.git(*args, check=False) or None
+            started = self._started.pop(args, None)
+            if started is not None:
+                out = started.finish()[1]
+                self._memo[args] = out.decode("utf-8", "surrogateescape").rstrip("\n") or None
+            else:
+                self._memo[args] = self.git(*args, check=False) or None
         return self._memo[args]
+
+    def prefetch(self, *questions: tuple[str, ...]) -> None:
+        """Start asking git ``questions`` (each the args of an :meth:`ask` to come), so
+        that they run beside what the command does meanwhile. :meth:`settle` ends those
+        that were never asked."""
+        for args in questions:
+            if args not in self._memo and args not in self._started:
+                started = lean.start_git(*args, cwd=str(self.root))
+                if started is not None:
+                    self._started[args] = started
+
+    def settle(self) -> None:
+        """Wait for every question started and never asked."""
+        while self._started:
+            self._started.popitem()[1].finish()
 
     def remember(self, args: tuple[str, ...], answer: str) -> None:
         """What ``git ARGS`` answered, asked together with something else."""
@@ -104,25 +126,25 @@ class Repository:
 
     def hooks_dir(self) -> Path:
         """Where git looks for this repository's hooks (``core.hooksPath`` included)."""
-        return Path(self._once(*HOOKS_DIR) or self.git_dir / "hooks")
+        return Path(self.ask(*HOOKS_DIR) or self.git_dir / "hooks")
 
     def upstream(self, branch: str | None = None) -> str | None:
         """The upstream of ``branch`` (default: the checked-out one) as ``origin/x``, when
         it has one that resolves."""
         branch = branch or self.head_branch()
         if not branch:
-            name = self._once("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
-            return name if name and self._once("rev-parse", "-q", "--verify", name) else None
+            name = self.ask("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+            return name if name and self.ask("rev-parse", "-q", "--verify", name) else None
         full, short, present = self._branch_refs(branch)
         if not full or not short:
             return None
-        if full in present or self._once("rev-parse", "-q", "--verify", full):
+        if full in present or self.ask("rev-parse", "-q", "--verify", full):
             return short
         return None
 
     def default_remote(self) -> str:
         """``checkout.defaultRemote``, else origin."""
-        return self._once("config", "--get", "checkout.defaultRemote") or "origin"
+        return self.ask("config", "--get", "checkout.defaultRemote") or "origin"
 
     def tracking(self, branch: str) -> str | None:
         """The remote-tracking copy of ``branch``: its upstream, else ``<remote>/<branch>``
@@ -134,15 +156,21 @@ class Repository:
         present = self._branch_refs(branch)[2]
         return f"{remote}/{branch}" if f"refs/remotes/{remote}/{branch}" in present else None
 
-    def _branch_refs(self, branch: str) -> tuple[str, str, set[str]]:
-        """(the upstream ref of ``branch``, its short name, the refs named
-        ``refs/remotes/<any remote>/<branch>`` that exist), in one ``for-each-ref``."""
-        listed = self._once(
+    @staticmethod
+    def branch_refs_question(branch: str) -> tuple[str, ...]:
+        """What :meth:`upstream` and :meth:`tracking` ask git about ``branch`` (for
+        :meth:`prefetch`)."""
+        return (
             "for-each-ref",
             "--format=%(refname)%00%(upstream)%00%(upstream:short)",
             f"refs/heads/{branch}",
             f"refs/remotes/*/{branch}",
         )
+
+    def _branch_refs(self, branch: str) -> tuple[str, str, set[str]]:
+        """(the upstream ref of ``branch``, its short name, the refs named
+        ``refs/remotes/<any remote>/<branch>`` that exist), in one ``for-each-ref``."""
+        listed = self.ask(*self.branch_refs_question(branch))
         full = short = ""
         present = set()
         for line in (listed or "").split("\n"):

@@ -1,0 +1,70 @@
+"""The one repository object: questions asked once, asked early (prefetch) with the same
+answers as asked late, and the remote-tracking copies of a branch as git names them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hotfix_hooks.git.discover import require_repo
+from tests.conftest import git
+
+
+def _children() -> int:
+    """Child processes of this one not yet waited for (zombies included)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            count += int(fields[1]) == os.getpid()
+    return count
+
+
+@pytest.mark.parametrize("early", [False, True])
+def test_a_question_asked_early_is_answered_as_asked_late(repo: Path, early: bool) -> None:
+    (repo / "app.py").write_text("changed\n")
+    rep = require_repo(repo)
+    questions = (
+        ("status", "--porcelain", "--", "app.py"),
+        ("rev-parse", "--verify", "-q", "no-such-ref"),
+        rep.branch_refs_question("main"),
+    )
+    if early:
+        rep.prefetch(*questions)
+    answers = [rep.ask(*q) for q in questions]
+    main = "refs/heads/main\0\0\nrefs/remotes/origin/main\0\0"  # no upstream: not pushed -u
+    assert answers == [" M app.py", None, main]
+    assert _children() == 0
+
+
+def test_what_is_started_and_never_asked_is_waited_for(repo: Path) -> None:
+    rep = require_repo(repo)
+    rep.prefetch(("log", "--oneline"), ("for-each-ref",))
+    rep.settle()
+    assert _children() == 0
+    assert rep.ask("log", "--oneline") is not None  # asked afresh, and answered
+
+
+def test_upstream_and_tracking(repo: Path) -> None:
+    git(repo, "remote", "add", "second", str(repo.parent / "remote.git"))
+    git(repo, "checkout", "-q", "-b", "hotfix/001-x")
+    git(repo, "push", "-q", "origin", "HEAD")
+    rep = require_repo(repo)
+    assert rep.upstream("hotfix/001-x") is None
+    assert rep.tracking("hotfix/001-x") == "origin/hotfix/001-x"
+    git(repo, "push", "-q", "-u", "second", "HEAD")
+    rep = require_repo(repo)
+    assert rep.upstream("hotfix/001-x") == rep.tracking("hotfix/001-x") == "second/hotfix/001-x"
+    assert rep.push_command("hotfix/001-x") == "git push"
+    # the upstream's remote-tracking ref is gone (pruned): no upstream, as git says
+    git(repo, "update-ref", "-d", "refs/remotes/second/hotfix/001-x")
+    rep = require_repo(repo)
+    assert rep.upstream("hotfix/001-x") is None
+    assert rep.tracking("hotfix/001-x") == "origin/hotfix/001-x"
+    assert rep.push_command("hotfix/001-x") == "git push -u origin HEAD"
