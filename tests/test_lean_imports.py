@@ -211,3 +211,37 @@ def test_probe_sees_click_when_it_loads(repo: Path, tmp_path: Path) -> None:
     loaded, proc = console_script_modules(repo, tmp_path, "commit-msg", "--help")
     assert proc.returncode == 0 and "Usage:" in proc.stdout
     assert "click" in loaded and "hotfix_hooks.cli" in loaded
+
+
+def test_status_on_an_unchanged_record_loads_no_click_markdown_or_dataclasses(
+    installed: Path, tmp_path: Path
+) -> None:
+    """`status` twice on a hotfix branch, in the console script's real process: the first
+    reads the record (markdown-it-py); the second, on the same bytes, remembers it."""
+    from tests.conftest import fill_plan
+
+    git(installed, "checkout", "-q", "-b", "hotfix/042-x")
+    fill_plan(installed)
+    git(installed, "commit", "-qam", "T003: rollback plan")
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    (probe / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    out = tmp_path / "modules.txt"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "COV_CORE_"))}
+    env.update(PYTHONPATH=str(probe), HH_PROBE_OUT=str(out))
+    loaded = []
+    for _ in range(2):
+        proc = subprocess.run(
+            (str(BIN / "hotfix-hooks"), "status"),
+            cwd=installed,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        loaded.append(set(out.read_text(encoding="utf-8").split("\n")))
+    assert "markdown_it" in loaded[0]
+    heavy = {"click", "markdown_it", "dataclasses", "inspect", "jinja2", "git"}
+    assert not loaded[1] & heavy, loaded[1] & heavy
+    assert "hotfix_hooks.document.model" not in loaded[1]
