@@ -13,7 +13,7 @@ from hotfix_hooks.config.features import features_rel
 from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.git.blobs import CommitFiles
 from hotfix_hooks.incident.location import HOTFIX_DOC, commit_doc_path, commit_tasks
-from hotfix_hooks.policy.rollback_plan import Finding, Verdict, judge
+from hotfix_hooks.policy.rollback_plan import Finding, Verdict, finding_from, judge
 from hotfix_hooks.policy.rules import (
     CommitFacts,
     ConfigFacts,
@@ -146,7 +146,7 @@ class VerdictCache:
         except (OSError, ValueError, Warning):
             return None
         half = len(Finding._fields)
-        plan, trigger = _finding(values[:half]), _finding(values[half:-2])
+        plan, trigger = finding_from(values[:half]), finding_from(values[half:-2])
         branch, status = values[-2], values[-1]
         if (
             plan is None
@@ -200,20 +200,6 @@ def _cache_value(line: str) -> str | int | bool | None:
     if tag in "+!" and tag:
         return tag == "+"
     raise ValueError(line)
-
-
-def _finding(values: list[str | int | bool | None]) -> Finding | None:
-    name, found, real, text, line, note = values
-    if not (
-        isinstance(name, str)
-        and isinstance(found, bool)
-        and isinstance(real, bool)
-        and isinstance(text, str)
-        and (line is None or (isinstance(line, int) and not isinstance(line, bool)))
-        and (note is None or isinstance(note, str))
-    ):
-        return None
-    return Finding(name, found, real, text, line, note)
 
 
 def tie_facts(

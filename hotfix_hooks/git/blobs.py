@@ -12,6 +12,7 @@ import os
 from types import TracebackType
 
 from hotfix_hooks.core.safe_files import READ_LIMIT, too_large
+from hotfix_hooks.git.lean import Started
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -151,29 +152,9 @@ def _start_batch(cwd: str) -> tuple[int | None, IO[bytes], IO[bytes]]:
         )
         assert proc.stdin is not None and proc.stdout is not None
         return proc.pid, proc.stdin, proc.stdout
-    to_git, from_us = os.pipe()
-    from_git, to_us = os.pipe()
-    devnull = os.open(os.devnull, os.O_RDWR)
-    try:
-        pid = os.posix_spawnp(
-            "git",
-            ["git", "-C", cwd, "cat-file", "--batch"],
-            os.environ,
-            file_actions=[
-                (os.POSIX_SPAWN_DUP2, to_git, 0),
-                (os.POSIX_SPAWN_DUP2, to_us, 1),
-                (os.POSIX_SPAWN_DUP2, devnull, 2),
-            ],
-        )
-    except BaseException:
-        os.close(from_us)
-        os.close(from_git)
-        raise
-    finally:
-        os.close(to_git)
-        os.close(to_us)
-        os.close(devnull)
-    return pid, os.fdopen(from_us, "wb"), os.fdopen(from_git, "rb")
+    started = Started(["git", "-C", cwd, "cat-file", "--batch"], stdin=True)
+    assert started.pid is not None
+    return started.pid, os.fdopen(started.stdin, "wb"), os.fdopen(started.stdout, "rb")
 
 
 def _find_entry(tree: bytes, name: bytes, width: int) -> tuple[bytes, bytes] | None:

@@ -58,14 +58,16 @@ def run_git(
 
 
 class Started:
-    """A git command started, not waited for: standard input and error on ``/dev/null``,
-    standard output on a pipe that :meth:`finish` reads (git waits while the pipe is
-    full, so a started command costs nothing until it is read)."""
+    """A git command started with ``posix_spawn``, not waited for: standard error on
+    ``/dev/null``, standard output on a pipe (``stdout``) that :meth:`finish` reads (git
+    waits while the pipe is full, so a started command costs nothing until it is read),
+    standard input on ``/dev/null`` or, with ``stdin``, on a pipe we write (``stdin``)."""
 
-    __slots__ = ("pid", "stdout")
+    __slots__ = ("pid", "stdin", "stdout")
 
-    def __init__(self, argv: list[str]) -> None:
+    def __init__(self, argv: list[str], *, stdin: bool = False) -> None:
         read_end, write_end = os.pipe()
+        to_git, self.stdin = os.pipe() if stdin else (-1, -1)
         devnull = os.open(os.devnull, os.O_RDWR)
         try:
             self.pid: int | None = os.posix_spawnp(
@@ -73,17 +75,21 @@ class Started:
                 argv,
                 os.environ,
                 file_actions=[
-                    (os.POSIX_SPAWN_DUP2, devnull, 0),
+                    (os.POSIX_SPAWN_DUP2, to_git if stdin else devnull, 0),
                     (os.POSIX_SPAWN_DUP2, write_end, 1),
                     (os.POSIX_SPAWN_DUP2, devnull, 2),
                 ],
             )
         except BaseException:
             os.close(read_end)
+            if stdin:
+                os.close(self.stdin)
             raise
         finally:
             os.close(write_end)
             os.close(devnull)
+            if stdin:
+                os.close(to_git)
         self.stdout = read_end
 
     def finish(self) -> tuple[int, bytes]:

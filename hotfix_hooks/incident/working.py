@@ -12,7 +12,7 @@ from hotfix_hooks.document import fields
 from hotfix_hooks.document.events import KINDS, Event
 from hotfix_hooks.incident.cache import STATUS, ReadCache, key, record_fields, record_values
 from hotfix_hooks.incident.record import HotfixRecord
-from hotfix_hooks.policy.rollback_plan import Finding, Verdict
+from hotfix_hooks.policy.rollback_plan import Finding, Verdict, finding_from
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -111,19 +111,7 @@ def _decoded(values: dict[str, Any] | None, required: bool) -> WorkingReading | 
 
 
 def _finding(value: object) -> Finding | None:
-    if not isinstance(value, list) or len(value) != len(Finding._fields):
-        return None
-    name, found, real, text, line, note = value
-    if not (
-        isinstance(name, str)
-        and isinstance(found, bool)
-        and isinstance(real, bool)
-        and isinstance(text, str)
-        and (line is None or (isinstance(line, int) and not isinstance(line, bool)))
-        and (note is None or isinstance(note, str))
-    ):
-        return None
-    return Finding(name, found, real, text, line, note)
+    return finding_from(value) if isinstance(value, list) else None
 
 
 def _event(value: object) -> tuple[bool, Event | None]:

@@ -34,7 +34,7 @@ import unicodedata
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from hotfix_hooks.document.model import Block, HotfixDocument
     from hotfix_hooks.document.visible import Visible
@@ -359,6 +359,24 @@ class Finding(NamedTuple):
                 "what, e.g. 'git revert abc1234' or 'Redeploy v1.4.2'"
             )
         return None
+
+
+def finding_from(values: Sequence[object]) -> Finding | None:
+    """The :class:`Finding` whose fields are ``values`` (as a cache stored them); None
+    unless each has its field's type."""
+    if len(values) != len(Finding._fields):
+        return None
+    name, found, real, text, line, note = values
+    if not (
+        isinstance(name, str)
+        and isinstance(found, bool)
+        and isinstance(real, bool)
+        and isinstance(text, str)
+        and (line is None or (isinstance(line, int) and not isinstance(line, bool)))
+        and (note is None or isinstance(note, str))
+    ):
+        return None
+    return Finding(name, found, real, text, line, note)
 
 
 class Verdict(NamedTuple):
