@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.hooks import commit_msg
-from tests.conftest import git, hh
+from tests.conftest import git, hh, unmeasured_env
 
 TRAILERS = "Hotfix: 042\nTask: T001\n"
 
@@ -38,13 +38,13 @@ def editor(tmp_path: Path, text: str, name: str = "editor.py") -> str:
 
 @pytest.fixture
 def hotfix(hooked: Path) -> Path:
-    git(hooked, "checkout", "-q", "-b", "hotfix/042-login-500")
+    git(hooked, "checkout", "-q", "-b", "hotfix/042-login-500", env=unmeasured_env())
     return hooked
 
 
 @pytest.fixture
 def direct(installed: Path) -> Path:
-    git(installed, "checkout", "-q", "-b", "hotfix/042-login-500")
+    git(installed, "checkout", "-q", "-b", "hotfix/042-login-500", env=unmeasured_env())
     return installed
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, fill_plan, git, hh
+from tests.conftest import BIN, fill_plan, git, hh, unmeasured_env
 
 BRANCH = "hotfix/042-login-500"
 
@@ -32,11 +32,11 @@ def hooks_dir(repo: Path) -> Path:
 @pytest.fixture
 def planned(installed: Path, remote: Path) -> Path:
     """A hotfix branch with a real rollback plan; the server gate installed."""
-    proc = hh(remote, "install", "--server")
+    proc = hh(remote, "install", "--server", env=unmeasured_env())
     assert proc.returncode == 0, proc.stderr
-    git(installed, "checkout", "-q", "-b", BRANCH)
+    git(installed, "checkout", "-q", "-b", BRANCH, env=unmeasured_env())
     fill_plan(installed)
-    git(installed, "commit", "-q", "-am", "T003: rollback plan")
+    git(installed, "commit", "-q", "-am", "T003: rollback plan", env=unmeasured_env())
     return installed
 
 
@@ -349,9 +349,9 @@ def test_strict_check_does_not_take_a_trailer_at_its_word(planned: Path) -> None
 
 @pytest.fixture
 def direct_hotfix(installed: Path) -> Path:
-    git(installed, "checkout", "-q", "-b", BRANCH)
-    git(installed, "commit", "-q", "-m", "T001: guard null user")
-    git(installed, "checkout", "-q", "main")
+    git(installed, "checkout", "-q", "-b", BRANCH, env=unmeasured_env())
+    git(installed, "commit", "-q", "-m", "T001: guard null user", env=unmeasured_env())
+    git(installed, "checkout", "-q", "main", env=unmeasured_env())
     return installed
 
 

@@ -9,19 +9,20 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.policy.numbers import Claim, holder, must_move, next_free, renamed
-from tests.conftest import fill_plan, git, hh
+from tests.conftest import fill_plan, git, hh, unmeasured_env
 
 DOC = ".specswarm/features/001-hotfix/hotfix.md"
 
 
 def start_first(repo: Path, branch: str = "hotfix/001-checkout-500", number: str = "001") -> None:
-    """A first incident, its docs committed and pushed."""
-    git(repo, "checkout", "-q", "-b", branch)
+    """A first incident, its docs committed and pushed (setup: its hooks run unmeasured)."""
+    env = unmeasured_env()
+    git(repo, "checkout", "-q", "-b", branch, env=env)
     fill_plan(repo, number)
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "T001: guard null cart")
-    git(repo, "push", "-q", "-u", "origin", branch)
-    git(repo, "checkout", "-q", "main")
+    git(repo, "commit", "-q", "-m", "T001: guard null cart", env=env)
+    git(repo, "push", "-q", "-u", "origin", branch, env=env)
+    git(repo, "checkout", "-q", "main", env=env)
 
 
 @pytest.mark.parametrize("where", ["local", "remote-only"])
