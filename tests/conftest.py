@@ -330,6 +330,23 @@ def unmeasured_env() -> dict[str, str]:
 
 
 @pytest.fixture
+def untraced() -> Iterator[None]:
+    """coverage.py's tracer paused for the test (as pytest-cov's ``no_cover`` does, which
+    fails under ``--no-cov``): for a test timed against a bound, which it triples."""
+    import coverage
+
+    cov = coverage.Coverage.current()
+    if cov is None:
+        yield
+        return
+    cov.stop()
+    try:
+        yield
+    finally:
+        cov.start()
+
+
+@pytest.fixture
 def installed(repo: Path) -> Path:
     """``repo`` with our hooks installed directly. The install itself is a setup step here
     (tests/test_install.py measures it)."""
