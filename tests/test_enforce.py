@@ -475,10 +475,11 @@ def test_commits_parked_on_another_ref_are_still_judged(
     installed: Path, remote: Path, server_flags: tuple[str, ...], carrier: str
 ) -> None:
     assert hh(remote, "install", *server_flags).returncode == 0
-    git(installed, "checkout", "-q", "-b", "hotfix/055-one")
+    setup = unmeasured_env()  # the server's hooks are what is checked here
+    git(installed, "checkout", "-q", "-b", "hotfix/055-one", env=setup)
     fill_plan(installed, number="055")
     git(installed, "add", "-A")
-    git(installed, "commit", "-q", "-m", "T003: plan")
+    git(installed, "commit", "-q", "-m", "T003: plan", env=setup)
     git(installed, "commit", "-q", "--no-verify", "--allow-empty", "-m", "untied")
     # in one push, the carrier first; or parked in an earlier push
     proc = git(
