@@ -331,19 +331,20 @@ def unmeasured_env() -> dict[str, str]:
 
 @pytest.fixture
 def untraced() -> Iterator[None]:
-    """coverage.py's tracer paused for the test (as pytest-cov's ``no_cover`` does, which
-    fails under ``--no-cov``): for a test timed against a bound, which it triples."""
+    """coverage.py's tracers paused for the test: for a test timed against a bound, which
+    they triple. pytest-cov's ``no_cover`` fails under ``--no-cov`` and stops only its own
+    instance, which resumes the one an xdist worker started as a measured subprocess."""
     import coverage
 
-    cov = coverage.Coverage.current()
-    if cov is None:
-        yield
-        return
-    cov.stop()
+    stopped = []
+    while (cov := coverage.Coverage.current()) is not None:
+        cov.stop()
+        stopped.append(cov)
     try:
         yield
     finally:
-        cov.start()
+        for cov in reversed(stopped):
+            cov.start()
 
 
 @pytest.fixture
