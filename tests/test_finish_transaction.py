@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, COVERAGE_ENV
+from tests.conftest import BIN, COVERAGE_ENV, hh
 
 BRANCH = "hotfix/001-login-500"
 DOC = ".specswarm/features/001-hotfix/hotfix.md"
@@ -87,8 +87,17 @@ class World:
         return proc.stdout.strip()
 
     def hh(
-        self, *args: str, cwd: Path | None = None, measured: bool = True, **extra: str
+        self,
+        *args: str,
+        cwd: Path | None = None,
+        measured: bool = True,
+        process: bool = False,
+        **extra: str,
     ) -> subprocess.CompletedProcess[str]:
+        """``hotfix-hooks ARGS`` as Dana: in this process (:func:`tests.conftest.hh`), or
+        with ``process=True`` as a real one (one a test kills)."""
+        if not process:
+            return hh(cwd or self.clone, *args, env=env(self.home, measured=measured, **extra))
         return subprocess.run(
             (str(BIN / "hotfix-hooks"), *args),
             cwd=cwd or self.clone,
@@ -248,7 +257,7 @@ def test_finish_killed_after_a_step_is_continued_to_the_same_end(
     step: str, template: Path, tmp_path: Path, uninterrupted: dict[str, str]
 ) -> None:
     w = copy_of(template, tmp_path)
-    killed = w.hh("finish", "--push", HOTFIX_HOOKS_KILL_AFTER=step)
+    killed = w.hh("finish", "--push", process=True, HOTFIX_HOOKS_KILL_AFTER=step)
     assert killed.returncode == -9, killed.stdout + killed.stderr
     assert (w.clone / ".git/hotfix-hooks/finish.json").exists()
     status = w.hh("status")
@@ -266,7 +275,7 @@ def test_finish_killed_after_a_step_is_continued_to_the_same_end(
 def test_finish_abort_puts_everything_back(step: str, template: Path, tmp_path: Path) -> None:
     w = copy_of(template, tmp_path)
     before = w.state()
-    killed = w.hh("finish", "--push", HOTFIX_HOOKS_KILL_AFTER=step)
+    killed = w.hh("finish", "--push", process=True, HOTFIX_HOOKS_KILL_AFTER=step)
     assert killed.returncode == -9
     proc = w.hh("finish", "--abort")
     assert proc.returncode == 0, proc.stdout + proc.stderr
