@@ -246,7 +246,9 @@ UNMEASURED_SUBPROCESSES = frozenset(
         "test_lifecycle",
         "test_numbers",
         "test_post_checkout",
+        "test_report_repos",
         "test_rule_book",
+        "test_team",
     }
 )
 
