@@ -82,6 +82,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "needs(*tools): runs a real tool (tests/realtools.py): skipped with the reason where it "
         "is missing, a failure in CI",
     )
+    config.addinivalue_line(
+        "markers",
+        "measured_subprocesses: coverage measures this test's subprocesses although its "
+        "module is in UNMEASURED_SUBPROCESSES",
+    )
 
 
 _MODULE_SECONDS: dict[str, float] = {}
@@ -216,6 +221,34 @@ UNMEASURED_SUBPROCESSES = frozenset(
         "test_real_scanners",
         "test_real_servers",
         "test_org_scale",
+        # the hooks and commands these modules run as processes, the in-process tests and
+        # the other modules' processes measure as well (but for the tests marked
+        # measured_subprocesses): unmeasured here, the suite saves ~400 measured processes
+        "test_advice",
+        "test_config",
+        "test_docs",
+        "test_document_readers",
+        "test_fast_path",
+        "test_finish",
+        "test_git_layer",
+        "test_git_messages",
+        "test_help",
+        "test_new_start",
+        "test_paste_safety",
+        "test_pre_push",
+        "test_server",
+        # these too, but for their tests marked ``measured_subprocesses``: the ones whose
+        # processes reach what nothing else measures (per-process coverage data, greedily)
+        "test_commit_msg",
+        "test_enforce",
+        "test_events",
+        "test_hostile_repo",
+        "test_lifecycle",
+        "test_numbers",
+        "test_post_checkout",
+        "test_report_repos",
+        "test_rule_book",
+        "test_team",
     }
 )
 
@@ -230,7 +263,9 @@ def isolated_env(
 ) -> Path:
     home = tmp_path / "home"
     home.mkdir()
-    if request.module.__name__.rpartition(".")[2] in UNMEASURED_SUBPROCESSES:
+    if request.module.__name__.rpartition(".")[2] in UNMEASURED_SUBPROCESSES and not (
+        request.node.get_closest_marker("measured_subprocesses")
+    ):
         for name in COVERAGE_ENV:
             monkeypatch.delenv(name, raising=False)
     for name in GIT_ENV_DROP:
@@ -283,23 +318,59 @@ def isolated_env(
     return home
 
 
+@pytest.fixture(scope="session")
+def repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What :func:`remote` and :func:`repo` start from, made once per worker with git (as
+    ``isolated_env`` configures it) and copied per test: ``empty.git`` (a bare repository),
+    and ``work`` with one commit on main pushed to its ``remote.git``."""
+    root = tmp_path_factory.mktemp("repo-template")
+    (root / "home").mkdir()
+    (root / "home" / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+        "HOME": str(root / "home"),
+        "XDG_CONFIG_HOME": str(root / "home" / ".config"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Zoë Ångström",
+        "GIT_AUTHOR_EMAIL": "zoe@example.com",
+        "GIT_COMMITTER_NAME": "Zoë Ångström",
+        "GIT_COMMITTER_EMAIL": "zoe@example.com",
+    }
+    git(root, "init", "-q", "--bare", "empty.git", env=env)
+    git(root, "init", "-q", "--bare", "remote.git", env=env)
+    git(root, "init", "-q", "work", env=env)
+    work = root / "work"
+    (work / "app.py").write_text("print('hello')\n", encoding="utf-8")
+    git(work, "add", "app.py", env=env)
+    git(work, "commit", "-q", "-m", "initial", env=env)
+    git(work, "remote", "add", "origin", str(root / "remote.git"), env=env)
+    git(work, "push", "-q", "origin", "main", env=env)
+    return root
+
+
 @pytest.fixture
-def remote(tmp_path: Path) -> Path:
+def remote(tmp_path: Path, repo_template: Path) -> Path:
+    """An empty bare repository (a copy of one git made)."""
     path = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(path))
+    shutil.copytree(repo_template / "empty.git", path, symlinks=True)
     return path
 
 
 @pytest.fixture
-def repo(tmp_path: Path, remote: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working tree with one commit on main, pushed to a local bare remote."""
+def repo(
+    tmp_path: Path, remote: Path, repo_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A working tree with one commit on main, pushed to a local bare remote: copies of
+    :func:`repo_template`'s (git would make the same, at ~40 ms a test)."""
     path = tmp_path / "work"
-    git(tmp_path, "init", "-q", str(path))
-    (path / "app.py").write_text("print('hello')\n", encoding="utf-8")
-    git(path, "add", "app.py")
-    git(path, "commit", "-q", "-m", "initial")
-    git(path, "remote", "add", "origin", str(remote))
-    git(path, "push", "-q", "origin", "main")
+    shutil.rmtree(remote)
+    shutil.copytree(repo_template / "remote.git", remote, symlinks=True)
+    shutil.copytree(repo_template / "work", path, symlinks=True)
+    config = path / ".git" / "config"
+    text = config.read_text(encoding="utf-8")
+    moved = text.replace(str(repo_template / "remote.git"), str(remote))
+    assert moved != text, text
+    config.write_text(moved, encoding="utf-8")
     monkeypatch.chdir(path)
     return path
 
@@ -311,6 +382,24 @@ def unmeasured_env() -> dict[str, str]:
     """The environment without coverage.py's subprocess measurement, for a setup step that
     is not the code under test (measuring it costs each Python process ~150 ms more)."""
     return {k: v for k, v in os.environ.items() if k not in COVERAGE_ENV}
+
+
+@pytest.fixture
+def untraced() -> Iterator[None]:
+    """coverage.py's tracers paused for the test: for a test timed against a bound, which
+    they triple. pytest-cov's ``no_cover`` fails under ``--no-cov`` and stops only its own
+    instance, which resumes the one an xdist worker started as a measured subprocess."""
+    import coverage
+
+    stopped = []
+    while (cov := coverage.Coverage.current()) is not None:
+        cov.stop()
+        stopped.append(cov)
+    try:
+        yield
+    finally:
+        for cov in reversed(stopped):
+            cov.start()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from tests.conftest import BIN
+from tests.conftest import BIN, COVERAGE_ENV, hh
 
 DAY = "2026-11-26"
 BRANCH = "hotfix/001-login-500"
@@ -22,9 +22,17 @@ class Clone:
         self.name = name
         self.path = team.root / name
 
-    def env(self, at: str | None = None, **extra: str) -> dict[str, str]:
+    def env(self, at: str | None = None, *, measured: bool = True, **extra: str) -> dict[str, str]:
+        """The clone's engineer at ``at``; ``measured=False`` for a setup step (the team, a
+        clone, the opened hotfix): the hooks it runs are not what the test is about, and
+        coverage would cost each of them ~150 ms more (:func:`tests.conftest.unmeasured_env`)."""
         moment = f"{DAY}T{at or self.team.clock}+00:00"
-        keep = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "HOTFIX_"))}
+        drop = () if measured else COVERAGE_ENV
+        keep = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GIT_", "HOTFIX_")) and k not in drop
+        }
         return {
             **keep,
             "HOME": str(self.team.home),
@@ -42,12 +50,17 @@ class Clone:
         }
 
     def run(
-        self, *argv: str, at: str | None = None, check: bool = False, **extra: str
+        self,
+        *argv: str,
+        at: str | None = None,
+        check: bool = False,
+        measured: bool = True,
+        **extra: str,
     ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
             argv,
             cwd=self.path,
-            env=self.env(at, **extra),
+            env=self.env(at, measured=measured, **extra),
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,
@@ -60,16 +73,18 @@ class Clone:
             )
         return proc
 
-    def git(self, *args: str, at: str | None = None) -> str:
-        return self.run("git", *args, at=at, check=True).stdout.strip()
+    def git(self, *args: str, at: str | None = None, measured: bool = True) -> str:
+        return self.run("git", *args, at=at, check=True, measured=measured).stdout.strip()
 
     def hh(
-        self, *args: str, at: str | None = None, **extra: str
+        self, *args: str, at: str | None = None, measured: bool = True, **extra: str
     ) -> subprocess.CompletedProcess[str]:
-        return self.run(str(BIN / "hotfix-hooks"), *args, at=at, **extra)
+        """``hotfix-hooks ARGS`` as this engineer (:func:`tests.conftest.hh`: in this
+        process; the hooks git runs meanwhile are real processes)."""
+        return hh(self.path, *args, env=self.env(at, measured=measured, **extra))
 
-    def ok(self, *args: str, at: str | None = None) -> str:
-        proc = self.hh(*args, at=at)
+    def ok(self, *args: str, at: str | None = None, measured: bool = True) -> str:
+        proc = self.hh(*args, at=at, measured=measured)
         assert proc.returncode == 0, f"{self.name}: hotfix-hooks {args}\n{proc.stdout}{proc.stderr}"
         return proc.stdout
 
@@ -104,16 +119,9 @@ class Team:
         first.git("remote", "add", "origin", str(self.server))
         first.git("push", "-q", "-u", "origin", "main")
         first.git("remote", "set-head", "origin", "--auto")
-        server = subprocess.run(
-            (str(BIN / "hotfix-hooks"), "install", "--server"),
-            cwd=self.server,
-            env=first.env(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        server = hh(self.server, "install", "--server", env=first.env(measured=False))
         assert server.returncode == 0, server.stderr
-        first.ok("install")
+        first.ok("install", measured=False)
         self.clones = {"ana": first}
 
     def at(self, clock: str) -> None:
@@ -125,16 +133,16 @@ class Team:
             ("git", "clone", "-q", str(self.server), str(c.path)), env=c.env(), check=True
         )
         if hooks:
-            c.ok("install")
+            c.ok("install", measured=False)
         self.clones[name] = c
         return c
 
     def start(self, who: Clone, *, push: bool = True) -> None:
         """``who`` opens hotfix 001 with a real plan and a fix, and pushes it."""
-        who.git("checkout", "-q", "-b", BRANCH)
+        who.git("checkout", "-q", "-b", BRANCH, measured=False)
         doc = f"{DOCS}/hotfix.md"
         who.write(doc, who.read(doc).replace("[How to rollback if hotfix fails]", PLAN))
         who.write("app.py", "print('fixed')\n")
-        who.git("commit", "-q", "-am", "T001: guard null user")
+        who.git("commit", "-q", "-am", "T001: guard null user", measured=False)
         if push:
-            who.git("push", "-q", "-u", "origin", BRANCH)
+            who.git("push", "-q", "-u", "origin", BRANCH, measured=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, fill_plan, git, hh
+from tests.conftest import BIN, fill_plan, git, hh, unmeasured_env
 
 BRANCH = "hotfix/042-login-500"
 
@@ -32,11 +32,11 @@ def hooks_dir(repo: Path) -> Path:
 @pytest.fixture
 def planned(installed: Path, remote: Path) -> Path:
     """A hotfix branch with a real rollback plan; the server gate installed."""
-    proc = hh(remote, "install", "--server")
+    proc = hh(remote, "install", "--server", env=unmeasured_env())
     assert proc.returncode == 0, proc.stderr
-    git(installed, "checkout", "-q", "-b", BRANCH)
+    git(installed, "checkout", "-q", "-b", BRANCH, env=unmeasured_env())
     fill_plan(installed)
-    git(installed, "commit", "-q", "-am", "T003: rollback plan")
+    git(installed, "commit", "-q", "-am", "T003: rollback plan", env=unmeasured_env())
     return installed
 
 
@@ -143,12 +143,14 @@ def test_server_does_not_trust_a_merge_subject(planned: Path) -> None:
     assert proc.returncode != 0 and "Merge branch 'x'" in proc.stderr
 
 
+@pytest.mark.measured_subprocesses
 def test_server_require_task_false_turns_the_tie_off(planned: Path, remote: Path) -> None:
     untied(planned)
     assert hh(remote, "server-config", "--set", "require_task=false").returncode == 0
     assert push(planned, "--no-verify", BRANCH).returncode == 0
 
 
+@pytest.mark.measured_subprocesses
 def test_pushed_tasks_md_defines_the_tasks_at_the_tip(planned: Path) -> None:
     tasks = planned / ".specswarm/features/042-hotfix/tasks.md"
     tasks.write_text("# Tasks\n\n### T001: only one\n", encoding="utf-8")
@@ -218,6 +220,7 @@ def test_tag_pushed_to_a_hotfix_branch_is_judged_by_destination(hooked: Path, re
     assert not remote_has(remote, "refs/heads/hotfix/042-x")
 
 
+@pytest.mark.measured_subprocesses
 def test_bare_clone_with_hooks_path_runs_pre_push(repo: Path, remote: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared-hooks"
     git(repo, "config", "--global", "core.hooksPath", str(shared))
@@ -241,6 +244,7 @@ pre-push:
 """
 
 
+@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize(
     "manager", ["sh", pytest.param("lefthook", marks=pytest.mark.needs("lefthook"))]
 )
@@ -349,9 +353,9 @@ def test_strict_check_does_not_take_a_trailer_at_its_word(planned: Path) -> None
 
 @pytest.fixture
 def direct_hotfix(installed: Path) -> Path:
-    git(installed, "checkout", "-q", "-b", BRANCH)
-    git(installed, "commit", "-q", "-m", "T001: guard null user")
-    git(installed, "checkout", "-q", "main")
+    git(installed, "checkout", "-q", "-b", BRANCH, env=unmeasured_env())
+    git(installed, "commit", "-q", "-m", "T001: guard null user", env=unmeasured_env())
+    git(installed, "checkout", "-q", "main", env=unmeasured_env())
     return installed
 
 
@@ -366,6 +370,7 @@ def test_pre_receive_rejects_the_whole_push(direct_hotfix: Path, remote: Path) -
     assert git(remote, "rev-parse", "main").stdout != git(direct_hotfix, "rev-parse", "main").stdout
 
 
+@pytest.mark.measured_subprocesses
 def test_update_hook_rejects_only_the_bad_ref(direct_hotfix: Path, remote: Path) -> None:
     proc = hh(remote, "install", "--server", "--per-ref")
     assert proc.returncode == 0, proc.stderr
@@ -406,6 +411,7 @@ def test_non_executable_hook_is_repaired(installed: Path) -> None:
     assert "not executable" not in hh(installed, "status").stderr
 
 
+@pytest.mark.measured_subprocesses
 def test_edited_hook_is_neither_overwritten_nor_deleted(installed: Path) -> None:
     hook = hooks_dir(installed) / "pre-push"
     text = hook.read_text(encoding="utf-8")
@@ -458,6 +464,7 @@ fi
     assert hh(installed, "install").returncode == 1
 
 
+@pytest.mark.measured_subprocesses
 def test_many_untied_commits_are_summed_up(planned: Path) -> None:
     git(planned, "rm", "-q", ".specswarm/features/042-hotfix/tasks.md")
     git(planned, "commit", "-q", "-m", "T001: no tasks.md")
@@ -469,16 +476,18 @@ def test_many_untied_commits_are_summed_up(planned: Path) -> None:
     assert "tasks.md is missing; using the standard hotfix tasks T001-T007" in proc.stderr
 
 
+@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize("server_flags", [("--server",), ("--server", "--per-ref")])
 @pytest.mark.parametrize("carrier", ["refs/heads/aaa-carrier", "refs/tmp/stash", "refs/tags/v9"])
 def test_commits_parked_on_another_ref_are_still_judged(
     installed: Path, remote: Path, server_flags: tuple[str, ...], carrier: str
 ) -> None:
     assert hh(remote, "install", *server_flags).returncode == 0
-    git(installed, "checkout", "-q", "-b", "hotfix/055-one")
+    setup = unmeasured_env()  # the server's hooks are what is checked here
+    git(installed, "checkout", "-q", "-b", "hotfix/055-one", env=setup)
     fill_plan(installed, number="055")
     git(installed, "add", "-A")
-    git(installed, "commit", "-q", "-m", "T003: plan")
+    git(installed, "commit", "-q", "-m", "T003: plan", env=setup)
     git(installed, "commit", "-q", "--no-verify", "--allow-empty", "-m", "untied")
     # in one push, the carrier first; or parked in an earlier push
     proc = git(

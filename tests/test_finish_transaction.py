@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN
+from tests.conftest import BIN, COVERAGE_ENV, hh
 
 BRANCH = "hotfix/001-login-500"
 DOC = ".specswarm/features/001-hotfix/hotfix.md"
@@ -32,9 +32,16 @@ STEPS = (
 )
 
 
-def env(home: Path, **extra: str) -> dict[str, str]:
+def env(home: Path, *, measured: bool = True, **extra: str) -> dict[str, str]:
+    """Dana's environment at NOW; ``measured=False`` for building a world (setup: the
+    hooks and installs it runs are not what a test checks, and run without coverage)."""
+    drop = () if measured else COVERAGE_ENV
     return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "HOTFIX_HOOKS"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("GIT_", "HOTFIX_HOOKS")) and k not in drop
+        },
         "HOME": str(home),
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_AUTHOR_NAME": "Dana",
@@ -64,11 +71,13 @@ class World:
     def clone(self) -> Path:
         return self.root / "a"
 
-    def git(self, *args: str, cwd: Path | None = None, check: bool = True) -> str:
+    def git(
+        self, *args: str, cwd: Path | None = None, check: bool = True, measured: bool = True
+    ) -> str:
         proc = subprocess.run(
             ("git", *args),
             cwd=cwd or self.clone,
-            env=env(self.home),
+            env=env(self.home, measured=measured),
             capture_output=True,
             text=True,
             check=False,
@@ -78,12 +87,21 @@ class World:
         return proc.stdout.strip()
 
     def hh(
-        self, *args: str, cwd: Path | None = None, **extra: str
+        self,
+        *args: str,
+        cwd: Path | None = None,
+        measured: bool = True,
+        process: bool = False,
+        **extra: str,
     ) -> subprocess.CompletedProcess[str]:
+        """``hotfix-hooks ARGS`` as Dana: in this process (:func:`tests.conftest.hh`), or
+        with ``process=True`` as a real one (one a test kills)."""
+        if not process:
+            return hh(cwd or self.clone, *args, env=env(self.home, measured=measured, **extra))
         return subprocess.run(
             (str(BIN / "hotfix-hooks"), *args),
             cwd=cwd or self.clone,
-            env=env(self.home, **extra),
+            env=env(self.home, measured=measured, **extra),
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,
@@ -119,9 +137,9 @@ def build(root: Path, *, develop: bool = True, resolved: bool = False) -> World:
     w.git("push", "-q", "origin", "main")
     if develop:
         w.git("push", "-q", "origin", "main:develop")
-    assert w.hh("install", "--server", cwd=w.server).returncode == 0
-    assert w.hh("install").returncode == 0
-    w.git("checkout", "-q", "-b", BRANCH)
+    assert w.hh("install", "--server", cwd=w.server, measured=False).returncode == 0
+    assert w.hh("install", measured=False).returncode == 0
+    w.git("checkout", "-q", "-b", BRANCH, measured=False)
     doc = w.clone / DOC
     doc.write_text(
         doc.read_text(encoding="utf-8").replace(
@@ -130,11 +148,11 @@ def build(root: Path, *, develop: bool = True, resolved: bool = False) -> World:
         encoding="utf-8",
     )
     (w.clone / "app.py").write_text("print('fixed')\n", encoding="utf-8")
-    w.git("commit", "-q", "-am", "T001: guard null user")
+    w.git("commit", "-q", "-am", "T001: guard null user", measured=False)
     if resolved:
-        assert w.hh("resolve").returncode == 0
-        w.git("commit", "-q", "-am", "T004: resolved")
-    w.git("push", "-q", "-u", "origin", BRANCH)
+        assert w.hh("resolve", measured=False).returncode == 0
+        w.git("commit", "-q", "-am", "T004: resolved", measured=False)
+    w.git("push", "-q", "-u", "origin", BRANCH, measured=False)
     return w
 
 
@@ -239,7 +257,7 @@ def test_finish_killed_after_a_step_is_continued_to_the_same_end(
     step: str, template: Path, tmp_path: Path, uninterrupted: dict[str, str]
 ) -> None:
     w = copy_of(template, tmp_path)
-    killed = w.hh("finish", "--push", HOTFIX_HOOKS_KILL_AFTER=step)
+    killed = w.hh("finish", "--push", process=True, HOTFIX_HOOKS_KILL_AFTER=step)
     assert killed.returncode == -9, killed.stdout + killed.stderr
     assert (w.clone / ".git/hotfix-hooks/finish.json").exists()
     status = w.hh("status")
@@ -257,7 +275,7 @@ def test_finish_killed_after_a_step_is_continued_to_the_same_end(
 def test_finish_abort_puts_everything_back(step: str, template: Path, tmp_path: Path) -> None:
     w = copy_of(template, tmp_path)
     before = w.state()
-    killed = w.hh("finish", "--push", HOTFIX_HOOKS_KILL_AFTER=step)
+    killed = w.hh("finish", "--push", process=True, HOTFIX_HOOKS_KILL_AFTER=step)
     assert killed.returncode == -9
     proc = w.hh("finish", "--abort")
     assert proc.returncode == 0, proc.stdout + proc.stderr

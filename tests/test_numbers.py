@@ -9,21 +9,23 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.policy.numbers import Claim, holder, must_move, next_free, renamed
-from tests.conftest import fill_plan, git, hh
+from tests.conftest import fill_plan, git, hh, unmeasured_env
 
 DOC = ".specswarm/features/001-hotfix/hotfix.md"
 
 
 def start_first(repo: Path, branch: str = "hotfix/001-checkout-500", number: str = "001") -> None:
-    """A first incident, its docs committed and pushed."""
-    git(repo, "checkout", "-q", "-b", branch)
+    """A first incident, its docs committed and pushed (setup: its hooks run unmeasured)."""
+    env = unmeasured_env()
+    git(repo, "checkout", "-q", "-b", branch, env=env)
     fill_plan(repo, number)
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "T001: guard null cart")
-    git(repo, "push", "-q", "-u", "origin", branch)
-    git(repo, "checkout", "-q", "main")
+    git(repo, "commit", "-q", "-m", "T001: guard null cart", env=env)
+    git(repo, "push", "-q", "-u", "origin", branch, env=env)
+    git(repo, "checkout", "-q", "main", env=env)
 
 
+@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize("where", ["local", "remote-only"])
 def test_checkout_warns_commit_refused_rename_works(installed: Path, where: str) -> None:
     start_first(installed)
@@ -62,6 +64,7 @@ def test_padding_does_not_make_another_number(installed: Path) -> None:
     assert "(moves the branch, its folder and fields to hotfix/043-y" in proc.stderr
 
 
+@pytest.mark.measured_subprocesses
 def test_the_holder_keeps_working(installed: Path) -> None:
     start_first(installed)
     git(installed, "branch", "hotfix/001-other")  # the newcomer exists
@@ -73,6 +76,7 @@ def test_the_holder_keeps_working(installed: Path) -> None:
     assert git(installed, "push", "-q", check=False).returncode == 0
 
 
+@pytest.mark.measured_subprocesses
 def test_branch_field_of_a_finished_incident_holds_the_number(installed: Path) -> None:
     start_first(installed)
     git(installed, "merge", "-q", "--no-edit", "hotfix/001-checkout-500")

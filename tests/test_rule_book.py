@@ -39,8 +39,8 @@ def serve(server: Path, *flags: str) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def push(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return git(repo, "push", *args, check=False)
+def push(repo: Path, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
+    return git(repo, "push", *args, check=False, **kw)
 
 
 def on_server(server: Path, ref: str) -> str:
@@ -48,13 +48,14 @@ def on_server(server: Path, ref: str) -> str:
 
 
 def start(repo: Path, branch: str, plan: str | None = None) -> None:
-    """A hotfix branch from main, its docs committed (with a plan, if given)."""
-    git(repo, "checkout", "-q", "-b", branch, "main")
+    """A hotfix branch from main, its docs committed (with a plan, if given): setup, its
+    hooks run unmeasured."""
+    git(repo, "checkout", "-q", "-b", branch, "main", env=unmeasured_env())
     number = branch.split("/")[1][:3]
     if plan is not None:
         fill_plan(repo, number, plan)
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "T001: docs")
+    git(repo, "commit", "-q", "-m", "T001: docs", env=unmeasured_env())
 
 
 def untied(repo: Path, message: str = "no task here") -> str:
@@ -95,6 +96,7 @@ def everything_wrong(tmp_path: Path, remote: Path, repo: Path) -> tuple[Path, Pa
     (HH002), a commit naming no task (HH003), the number of the server's hotfix/007-a
     (HH004), a change to the configuration (HH005), a branch of a number whose tag exists
     (HH006). Returns (clone, server, per-ref server)."""
+    setup = unmeasured_env()
     (repo / ".hotfix-hooks.toml").write_text("rollback_trigger_required = true\n", "utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "config")
@@ -107,18 +109,18 @@ def everything_wrong(tmp_path: Path, remote: Path, repo: Path) -> tuple[Path, Pa
     other = clone(remote, tmp_path / "b")
     start(repo, "hotfix/007-a", "Revert the release tag and redeploy v1.4.2")
     fill_trigger(repo, "007")
-    git(repo, "commit", "-q", "-am", "T003: trigger")
-    assert push(repo, "-q", "origin", "hotfix/007-a").returncode == 0
-    assert push(repo, "-q", str(per_ref), "hotfix/007-a").returncode == 0
+    git(repo, "commit", "-q", "-am", "T003: trigger", env=setup)
+    assert push(repo, "-q", "origin", "hotfix/007-a", env=setup).returncode == 0
+    assert push(repo, "-q", str(per_ref), "hotfix/007-a", env=setup).returncode == 0
     # and a tag hotfix-007 (HH006): as if a hotfix 007 had been finished already
     git(repo, "tag", "hotfix-007", "hotfix/007-a")
-    assert push(repo, "-q", "origin", "hotfix-007").returncode == 0
-    assert push(repo, "-q", str(per_ref), "hotfix-007").returncode == 0
+    assert push(repo, "-q", "origin", "hotfix-007", env=setup).returncode == 0
+    assert push(repo, "-q", str(per_ref), "hotfix-007", env=setup).returncode == 0
     start(other, "hotfix/007-b")  # its docs scaffolded before it knew of 007-a
     (other / ".hotfix-hooks.toml").write_text(
         "rollback_trigger_required = true\ntarget_minutes = 60\n", "utf-8"
     )
-    git(other, "commit", "-q", "-am", "T001: config")
+    git(other, "commit", "-q", "-am", "T001: config", env=setup)
     untied(other)
     git(other, "remote", "add", "per-ref", str(per_ref))
     git(other, "fetch", "-q", "--tags", "origin")
@@ -216,6 +218,7 @@ def test_production_is_a_destination_too(team: tuple[Path, Path, Path]) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.measured_subprocesses
 def test_a_hotfix_commit_on_any_branch_is_judged_by_its_hotfix(
     team: tuple[Path, Path, Path],
 ) -> None:
@@ -252,6 +255,7 @@ def test_a_hotfix_commit_on_any_branch_is_judged_by_its_hotfix(
 # -- exemptions are checked, not trusted ----------------------------------------------------
 
 
+@pytest.mark.measured_subprocesses
 def test_exemptions_are_checked_not_trusted(team: tuple[Path, Path, Path]) -> None:
     alice, bob, _server = team
     branch = "hotfix/003-api"
@@ -393,6 +397,7 @@ def test_the_server_records_its_production_branch(repo: Path, remote: Path) -> N
     assert 'base_branch = "main"' in recorded  # what HEAD named at install
 
 
+@pytest.mark.measured_subprocesses
 def test_the_server_never_widens_what_it_accepts(repo: Path, remote: Path) -> None:
     # gitolite's way: the repository's HEAD names master; the team pushes main
     git(remote, "symbolic-ref", "HEAD", "refs/heads/master")
@@ -421,6 +426,7 @@ def test_the_server_never_widens_what_it_accepts(repo: Path, remote: Path) -> No
     assert push(repo, "--no-verify", "origin", "hotfix/008-x").returncode == 0
 
 
+@pytest.mark.measured_subprocesses
 def test_an_empty_server_finds_main_when_head_names_master(tmp_path: Path, remote: Path) -> None:
     git(remote, "symbolic-ref", "HEAD", "refs/heads/master")
     serve(remote)  # empty: nothing is recorded as the production branch

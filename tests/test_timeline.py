@@ -9,16 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import HOTFIX_DIR, fill_plan, git
+from tests.conftest import COVERAGE_ENV, HOTFIX_DIR, fill_plan, git, hh
 
 BRANCH = "hotfix/042-login-500"
 
 
-def at(clock: str, **extra: str) -> dict[str, str]:
-    """The environment at 2026-11-26 ``clock`` +01:00, for git and for our commands."""
+def at(clock: str, *, measured: bool = True, **extra: str) -> dict[str, str]:
+    """The environment at 2026-11-26 ``clock`` +01:00, for git and for our commands;
+    ``measured=False`` for the incident's setup (no coverage of the hooks it runs)."""
     moment = f"2026-11-26T{clock}:00+01:00"
     return {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if measured or k not in COVERAGE_ENV},
         "HOTFIX_HOOKS_NOW": moment,
         "GIT_COMMITTER_DATE": moment,
         "GIT_AUTHOR_DATE": moment,
@@ -26,16 +27,10 @@ def at(clock: str, **extra: str) -> dict[str, str]:
     }
 
 
-def hh_at(repo: Path, clock: str, *args: str) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(
-        ("hotfix-hooks", *args),
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        env=at(clock),
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+def hh_at(
+    repo: Path, clock: str, *args: str, measured: bool = True
+) -> subprocess.CompletedProcess[str]:
+    proc = hh(repo, *args, env=at(clock, measured=measured))
     assert proc.returncode == 0, proc.stderr
     return proc
 
@@ -43,18 +38,20 @@ def hh_at(repo: Path, clock: str, *args: str) -> subprocess.CompletedProcess[str
 @pytest.fixture
 def incident(installed: Path) -> Path:
     repo = installed
-    git(repo, "checkout", "-q", "-b", BRANCH, env=at("03:12"))
+    git(repo, "checkout", "-q", "-b", BRANCH, env=at("03:12", measured=False))
     fill_plan(repo)
     (repo / "app.py").write_text("print('guarded')\n", encoding="utf-8")
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "T001: guard null user", env=at("03:21"))
-    git(repo, "push", "-q", "origin", BRANCH, env=at("03:26"))
-    sam = at("03:30", GIT_AUTHOR_NAME="Sam Rivera", GIT_AUTHOR_EMAIL="sam@example.com")
+    git(repo, "commit", "-q", "-m", "T001: guard null user", env=at("03:21", measured=False))
+    git(repo, "push", "-q", "origin", BRANCH, env=at("03:26", measured=False))
+    sam = at(
+        "03:30", measured=False, GIT_AUTHOR_NAME="Sam Rivera", GIT_AUTHOR_EMAIL="sam@example.com"
+    )
     git(repo, "commit", "-q", "--allow-empty", "-m", "T002: smoke test passes", env=sam)
-    hh_at(repo, "03:40", "rollback", "--yes", "--reason", "errors up")
-    git(repo, "commit", "-q", "-am", "T004: rollback triggered", env=at("03:41"))
-    git(repo, "push", "-q", "origin", BRANCH, env=at("03:42"))
-    hh_at(repo, "04:05", "resolve", "--postmortem")
+    hh_at(repo, "03:40", "rollback", "--yes", "--reason", "errors up", measured=False)
+    git(repo, "commit", "-q", "-am", "T004: rollback triggered", env=at("03:41", measured=False))
+    git(repo, "push", "-q", "origin", BRANCH, env=at("03:42", measured=False))
+    hh_at(repo, "04:05", "resolve", "--postmortem", measured=False)
     return repo
 
 
