@@ -87,6 +87,18 @@ def pytest_configure(config: pytest.Config) -> None:
         "measured_subprocesses: coverage measures this test's subprocesses although its "
         "module is in UNMEASURED_SUBPROCESSES",
     )
+    if not hasattr(config, "workerinput"):  # once, before xdist starts its workers
+        _compile_package()
+
+
+def _compile_package() -> None:
+    """The package's bytecode, written as ``pip install`` writes it for a user: every hook
+    and command a test starts would otherwise compile each module it imports from source
+    again (a fresh clone has no ``__pycache__``, and ``PYTHONDONTWRITEBYTECODE`` keeps
+    Python from writing one)."""
+    import compileall
+
+    compileall.compile_dir(PROJECT / "hotfix_hooks", quiet=2)
 
 
 _MODULE_SECONDS: dict[str, float] = {}
