@@ -230,6 +230,7 @@ def test_install_over_a_manager_without_ours_prints_the_snippet(repo: Path) -> N
     assert not (hooks / "post-checkout").exists()
 
 
+@pytest.mark.needs("husky", "node")
 def test_install_over_husky_keeps_its_stubs(husky_installed: Path) -> None:
     repo = husky_installed
     stubs = repo / ".husky" / "_"
