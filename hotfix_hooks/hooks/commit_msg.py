@@ -263,14 +263,16 @@ def _commit_flags() -> list[str]:
     argv = _commit_argv()
     if argv is None:
         return []
-    flags = ["-a"] if _all_given(argv) else []
-    given = _long_options(argv)
-    return flags + [flag for flag in ("--allow-empty", "--amend") if flag.encode() in given]
+    long, short = _options(argv)
+    flags = ["-a"] if _stages_all(long, short) else []
+    return flags + [flag for flag in ("--allow-empty", "--amend") if flag.encode() in long]
 
 
-def _long_options(args: Sequence[bytes]) -> set[bytes]:
-    """The long options among ``git commit ARGS`` (an option's value never counts)."""
-    found: set[bytes] = set()
+def _options(args: Sequence[bytes]) -> tuple[set[bytes], set[str]]:
+    """(the long options, the short option letters) among ``git commit ARGS``; an
+    option's value (``-m "-a note"``, ``--author -a``) never counts."""
+    long: set[bytes] = set()
+    short: set[str] = set()
     skip = False
     for arg in args:
         if skip:
@@ -279,15 +281,25 @@ def _long_options(args: Sequence[bytes]) -> set[bytes]:
         if arg == b"--":
             break
         if arg.startswith(b"--"):
-            found.add(arg.split(b"=", 1)[0])
+            long.add(arg.split(b"=", 1)[0])
             skip = arg in _VALUED_LONG
         elif arg.startswith(b"-") and len(arg) > 1:
             letters = arg[1:].decode("ascii", "replace")
             for index, letter in enumerate(letters):
-                if letter in _VALUED_SHORT or letter in "Su":
+                if letter in _VALUED_SHORT or letter in "Su":  # the rest is this option's value
                     skip = letter in _VALUED_SHORT and index == len(letters) - 1
                     break
-    return found
+                short.add(letter)
+    return long, short
+
+
+def _stages_all(long: set[bytes], short: set[str]) -> bool:
+    return b"--all" in long or "a" in short
+
+
+def _all_given(args: Sequence[bytes]) -> bool:
+    """Whether ``git commit ARGS`` stages every tracked change (``-a``/``--all``)."""
+    return _stages_all(*_options(args))
 
 
 # git commit's options whose value may be the next word (``-m MSG``, ``--author WHO``)
@@ -306,33 +318,6 @@ _VALUED_LONG = (
     b"--trailer",
     b"--pathspec-from-file",
 )
-
-
-def _all_given(args: Sequence[bytes]) -> bool:
-    """Whether ``git commit ARGS`` stages every tracked change (``-a``/``--all``), an
-    option's value (``-m "-a note"``) never counting."""
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-            continue
-        if arg == b"--":
-            return False
-        if arg == b"--all":
-            return True
-        if arg.startswith(b"--"):
-            skip = arg in _VALUED_LONG
-            continue
-        if not arg.startswith(b"-"):
-            continue
-        letters = arg[1:].decode("ascii", "replace")
-        for index, letter in enumerate(letters):
-            if letter == "a":
-                return True
-            if letter in _VALUED_SHORT or letter in "Su":  # the rest is this option's value
-                skip = letter in _VALUED_SHORT and index == len(letters) - 1
-                break
-    return False
 
 
 def _refusal(

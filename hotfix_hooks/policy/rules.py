@@ -163,55 +163,33 @@ def check_plan(facts: Facts) -> list[Violation]:
     commit = _commit_and_push(plan.path, f"{plan.plan_task}: rollback plan", facts.push)
     where = f" ({plan.source})" if plan.source else ""
     message = f"commit {_short(facts.commit)} has no real rollback plan{where}"
-    if plan.state == "missing":
-        return [
-            _found(
-                facts,
-                "HH001",
-                plan.path,
-                None,
-                message,
-                (
-                    "on the hotfix branch, run hotfix-hooks scaffold (it creates the file if it "
-                    "is missing), write the Rollback Plan in it, then",
-                    commit,
-                ),
-                details=(
-                    f"missing: {plan.path} does not exist in this commit (or is not a regular "
-                    "file)",
-                ),
-            )
-        ]
     verdict = plan.verdict
-    if verdict is None:
-        return [
-            _found(
-                facts,
-                "HH001",
-                plan.path,
-                None,
-                message,
-                ("make it a readable hotfix document (UTF-8, within the limits), then", commit),
-                details=(f"missing: {plan.unreadable}",),
-            )
-        ]
-    finding = verdict.plan
-    if finding.real:
-        return []
-    at = "write there how to roll back this hotfix, then"
-    if not finding.found or not finding.line:
-        at = "write how to roll back under a '**3. Rollback Plan**:' line in that file, then"
+    if plan.state == "missing":
+        line = None
+        fix = (
+            "on the hotfix branch, run hotfix-hooks scaffold (it creates the file if it is "
+            "missing), write the Rollback Plan in it, then"
+        )
+        missing = f"{plan.path} does not exist in this commit (or is not a regular file)"
+    elif verdict is None:
+        line = None
+        fix = "make it a readable hotfix document (UTF-8, within the limits), then"
+        missing = plan.unreadable
+    else:
+        finding = verdict.plan
+        if finding.real:
+            return []
+        line = finding.line
+        fix = "write there how to roll back this hotfix, then"
+        if not finding.found or not line:
+            fix = "write how to roll back under a '**3. Rollback Plan**:' line in that file, then"
+        missing = str(finding.problem)
     return [
         _found(
-            facts,
-            "HH001",
-            plan.path,
-            finding.line,
-            message,
-            (at, commit),
-            details=(f"missing: {finding.problem}",),
+            facts, "HH001", plan.path, line, message, (fix, commit),
+            details=(f"missing: {missing}",),
         )
-    ]
+    ]  # fmt: skip
 
 
 def check_trigger(facts: Facts) -> list[Violation]:
