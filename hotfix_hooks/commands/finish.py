@@ -760,11 +760,8 @@ def finish(
     _start(push, no_merge, dry_run, as_json)
 
 
-def in_progress(ctx: Context) -> tuple[str, str] | None:
-    """(a finish is in progress here, the next step), for ``status``; None when none is."""
-    plan = journals.load(ctx.repo.git_dir)
-    if plan is None:
-        return None
+def in_progress(ctx: Context, plan: Journal) -> tuple[str, str]:
+    """(the finish ``plan`` journals is in progress here, its next step), for ``status``."""
     runner = Runner(ctx, plan)
     pending = next(
         (s for s in steps_of(plan) if s.id not in plan.done and not runner.is_done(s)), None

@@ -416,11 +416,12 @@ def _print_json(data: dict[str, object]) -> None:
 def _finishing(ctx: Context) -> tuple[str, str] | None:
     """A finish in progress here (its journal), and its next step; finish's own module,
     which says what it stopped before, is imported only then."""
-    if journal.load(ctx.repo.git_dir) is None:
+    plan = journal.load(ctx.repo.git_dir)
+    if plan is None:
         return None
     from hotfix_hooks.commands.finish import in_progress
 
-    return in_progress(ctx)
+    return in_progress(ctx, plan)
 
 
 def _print_hotfix(state: HotfixStatus) -> None:
