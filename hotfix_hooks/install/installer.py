@@ -72,7 +72,7 @@ def _package_parent() -> str:
     return str(Path(hotfix_hooks.__file__).absolute().parent.parent)
 
 
-def isolated_code(call: str, path: Sequence[str] | None = None) -> str:
+def isolated_code(call: str, path: Sequence[str] | None = None, fail: int = 1) -> str:
     """Python code for ``python -I -c`` that imports ``call``'s module from where this
     package is installed, and from nowhere else.
 
@@ -81,23 +81,39 @@ def isolated_code(call: str, path: Sequence[str] | None = None) -> str:
     package's own directory is appended (after the standard library, so it can
     shadow nothing) for installs that live outside the isolated path, such as
     ``pip install --user``. ``path``: for ``python -I -S -c``, the entries ``site``
-    would have added (``isolated_path``), put back without running ``site``.
+    would have added (``isolated_path``), put back without running ``site``. ``fail``:
+    the exit code when the package can no longer be imported from there.
     """
     module, _, function = call.rpartition(".")
     parent = _package_parent()
     if path is None:
-        return (
-            f"import sys; p = {json.dumps(parent)}; p in sys.path or sys.path.append(p); "
-            f"from {module} import {function}; sys.exit({function}())"
+        setup = f"import sys; p = {json.dumps(parent)}; p in sys.path or sys.path.append(p)"
+    else:
+        entries = json.dumps(list(dict.fromkeys([*path, parent])))
+        # Under coverage.py's subprocess measurement (its documented environment variables),
+        # ``site`` runs after all, so that its .pth file can start coverage in the hook.
+        setup = (
+            f"import sys, os; sys.path += [p for p in {entries} if p not in sys.path]; "
+            '(os.environ.get("COVERAGE_PROCESS_START") or '
+            'os.environ.get("COVERAGE_PROCESS_CONFIG")) and __import__("site").main()'
         )
-    entries = json.dumps(list(dict.fromkeys([*path, parent])))
-    # Under coverage.py's subprocess measurement (its documented environment variables),
-    # ``site`` runs after all, so that its .pth file can start coverage in the hook.
+    # The package gone from where install found it (uninstalled, or reinstalled another
+    # way, say editable): one line that says what to do, never a traceback.
+    gone = json.dumps(
+        "hotfix-hooks: {} cannot import hotfix_hooks any more (uninstalled, or reinstalled "
+        "another way since `hotfix-hooks install`): run 'hotfix-hooks install' again, or "
+        "'hotfix-hooks uninstall'\n"
+    )
     return (
-        f"import sys, os; sys.path += [p for p in {entries} if p not in sys.path]; "
-        '(os.environ.get("COVERAGE_PROCESS_START") or os.environ.get("COVERAGE_PROCESS_CONFIG"))'
-        ' and __import__("site").main(); '
-        f"from {module} import {function}; sys.exit({function}())"
+        f"{setup}\n"
+        "try:\n"
+        f"    from {module} import {function}\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    if not (exc.name or '').startswith('hotfix_hooks'):\n"
+        "        raise\n"
+        f"    sys.stderr.write({gone}.format(sys.executable))\n"
+        f"    sys.exit({fail})\n"
+        f"sys.exit({function}())"
     )
 
 
@@ -157,9 +173,9 @@ fi"""
 def script_text(hook: str, python: str | None = None) -> str:
     interpreter = shlex.quote(python or sys.executable)
     path = isolated_path(python or sys.executable)
-    code = isolated_code("hotfix_hooks.hooks.entry.main_installed", path)
-    flags = "-I" if path is None else "-I -S"
     fail = FAIL_CODE.get(hook, 1)
+    code = isolated_code("hotfix_hooks.hooks.entry.main_installed", path, fail)
+    flags = "-I" if path is None else "-I -S"
     body = f"""#!/bin/sh
 {MARKER} ({hook}, hotfix-hooks {__version__}).
 # Written by `hotfix-hooks install`; `hotfix-hooks uninstall` removes it and puts back
