@@ -135,15 +135,19 @@ class VerdictCache:
 
     def get(self, blob: str, required: bool) -> tuple[Verdict, str | None, str] | None:
         """(the verdict, the Branch field, the Status) remembered for ``blob``; None if none."""
-        try:
-            with open(self._path(blob, required), encoding="ascii") as handle:
-                lines = handle.read().split("\n")
+        from hotfix_hooks.core.safe_files import READ_LIMIT, UnreadableFile, read_regular
+
+        try:  # never through a symlink, never a FIFO or device: a cache, not a stall
+            data = read_regular(self._path(blob, required), 16 * READ_LIMIT)
+            if data is None:
+                return None
+            lines = data.decode("ascii").split("\n")
             # the format's line, a line per value, and the "" after the last newline
             if lines[0] != self.FORMAT or len(lines) != self.VALUES + 2 or lines[-1]:
                 return None
             values = [_cache_value(line) for line in lines[1:-1]]
         # UnicodeDecodeError is a ValueError; an unknown escape warns (an error under -W error)
-        except (OSError, ValueError, Warning):
+        except (UnreadableFile, OSError, ValueError, Warning):
             return None
         half = len(Finding._fields)
         plan, trigger = finding_from(values[:half]), finding_from(values[half:-2])

@@ -153,8 +153,12 @@ class Repository:
         if found:
             return found
         remote = self.default_remote()
-        present = self._branch_refs(branch)[2]
-        return f"{remote}/{branch}" if f"refs/remotes/{remote}/{branch}" in present else None
+        ref = f"refs/remotes/{remote}/{branch}"
+        # the listing's `*` is one path component: a remote named team/a is asked of git
+        exists = ref in self._branch_refs(branch)[2] or (
+            "/" in remote and self.ask("rev-parse", "-q", "--verify", ref) is not None
+        )
+        return f"{remote}/{branch}" if exists else None
 
     @staticmethod
     def branch_refs_question(branch: str) -> tuple[str, ...]:

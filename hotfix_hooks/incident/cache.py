@@ -24,7 +24,7 @@ from typing import Any
 
 from hotfix_hooks import __version__
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.core.safe_files import replace_file
+from hotfix_hooks.core.safe_files import UnreadableFile, read_regular, replace_file
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -84,11 +84,10 @@ class ReadCache:
     def _load(self) -> None:
         if self.path is None:
             return
-        try:
-            if self.path.stat().st_size > MAX_BYTES:
-                return
-            raw = json.loads(self.path.read_bytes())
-        except (OSError, ValueError, RecursionError):
+        try:  # never through a symlink, never a FIFO or device: a cache, not a stall
+            data = read_regular(self.path, MAX_BYTES)
+            raw = json.loads(data) if data is not None else None
+        except (UnreadableFile, OSError, ValueError, RecursionError):
             return
         if isinstance(raw, dict) and raw.get("version") == self.validity:
             entries = raw.get("records")
@@ -142,16 +141,35 @@ def record_fields(values: object) -> dict[str, Any] | None:
     None unless ``values`` is exactly such a dict."""
     if not isinstance(values, dict) or set(values) != set(STORED):
         return None
-    try:
-        fields = {
-            name: datetime.fromisoformat(values[name])
-            if values[name] and name in DATES
-            else values[name]
-            for name in STORED
-        }
-    except (TypeError, ValueError):
-        return None
-    problems = fields["problems"]
-    if not isinstance(problems, list) or not all(isinstance(p, str) for p in problems):
+    fields: dict[str, Any] = {}
+    for name in STORED:
+        value = values[name]
+        if name in DATES:
+            valid, value = stored_moment(value)
+            if not valid:
+                return None
+        elif not isinstance(value, FIELD_TYPES[name]):
+            return None
+        fields[name] = value
+    if not all(isinstance(p, str) for p in fields["problems"]):
         return None
     return fields
+
+
+FIELD_TYPES: dict[str, type] = {"rollback_triggered": bool, "checklist_done": bool}
+FIELD_TYPES["problems"] = list
+FIELD_TYPES.update((name, str) for name in STORED if name not in DATES and name not in FIELD_TYPES)
+
+
+def stored_moment(value: object) -> tuple[bool, datetime | None]:
+    """(valid, the stamp) of a stored ISO 8601 stamp: a datetime with its UTC offset, or
+    None for none; not valid for anything else (what is written is always one of those)."""
+    if value is None:
+        return True, None
+    if not isinstance(value, str):
+        return False, None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return False, None
+    return (True, moment) if moment.utcoffset() is not None else (False, None)

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import UsageError
-from hotfix_hooks.core.safe_files import describe_os_error, make_dirs, replace_file
+from hotfix_hooks.core.safe_files import describe_os_error, make_dirs, read_regular, replace_file
 from hotfix_hooks.core.value import Value
 
 VERSION = 1
@@ -124,12 +124,12 @@ def path(git_dir: Path) -> Path:
 def load(git_dir: Path) -> Journal | None:
     """The journal of the finish in progress; None when there is none."""
     where = path(git_dir)
-    try:
-        data = where.read_bytes()
-    except FileNotFoundError:
-        return None
+    try:  # a regular file of ours: a FIFO or a link to a device there is refused, never read
+        data = read_regular(where)
     except OSError as exc:
         raise UsageError(describe_os_error(exc, str(where))) from None
+    if data is None:
+        return None
     try:
         raw = json.loads(data)
         if raw.pop("version") != VERSION:

@@ -5,12 +5,18 @@ run again on an unchanged record does not parse it, nor import the Markdown pars
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, NamedTuple
 
 from hotfix_hooks.document import fields
 from hotfix_hooks.document.events import KINDS, Event
-from hotfix_hooks.incident.cache import STATUS, ReadCache, key, record_fields, record_values
+from hotfix_hooks.incident.cache import (
+    STATUS,
+    ReadCache,
+    key,
+    record_fields,
+    record_values,
+    stored_moment,
+)
 from hotfix_hooks.incident.record import HotfixRecord
 from hotfix_hooks.policy.rollback_plan import Finding, Verdict, finding_from
 
@@ -122,10 +128,7 @@ def _event(value: object) -> tuple[bool, Event | None]:
     if not isinstance(value, list) or len(value) != 4 or not all(isinstance(v, str) for v in value):
         return False, None
     when, kind, who, note = value
-    if kind not in KINDS:
-        return False, None
-    try:
-        moment = datetime.fromisoformat(when)
-    except ValueError:
+    valid, moment = stored_moment(when)
+    if kind not in KINDS or not valid or moment is None:
         return False, None
     return True, Event(moment, kind, who, note)

@@ -68,3 +68,15 @@ def test_upstream_and_tracking(repo: Path) -> None:
     assert rep.upstream("hotfix/001-x") is None
     assert rep.tracking("hotfix/001-x") == "origin/hotfix/001-x"
     assert rep.push_command("hotfix/001-x") == "git push -u origin HEAD"
+
+
+def test_a_remote_named_with_a_slash_is_found(repo: Path) -> None:
+    """`refs/remotes/*/<branch>` matches one path component: a remote named team/a is
+    asked of git, and the branch pushed there is seen as pushed."""
+    git(repo, "remote", "add", "team/a", str(repo.parent / "remote.git"))
+    git(repo, "config", "checkout.defaultRemote", "team/a")
+    git(repo, "checkout", "-q", "-b", "hotfix/001-x")
+    git(repo, "push", "-q", "team/a", "HEAD")
+    rep = require_repo(repo)
+    assert rep.upstream("hotfix/001-x") is None
+    assert rep.tracking("hotfix/001-x") == "team/a/hotfix/001-x"

@@ -111,6 +111,52 @@ def test_a_damaged_file_only_means_reading_again(tmp_path: Path, garbage: bytes 
     assert remembered_working(tmp_path, "042", PATH, ACTIVE, EVENTS, EVENTS_PATH, False) == fresh
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device", "symlink"])
+def test_a_special_file_where_the_cache_is_only_means_reading_again(
+    tmp_path: Path, kind: str
+) -> None:
+    """A FIFO (never opened: no stall), a link to /dev/zero (never read whole)."""
+    import os
+
+    target = tmp_path / "hotfix-hooks" / STATUS
+    target.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        target.symlink_to("/dev/zero")
+    else:
+        (tmp_path / "elsewhere.json").write_text("{}")
+        target.symlink_to(tmp_path / "elsewhere.json")
+    fresh = read_working("042", PATH, ACTIVE, EVENTS, EVENTS_PATH, False)
+    assert remembered_working(tmp_path, "042", PATH, ACTIVE, EVENTS, EVENTS_PATH, False) == fresh
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", 5),
+        ("title", None),
+        ("created", "2026-01-01T00:00:00"),  # no offset: never written so
+        ("problems", [1]),
+        ("rollback", "2026-11-26T03:40:00"),
+    ],
+)
+def test_an_entry_of_the_wrong_types_only_means_reading_again(
+    tmp_path: Path, field: str, value: object
+) -> None:
+    target = tmp_path / "hotfix-hooks" / STATUS
+    fresh = read_working("042", PATH, ACTIVE, EVENTS, EVENTS_PATH, False)
+    remembered_working(tmp_path, "042", PATH, ACTIVE, EVENTS, EVENTS_PATH, False)
+    stored = json.loads(target.read_bytes())
+    for values in stored["records"].values():
+        if field == "rollback":
+            values["rollback"][0] = value
+        else:
+            values["record"][field] = value
+    target.write_text(json.dumps(stored))
+    assert remembered_working(tmp_path, "042", PATH, ACTIVE, EVENTS, EVENTS_PATH, False) == fresh
+
+
 def test_an_unwritable_git_directory_costs_nothing(tmp_path: Path) -> None:
     (tmp_path / "hotfix-hooks").write_text("a file where the folder would be")
     fresh = read_working("042", PATH, ACTIVE, None, EVENTS_PATH, False)
