@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import realtools
+from tests import measured, realtools
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -81,11 +81,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "needs(*tools): runs a real tool (tests/realtools.py): skipped with the reason where it "
         "is missing, a failure in CI",
-    )
-    config.addinivalue_line(
-        "markers",
-        "measured_subprocesses: coverage measures this test's subprocesses although its "
-        "module is in UNMEASURED_SUBPROCESSES",
     )
     if not hasattr(config, "workerinput"):  # once, before xdist starts its workers
         _compile_package()
@@ -210,58 +205,80 @@ def prek_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("prek-cache")
 
 
-# Test modules that drive hotfix-hooks through other tools (hook managers, CI scripts, the
-# shell), or run every command again in many states (the golden transcripts, the disk
-# faults, the demo), over code the rest of the suite measures: their subprocesses run
-# without coverage, which doubles the cost of every Python process it follows (CI's
-# 10-minute budget).
-UNMEASURED_SUBPROCESSES = frozenset(
+# coverage.py follows a test's subprocesses (the hooks git runs, a command run as a real
+# process) only in the tests named here: each Python process it follows costs ~130 ms more
+# (importing coverage, writing its data), and nearly every line those processes run is
+# measured in this process by the tests that call ``main()``. These are the fewest tests
+# (weighed by their processes) whose processes reach every line and branch only processes
+# reach: ``python tests/measured.py`` chooses them again (docs/development.md).
+# HOTFIX_HOOKS_TEST_MEASURE=all (or none) measures every test's subprocesses (or none).
+MEASURED_SUBPROCESSES = frozenset(
     {
-        "test_demo",
-        "test_faults",
-        "test_transcripts",
-        "test_managers",
-        "test_scripted_incident",
-        "test_ci_integrations",
-        "test_packaging",
-        "test_plan_and_races",
-        "test_trust",
-        # the real tools (tests/realtools.py): browsers, CI runners, servers, scanners
-        "test_real_browser",
-        "test_real_github",
-        "test_real_gitlab",
-        "test_real_scanners",
-        "test_real_servers",
-        "test_org_scale",
-        # the hooks and commands these modules run as processes, the in-process tests and
-        # the other modules' processes measure as well (but for the tests marked
-        # measured_subprocesses): unmeasured here, the suite saves ~400 measured processes
-        "test_advice",
-        "test_config",
-        "test_docs",
-        "test_document_readers",
-        "test_fast_path",
-        "test_finish",
-        "test_git_layer",
-        "test_git_messages",
-        "test_help",
-        "test_new_start",
-        "test_paste_safety",
-        "test_pre_push",
-        "test_server",
-        # these too, but for their tests marked ``measured_subprocesses``: the ones whose
-        # processes reach what nothing else measures (per-process coverage data, greedily)
-        "test_commit_msg",
-        "test_enforce",
-        "test_events",
-        "test_hostile_repo",
-        "test_lifecycle",
-        "test_numbers",
-        "test_post_checkout",
-        "test_report_repos",
-        "test_rule_book",
-        "test_team",
+        "tests/test_cancelled.py::test_abort_asks_on_a_terminal_and_needs_yes_without_one",
+        "tests/test_cli.py::test_a_closed_stdout_is_no_traceback",
+        "tests/test_cli.py::test_a_reader_that_went_away_is_no_error",
+        "tests/test_cli.py::test_python_dash_m",
+        "tests/test_commit_msg.py::test_comment_char_with_hash_body_line[direct-;]",
+        "tests/test_commit_msg.py::test_crlf_message_stays_crlf[direct]",
+        "tests/test_commit_msg.py::test_default_task_and_require_task[direct]",
+        "tests/test_commit_msg.py::test_unknown_task_refused[direct]",
+        "tests/test_config.py::test_bad_config_post_checkout_still_exits_0",
+        "tests/test_dashboard.py::test_page_equals_report_json_on_a_real_repository",
+        "tests/test_enforce.py::test_bare_clone_with_hooks_path_runs_pre_push",
+        "tests/test_enforce.py::test_commits_parked_on_another_ref_are_still_judged[refs/tmp/stash-server_flags1]",
+        "tests/test_enforce.py::test_edited_hook_is_neither_overwritten_nor_deleted",
+        "tests/test_enforce.py::test_hook_manager_that_swallows_stdin[sh]",
+        "tests/test_enforce.py::test_many_untied_commits_are_summed_up",
+        "tests/test_enforce.py::test_pushed_tasks_md_defines_the_tasks_at_the_tip",
+        "tests/test_enforce.py::test_server_require_task_false_turns_the_tie_off",
+        "tests/test_events.py::test_a_hanging_command_is_cut_and_git_goes_on",
+        "tests/test_events.py::test_new_fires_on_start_once_with_its_fields",
+        "tests/test_git_messages.py::test_verbatim_comment_lines_are_the_message[config]",
+        "tests/test_hostile_repo.py::test_a_huge_document_in_a_commit_is_refused_not_read",
+        "tests/test_hostile_repo.py::test_a_manager_config_symlink_stalls_no_install",
+        "tests/test_hostile_repo.py::test_fifos_in_the_work_tree_are_never_opened",
+        "tests/test_install.py::test_local_hook_exit_code_is_respected",
+        "tests/test_lifecycle.py::test_pre_push_on_a_terminal_does_not_wait",
+        "tests/test_lifecycle.py::test_scaffold_prompts_for_number_on_a_terminal",
+        "tests/test_new_start.py::test_new_asks_for_a_title_on_a_terminal",
+        "tests/test_numbers.py::test_branch_field_of_a_finished_incident_holds_the_number",
+        "tests/test_numbers.py::test_checkout_warns_commit_refused_rename_works[remote-only]",
+        "tests/test_numbers.py::test_the_holder_keeps_working",
+        "tests/test_post_checkout.py::test_hook_always_exits_0_on_internal_error",
+        "tests/test_post_checkout.py::test_legacy_features_dir",
+        "tests/test_post_checkout.py::test_nothing_during_rebase[direct]",
+        "tests/test_post_checkout.py::test_only_missing_file_is_created_and_existing_never_touched[direct]",
+        "tests/test_post_checkout.py::test_other_branches_are_left_alone[direct-hotfix/x]",
+        "tests/test_post_checkout.py::test_stage_scaffold_false",
+        "tests/test_post_checkout.py::test_worktree_add_scaffolds_in_new_worktree[direct]",
+        "tests/test_postmortem.py::test_post_mortem_tied_after_finish_from_main",
+        "tests/test_postmortem.py::test_the_tie_is_checked_and_counts_without_the_hooks",
+        "tests/test_pre_push.py::test_root_commit_push",
+        "tests/test_report_repos.py::test_a_home_of_no_such_user_is_one_line",
+        "tests/test_report_repos.py::test_a_linked_worktree_is_the_same_repository",
+        "tests/test_report_repos.py::test_bad_repositories_are_one_line_and_exit_2",
+        "tests/test_rule_book.py::test_a_hotfix_commit_on_any_branch_is_judged_by_its_hotfix",
+        "tests/test_rule_book.py::test_an_empty_server_finds_main_when_head_names_master",
+        "tests/test_rule_book.py::test_exemptions_are_checked_not_trusted",
+        "tests/test_rule_book.py::test_the_server_never_widens_what_it_accepts",
+        "tests/test_server.py::test_invalid_pushed_config_is_rejected",
+        "tests/test_team.py::test_a_conflicted_pull_rebase_a_refused_reword_and_a_squash",
+        "tests/test_timeline.py::test_timeline_needs_a_hotfix",
     }
+)
+
+
+def measures_subprocesses(nodeid: str) -> bool:
+    choice = os.environ.get("HOTFIX_HOOKS_TEST_MEASURE", "")
+    return choice == "all" or (choice != "none" and nodeid in MEASURED_SUBPROCESSES)
+
+
+# Each test's ~/.gitconfig. git's automatic maintenance is off: after a commit or a fetch it
+# starts `git maintenance run --auto` and `git gc --auto`, processes no test is about.
+GITCONFIG = (
+    "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
+    '[protocol "file"]\n\tallow = always\n'
+    "[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n"
 )
 
 
@@ -275,9 +292,13 @@ def isolated_env(
 ) -> Path:
     home = tmp_path / "home"
     home.mkdir()
-    if request.module.__name__.rpartition(".")[2] in UNMEASURED_SUBPROCESSES and not (
-        request.node.get_closest_marker("measured_subprocesses")
-    ):
+    choice = os.environ.get("HOTFIX_HOOKS_TEST_MEASURE", "")
+    if choice.startswith(measured.EACH) and "COVERAGE_PROCESS_CONFIG" in os.environ:
+        config = os.environ["COVERAGE_PROCESS_CONFIG"]
+        folder = Path(choice.removeprefix(measured.EACH))
+        moved = measured.per_test_config(config, folder, request.node.nodeid)
+        monkeypatch.setenv("COVERAGE_PROCESS_CONFIG", moved)
+    elif not measures_subprocesses(request.node.nodeid):
         for name in COVERAGE_ENV:
             monkeypatch.delenv(name, raising=False)
     for name in GIT_ENV_DROP:
@@ -322,11 +343,7 @@ def isolated_env(
     monkeypatch.setenv("PIP_CACHE_DIR", str(pre_commit_home.parent / "pip-cache"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    (home / ".gitconfig").write_text(
-        "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
-        '[protocol "file"]\n\tallow = always\n',
-        encoding="utf-8",
-    )
+    (home / ".gitconfig").write_text(GITCONFIG, encoding="utf-8")
     return home
 
 
@@ -337,7 +354,7 @@ def repo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     and ``work`` with one commit on main pushed to its ``remote.git``."""
     root = tmp_path_factory.mktemp("repo-template")
     (root / "home").mkdir()
-    (root / "home" / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    (root / "home" / ".gitconfig").write_text(GITCONFIG, encoding="utf-8")
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
         "HOME": str(root / "home"),

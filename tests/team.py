@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from tests.conftest import BIN, COVERAGE_ENV, hh
+from tests.conftest import BIN, COVERAGE_ENV, GITCONFIG, hh
 
 DAY = "2026-11-26"
 BRANCH = "hotfix/001-login-500"
@@ -103,10 +103,7 @@ class Team:
         self.home = root / "home"
         self.clock = "10:00:00"
         self.home.mkdir(parents=True)
-        (self.home / ".gitconfig").write_text(
-            "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n",
-            encoding="utf-8",
-        )
+        (self.home / ".gitconfig").write_text(GITCONFIG, encoding="utf-8")
         self.server = root / "server.git"
         first = Clone(self, "ana")
         subprocess.run(

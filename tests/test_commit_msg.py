@@ -96,7 +96,6 @@ def test_several_tasks_one_trailer_each(hotfix: Path) -> None:
     assert message(hotfix).endswith("Hotfix: 042\nTask: T001\nTask: T002\n")
 
 
-@pytest.mark.measured_subprocesses
 def test_unknown_task_refused(hotfix: Path) -> None:
     proc = git(hotfix, "commit", "-m", "T099: nope", check=False)
     assert proc.returncode == 1
@@ -164,7 +163,6 @@ def test_rebase_interactive_reword(
     assert git(direct, "symbolic-ref", "--short", "HEAD").stdout.strip() == "hotfix/042-login-500"
 
 
-@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize("char", [";", "auto"])
 def test_comment_char_with_hash_body_line(hotfix: Path, tmp_path: Path, char: str) -> None:
     msg = tmp_path / "msg.txt"
@@ -194,7 +192,6 @@ def test_iso_8859_1_bytes_survive(hotfix: Path, tmp_path: Path) -> None:
     assert b"encoding ISO-8859-1" in raw
 
 
-@pytest.mark.measured_subprocesses
 def test_crlf_message_stays_crlf(hotfix: Path, tmp_path: Path) -> None:
     msg = tmp_path / "msg.txt"
     msg.write_bytes(b"T001: crlf\r\n\r\nbody\r\n")
@@ -233,7 +230,6 @@ def test_non_hotfix_branch_untouched(installed: Path) -> None:
     assert message(installed) == "no task here\n"
 
 
-@pytest.mark.measured_subprocesses
 def test_default_task_and_require_task(hotfix: Path) -> None:
     (hotfix / ".hotfix-hooks.toml").write_text('default_task = "t004"\n', encoding="utf-8")
     git(hotfix, "commit", "-q", "--allow-empty", "-m", "monitoring dashboards")

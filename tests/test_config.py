@@ -101,7 +101,6 @@ def test_bad_config_cli_exit_2(repo: Path, text: str) -> None:
         assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_bad_config_post_checkout_still_exits_0(installed: Path) -> None:
     (installed / ".hotfix-hooks.toml").write_text("bogus = 1\n", encoding="utf-8")
     proc = git(installed, "checkout", "-b", "hotfix/042-x")
@@ -173,7 +172,6 @@ def test_server_config_suggests_the_nearest_key(remote: Path) -> None:
     assert proc.returncode == 2 and "did you mean 'require_task'?" in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_a_costly_tag_format_costs_nothing_anywhere(installed: Path) -> None:
     """A 40-byte tag_format with a huge width is refused by reading it, never formatted:
     a commit off the hotfix branches gets one short warning line, not gigabytes."""

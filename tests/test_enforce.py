@@ -143,14 +143,12 @@ def test_server_does_not_trust_a_merge_subject(planned: Path) -> None:
     assert proc.returncode != 0 and "Merge branch 'x'" in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_server_require_task_false_turns_the_tie_off(planned: Path, remote: Path) -> None:
     untied(planned)
     assert hh(remote, "server-config", "--set", "require_task=false").returncode == 0
     assert push(planned, "--no-verify", BRANCH).returncode == 0
 
 
-@pytest.mark.measured_subprocesses
 def test_pushed_tasks_md_defines_the_tasks_at_the_tip(planned: Path) -> None:
     tasks = planned / ".specswarm/features/042-hotfix/tasks.md"
     tasks.write_text("# Tasks\n\n### T001: only one\n", encoding="utf-8")
@@ -220,7 +218,6 @@ def test_tag_pushed_to_a_hotfix_branch_is_judged_by_destination(hooked: Path, re
     assert not remote_has(remote, "refs/heads/hotfix/042-x")
 
 
-@pytest.mark.measured_subprocesses
 def test_bare_clone_with_hooks_path_runs_pre_push(repo: Path, remote: Path, tmp_path: Path) -> None:
     shared = tmp_path / "shared-hooks"
     git(repo, "config", "--global", "core.hooksPath", str(shared))
@@ -244,7 +241,6 @@ pre-push:
 """
 
 
-@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize(
     "manager", ["sh", pytest.param("lefthook", marks=pytest.mark.needs("lefthook"))]
 )
@@ -370,7 +366,6 @@ def test_pre_receive_rejects_the_whole_push(direct_hotfix: Path, remote: Path) -
     assert git(remote, "rev-parse", "main").stdout != git(direct_hotfix, "rev-parse", "main").stdout
 
 
-@pytest.mark.measured_subprocesses
 def test_update_hook_rejects_only_the_bad_ref(direct_hotfix: Path, remote: Path) -> None:
     proc = hh(remote, "install", "--server", "--per-ref")
     assert proc.returncode == 0, proc.stderr
@@ -411,7 +406,6 @@ def test_non_executable_hook_is_repaired(installed: Path) -> None:
     assert "not executable" not in hh(installed, "status").stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_edited_hook_is_neither_overwritten_nor_deleted(installed: Path) -> None:
     hook = hooks_dir(installed) / "pre-push"
     text = hook.read_text(encoding="utf-8")
@@ -464,7 +458,6 @@ fi
     assert hh(installed, "install").returncode == 1
 
 
-@pytest.mark.measured_subprocesses
 def test_many_untied_commits_are_summed_up(planned: Path) -> None:
     git(planned, "rm", "-q", ".specswarm/features/042-hotfix/tasks.md")
     git(planned, "commit", "-q", "-m", "T001: no tasks.md")
@@ -476,7 +469,6 @@ def test_many_untied_commits_are_summed_up(planned: Path) -> None:
     assert "tasks.md is missing; using the standard hotfix tasks T001-T007" in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize("server_flags", [("--server",), ("--server", "--per-ref")])
 @pytest.mark.parametrize("carrier", ["refs/heads/aaa-carrier", "refs/tmp/stash", "refs/tags/v9"])
 def test_commits_parked_on_another_ref_are_still_judged(

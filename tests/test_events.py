@@ -129,7 +129,6 @@ def test_every_event_reaches_the_command(installed: Path, recorder: tuple[list[s
     ]
 
 
-@pytest.mark.measured_subprocesses
 def test_new_fires_on_start_once_with_its_fields(
     installed: Path, recorder: tuple[list[str], Path]
 ) -> None:
@@ -143,7 +142,6 @@ def test_new_fires_on_start_once_with_its_fields(
     assert start["branch"] == "hotfix/001-login-returns-500"
 
 
-@pytest.mark.measured_subprocesses
 def test_a_hanging_command_is_cut_and_git_goes_on(
     installed: Path, recorder: tuple[list[str], Path]
 ) -> None:

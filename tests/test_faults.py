@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, fill_plan, git
+from tests.conftest import BIN, fill_plan, git, hh
 
 NOW = "2026-11-26T04:05:00+01:00"
 DOC = ".specswarm/features/042-hotfix/hotfix.md"
@@ -44,16 +44,9 @@ SWEEP: list[tuple[str, ...]] = [
 
 
 def hh_env(cwd: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        (str(BIN / "hotfix-hooks"), *args),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HOTFIX_HOOKS_NOW": NOW, **extra},
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    """``hotfix-hooks ARGS`` in this process (:func:`tests.conftest.hh`): an exception that
+    escapes is printed as a traceback, exactly as a process would print it."""
+    return hh(cwd, *args, env={**os.environ, "HOTFIX_HOOKS_NOW": NOW, **extra})
 
 
 def assert_one_clean_line(proc: subprocess.CompletedProcess[str], args: tuple[str, ...]) -> None:

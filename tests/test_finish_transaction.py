@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, COVERAGE_ENV, hh
+from tests.conftest import BIN, COVERAGE_ENV, GITCONFIG, hh
 
 BRANCH = "hotfix/001-login-500"
 DOC = ".specswarm/features/001-hotfix/hotfix.md"
@@ -125,9 +125,7 @@ class World:
 def build(root: Path, *, develop: bool = True, resolved: bool = False) -> World:
     w = World(root)
     w.home.mkdir(parents=True)
-    (w.home / ".gitconfig").write_text(
-        "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n", encoding="utf-8"
-    )
+    (w.home / ".gitconfig").write_text(GITCONFIG, encoding="utf-8")
     w.git("init", "-q", "--bare", str(w.server), cwd=root)
     w.git("clone", "-q", "server.git", "a", cwd=root)
     w.git("remote", "set-url", "origin", "../server.git")  # relative: copies keep working
@@ -206,7 +204,7 @@ def test_production_only_on_the_remote_beside_a_path_of_its_name(tmp_path: Path)
 def test_sha256_repository_with_production_only_remote_tracking(tmp_path: Path) -> None:
     w = World(tmp_path / "w")
     w.home.mkdir(parents=True)
-    (w.home / ".gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    (w.home / ".gitconfig").write_text(GITCONFIG, encoding="utf-8")
     w.git("init", "-q", "--bare", "--object-format=sha256", str(w.server), cwd=w.root)
     w.git("init", "-q", "--object-format=sha256", "a", cwd=w.root)
     w.git("remote", "add", "origin", "../server.git")

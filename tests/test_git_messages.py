@@ -36,7 +36,6 @@ def test_hash_message_from_dash_m_is_kept_so_it_is_judged(on_hotfix: Path) -> No
     assert message.startswith("#123 T001 fix\n") and "Task: T001" in message
 
 
-@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize("how", ["option", "config"])
 def test_verbatim_comment_lines_are_the_message(on_hotfix: Path, how: str) -> None:
     args = ["--cleanup=verbatim"] if how == "option" else []

@@ -124,7 +124,6 @@ def test_a_broken_configuration_blocks_only_hotfix_branches(repo: Path, other: P
     assert proc.returncode == 1 and ".hotfix-hooks.toml: target_minute" in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_fifos_in_the_work_tree_are_never_opened(installed: Path) -> None:
     """git cannot commit a FIFO, but a work tree can hold one: nothing waits for a writer."""
     os.mkfifo(installed / "pyproject.toml")
@@ -179,7 +178,6 @@ def test_a_committed_lock_file_locks_nothing(installed: Path, kind: str) -> None
         assert "another hotfix-hooks" not in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_a_huge_document_in_a_commit_is_refused_not_read(installed: Path, remote: Path) -> None:
     git(installed, "checkout", "-q", "-b", "hotfix/042-x")
     doc = installed / HOTFIX_DIR / "hotfix.md"
@@ -195,7 +193,6 @@ def test_a_huge_document_in_a_commit_is_refused_not_read(installed: Path, remote
     assert row["hotfix"] == "042" and "is larger than 1 MiB" in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_a_manager_config_symlink_stalls_no_install(installed: Path) -> None:
     """install reads the manager's configuration to tell whether it runs us already."""
     hooks = installed / ".git" / "hooks"

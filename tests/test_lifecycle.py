@@ -397,7 +397,6 @@ def on_terminal(repo: Path, *args: str, typed: bytes = b"") -> subprocess.Comple
         os.close(master)
 
 
-@pytest.mark.measured_subprocesses
 def test_new_prompts_on_a_terminal(repo: Path) -> None:
     proc = on_terminal(
         repo, "new", "tty", typed=b"login is broken\n\nrevert to v1.4.2\n"
@@ -422,7 +421,6 @@ def test_new_asks_for_the_trigger_where_the_rules_require_one(repo: Path) -> Non
     assert "errors above 2 % for 5 min" in text
 
 
-@pytest.mark.measured_subprocesses
 def test_scaffold_prompts_for_number_on_a_terminal(repo: Path) -> None:
     proc = on_terminal(repo, "scaffold", typed=b"7\n")
     assert proc.returncode == 0, proc.stderr
@@ -430,7 +428,6 @@ def test_scaffold_prompts_for_number_on_a_terminal(repo: Path) -> None:
     assert (repo / ".specswarm/features/007-hotfix/hotfix.md").is_file()
 
 
-@pytest.mark.measured_subprocesses
 def test_pre_push_on_a_terminal_does_not_wait(repo: Path) -> None:
     proc = on_terminal(repo, "hook", "pre-push", "origin", "url")
     assert proc.returncode == 2 and "stdin" in proc.stderr

@@ -9,8 +9,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import git, hh
 
 
@@ -57,7 +55,6 @@ def test_new_refuses_a_dirty_index_and_changes_nothing(installed: Path) -> None:
     assert git(installed, "branch", "--list", "hotfix/*").stdout == ""
 
 
-@pytest.mark.measured_subprocesses
 def test_new_asks_for_a_title_on_a_terminal(installed: Path) -> None:
     master, slave = pty.openpty()
     try:

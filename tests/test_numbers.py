@@ -25,7 +25,6 @@ def start_first(repo: Path, branch: str = "hotfix/001-checkout-500", number: str
     git(repo, "checkout", "-q", "main", env=env)
 
 
-@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize("where", ["local", "remote-only"])
 def test_checkout_warns_commit_refused_rename_works(installed: Path, where: str) -> None:
     start_first(installed)
@@ -64,7 +63,6 @@ def test_padding_does_not_make_another_number(installed: Path) -> None:
     assert "(moves the branch, its folder and fields to hotfix/043-y" in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_the_holder_keeps_working(installed: Path) -> None:
     start_first(installed)
     git(installed, "branch", "hotfix/001-other")  # the newcomer exists
@@ -76,7 +74,6 @@ def test_the_holder_keeps_working(installed: Path) -> None:
     assert git(installed, "push", "-q", check=False).returncode == 0
 
 
-@pytest.mark.measured_subprocesses
 def test_branch_field_of_a_finished_incident_holds_the_number(installed: Path) -> None:
     start_first(installed)
     git(installed, "merge", "-q", "--no-edit", "hotfix/001-checkout-500")

@@ -32,7 +32,6 @@ def test_switch_c(hooked: Path) -> None:
     assert (hooked / ".specswarm/features/007-hotfix/tasks.md").is_file()
 
 
-@pytest.mark.measured_subprocesses
 def test_worktree_add_scaffolds_in_new_worktree(hooked: Path, tmp_path: Path) -> None:
     other = tmp_path / "wt"
     git(hooked, "worktree", "add", "-b", "hotfix/043-wt", str(other))
@@ -50,7 +49,6 @@ def test_existing_branch_with_missing_docs(hooked: Path) -> None:
     assert (hooked / ".specswarm/features/044-hotfix/hotfix.md").is_file()
 
 
-@pytest.mark.measured_subprocesses
 def test_only_missing_file_is_created_and_existing_never_touched(hooked: Path) -> None:
     target = hooked / ".specswarm/features/045-hotfix"
     target.mkdir(parents=True)
@@ -69,7 +67,6 @@ def test_core_hooks_path(repo: Path) -> None:
     assert (repo / ".specswarm/features/046-hotfix/hotfix.md").is_file()
 
 
-@pytest.mark.measured_subprocesses
 @pytest.mark.parametrize("branch", ["main2", "feature/042-x", "hotfix/x", "hotfixes/042"])
 def test_other_branches_are_left_alone(hooked: Path, branch: str) -> None:
     proc = git(hooked, "checkout", "-b", branch)
@@ -91,7 +88,6 @@ def test_detached_head_does_nothing(hooked: Path) -> None:
     assert not (hooked / ".specswarm").exists()
 
 
-@pytest.mark.measured_subprocesses
 def test_nothing_during_rebase(hooked: Path) -> None:
     git(hooked, "commit", "-q", "--allow-empty", "-m", "second")
     git(
@@ -146,7 +142,6 @@ def test_shell_metacharacters_in_branch_run_nothing(installed: Path, slug: str) 
     assert (installed / ".specswarm/features/052-hotfix/hotfix.md").is_file()
 
 
-@pytest.mark.measured_subprocesses
 def test_stage_scaffold_false(installed: Path) -> None:
     (installed / ".hotfix-hooks.toml").write_text("stage_scaffold = false\n", encoding="utf-8")
     git(installed, "checkout", "-q", "-b", "hotfix/053-x")
@@ -154,7 +149,6 @@ def test_stage_scaffold_false(installed: Path) -> None:
     assert staged(installed) == set()
 
 
-@pytest.mark.measured_subprocesses
 def test_legacy_features_dir(installed: Path) -> None:
     (installed / "features").mkdir()
     (installed / "features" / "README").write_text("legacy\n", encoding="utf-8")
@@ -181,7 +175,6 @@ def test_broken_override_scaffolds_nothing(installed: Path) -> None:
     assert not (installed / ".specswarm/features").exists()
 
 
-@pytest.mark.measured_subprocesses
 def test_hook_always_exits_0_on_internal_error(installed: Path) -> None:
     (installed / ".specswarm").write_text("a file where a directory should be", encoding="utf-8")
     proc = git(installed, "checkout", "-b", "hotfix/057-x")

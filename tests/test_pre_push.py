@@ -107,7 +107,6 @@ def test_force_push(direct: Path) -> None:
     assert push(direct, "--force", BRANCH).returncode != 0
 
 
-@pytest.mark.measured_subprocesses
 def test_root_commit_push(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     bare = tmp_path / "fresh.git"

@@ -202,7 +202,6 @@ def test_html_has_a_repository_column(clones: Path, tmp_path: Path) -> None:
     assert "Repository" not in one.read_text(encoding="utf-8")
 
 
-@pytest.mark.measured_subprocesses
 def test_bad_repositories_are_one_line_and_exit_2(clones: Path) -> None:
     cases = {
         ("--repo", "nowhere"): "--repo nowhere: no such directory",
@@ -289,7 +288,6 @@ def test_one_document_read_twice_is_parsed_once(
     assert len(record.postmortem_commits) == 1 and record.postmortem_done
 
 
-@pytest.mark.measured_subprocesses
 def test_a_linked_worktree_is_the_same_repository(clones: Path, tmp_path: Path) -> None:
     worktree = tmp_path / "api-wt"
     sh(clones / "team-a" / "api", "git", "worktree", "add", "-q", "--detach", str(worktree))
@@ -302,7 +300,6 @@ def test_a_linked_worktree_is_the_same_repository(clones: Path, tmp_path: Path) 
         sh(clones / "team-a" / "api", "git", "worktree", "remove", "--force", str(worktree))
 
 
-@pytest.mark.measured_subprocesses
 def test_a_home_of_no_such_user_is_one_line(clones: Path, tmp_path: Path) -> None:
     listing = tmp_path / "users.txt"
     listing.write_text("~no-such-user-hh/api\n", encoding="utf-8")

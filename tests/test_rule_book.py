@@ -218,7 +218,6 @@ def test_production_is_a_destination_too(team: tuple[Path, Path, Path]) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_a_hotfix_commit_on_any_branch_is_judged_by_its_hotfix(
     team: tuple[Path, Path, Path],
 ) -> None:
@@ -255,7 +254,6 @@ def test_a_hotfix_commit_on_any_branch_is_judged_by_its_hotfix(
 # -- exemptions are checked, not trusted ----------------------------------------------------
 
 
-@pytest.mark.measured_subprocesses
 def test_exemptions_are_checked_not_trusted(team: tuple[Path, Path, Path]) -> None:
     alice, bob, _server = team
     branch = "hotfix/003-api"
@@ -397,7 +395,6 @@ def test_the_server_records_its_production_branch(repo: Path, remote: Path) -> N
     assert 'base_branch = "main"' in recorded  # what HEAD named at install
 
 
-@pytest.mark.measured_subprocesses
 def test_the_server_never_widens_what_it_accepts(repo: Path, remote: Path) -> None:
     # gitolite's way: the repository's HEAD names master; the team pushes main
     git(remote, "symbolic-ref", "HEAD", "refs/heads/master")
@@ -426,7 +423,6 @@ def test_the_server_never_widens_what_it_accepts(repo: Path, remote: Path) -> No
     assert push(repo, "--no-verify", "origin", "hotfix/008-x").returncode == 0
 
 
-@pytest.mark.measured_subprocesses
 def test_an_empty_server_finds_main_when_head_names_master(tmp_path: Path, remote: Path) -> None:
     git(remote, "symbolic-ref", "HEAD", "refs/heads/master")
     serve(remote)  # empty: nothing is recorded as the production branch

@@ -57,7 +57,6 @@ def test_decoy_features_dir_is_not_read(served: Path) -> None:
     assert ".specswarm/features/042-hotfix/hotfix.md" in proc.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_invalid_pushed_config_is_rejected(served: Path) -> None:
     commit_config(served, "bogus = 1\n")
     proc = push(served, BRANCH)

@@ -161,7 +161,6 @@ def test_a_finished_number_is_never_given_again(team: Team) -> None:
     assert "hotfix 001 is finished (tag hotfix-001" in push.stderr, push.stderr
 
 
-@pytest.mark.measured_subprocesses
 def test_a_stale_clone_is_told_its_hotfix_is_finished(team: Team) -> None:
     ana, carl = team.clones["ana"], team.clone("carl")
     team.start(ana)
@@ -194,7 +193,6 @@ def test_a_stale_clone_is_told_its_hotfix_is_finished(team: Team) -> None:
     assert carl.git("rev-parse", "main") == carl.git("rev-parse", "origin/main")
 
 
-@pytest.mark.measured_subprocesses
 def test_renumber_moves_the_branch_its_folder_and_fields(team: Team) -> None:
     ana = team.clones["ana"]
     team.start(ana, push=False)
@@ -276,7 +274,6 @@ def test_the_docs_are_their_own_commit_a_backport_and_a_revert_leave_the_record(
     assert (ana.path / ".specswarm/features/001-hotfix/hotfix.md").exists()
 
 
-@pytest.mark.measured_subprocesses
 def test_a_teammate_without_the_hooks_and_what_git_did_are_in_status_and_timeline(
     team: Team,
 ) -> None:
@@ -312,7 +309,6 @@ def test_a_teammate_without_the_hooks_and_what_git_did_are_in_status_and_timelin
     assert pushed not in pushes and ana.git("rev-parse", "HEAD") in pushes
 
 
-@pytest.mark.measured_subprocesses
 def test_a_conflicted_pull_rebase_a_refused_reword_and_a_squash(team: Team) -> None:
     ana, ben = team.clones["ana"], team.clone("ben")
     team.start(ana)

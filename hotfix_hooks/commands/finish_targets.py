@@ -12,7 +12,7 @@ from hotfix_hooks.core.errors import Refused, UsageError
 from hotfix_hooks.git.repository import Repository
 from hotfix_hooks.git.run import run_bytes
 from hotfix_hooks.incident.journal import TargetPlan
-from hotfix_hooks.incident.production import develop_choice, production_choice
+from hotfix_hooks.incident.production import Branches, develop_choice, production_choice
 
 
 def merge_tree(repo: Repository, ours: str, theirs: str) -> tuple[str | None, list[str]]:
@@ -62,8 +62,9 @@ def plan_targets(
     repo: Repository, config: Config, remote: str | None, branch: str, tip: str
 ) -> list[TargetPlan]:
     """The production branch, then the development branch when there is one."""
-    base, base_why = production_choice(repo, config.base_branch, remote)
-    develop, develop_why = develop_choice(repo, config.develop_branch, remote)
+    branches = Branches(repo, remote)
+    base, base_why = production_choice(repo, config.base_branch, remote, branches)
+    develop, develop_why = develop_choice(repo, config.develop_branch, remote, branches)
     if branch in (base, develop):
         raise UsageError("base_branch/develop_branch name the hotfix branch itself")
     targets = [_target(repo, base, f"the production branch — {base_why}", remote, tip)]

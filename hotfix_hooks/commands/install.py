@@ -7,7 +7,7 @@ import click
 
 from hotfix_hooks.core import ui
 from hotfix_hooks.core.errors import OK, POLICY_FAILED
-from hotfix_hooks.git.discover import require_repo_or_bare
+from hotfix_hooks.git.discover import Place, require_repo_or_bare
 from hotfix_hooks.git.run import run
 from hotfix_hooks.install.hook_file import CLIENT_HOOKS
 from hotfix_hooks.install.installer import install as install_hooks
@@ -55,13 +55,13 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
         from hotfix_hooks.install import serving
 
         serving.check_installer_serves(Path.cwd(), per_ref=per_ref)
-    cwd = require_repo_or_bare(advice=SERVER_ADVICE if server else None)
-    report = install_hooks(cwd, server=server, force=force, per_ref=per_ref)
-    outside = hooks_outside(cwd, report.hooks_dir)
+    place = require_repo_or_bare(advice=SERVER_ADVICE if server else None)
+    report = install_hooks(place, server=server, force=force, per_ref=per_ref)
+    outside = hooks_outside(place)
     if outside:
         ui.warn(outside)
     if report.managed:
-        raise click.exceptions.Exit(_beside_manager(cwd, report.managed))
+        raise click.exceptions.Exit(_beside_manager(place, report.managed))
     if report.server_owned:
         from hotfix_hooks.install import serving
 
@@ -92,12 +92,12 @@ def install(server: bool, per_ref: bool, force: bool) -> None:
     raise click.exceptions.Exit(OK)
 
 
-def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
+def _beside_manager(place: Place, managed: dict[str, str]) -> int:
     """A hook manager owns the hooks: say so, and how to add ours to it (nothing written)."""
     from hotfix_hooks.install import managers
 
     names = sorted(set(managed.values()))
-    root = Path(run("rev-parse", "--show-toplevel", cwd=cwd))
+    root = place.top or place.cwd
     hooks = ", ".join(managed)
     if len(managed) == len(CLIENT_HOOKS) and all(
         managers.runs_ours(manager, root, hook) for hook, manager in managed.items()
@@ -114,19 +114,16 @@ def _beside_manager(cwd: Path, managed: dict[str, str]) -> int:
     return POLICY_FAILED
 
 
-def hooks_outside(cwd: Path, hooks_dir: Path) -> str | None:
+def hooks_outside(place: Place) -> str | None:
     """A warning when core.hooksPath sends the hooks outside this repository (a shared
     or global hooks directory: every repository using it gets them)."""
-    from hotfix_hooks.git.run import run
 
-    configured = run("config", "--get", "core.hooksPath", cwd=cwd, check=False)
+    configured = run("config", "--get", "core.hooksPath", cwd=place.cwd, check=False)
     if not configured:
         return None
-    top = run("rev-parse", "--show-toplevel", cwd=cwd, check=False)
-    git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd, check=False)
-    where = hooks_dir.resolve()
-    for inside in (top, git_dir):
-        if inside and where.is_relative_to(Path(inside).resolve()):
+    where = place.hooks_dir.resolve()
+    for inside in (place.top, place.git_dir):
+        if inside and where.is_relative_to(inside.resolve()):
             return None
     return (
         f"core.hooksPath is {configured!r}: the hooks went to {where}, outside this "
@@ -163,8 +160,7 @@ def uninstall(force: bool) -> None:
     \b
         hotfix-hooks uninstall
     """
-    cwd = require_repo_or_bare()
-    report = uninstall_hooks(cwd, force=force)
+    report = uninstall_hooks(require_repo_or_bare(), force=force)
     for name in report.edited:
         ui.warn(
             f"left {report.hooks_dir / name} alone: it was edited since hotfix-hooks "

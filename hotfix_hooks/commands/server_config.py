@@ -10,7 +10,6 @@ from hotfix_hooks.core.errors import UsageError
 from hotfix_hooks.core.safe_files import replace_file
 from hotfix_hooks.git.discover import require_repo_or_bare
 from hotfix_hooks.git.run import run
-from hotfix_hooks.install.installer import is_bare
 
 
 @click.command("server-config", short_help="Show or change the rules the server gate uses.")
@@ -40,13 +39,14 @@ def server_config(
         hotfix-hooks server-config --set target_minutes=60
         hotfix-hooks server-config --from HEAD   # record the default branch's again
     """
-    cwd = require_repo_or_bare()
-    if not is_bare(cwd):
+    place = require_repo_or_bare()
+    cwd = place.cwd
+    if not place.bare:
         raise UsageError(
             "server-config works in the server's bare repository (e.g. cd /srv/git/app.git); "
             "in a working tree the configuration is .hotfix-hooks.toml or pyproject.toml"
         )
-    git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
+    git_dir = str(place.git_dir)
     path = Path(recorded_rules.path_in(git_dir))
     recorded = recorded_rules.read(git_dir)
     config = recorded or recorded_rules.from_default_branch(git_dir)

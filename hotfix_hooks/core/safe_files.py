@@ -323,21 +323,22 @@ class locked:
 
     The kernel releases the lock when its holder exits, however it exits: a lock is never
     left over, so none is ever taken over by guesswork, and nothing in a work tree or a commit
-    can hold one. Waits up to ``wait`` seconds (sleeping, never spinning) for another
-    hotfix-hooks to finish, then gives up with a one-line error naming the file. The lock
-    files stay (a few bytes each): removing one while it is held would let two writers in.
+    can hold one. Waits up to ``wait`` seconds (:data:`LOCK_WAIT` when not given; sleeping,
+    never spinning) for another hotfix-hooks to finish, then gives up with a one-line error
+    naming the file. The lock files stay (a few bytes each): removing one while it is held
+    would let two writers in.
     """
 
     def __init__(
         self,
         path: StrPath,
         git_dir: StrPath,
-        wait: float = LOCK_WAIT,
+        wait: float | None = None,
         shown: str | None = None,
     ) -> None:
         self.path = os.fspath(path)
         self.lock = lock_path(self.path, git_dir)
-        self.wait = wait
+        self.wait = LOCK_WAIT if wait is None else wait
         self.shown = shown or self.path
         self.fd: int | None = None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from hotfix_hooks.core.errors import NotARepositoryError, UsageError
 from hotfix_hooks.git.lean import run_git
@@ -77,16 +78,29 @@ def require_repo(cwd: str | os.PathLike[str] | None = None) -> Repository:
     return repo
 
 
+class Place(NamedTuple):
+    """A repository, bare or not, as a command that works in both sees it (``install``,
+    ``uninstall``, ``server-config``): all from discovery's one ``rev-parse``."""
+
+    cwd: Path
+    bare: bool
+    git_dir: Path
+    hooks_dir: Path
+    top: Path | None  # the working tree's top; None in a bare repository or a git dir
+
+
 def require_repo_or_bare(
     cwd: str | os.PathLike[str] | None = None, *, advice: str | None = None
-) -> Path:
-    """The current directory, if it is inside a repository (bare or not)."""
+) -> Place:
+    """The repository (bare or not) around the current directory; exit 2 outside one."""
     lines, complaint = _ask(cwd)
-    if len(lines) < 3:
+    if len(lines) < 4:
         if complaint and "not a git repository" not in complaint:
             raise NotARepositoryError(complaint.removeprefix("fatal: "))
         raise NotARepositoryError(*([advice] if advice else []))
-    return Path(cwd) if cwd is not None else Path.cwd()
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    top = Path(lines[4]) if len(lines) == 5 else None
+    return Place(here, lines[0] == "true", Path(lines[2]), Path(lines[3]), top)
 
 
 def gitpython(repo: Repository) -> git.Repo:

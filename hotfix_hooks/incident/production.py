@@ -27,52 +27,37 @@ def remote_for(repo: Repository, branch: str | None = None) -> str | None:
     return "origin" if "origin" in remotes else None
 
 
-class _Branches:
-    """Which branches exist here and on ``remote``, and what the remote's HEAD names: asked
-    of git branch by branch, or (``listed``) read from one ``git for-each-ref``."""
+class Branches:
+    """Which branches exist here and on ``remote``, and what the remote's HEAD names, read
+    from one ``git for-each-ref`` (asking git ref by ref cost a process each: up to eight
+    for a ``finish``)."""
 
-    def __init__(self, repo: Repository, remote: str | None, *, listed: bool = False) -> None:
-        self.repo = repo
+    def __init__(self, repo: Repository, remote: str | None) -> None:
         self.remote = remote
-        self.names: set[str] | None = None
+        self.names: set[str] = set()
         self.head = ""
-        if listed:
-            out = repo.git(
-                "for-each-ref",
-                "--format=%(refname) %(symref)",
-                "refs/heads/",
-                "refs/remotes/",
-                check=False,
-            )
-            self.names = set()
-            for line in out.splitlines():
-                name, _, target = line.partition(" ")
-                self.names.add(name)
-                if remote and name == f"refs/remotes/{remote}/HEAD":
-                    self.head = target.removeprefix(f"refs/remotes/{remote}/")
+        out = repo.git(
+            "for-each-ref",
+            "--format=%(refname) %(symref)",
+            "refs/heads/",
+            "refs/remotes/",
+            check=False,
+        )
+        for line in out.splitlines():
+            name, _, target = line.partition(" ")
+            self.names.add(name)
+            if remote and name == f"refs/remotes/{remote}/HEAD":
+                self.head = target.removeprefix(f"refs/remotes/{remote}/")
 
     def refs(self, name: str) -> list[str]:
         remote = self.remote
         return [f"refs/heads/{name}"] + ([f"refs/remotes/{remote}/{name}"] if remote else [])
 
     def has(self, ref: str) -> bool:
-        return ref in self.names if self.names is not None else bool(self.repo.resolve(ref))
+        return ref in self.names
 
     def exists(self, name: str) -> bool:
         return any(self.has(ref) for ref in self.refs(name))
-
-    def remote_head(self) -> str:
-        if self.names is not None or not self.remote:
-            return self.head
-        remote = self.remote
-        head = self.repo.git(
-            "symbolic-ref", "-q", "--short", f"refs/remotes/{remote}/HEAD", check=False
-        )
-        return head[len(remote) + 1 :] if head.startswith(f"{remote}/") else ""
-
-
-def _exists(repo: Repository, name: str, remote: str | None) -> bool:
-    return _Branches(repo, remote).exists(name)
 
 
 def production_branch(repo: Repository, configured: str | None, remote: str | None) -> str:
@@ -84,10 +69,10 @@ def production_choice(
     repo: Repository,
     configured: str | None,
     remote: str | None,
-    branches: _Branches | None = None,
+    branches: Branches | None = None,
 ) -> tuple[str, str]:
     """(the production branch, why it is that one, as ``finish`` says it)."""
-    known = branches or _Branches(repo, remote)
+    known = branches or Branches(repo, remote)
     where = f"here, nor on {remote}" if remote else "here"
     if configured:
         if known.exists(configured):
@@ -96,7 +81,7 @@ def production_choice(
             f"base_branch {configured!r} names no branch {where}: fix the configuration "
             "(base_branch), or create that branch"
         )
-    head = known.remote_head()
+    head = known.head
     if head and known.exists(head):
         return head, f"{remote}'s HEAD names it"
     for name in ("main", "master"):
@@ -109,22 +94,26 @@ def production_choice(
 
 
 def develop_choice(
-    repo: Repository, configured: str | None, remote: str | None
+    repo: Repository,
+    configured: str | None,
+    remote: str | None,
+    branches: Branches | None = None,
 ) -> tuple[str | None, str]:
     """(the development branch that gets the fix too, or None; why), as git-flow does it:
     ``develop_branch`` when set (``""``: none), else ``develop`` when it exists here or on
     the remote."""
     if configured == "":
         return None, 'develop_branch = "" in the configuration: no development branch'
+    known = branches or Branches(repo, remote)
     if configured:
-        if _exists(repo, configured, remote):
+        if known.exists(configured):
             return configured, "develop_branch in the configuration"
         where = f"here, nor on {remote}" if remote else "here"
         raise UsageError(
             f"develop_branch {configured!r} names no branch {where}: fix the configuration "
             '(develop_branch; "" for none), or create that branch'
         )
-    if _exists(repo, GIT_FLOW_DEVELOP, remote):
+    if known.exists(GIT_FLOW_DEVELOP):
         return GIT_FLOW_DEVELOP, (
             "it exists and develop_branch is not set (git-flow's default; "
             'develop_branch = "" turns it off)'
@@ -139,7 +128,7 @@ def production_refs(repo: Repository, configured: str | None) -> list[str]:
     """The production branch here and as its remote has it (the refs that exist): where
     finished hotfixes' records are, whatever is checked out (one ``git for-each-ref``)."""
     remote = remote_for(repo, configured)
-    branches = _Branches(repo, remote, listed=True)
+    branches = Branches(repo, remote)
     try:
         name, _why = production_choice(repo, configured, remote, branches)
     except UsageError:

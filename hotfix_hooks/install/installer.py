@@ -19,8 +19,7 @@ from hotfix_hooks.core.safe_files import (
     locked,
     replace_file,
 )
-from hotfix_hooks.git.repository import HOOKS_DIR
-from hotfix_hooks.git.run import run
+from hotfix_hooks.git.discover import Place
 from hotfix_hooks.install import managers
 from hotfix_hooks.install.hook_file import (
     CHECKSUM,
@@ -56,14 +55,6 @@ class InstallReport:
     # --server: hook -> the server software it belongs to (gitolite, or a link into one)
     server_owned: dict[str, str] = field(default_factory=dict)
     config_recorded: Path | None = None  # --server: the rules recorded for pre-receive
-
-
-def hooks_dir(cwd: Path | None = None) -> Path:
-    return Path(run(*HOOKS_DIR, cwd=cwd))
-
-
-def is_bare(cwd: Path | None = None) -> bool:
-    return run("rev-parse", "--is-bare-repository", cwd=cwd) == "true"
 
 
 def _package_parent() -> str:
@@ -187,9 +178,9 @@ PY={interpreter}
 
 
 def install(
-    cwd: Path | None = None, *, server: bool = False, force: bool = False, per_ref: bool = False
+    place: Place, *, server: bool = False, force: bool = False, per_ref: bool = False
 ) -> InstallReport:
-    bare = is_bare(cwd)
+    bare = place.bare
     if server and not bare:
         raise UsageError(
             "--server installs a pre-receive hook into a bare repository: run it inside the "
@@ -202,18 +193,17 @@ def install(
             "this is a bare repository: use `hotfix-hooks install --server` for the server "
             "gate (a bare clone you push from picks up client hooks through core.hooksPath)"
         )
-    directory = hooks_dir(cwd)
-    return _locked(cwd, directory, lambda: _install(cwd, directory, server, force, per_ref))
+    return _locked(place, lambda: _install(place, server, force, per_ref))
 
 
-def _locked(cwd: Path | None, directory: Path, work: Callable[[], _R]) -> _R:
+def _locked(place: Place, work: Callable[[], _R]) -> _R:
     """Run an install or uninstall holding the hooks directory's lock (in the git
     directory): two at once would each move the user's hook to <name>.local, the second
     over the first."""
+    directory = place.hooks_dir
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
-        with locked(directory / "hooks", git_dir, shown=f"the hooks in {directory}"):
+        with locked(directory / "hooks", place.git_dir, shown=f"the hooks in {directory}"):
             return work()
     except OSError as exc:
         raise UsageError(describe_os_error(exc, f"the hooks in {directory}")) from None
@@ -225,9 +215,8 @@ def _keep_as_local(path: Path, local: Path) -> None:
     path.unlink()
 
 
-def _install(
-    cwd: Path | None, directory: Path, server: bool, force: bool, per_ref: bool
-) -> InstallReport:
+def _install(place: Place, server: bool, force: bool, per_ref: bool) -> InstallReport:
+    directory = place.hooks_dir
     report = InstallReport(directory)
     if server:
         names: tuple[str, ...] = ("update",) if per_ref else ("pre-receive",)
@@ -268,7 +257,7 @@ def _install(
     if other and _remove_ours(directory, other):
         report.removed.append(other)
     if server:
-        report.config_recorded = _record_server_config(cwd)
+        report.config_recorded = _record_server_config(str(place.git_dir))
     return report
 
 
@@ -309,12 +298,11 @@ def _remove_ours(directory: Path, name: str, force: bool = False) -> bool:
     return True
 
 
-def _record_server_config(cwd: Path | None) -> Path | None:
+def _record_server_config(git_dir: str) -> Path | None:
     """Record the default branch's configuration for pre-receive, unless the server
     already has one (an administrator's choice is never overwritten)."""
     from hotfix_hooks.config import server as server_config
 
-    git_dir = run("rev-parse", "--absolute-git-dir", cwd=cwd)
     if server_config.read(git_dir) is not None:
         return None
     config = server_config.from_default_branch(git_dir)
@@ -332,11 +320,11 @@ class UninstallReport:
     edited: list[str] = field(default_factory=list)  # ours, edited: kept without --force
 
 
-def uninstall(cwd: Path | None = None, *, force: bool = False) -> UninstallReport:
-    directory = hooks_dir(cwd)
+def uninstall(place: Place, *, force: bool = False) -> UninstallReport:
+    directory = place.hooks_dir
     if not directory.is_dir():
         return UninstallReport(directory)
-    return _locked(cwd, directory, lambda: _uninstall(directory, force))
+    return _locked(place, lambda: _uninstall(directory, force))
 
 
 def _uninstall(directory: Path, force: bool) -> UninstallReport:
