@@ -16,6 +16,12 @@ import pytest
 from tests import measured, realtools
 
 PROJECT = Path(__file__).resolve().parent.parent
+
+# pytest keeps each test module with its assertions rewritten as bytecode in __pycache__, unless
+# writing bytecode is off (PYTHONDONTWRITEBYTECODE): then every worker rewrites every test
+# module again on every run, ~3 s of CPU each. The test processes write their own caches (git
+# ignores __pycache__); the processes they start keep the setting they were given.
+sys.dont_write_bytecode = False
 BIN = Path(sys.executable).parent
 GIT_ENV_DROP = (
     "GIT_DIR",
@@ -533,6 +539,18 @@ def hooked(request: pytest.FixtureRequest) -> Path:
 
 
 HOTFIX_DIR = Path(".specswarm/features/042-hotfix")
+
+
+def start_hotfix(repo: Path, branch: str = "hotfix/042-login-500") -> Path:
+    """``git checkout -b BRANCH``, as a setup step: the work of our post-checkout hook (the
+    scaffold) done in this process by ``hotfix-hooks hook post-checkout``, what the
+    installed hook runs, without starting a Python process for it. The hook as git runs it
+    is tested in tests/test_post_checkout.py and wherever a test checks out a branch."""
+    head = git(repo, "rev-parse", "HEAD").stdout.strip()
+    git(repo, "-c", f"core.hooksPath={os.devnull}", "checkout", "-q", "-b", branch)
+    proc = hh(repo, "hook", "post-checkout", head, head, "1", env=unmeasured_env())
+    assert proc.returncode == 0, proc.stderr
+    return repo
 
 
 def fill_plan(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.hooks import commit_msg
-from tests.conftest import git, hh, unmeasured_env
+from tests.conftest import git, hh, start_hotfix, unmeasured_env
 
 TRAILERS = "Hotfix: 042\nTask: T001\n"
 
@@ -38,14 +38,15 @@ def editor(tmp_path: Path, text: str, name: str = "editor.py") -> str:
 
 @pytest.fixture
 def hotfix(hooked: Path) -> Path:
-    git(hooked, "checkout", "-q", "-b", "hotfix/042-login-500", env=unmeasured_env())
-    return hooked
+    if (hooked / ".pre-commit-config.yaml").exists():  # through pre-commit, as git runs it
+        git(hooked, "checkout", "-q", "-b", "hotfix/042-login-500", env=unmeasured_env())
+        return hooked
+    return start_hotfix(hooked)
 
 
 @pytest.fixture
 def direct(installed: Path) -> Path:
-    git(installed, "checkout", "-q", "-b", "hotfix/042-login-500", env=unmeasured_env())
-    return installed
+    return start_hotfix(installed)
 
 
 def test_dash_m_stamps_trailers(hotfix: Path) -> None:

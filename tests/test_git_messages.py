@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.core.trailers import Rules, add_trailers
-from tests.conftest import git
+from tests.conftest import git, start_hotfix
 
 
 @pytest.fixture
 def on_hotfix(installed: Path) -> Path:
-    git(installed, "checkout", "-q", "-b", "hotfix/042-x")
+    start_hotfix(installed, "hotfix/042-x")
     git(installed, "commit", "-q", "-m", "T001: docs")
     (installed / "app.py").write_text("changed\n", encoding="utf-8")
     git(installed, "add", "app.py")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN, HOTFIX_DIR, fill_plan, git, hh
+from tests.conftest import BIN, HOTFIX_DIR, fill_plan, hh, start_hotfix
 
 NOW = "2026-11-26T04:05:00+01:00"
 ROUNDS = 4
@@ -50,7 +50,7 @@ def on_terminal(repo: Path, args: list[str], answer: str) -> subprocess.Complete
 
 @pytest.fixture
 def hotfix(installed: Path) -> Path:
-    git(installed, "checkout", "-q", "-b", "hotfix/042-login-500")
+    start_hotfix(installed)
     path = fill_plan(installed)
     text = path.read_text(encoding="utf-8").replace("[When to rollback]", "5xx > 2 % for 5 min")
     path.write_text(text, encoding="utf-8")

@@ -9,21 +9,24 @@ from pathlib import Path
 import pytest
 
 from hotfix_hooks.hooks import pre_push, pre_receive
-from tests.conftest import HOTFIX_DIR, fill_plan, git, hh
+from tests.conftest import HOTFIX_DIR, fill_plan, git, hh, start_hotfix
 
 BRANCH = "hotfix/042-login-500"
 
 
 @pytest.fixture
 def hotfix(hooked: Path) -> Path:
-    git(hooked, "checkout", "-q", "-b", BRANCH)
+    if (hooked / ".pre-commit-config.yaml").exists():  # through pre-commit, as git runs it
+        git(hooked, "checkout", "-q", "-b", BRANCH)
+    else:
+        start_hotfix(hooked, BRANCH)
     git(hooked, "commit", "-q", "-m", "T001: guard null user")
     return hooked
 
 
 @pytest.fixture
 def direct(installed: Path) -> Path:
-    git(installed, "checkout", "-q", "-b", BRANCH)
+    start_hotfix(installed, BRANCH)
     git(installed, "commit", "-q", "-m", "T001: guard null user")
     return installed
 
