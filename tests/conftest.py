@@ -274,9 +274,20 @@ MEASURED_SUBPROCESSES = frozenset(
 )
 
 
-def measures_subprocesses(nodeid: str) -> bool:
+def measure_subprocesses(nodeid: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """coverage.py's subprocess variables kept for ``nodeid`` when it is named above (or
+    ``all``), removed otherwise; with ``each:DIR`` (tests/measured.py), each test's
+    processes write their data into a folder of the test's own under DIR."""
     choice = os.environ.get("HOTFIX_HOOKS_TEST_MEASURE", "")
-    return choice == "all" or (choice != "none" and nodeid in MEASURED_SUBPROCESSES)
+    config = os.environ.get("COVERAGE_PROCESS_CONFIG")
+    if choice.startswith(measured.EACH) and config is not None:
+        folder = Path(choice.removeprefix(measured.EACH))
+        monkeypatch.setenv(
+            "COVERAGE_PROCESS_CONFIG", measured.per_test_config(config, folder, nodeid)
+        )
+    elif not (choice == "all" or (choice != "none" and nodeid in MEASURED_SUBPROCESSES)):
+        for name in COVERAGE_ENV:
+            monkeypatch.delenv(name, raising=False)
 
 
 # Each test's ~/.gitconfig. git's automatic maintenance is off: after a commit or a fetch it
@@ -298,15 +309,7 @@ def isolated_env(
 ) -> Path:
     home = tmp_path / "home"
     home.mkdir()
-    choice = os.environ.get("HOTFIX_HOOKS_TEST_MEASURE", "")
-    if choice.startswith(measured.EACH) and "COVERAGE_PROCESS_CONFIG" in os.environ:
-        config = os.environ["COVERAGE_PROCESS_CONFIG"]
-        folder = Path(choice.removeprefix(measured.EACH))
-        moved = measured.per_test_config(config, folder, request.node.nodeid)
-        monkeypatch.setenv("COVERAGE_PROCESS_CONFIG", moved)
-    elif not measures_subprocesses(request.node.nodeid):
-        for name in COVERAGE_ENV:
-            monkeypatch.delenv(name, raising=False)
+    measure_subprocesses(request.node.nodeid, monkeypatch)
     for name in GIT_ENV_DROP:
         monkeypatch.delenv(name, raising=False)
     for name in list(os.environ):

@@ -117,7 +117,6 @@ def _beside_manager(place: Place, managed: dict[str, str]) -> int:
 def hooks_outside(place: Place) -> str | None:
     """A warning when core.hooksPath sends the hooks outside this repository (a shared
     or global hooks directory: every repository using it gets them)."""
-
     configured = run("config", "--get", "core.hooksPath", cwd=place.cwd, check=False)
     if not configured:
         return None
