@@ -151,3 +151,94 @@ def test_a_costly_override_is_cut_off(
     with pytest.raises(TemplateProblem) as info:
         render(tmp_path, Config(), "hotfix.md", CONTEXT)
     assert str(info.value).startswith(".specswarm/templates/hotfix.md: ")
+
+
+PLAIN_CONTEXTS = [CONTEXT, {**CONTEXT, "title": ""}, {**CONTEXT, "title": None, "number": 7}]
+
+
+@pytest.mark.parametrize("context", PLAIN_CONTEXTS)
+@pytest.mark.parametrize("name", ["hotfix.md", "tasks.md"])
+def test_the_shipped_scaffold_templates_render_without_jinja2_as_jinja2_does(
+    name: str, context: dict[str, object]
+) -> None:
+    source = (shipped_dir() / name).read_text(encoding="utf-8")
+    plain = templates.substitute_plain(source, context)
+    assert plain is not None
+    assert plain == render_text(source, name, context)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ number }}{{ title }}",
+        '{{title or "[Title]"}} and {{  branch  }}',
+        "{ {{ number }} }",
+        "text } { only",
+        "",
+    ],
+)
+def test_plain_substitution_is_jinja2s_result(source: str) -> None:
+    for context in PLAIN_CONTEXTS:
+        assert templates.substitute_plain(source, context) == render_text(source, "t", context)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ number }}\r\n",  # Jinja2 rewrites the line ending
+        "{{- number }}",
+        "{{ number -}}",
+        "{{{ number }}",
+        "{{ number }}}",
+        "{{ number|upper }}",
+        "{{ missing }}",
+        "{{ none }}",
+        "{{ title or 'x' }}",
+        '{{ title or "{{ x }}" }}',
+        "{# note #}{{ number }}",
+        "{% if title %}{{ title }}{% endif %}",
+        "{{ number }} {{ '{{' }}",
+        "{{\nnumber }}",
+    ],
+)
+def test_anything_else_is_left_to_jinja2(source: str) -> None:
+    assert templates.substitute_plain(source, CONTEXT) is None
+
+
+def test_plain_substitution_agrees_with_jinja2_on_any_text() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(
+        [
+            "{{",
+            "}}",
+            "{",
+            "}",
+            "{%",
+            "%}",
+            "{#",
+            "#}",
+            " ",
+            "-",
+            '"',
+            "or",
+            "number",
+            "title",
+            "x",
+            "\n",
+            "\r",
+            "[T]",
+            "'",
+        ]
+    )
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(st.lists(pieces, max_size=12).map("".join))
+    def agree(source: str) -> None:
+        for context in PLAIN_CONTEXTS:
+            plain = templates.substitute_plain(source, context)
+            if plain is not None:
+                assert plain == render_text(source, "t", context)
+
+    agree()
