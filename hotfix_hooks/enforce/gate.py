@@ -59,6 +59,11 @@ def read_plan(
         task = _plan_task(files, number, cfg)
         return Record(PlanFacts(str(path), "missing", None, plan_task=task), None, files.rev)
     required = cfg.rollback_trigger_required
+    if cache is not None:  # the Status kept with a verdict reads events.md too
+        from hotfix_hooks.document.events import EVENTS_DOC
+
+        events = files.file_id(str(path.parent / EVENTS_DOC))
+        blob = f"{blob}+{events}" if events else blob
     cached = cache.get(blob, required) if cache is not None else None
     if cached is not None:
         verdict, branch, status = cached
@@ -113,7 +118,8 @@ def _status_of(doc: HotfixDocument, files: CommitFiles, path: PurePosixPath) -> 
 
 class VerdictCache:
     """Passing verdicts on hotfix.md blobs, in the clone's git directory: the same blob
-    under the same rules is judged once, so pushes that do not touch hotfix.md skip the
+    (with the same events.md beside it, whose lines the Status kept here reads) under the
+    same rules is judged once, so pushes that do not touch hotfix.md skip the
     CommonMark parser (~90 ms to import). Local only: nothing pushed can write it, and the
     server never reads it. A missing or unreadable entry just means judging again.
 

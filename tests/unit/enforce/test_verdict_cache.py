@@ -94,3 +94,33 @@ def test_an_unknown_escape_is_no_entry_even_under_w_error(tmp_path: Path) -> Non
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert cache.get(BLOB, False) is None
+
+
+def test_a_kept_status_is_read_again_when_events_md_changes(repo: Path) -> None:
+    """The Status kept with a verdict reads events.md too: the same hotfix.md beside
+    another events.md is another entry."""
+    from hotfix_hooks.config.settings import Config
+    from hotfix_hooks.enforce.gate import read_plan
+    from hotfix_hooks.git.blobs import CommitFiles
+    from tests.conftest import fill_plan, git, start_hotfix
+
+    start_hotfix(repo)
+    folder = fill_plan(repo).parent
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "T003: plan")
+    cache = VerdictCache(str(repo / ".git"))
+
+    def status() -> str:
+        with CommitFiles(repo, git(repo, "rev-parse", "HEAD").stdout.strip()) as files:
+            record = read_plan(files, "042", Config(), cache)
+        assert record.facts.verdict is not None and record.facts.verdict.passed
+        return record.facts.status
+
+    assert status() == status() == "Active"  # the second from the cache
+    (folder / "events.md").write_text(
+        "- 2026-11-26 03:40:05 +01:00 · cancelled · Dana · wrong number\n", encoding="utf-8"
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "T003: cancel")
+    assert status() == status() == "Cancelled"
+    assert len(list(cache.directory.iterdir())) == 2
