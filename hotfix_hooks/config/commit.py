@@ -23,6 +23,11 @@ def config_at(cwd: str | PathLike[str], rev: str) -> Config:
     from hotfix_hooks.git.blobs import CommitFiles
 
     with CommitFiles(cwd, rev) as files:
-        config = commit_config(files)
-        features = features_rel(config, files.is_dir)
+        return config_in(files)
+
+
+def config_in(files: CommitFiles) -> Config:
+    """``config_at`` the commit ``files`` reads."""
+    config = commit_config(files)
+    features = features_rel(config, files.is_dir)
     return config.replace(features_dir=str(features))

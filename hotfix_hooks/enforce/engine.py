@@ -34,7 +34,8 @@ class Scope:
     """One hotfix to judge at one commit, and where to find what its rules read.
 
     ``branch``: the hotfix branch ("" when unknown); ``into``: the branch a push brings the
-    hotfix into, when it is not its own;
+    hotfix into, when it is not its own; ``files``: ``tip``'s files, when the caller has them
+    open (every commit the rules read is read through them);
     ``claims``: whether ``branch`` is the hotfix's own branch, whose number is judged;
     ``records``: more places to read the record from, (rev, label), when ``tip`` has none
     (a backport carries the fix, not the docs); ``new``: the revisions listing the new
@@ -119,7 +120,15 @@ class Judgment:
 
 
 def judge(point: str, scope: Scope) -> Judgment:
-    """Run the rules of ``point`` on ``scope``, gathering only the facts they read."""
+    """Run the rules of ``point`` on ``scope``, gathering only the facts they read: every
+    commit's files through one ``git cat-file`` (``scope.files``'s, or one opened here)."""
+    if scope.files is not None:
+        return _judge(point, scope, scope.files)
+    with CommitFiles(scope.cwd, scope.tip) as files:
+        return _judge(point, scope, files)
+
+
+def _judge(point: str, scope: Scope, files: CommitFiles) -> Judgment:
     needs = rules.needs(point)
     record = None
     if (
@@ -127,7 +136,7 @@ def judge(point: str, scope: Scope) -> Judgment:
         or ("claims" in needs and scope.claims)
         or ("tie" in needs and scope.new is not None)
     ):
-        record = _record(scope)
+        record = _record(scope, files)
     tie = None
     if "tie" in needs and scope.new is not None:
         if scope.unbounded:
@@ -135,7 +144,7 @@ def judge(point: str, scope: Scope) -> Judgment:
             tie = TieFacts([], [], [], unbounded=why, unbounded_fix=fix)
         else:
             tie = tie_facts(
-                scope.cwd, scope.new, scope.number, record.rev if record else scope.tip,
+                scope.cwd, scope.new, scope.number, files.at(record.rev) if record else files,
                 scope.config, scope.context, scope.only,
             )  # fmt: skip
     claims = None
@@ -143,14 +152,14 @@ def judge(point: str, scope: Scope) -> Judgment:
         claims = number_facts(
             scope.cwd, scope.branch, scope.number, scope.tip, scope.config,
             record if record is not None and record.rev == scope.tip else None,
-            remotes=scope.remotes, files=scope.files, git_dir=scope.git_dir,
+            remotes=scope.remotes, files=files, git_dir=scope.git_dir,
         )  # fmt: skip
     config = None
     if "config" in needs and scope.config_base is not None:
-        config = config_facts(scope.cwd, scope.tip, scope.config_base)
+        config = config_facts(files, scope.config_base)
     finished = None
     if "finished" in needs and scope.creates:
-        finished = finished_facts(scope.cwd, scope.number, scope.config)
+        finished = finished_facts(scope.cwd, scope.number, scope.config, scope.git_dir)
     facts = Facts(
         scope.number,
         scope.branch,
@@ -167,18 +176,13 @@ def judge(point: str, scope: Scope) -> Judgment:
     return Judgment(facts, rules.run(point, facts), record)
 
 
-def _record(scope: Scope) -> Record:
+def _record(scope: Scope, files: CommitFiles) -> Record:
     """The hotfix's record at ``tip``, else at the first of ``records`` that has one."""
-    if scope.files is not None:
-        found = read_plan(scope.files, scope.number, scope.config, scope.cache)
-    else:
-        with CommitFiles(scope.cwd, scope.tip) as files:
-            found = read_plan(files, scope.number, scope.config, scope.cache)
+    found = read_plan(files, scope.number, scope.config, scope.cache)
     if found.facts.state != "missing":
         return found
     for rev, label in scope.records:
-        with CommitFiles(scope.cwd, rev) as files:
-            other = read_plan(files, scope.number, scope.config)
+        other = read_plan(files.at(rev), scope.number, scope.config)
         if other.facts.state != "missing":
             other.facts = other.facts._replace(source=label)
             return other

@@ -216,15 +216,15 @@ def tie_facts(
     cwd: Path | str,
     new: Sequence[str],
     number: str,
-    record_rev: str,
+    record: CommitFiles,
     config: Config,
     context: Sequence[str],
     only: set[str] | None = None,
 ) -> TieFacts | None:
     """The new commits ``git log NEW`` lists (``only``: just those of them), with what git
-    says of each exemption they claim; the tasks from tasks.md at ``record_rev``; for a
-    ``fixup!``, the hotfix's commits (``git log CONTEXT``). None when the configuration
-    turns the tie off (``require_task = false``)."""
+    says of each exemption they claim; the tasks from tasks.md in ``record`` (the commit the
+    record was read from); for a ``fixup!``, the hotfix's commits (``git log CONTEXT``).
+    None when the configuration turns the tie off (``require_task = false``)."""
     from hotfix_hooks.document.model import model_tasks
     from hotfix_hooks.git import history
     from hotfix_hooks.git.log import commit_messages
@@ -232,8 +232,7 @@ def tie_facts(
 
     if not config.require_task:
         return None
-    with CommitFiles(cwd, record_rev) as files:
-        tasks, warning = commit_tasks(files, config, number, model_tasks)
+    tasks, warning = commit_tasks(record, config, number, model_tasks)
     commits = []
     fixups = False
     for commit in commit_messages(cwd, new):
@@ -295,35 +294,38 @@ def number_facts(
     return NumberFacts(verdict.others, verdict.free, prefix)
 
 
-def config_facts(cwd: Path | str, tip: str, base: str) -> ConfigFacts:
+def config_facts(tip: CommitFiles, base: str) -> ConfigFacts:
     """Whether the hotfix branch at ``tip`` changes our configuration from ``base`` (""
     when there is nothing to compare with), or makes it invalid."""
-    from hotfix_hooks.config.commit import config_at
+    from hotfix_hooks.config.commit import config_in
     from hotfix_hooks.config.settings import DEDICATED, PYPROJECT
 
     files = f"{DEDICATED} or [tool.hotfix-hooks] in {PYPROJECT}"
     try:
-        pushed = config_at(cwd, tip).settings()
+        pushed = config_in(tip).settings()
     except UsageError as exc:
-        return ConfigFacts([], str(exc), base, tip, files)
+        return ConfigFacts([], str(exc), base, tip.rev, files)
     if not base:
-        return ConfigFacts([], "", base, tip, files)
+        return ConfigFacts([], "", base, tip.rev, files)
     try:
-        before = config_at(cwd, base).settings()
+        before = config_in(tip.at(base)).settings()
     except UsageError:
-        return ConfigFacts([], "", base, tip, files)  # broken before: not this push's doing
+        return ConfigFacts([], "", base, tip.rev, files)  # broken before: not this push's doing
     changed = sorted(key for key in pushed if pushed[key] != before.get(key))
-    return ConfigFacts(changed, "", base, tip, files)
+    return ConfigFacts(changed, "", base, tip.rev, files)
 
 
-def finished_facts(cwd: Path | str, number: str, config: Config) -> FinishedFacts | None:
-    """The hotfix's tag (``tag_format``), when it exists: the hotfix was finished."""
+def finished_facts(
+    cwd: Path | str, number: str, config: Config, git_dir: str | None = None
+) -> FinishedFacts | None:
+    """The hotfix's tag (``tag_format``), when it exists: the hotfix was finished.
+    ``git_dir``: where to read the tag from the ref files (see ``numbers.tag_exists``)."""
     from hotfix_hooks.core.branch import tag_name
     from hotfix_hooks.git.history import resolve
     from hotfix_hooks.incident.numbers import tag_exists
 
     tag = tag_name(config.tag_format, number)
-    if not tag_exists(tag, cwd=str(cwd)):
+    if not tag_exists(tag, cwd=str(cwd), git_dir=git_dir):
         return None
     return FinishedFacts(tag, resolve(cwd, f"refs/tags/{tag}"))
 

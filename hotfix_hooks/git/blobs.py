@@ -33,6 +33,14 @@ class CommitFiles:
         self.rev = rev
         self._pid, self._stdin, self._stdout = _start_batch(os.fspath(cwd))
 
+    def at(self, rev: str) -> CommitFiles:
+        """The files of ``rev``, read through this object's ``git cat-file`` (one process
+        for every commit a gate reads); closing stays this object's job."""
+        view = object.__new__(CommitFiles)
+        view.rev, view._pid = rev, None
+        view._stdin, view._stdout = self._stdin, self._stdout
+        return view
+
     def pin(self) -> str | None:
         """The commit ``rev`` names (HEAD, a branch), which every later read uses: what
         moves meanwhile does not change what is read. Its object id; None when ``rev``

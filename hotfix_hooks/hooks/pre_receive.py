@@ -33,19 +33,21 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     return guarded("pre-receive", lambda: _check(data))
 
 
-def server_rules() -> Config:
-    """The server's recorded configuration (see ``server_config.rules``)."""
+def server_side() -> tuple[Config, str]:
+    """(the server's recorded configuration (see ``server_config.rules``), its git
+    directory)."""
     from hotfix_hooks.config import server as server_config
     from hotfix_hooks.git.run import run
 
-    return server_config.rules(run("rev-parse", "--absolute-git-dir"))
+    git_dir = run("rev-parse", "--absolute-git-dir")
+    return server_config.rules(git_dir), git_dir
 
 
 def _check(data: bytes) -> int:
     from hotfix_hooks.core import ui
     from hotfix_hooks.git.ref_updates import Malformed, parse_pre_receive
 
-    config = server_rules()
+    config, git_dir = server_side()
     failed = False
     for update in parse_pre_receive(data):
         if isinstance(update, Malformed):
@@ -53,7 +55,7 @@ def _check(data: bytes) -> int:
                 ui.error(f"pre-receive: cannot parse {update.line!r}; rejecting to be safe")
                 failed = True
             continue
-        lines = judge_update(update, config)
+        lines = judge_update(update, config, git_dir)
         for line in lines:
             ui.emit(line, sys.stderr)
         failed = failed or bool(lines)
@@ -89,8 +91,10 @@ class Production:
 
         from hotfix_hooks.git.run import run
 
+        if self.sha:
+            return None
         branches = run("for-each-ref", "--format=%(refname:short)", "refs/heads/", check=False)
-        if self.sha or not branches:
+        if not branches:
             return None  # an empty server: everything pushed is new
         names = branches.split("\n")
         likely = next((n for n in ("main", "master") if n in names), names[0])
@@ -101,8 +105,11 @@ class Production:
         )
 
 
-def judge_update(update: RefUpdate, config: Config, point: str = "pre-receive") -> list[str]:
-    """Why one ref update is refused (nothing when it is not), as text."""
+def judge_update(
+    update: RefUpdate, config: Config, git_dir: str, point: str = "pre-receive"
+) -> list[str]:
+    """Why one ref update is refused (nothing when it is not), as text. ``git_dir``: the
+    server's, whose ref files say which branches and tags exist without asking git."""
     from hotfix_hooks.core.branch import parse_branch
     from hotfix_hooks.enforce.render import refusal_lines
     from hotfix_hooks.git.refs import branch_name
@@ -113,7 +120,7 @@ def judge_update(update: RefUpdate, config: Config, point: str = "pre-receive") 
     production = Production(config)
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is not None:
-        violations = _hotfix_branch(update, name, hotfix, config, production, point)
+        violations = _hotfix_branch(update, name, hotfix, config, production, git_dir, point)
     else:
         violations = _other_branch(update, name, config, production, point)
     return refusal_lines(violations)
@@ -125,6 +132,7 @@ def _hotfix_branch(
     hotfix: HotfixBranch,
     config: Config,
     production: Production,
+    git_dir: str,
     point: str,
 ) -> list[Violation]:
     """A push to a hotfix branch: its plan, trigger, number and configuration, and the
@@ -149,7 +157,7 @@ def _hotfix_branch(
         new=[tip, "--not", *base],
         context=[tip, "--not", production.sha] if production.sha else [tip],
         unbounded=production.unresolved(), claims=True, remotes=False,
-        config_base=config_base, creates=is_zero(old),
+        config_base=config_base, creates=is_zero(old), git_dir=git_dir,
     )  # fmt: skip
     return engine.judge(point, scope).errors
 
@@ -160,9 +168,11 @@ def _other_branch(
     """A push to any other branch: every hotfix whose commits it brings (by trailer, by
     its directory, by its branch), judged by that hotfix's rules; the record is read from
     the pushed tip, else from the hotfix's branch here, else from production."""
+    from hotfix_hooks.config.features import features_rel
     from hotfix_hooks.core.oid import is_zero
     from hotfix_hooks.enforce import engine
     from hotfix_hooks.enforce.reach import hotfixes_brought
+    from hotfix_hooks.git.blobs import CommitFiles
     from hotfix_hooks.git.refs import hotfix_refs
 
     tip, old = update.local_sha, update.remote_sha
@@ -174,24 +184,18 @@ def _other_branch(
         exclude = ["--all"]
     new = [tip, "--not", *exclude]
     refs = hotfix_refs(config.branch_prefix, remotes=False, cwd=".")
-    features = _features(config, tip)
     out: list[Violation] = []
-    for number, evidence in sorted(hotfixes_brought(".", new, exclude, features, refs).items()):
-        own = [ref for ref in refs if ref.hotfix.number == number]
-        records = [(ref.ref, f"as recorded on {ref.branch}") for ref in own]
-        if production.sha:
-            records.append((production.sha, f"as recorded on {production.name}"))
-        scope = engine.Scope(
-            ".", number, tip, config, branch=own[0].branch if own else "", into=name,
-            records=records, new=new, only=evidence.commits, context=new,
-        )  # fmt: skip
-        out += engine.judge(point, scope).errors
-    return out
-
-
-def _features(config: Config, tip: str) -> str:
-    from hotfix_hooks.config.features import features_rel
-    from hotfix_hooks.git.blobs import CommitFiles
-
     with CommitFiles(".", tip) as files:
-        return str(features_rel(config, files.is_dir))
+        features = str(features_rel(config, files.is_dir))
+        brought = hotfixes_brought(".", new, exclude, features, refs)
+        for number, evidence in sorted(brought.items()):
+            own = [ref for ref in refs if ref.hotfix.number == number]
+            records = [(ref.ref, f"as recorded on {ref.branch}") for ref in own]
+            if production.sha:
+                records.append((production.sha, f"as recorded on {production.name}"))
+            scope = engine.Scope(
+                ".", number, tip, config, branch=own[0].branch if own else "", into=name,
+                records=records, new=new, only=evidence.commits, context=new, files=files,
+            )  # fmt: skip
+            out += engine.judge(point, scope).errors
+    return out

@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not refname.startswith("refs/heads/"):
         return OK
     from hotfix_hooks.git.ref_updates import Malformed, parse_pre_receive
-    from hotfix_hooks.hooks.pre_receive import judge_update, server_rules
+    from hotfix_hooks.hooks.pre_receive import judge_update, server_side
 
     parsed = list(parse_pre_receive(f"{old} {new} {refname}".encode("utf-8", "surrogateescape")))
     if len(parsed) != 1 or isinstance(parsed[0], Malformed):
@@ -35,7 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     update = parsed[0]
 
     def policy() -> int:
-        lines = judge_update(update, server_rules(), "update")
+        config, git_dir = server_side()
+        lines = judge_update(update, config, git_dir, "update")
         for line in lines:
             ui.emit(line, sys.stderr)
         return POLICY_FAILED if lines else OK
