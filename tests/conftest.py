@@ -290,12 +290,12 @@ def measure_subprocesses(nodeid: str, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name, raising=False)
 
 
-# Each test's ~/.gitconfig. git's automatic maintenance is off: after a commit or a fetch it
-# starts `git maintenance run --auto` and `git gc --auto`, processes no test is about.
+# Each test's ~/.gitconfig. git's automatic maintenance is off: after a commit, a fetch or a
+# push it starts `git maintenance run --auto` or `git gc --auto`, processes no test is about.
 GITCONFIG = (
     "[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n"
     '[protocol "file"]\n\tallow = always\n'
-    "[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n"
+    "[maintenance]\n\tauto = false\n[gc]\n\tauto = 0\n[receive]\n\tautogc = false\n"
 )
 
 
