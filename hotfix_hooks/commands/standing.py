@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from hotfix_hooks.config.context import Context, context
@@ -34,6 +35,7 @@ from hotfix_hooks.incident.location import (
     read_worktree_doc,
 )
 from hotfix_hooks.incident.record import HotfixRecord, current_doc, operation_name
+from hotfix_hooks.incident.scaffold import opening_step
 from hotfix_hooks.incident.upstream import upstream_of
 from hotfix_hooks.incident.working import remembered_working
 from hotfix_hooks.install.hook_file import hook_problems
@@ -60,6 +62,7 @@ class Facts(NamedTuple):
     push: str = "git push"  # the push that works from here
     behind: bool = False  # the remote-tracking branch has commits this clone lacks
     in_progress: str = ""  # a rebase, merge, cherry-pick, revert or bisect under way
+    docs_committed: bool = True  # hotfix.md is in HEAD
 
 
 def _next_step(f: Facts) -> str:
@@ -79,6 +82,8 @@ def _next_step(f: Facts) -> str:
     if closed is not None:
         return closed
     path, push = f.path, f.push
+    if not f.docs_committed:
+        return opening_step(f.record.number, str(PurePosixPath(path).parent))
     if not f.plan_tree:
         where = f"{path}, line {f.plan_line}" if f.plan_line else path
         return f"write the Rollback Plan in {where} (the push is refused until you do)"
@@ -312,6 +317,7 @@ def _hotfix_status(
         push=ctx.repo.push_command(),
         behind=bool(news and news.behind),
         in_progress=operation_name(state) if (state := ctx.repo.in_progress()) else "",
+        docs_committed=bool(head and head.record and head.record.facts.state != "missing"),
     )
     clash = _number_warnings(ctx, hotfix)
     next_step, team = _next_and_news(ctx, hotfix, facts, clash, news.notice() if news else None)

@@ -142,6 +142,18 @@ def opening_message(number: str) -> str:
 OPENING_TASK = "T001"
 
 
+def opening_step(number: str, add: str | None = None) -> str:
+    """The step that commits a hotfix's docs on their own (the banner's and ``status``'s);
+    ``add``: the folder to stage first, when the docs may not be staged."""
+    from hotfix_hooks.core import ui
+
+    stage = f"{ui.command(['git', 'add', '--', add])} && " if add else ""
+    return (
+        f"commit the {'' if add else 'staged '}docs on their own (a cherry-pick or revert of "
+        f'the fix then leaves the record alone): {stage}git commit -m "{opening_message(number)}"'
+    )
+
+
 def print_next(
     hotfix_md: str | PurePath,
     number: str,
@@ -158,10 +170,8 @@ def print_next(
 
     steps = []
     if staged and not committed:
-        steps.append(
-            "Commit the staged docs on their own (a cherry-pick or revert of the fix then "
-            f'leaves the record alone): git commit -m "{opening_message(number)}"'
-        )
+        step = opening_step(number)
+        steps.append(step[0].upper() + step[1:])
     if not plan_written:
         steps.append(f"Write the Rollback Plan in {hotfix_md} (pushing is refused until you do).")
     steps += [
