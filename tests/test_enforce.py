@@ -60,28 +60,16 @@ def test_server_refuses_no_verify_commit_without_task(planned: Path, remote: Pat
     assert push(planned, "--no-verify", BRANCH).returncode == 0
 
 
-def test_the_tie_refusal_advice_works_as_written(
-    planned: Path, remote: Path, tmp_path: Path
-) -> None:
-    """`git rebase -i <oldest>^`, reword, `git push --force-with-lease`: followed literally
-    (the editors scripted), the branch goes through."""
+def follow_reword_advice(repo: Path, refusal: str, tmp_path: Path) -> list[str]:
+    """Run the refusal's `git rebase -i <oldest>^`, marking every commit 'reword' and
+    putting a task before each message (the editors scripted); the push it says comes next,
+    as an argument list."""
     import re
     import shlex
     import sys
 
-    assert push(planned, BRANCH).returncode == 0
-    for name in ("guard", "session"):  # real changes: git will not reword an empty commit
-        (planned / f"{name}.py").write_text(f"{name} = 1\n", encoding="utf-8")
-        git(planned, "add", f"{name}.py")
-        git(planned, "commit", "-q", "--no-verify", "-m", f"{name} fixed")
-    oldest = git(planned, "rev-parse", "HEAD~1").stdout.strip()
-    proc = push(planned, "--no-verify", BRANCH)
-    assert proc.returncode != 0
-    found = re.search(
-        r"git rebase -i (\S+)  \(mark them 'reword'\), then: (git push .*)", proc.stderr
-    )
-    assert found is not None, proc.stderr
-    assert found.group(1) == f"'{oldest[:10]}^'"  # quoted: ^ is special to some shells
+    found = re.search(r"git rebase -i (\S+)  \(mark them 'reword'\), then: (git push .*)", refusal)
+    assert found is not None, refusal
     sequence = tmp_path / "sequence.py"
     sequence.write_text(
         "import sys\np = sys.argv[1]\nt = open(p).read()\n"
@@ -98,14 +86,73 @@ def test_the_tie_refusal_advice_works_as_written(
         "GIT_EDITOR": f"{sys.executable} {message}",
     }
     rebased = subprocess.run(
-        ("git", "rebase", "-i", *shlex.split(found.group(1))), cwd=planned, env={**os.environ, **env},
+        ("git", "rebase", "-i", *shlex.split(found.group(1))), cwd=repo, env={**os.environ, **env},
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert rebased.returncode == 0, rebased.stderr
-    again = subprocess.run(
-        found.group(2).split(), cwd=planned, capture_output=True, text=True, check=False
-    )
+    return shlex.split(found.group(2))
+
+
+def untied_pair(repo: Path) -> str:
+    """Two commits naming no task (real changes: git will not reword an empty commit); the
+    older one's id."""
+    for name in ("guard", "session"):
+        (repo / f"{name}.py").write_text(f"{name} = 1\n", encoding="utf-8")
+        git(repo, "add", f"{name}.py")
+        git(repo, "commit", "-q", "--no-verify", "-m", f"{name} fixed")
+    return git(repo, "rev-parse", "HEAD~1").stdout.strip()
+
+
+def teammate_pushes(remote: Path, tmp_path: Path) -> str:
+    """A teammate's commit on the hotfix branch, pushed from a clone of their own."""
+    mate = tmp_path / "mate"
+    git(tmp_path, "clone", "-q", "-b", BRANCH, str(remote), str(mate))
+    git(mate, "commit", "-q", "--allow-empty", "--no-verify", "-m", "T002: smoke test")
+    git(mate, "push", "-q", "--no-verify", "origin", BRANCH)
+    return git(mate, "rev-parse", "HEAD").stdout.strip()
+
+
+def test_the_tie_refusal_advice_works_as_written(
+    planned: Path, remote: Path, tmp_path: Path
+) -> None:
+    """`git rebase -i <oldest>^`, reword, then the push: followed literally, the branch goes
+    through. The refused commits never reached the server, so the push is a plain one."""
+    assert push(planned, BRANCH).returncode == 0
+    oldest = untied_pair(planned)
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0
+    assert f"git rebase -i '{oldest[:10]}^'  (mark" in proc.stderr  # quoted: ^ is special
+    argv = follow_reword_advice(planned, proc.stderr, tmp_path)
+    assert argv == ["git", "push", "origin", "HEAD"]  # the server cannot tell an upstream
+    again = subprocess.run(argv, cwd=planned, capture_output=True, text=True, check=False)
     assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.parametrize("point", ["pre-receive", "check"])
+def test_the_reword_advice_never_drops_a_teammates_fetched_commit(
+    planned: Path, remote: Path, tmp_path: Path, point: str
+) -> None:
+    """A teammate pushes while the refused engineer rewords, and a fetch (an IDE's, in the
+    background) brings that commit in: following the advice word for word is refused, and
+    the teammate's commit stays on the server. `check` judges commits the remote may hold
+    already, so its push is a force, one that refuses what was fetched and never merged."""
+    assert push(planned, BRANCH).returncode == 0
+    untied_pair(planned)
+    if point == "pre-receive":
+        proc = push(planned, "--no-verify", BRANCH)
+    else:  # pushed past a server without the gate, then judged in CI
+        git(remote, "config", "core.hooksPath", os.devnull)
+        assert push(planned, "--no-verify", BRANCH).returncode == 0
+        proc = hh(planned, "check")
+    assert proc.returncode == 1, proc.stderr
+    theirs = teammate_pushes(remote, tmp_path)
+    git(planned, "fetch", "-q", "origin")
+    argv = follow_reword_advice(planned, proc.stderr, tmp_path)
+    expected = "git push --force-with-lease --force-if-includes origin HEAD"
+    assert " ".join(argv) == (expected if point == "check" else "git push origin HEAD")
+    again = subprocess.run(argv, cwd=planned, capture_output=True, text=True, check=False)
+    assert again.returncode != 0, again.stdout
+    assert git(remote, "rev-parse", BRANCH).stdout.strip() == theirs
 
 
 def test_server_refuses_unknown_task_and_checks_only_new_commits(

@@ -182,7 +182,7 @@ def _judge(
     if hotfix is not None:
         scope = engine.Scope(
             repo.root, hotfix.number, sha, config, branch=hotfix.name, new=new, context=new,
-            claims=True, remotes=True, config_base=source or "", creates=True,
+            claims=True, remotes=True, config_base=source or "", creates=True, published=True,
         )  # fmt: skip
         return [Checked(engine.judge("check", scope), ["branch"])], {}
     refs = hotfix_refs(config.branch_prefix, remotes=True, cwd=str(repo.root))
@@ -195,6 +195,7 @@ def _judge(
         scope = engine.Scope(
             repo.root, number, sha, config, branch=own[0].branch if own else "",
             into=named or "", records=records, new=new, only=evidence.commits, context=new,
+            published=True,
         )  # fmt: skip
         checked.append(Checked(engine.judge("check", scope), sorted(evidence.kinds)))
     return checked, found

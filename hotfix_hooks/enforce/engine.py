@@ -44,7 +44,8 @@ class Scope:
     why the new commits cannot be told, and the command that would tell them;
     ``config_base``: the commit whose configuration a hotfix branch must not change (""
     when there is none; None: not judged here); ``creates``: whether the push creates the
-    hotfix's branch (a finished hotfix's is never re-created)."""
+    hotfix's branch (a finished hotfix's is never re-created); ``published``: the new
+    commits may be on the remote already (``check``), so a rewrite of them needs a force."""
 
     def __init__(
         self,
@@ -68,6 +69,7 @@ class Scope:
         git_dir: str | None = None,
         config_base: str | None = None,
         creates: bool = False,
+        published: bool = False,
     ) -> None:
         self.cwd = cwd
         self.number = number
@@ -88,6 +90,7 @@ class Scope:
         self.git_dir = git_dir
         self.config_base = config_base
         self.creates = creates
+        self.published = published
 
 
 class Judgment:
@@ -172,6 +175,7 @@ def _judge(point: str, scope: Scope, files: CommitFiles) -> Judgment:
         claims=claims,
         config=config,
         finished=finished,
+        published=scope.published,
     )
     return Judgment(facts, rules.run(point, facts), record)
 

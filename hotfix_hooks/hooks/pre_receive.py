@@ -153,7 +153,7 @@ def _hotfix_branch(
         config_base = run("merge-base", tip, production.sha, check=False).split("\n")[0]
     scope = engine.Scope(
         ".", hotfix.number, tip, config, branch=name,
-        push="git push -u origin HEAD" if is_zero(old) else "git push",
+        push="git push -u origin HEAD" if is_zero(old) else "git push origin HEAD",
         new=[tip, "--not", *base],
         context=[tip, "--not", production.sha] if production.sha else [tip],
         unbounded=production.unresolved(), claims=True, remotes=False,

@@ -123,6 +123,14 @@ class Facts(NamedTuple):
     claims: NumberFacts | None = None
     config: ConfigFacts | None = None
     finished: FinishedFacts | None = None
+    published: bool = False  # the commits judged may be on the remote already (check, in CI)
+
+
+# A rewritten branch the remote already has goes back with a force that never drops what
+# this clone has not seen: --force-if-includes refuses when a fetch brought in a teammate's
+# commit that was never merged or rebased here (git 2.30), where a bare --force-with-lease
+# would take the fetched remote-tracking branch as its lease and delete that commit.
+SAFE_FORCE_PUSH = "git push --force-with-lease --force-if-includes origin HEAD"
 
 
 # -- the rules -----------------------------------------------------------------------------
@@ -254,7 +262,7 @@ def check_tie(facts: Facts) -> list[Violation]:
     fix = (
         "name a task in each of these messages (e.g. 'T001: guard null user'):",
         f"{command(['git', 'rebase', '-i', oldest + '^'])}  (mark them 'reword'), then: "
-        "git push --force-with-lease origin HEAD",
+        + (SAFE_FORCE_PUSH if facts.published else facts.push),
     )
     note = (f"note: {tie.warning}",) if tie.warning else ()
     out = []
