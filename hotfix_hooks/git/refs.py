@@ -106,18 +106,45 @@ def hotfix_refs(
     return found
 
 
-def _from_files(git_dir: str, prefix: str, remotes: bool) -> list[str] | None:
-    """The refs under ``refs/heads/<prefix>`` and ``refs/remotes/*/<prefix>``, read from
-    the loose ref files and packed-refs: a superset of the hotfix branches, for
-    :func:`hotfix_refs` to filter. None whenever the files may not tell the whole story
-    (reftable, a glob character in the prefix, a symbolic or unreadable ref): ask git."""
-    if not prefix or _GLOB_CHARS.intersection(prefix) or os.environ.get("GIT_COMMON_DIR"):
+def ref_in_files(git_dir: str, ref: str) -> bool | None:
+    """Whether ``ref`` (``refs/tags/hotfix-042``) exists, read from the loose ref file and
+    packed-refs, whatever their size; None when the files may not tell (reftable, an
+    unusual ref): ask git."""
+    common = _files_backend(git_dir)
+    if common is None:
+        return None
+    path = os.path.join(common, *ref.split("/"))
+    if os.path.isfile(path) and not os.path.islink(path):
+        return True
+    if os.path.lexists(path):
+        return None  # a directory, a symlink: git knows what it means
+    packed = _packed_refs(common)
+    return None if packed is None else ref in packed
+
+
+def _files_backend(git_dir: str) -> str | None:
+    """The common git directory when its refs are plain files (not reftable, no
+    ``GIT_COMMON_DIR`` pointing elsewhere); None: ask git."""
+    if os.environ.get("GIT_COMMON_DIR"):
         return None
     common = lean.common_dir(git_dir)
     config = lean.read_text(os.path.join(common, "config"))
     if config is None or "refstorage" in config.lower():
         return None
     if os.path.exists(os.path.join(common, "reftable")):
+        return None
+    return common
+
+
+def _from_files(git_dir: str, prefix: str, remotes: bool) -> list[str] | None:
+    """The refs under ``refs/heads/<prefix>`` and ``refs/remotes/*/<prefix>``, read from
+    the loose ref files and packed-refs: a superset of the hotfix branches, for
+    :func:`hotfix_refs` to filter. None whenever the files may not tell the whole story
+    (reftable, a glob character in the prefix, a symbolic or unreadable ref): ask git."""
+    if not prefix or _GLOB_CHARS.intersection(prefix):
+        return None
+    common = _files_backend(git_dir)
+    if common is None:
         return None
     bases = [HEADS]
     if remotes:

@@ -89,17 +89,13 @@ DEFAULT_TAG_FORMAT = "hotfix-{number}"
 
 def tag_exists(tag: str, cwd: str | None = None, git_dir: str | None = None) -> bool:
     """Whether ``refs/tags/<tag>`` exists: from the ref files when ``git_dir`` is known
-    (no git process on a hook's path), else asked of git."""
+    (no git process on a hook's path; ``git.refs.ref_in_files``), else asked of git."""
     if git_dir is not None:
-        common = lean.common_dir(git_dir)
-        if os.path.isfile(os.path.join(common, "refs", "tags", tag)):
-            return True
-        packed = lean.read_text(os.path.join(common, "packed-refs"))
-        reftable = os.path.exists(os.path.join(common, "reftable"))
-        if packed is not None and not reftable:
-            return f" refs/tags/{tag}\n" in packed
-        if not reftable and packed is None and os.path.isdir(os.path.join(common, "refs")):
-            return False
+        from hotfix_hooks.git.refs import ref_in_files
+
+        found = ref_in_files(git_dir, f"refs/tags/{tag}")
+        if found is not None:
+            return found
     code, _out, _err = lean.run_git("rev-parse", "-q", "--verify", f"refs/tags/{tag}", cwd=cwd)
     return code == 0
 

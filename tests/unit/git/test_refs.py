@@ -86,3 +86,33 @@ def test_branch_refs_leave_the_unusual_to_git(repo: Path) -> None:
     assert refs._from_files(git_dir, "hot*fix/", True) is None
     git(repo, "symbolic-ref", "refs/heads/hotfix/009-sym", "refs/heads/main")
     assert refs._from_files(git_dir, "hotfix/", True) is None
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_a_tag_is_found_in_the_ref_files_as_git_finds_it(repo: Path, packed: bool) -> None:
+    """``tag_exists`` reads the ref files on the hooks' path: a tag is there whether it is
+    loose or packed, and packed-refs of any size is read (a megabyte of it is ~17,000 refs,
+    a repository's own growth; it once read as no tag at all, and a finished hotfix's
+    number was given again)."""
+    from hotfix_hooks.incident.numbers import tag_exists
+    from tests.conftest import git
+
+    head = git(repo, "rev-parse", "HEAD").stdout.strip()
+    if packed:  # written as git pack-refs writes it, sorted, git's own reading checked
+        refs = sorted(
+            [f"refs/tags/{'x' * 60}-{n}" for n in range(20_000)] + ["refs/tags/hotfix-042"]
+        )
+        text = "# pack-refs with: peeled fully-peeled sorted \n" + "".join(
+            f"{head} {ref}\n" for ref in refs
+        )
+        (repo / ".git" / "packed-refs").write_text(text, encoding="ascii")
+        assert len(text) > 1 << 20
+        assert (
+            git(repo, "rev-parse", "-q", "--verify", "refs/tags/hotfix-042").stdout.strip() == head
+        )
+    else:
+        git(repo, "tag", "hotfix-042")
+    git_dir = str(repo / ".git")
+    assert tag_exists("hotfix-042", cwd=str(repo), git_dir=git_dir)
+    assert not tag_exists("hotfix-043", cwd=str(repo), git_dir=git_dir)
+    assert tag_exists("x" * 60 + "-19999", cwd=str(repo), git_dir=git_dir) is packed
