@@ -108,13 +108,14 @@ _JINJA_NAMES = frozenset(
 )
 
 
-def substitute_plain(source: str, context: Mapping[str, Any]) -> str | None:
+def substitute_plain(source: str, context: Mapping[str, Any], label: str = "") -> str | None:
     """The template rendered by plain substitution, or None when it needs Jinja2 (any
-    other syntax, an unknown name, a carriage return Jinja2 would rewrite)."""
+    other syntax, an unknown name, a carriage return Jinja2 would rewrite). Its output is
+    bounded as Jinja2's is (a field repeated over a long value would grow as their product)."""
     if "\r" in source:
         return None
     parts: list[str] = []
-    start = 0
+    start = size = 0
     for field in _PLAIN_FIELD.finditer(source):
         name, default = field.group(1), field.group(2)
         if name not in context or name in _JINJA_NAMES:
@@ -122,6 +123,9 @@ def substitute_plain(source: str, context: Mapping[str, Any]) -> str | None:
         parts.append(source[start : field.start()])
         value = context[name]
         parts.append(str(value if default is None or value else default))
+        size += len(parts[-2]) + len(parts[-1])
+        if size > _MAX_OUTPUT_CHARS:
+            raise TemplateProblem(f"{label or 'template'}: template rendered more than 1 MiB")
         start = field.end()
     parts.append(source[start:])
     text = "".join(parts[0::2])  # the literal text between the fields
@@ -139,7 +143,7 @@ _RENDER_MEMORY = 512 * 1024 * 1024
 
 def render(root: Path, config: Config, name: str, context: Mapping[str, Any]) -> str:
     source, label = template_source(root, config, name)
-    plain = substitute_plain(source, context)
+    plain = substitute_plain(source, context, label)
     if plain is not None:
         return plain
     if label.startswith("(built-in)") or not hasattr(os, "fork"):

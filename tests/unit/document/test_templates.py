@@ -242,3 +242,13 @@ def test_plain_substitution_agrees_with_jinja2_on_any_text() -> None:
                 assert plain == render_text(source, "t", context)
 
     agree()
+
+
+def test_plain_substitution_is_bounded_as_jinja2_is(tmp_path: Path) -> None:
+    """A field repeated over a long value grows as their product: cut at 1 MiB, before it
+    is built, as Jinja2's output is."""
+    override = tmp_path / ".specswarm" / "templates"
+    override.mkdir(parents=True)
+    (override / "hotfix.md").write_text("{{ title }}\n" * 2000, encoding="utf-8")
+    with pytest.raises(TemplateProblem, match=r"hotfix\.md: template rendered more than 1 MiB"):
+        render(tmp_path, Config(), "hotfix.md", {**CONTEXT, "title": "A" * 50_000})
