@@ -99,18 +99,19 @@ def test_a_clone_behind_says_so_first_and_records_nothing_over_a_newer_record(
     ana.git("commit", "-q", "-am", "T004: resolved")
     ana.git("push", "-q")
     ben.git("fetch", "-q")  # ben knows: two commits behind
-    news = f"origin/{BRANCH} is 2 ahead (they change the record): pull (git pull)"
+    news = f"origin/{BRANCH} is 2 ahead (they change the record): pull (git pull --no-rebase)"
     for args in (("plan",), ("status",), ("timeline",)):
         proc = ben.hh(*args, at="10:21:00")
         assert proc.returncode == 0, proc.stderr
         assert proc.stderr.splitlines()[0] == f"hotfix-hooks: warning: {news}", proc.stderr
     status = json.loads(ben.ok("status", "--json", at="10:21:00"))
-    assert status["team"] == news and status["next"].endswith("git pull")
+    assert status["team"] == news and status["next"].endswith("git pull --no-rebase")
     before = ben.read(f"{DOCS}/hotfix.md")
     for args in (("rollback", "--yes"), ("resolve",), ("abort", "--yes")):
         proc = ben.hh(*args, at="10:21:00")
         assert proc.returncode == 1, proc.stdout + proc.stderr
-        assert "has a newer record" in proc.stderr and "pull first (git pull)" in proc.stderr
+        assert "has a newer record" in proc.stderr
+        assert "pull first (git pull --no-rebase)" in proc.stderr
     assert ben.read(f"{DOCS}/hotfix.md") == before
     assert not (ben.path / DOCS / "events.md").exists()
     # a commit of ben's own meanwhile: ahead 1, behind 2 is advised to pull, not to push
@@ -119,8 +120,9 @@ def test_a_clone_behind_says_so_first_and_records_nothing_over_a_newer_record(
     ben.git("commit", "-q", "-m", "T002: smoke test")
     status = json.loads(ben.ok("status", "--json", at="10:22:00"))
     assert status["team"].startswith(f"{BRANCH} and origin/{BRANCH} have diverged (1 here, 2")
-    assert status["next"] == "bring in what the team pushed first: git pull"
-    ben.git("pull", "-q", "--no-rebase", "--no-edit")
+    # diverged, under git's defaults (no pull.rebase): the advice as written merges
+    assert status["next"] == "bring in what the team pushed first: git pull --no-rebase"
+    ben.run(*status["next"].split(": ", 1)[1].split(), check=True)
     status = json.loads(ben.ok("status", "--json", at="10:23:00"))
     assert status["team"] is None and status["status"] == "Resolved"
 

@@ -60,6 +60,7 @@ class Facts(NamedTuple):
     doc_changed: bool = False  # hotfix.md differs from HEAD
     pushed: bool = False  # HEAD is on the branch's upstream
     push: str = "git push"  # the push that works from here
+    pull: str = "git pull --no-rebase"  # the pull that works from here
     behind: bool = False  # the remote-tracking branch has commits this clone lacks
     in_progress: str = ""  # a rebase, merge, cherry-pick, revert or bisect under way
     docs_committed: bool = True  # hotfix.md is in HEAD
@@ -77,7 +78,7 @@ def _next_step(f: Facts) -> str:
     if not f.has_docs:
         return "create the docs: hotfix-hooks scaffold"
     if f.behind:
-        return "bring in what the team pushed first: git pull"
+        return f"bring in what the team pushed first: {f.pull}"
     closed = _closed_step(f)
     if closed is not None:
         return closed
@@ -316,6 +317,7 @@ def _hotfix_status(
         pushed=_unpushed(ctx, hotfix.name) == "0",
         push=ctx.repo.push_command(),
         behind=bool(news and news.behind),
+        pull=news.pull if news else "git pull --no-rebase",
         in_progress=operation_name(state) if (state := ctx.repo.in_progress()) else "",
         docs_committed=bool(head and head.record and head.record.facts.state != "missing"),
     )

@@ -185,6 +185,18 @@ class Repository:
                 full, short = upstream, upstream_short
         return full, short, present
 
+    def pull_command(self, branch: str | None = None) -> str:
+        """The pull that brings in what the team pushed to ``branch`` (default: the
+        checked-out one), diverged or not, whatever ``pull.rebase`` says: a merge
+        (``--no-rebase``: a plain ``git pull`` stops at "divergent branches" unless the
+        user configured how to reconcile), from the remote-tracking copy when there is no
+        upstream (``git pull`` alone then has nothing to pull from)."""
+        pull = ["git", "pull", "--no-rebase"]
+        if self.upstream(branch):
+            return command(pull)
+        name = branch or self.head_branch()
+        return command([*pull, self.default_remote(), name] if name else pull)
+
     def push_command(self, branch: str | None = None, remote: str | None = None) -> str:
         """The push that works for ``branch`` (default: the checked-out one): ``git push``
         when it has an upstream, else one that sets it (``git push`` alone fails on a new

@@ -25,6 +25,7 @@ class Upstream(NamedTuple):
     theirs: int  # commits there, not here
     ours: int  # commits here, not there
     record_changed: bool  # their commits change the hotfix's record
+    pull: str = "git pull --no-rebase"  # the pull that works from here (Repository's)
 
     @property
     def behind(self) -> bool:
@@ -38,16 +39,17 @@ class Upstream(NamedTuple):
         if self.ours:
             return (
                 f"{self.branch} and {self.tracking} have diverged ({self.ours} here, "
-                f"{self.theirs} there{record}): pull (git pull), then push"
+                f"{self.theirs} there{record}): pull ({self.pull}), then push"
             )
-        return f"{self.tracking} is {self.theirs} ahead{record}: pull (git pull)"
+        return f"{self.tracking} is {self.theirs} ahead{record}: pull ({self.pull})"
 
     def refuse_recording(self, what: str) -> None:
         """A recording command does not record over a newer record there."""
         if self.theirs and self.record_changed:
             raise Refused(
                 f"{self.tracking} has a newer record ({self.theirs} commit(s) this clone "
-                f"lacks change it): pull first (git pull), then {what} again; nothing recorded"
+                f"lacks change it): pull first ({self.pull}), then {what} again; nothing "
+                "recorded"
             )
 
 
@@ -71,4 +73,4 @@ def upstream_of(repo: Repository, branch: str, record: PurePosixPath) -> Upstrea
     changed = theirs > 0 and not ok(
         "diff", "--quiet", f"HEAD...{tracking}", "--", str(record), cwd=repo.root
     )
-    return Upstream(branch, tracking, theirs, ours, changed)
+    return Upstream(branch, tracking, theirs, ours, changed, repo.pull_command(branch))

@@ -80,3 +80,25 @@ def test_a_remote_named_with_a_slash_is_found(repo: Path) -> None:
     rep = require_repo(repo)
     assert rep.upstream("hotfix/001-x") is None
     assert rep.tracking("hotfix/001-x") == "team/a/hotfix/001-x"
+
+
+def test_the_pull_advised_works_diverged_and_without_an_upstream(
+    repo: Path, remote: Path, tmp_path: Path
+) -> None:
+    """Diverged under git's defaults, a plain `git pull` stops ("divergent branches"); with
+    no upstream it has nothing to pull from. The command advised works in both."""
+    import shlex
+
+    git(repo, "checkout", "-q", "-b", "hotfix/042-x")
+    git(repo, "push", "-q", "origin", "hotfix/042-x")  # no -u: no upstream
+    mate = tmp_path / "mate"
+    git(tmp_path, "clone", "-q", "-b", "hotfix/042-x", str(remote), str(mate))
+    git(mate, "commit", "-q", "--allow-empty", "-m", "theirs")
+    git(mate, "push", "-q")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "ours")
+    git(repo, "fetch", "-q")
+    advised = require_repo(str(repo)).pull_command()
+    assert advised == "git pull --no-rebase origin hotfix/042-x"
+    assert git(repo, *shlex.split(advised)[1:]).returncode == 0  # word for word
+    git(repo, "branch", "-q", "-u", "origin/hotfix/042-x")
+    assert require_repo(str(repo)).pull_command() == "git pull --no-rebase"
