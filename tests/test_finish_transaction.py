@@ -300,6 +300,33 @@ def test_a_push_the_server_refuses_is_continued_once_it_accepts(
     assert w.state() == uninterrupted
 
 
+def test_a_teammates_push_during_a_finish_is_named_and_the_way_out_works(
+    template: Path, tmp_path: Path
+) -> None:
+    """A teammate pushes to the hotfix branch after finish took its lease and before it
+    pushed: no retry can succeed (the lease protects their commit), so --continue says
+    whose commit, and the advice, followed as written, lands both on main."""
+    w = copy_of(template, tmp_path)
+    killed = w.hh("finish", "--push", process=True, HOTFIX_HOOKS_KILL_AFTER="delete")
+    assert killed.returncode == -9, killed.stdout + killed.stderr
+    mate = tmp_path / "ben"
+    w.git("clone", "-q", "-b", BRANCH, str(w.server), str(mate), cwd=tmp_path, measured=False)
+    w.git("commit", "-q", "--allow-empty", "-m", "T002: ben's smoke test", cwd=mate)
+    w.git("push", "-q", "--no-verify", "origin", BRANCH, cwd=mate)
+    theirs = w.git("rev-parse", "HEAD", cwd=mate)
+    proc = w.hh("finish", "--continue")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"  {theirs[:7]}" in proc.stderr and "T002: ben's smoke test (Dana)" in proc.stderr
+    advice = proc.stderr.strip().splitlines()[-1]
+    assert "hotfix-hooks finish --abort" in advice and "retry" not in advice, advice
+    assert f"git merge --no-edit origin/{BRANCH} on {BRANCH}" in advice
+    assert w.hh("finish", "--abort").returncode == 0
+    w.git("merge", "-q", "--no-edit", f"origin/{BRANCH}")
+    proc = w.hh("finish", "--push")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "main" in w.git("branch", "--contains", theirs, cwd=w.server).split()
+
+
 def test_continue_and_abort_without_a_finish_in_progress(template: Path, tmp_path: Path) -> None:
     w = copy_of(template, tmp_path)
     for option in ("--continue", "--abort"):

@@ -510,12 +510,45 @@ class Runner:
         try:
             self.repo.git("push", "-q", *options, self.plan.remote or "origin", *refspecs)
         except GitError as exc:
+            self.refuse_if_the_team_moved()
             reason = " ".join(exc.stderr.split())
             raise Refused(
                 f"the push failed (everything local is done; {reason}); once the cause is "
                 f"fixed, retry: {CONTINUE}   (or by hand: {command})"
             ) from None
         return None
+
+    def refuse_if_the_team_moved(self) -> None:
+        """After a refused push: when the server's hotfix branch moved past the lease, or a
+        branch the fix goes to moved past what this finish merged, a teammate pushed
+        meanwhile and no retry can succeed; say whose commits, and the way out."""
+        plan, remote = self.plan, self.plan.remote or "origin"
+        if fetch(self.repo, remote) is not None:
+            return  # cannot tell: the generic advice stands
+        moved: list[str] = []
+        theirs = self.repo.resolve(f"refs/remotes/{remote}/{plan.branch}")
+        if theirs and plan.lease and theirs != plan.lease:
+            moved += self.repo.git(
+                "log", "--format=%h %s (%an)", f"{plan.lease}..{theirs}", "--", check=False
+            ).splitlines() or [f"{remote}/{plan.branch} is now at {theirs[:10]}"]
+        branch_moved = bool(moved)
+        for target in plan.targets:
+            there = self.repo.resolve(f"refs/remotes/{remote}/{target.name}")
+            if there and not self.repo.is_ancestor(there, self.tip_of(target)):
+                moved.append(f"{remote}/{target.name} moved on (now {there[:10]})")
+        if not moved:
+            return
+        merge = ui.command(["git", "merge", "--no-edit", f"{remote}/{plan.branch}"])
+        bring = f"bring their work in ({merge} on {plan.branch}), " if branch_moved else ""
+        _refuse(
+            [
+                "the push was refused: the team pushed while this finish ran, and nothing "
+                "was changed on the server:",
+                *[f"  {line}" for line in moved[:20]],
+                f"undo this finish ({ABORT}: this clone goes back as it was), {bring}then "
+                "finish again: hotfix-hooks finish --push",
+            ]
+        )
 
 
 # -- running it -------------------------------------------------------------------------------
