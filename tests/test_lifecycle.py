@@ -165,6 +165,26 @@ def test_rollback_and_resolve_golden(repo: Path, hand_edited: Path) -> None:
     assert "already resolved" in run(repo, "resolve").stdout
 
 
+def test_the_post_mortem_asked_for_after_resolve_is_written(repo: Path, hand_edited: Path) -> None:
+    """`resolve`, then `resolve --postmortem` a day later: the draft is written from the
+    resolution recorded (its duration, not a day's), and its commit advice works."""
+    import shlex
+
+    assert run(repo, "resolve").returncode == 0
+    proc = run(repo, "resolve", "--postmortem", now="2026-11-27T10:00:00+01:00")
+    assert proc.returncode == 0, proc.stderr
+    assert "already resolved" in proc.stdout and "✓ Created" in proc.stdout
+    postmortem = (hand_edited.parent / "post-mortem.md").read_text(encoding="utf-8")
+    assert "**Time to Resolution**: 53m" in postmortem
+    advice = proc.stdout.strip().splitlines()[-1]
+    assert advice.startswith("Commit it: git commit -m ")
+    command = advice.removeprefix("Commit it: ").split(" && ")[0]
+    assert git(repo, *shlex.split(command)[1:]).returncode == 0
+    again = run(repo, "resolve", "--postmortem", now="2026-11-27T11:00:00+01:00")
+    assert again.returncode == 0 and "already exists: left as it is" in again.stderr
+    assert "Commit it" not in again.stdout
+
+
 def test_a_second_rollback_keeps_the_first_time(repo: Path, hand_edited: Path) -> None:
     first = run(repo, "rollback", "--yes", "--reason", "errors up", now="2026-11-26T03:40:00+01:00")
     assert first.returncode == 0, first.stderr

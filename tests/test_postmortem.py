@@ -26,7 +26,7 @@ def finished(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "📋 Still due:" in out
     assert "T005: Root cause analysis — due 2026-11-28 04:30" in out
     assert "T007: Post-mortem — due 2026-12-03 04:30" in out
-    assert 'git commit -m "042/T007: post-mortem written"' in out
+    assert 'git commit --allow-empty -m "042/T007: post-mortem written"' in out
 
 
 def report(repo: Path, now: str) -> dict[str, object]:

@@ -612,6 +612,7 @@ def _finished(runner: Runner) -> str | None:
 def _still_due(doc: CurrentDoc) -> None:
     """The post-emergency tasks, with their due dates, whether or not resolve ran first."""
     from hotfix_hooks.commands.resolve import due_lines
+    from hotfix_hooks.core.tie import postmortem_commit
 
     lines = due_lines(doc)
     if lines:
@@ -621,7 +622,7 @@ def _still_due(doc: CurrentDoc) -> None:
         number = doc.hotfix.number
         ui.emit(
             f"  Tie that work to hotfix {number} from any branch, e.g.: "
-            f'git commit -m "{number}/T007: post-mortem written"'
+            + postmortem_commit(number)
         )
 
 

@@ -43,6 +43,10 @@ def resolve(postmortem: bool) -> None:
             f"hotfix {doc.hotfix.number} is already resolved"
             + (f" ({clock.format_stamp(when)})" if when else "")
         )
+        if postmortem:  # the draft asked for later: from the resolution recorded
+            _, duration = resolution(doc, when or now)
+            if _postmortem(doc, when or now, duration, record.rollback is not None):
+                ui.emit(f'Commit it: git commit -m "T007: post-mortem draft"{push_after(doc)}')
         return
     if record.state is HotfixState.CANCELLED:
         raise Refused(f"hotfix {doc.hotfix.number} was cancelled: there is nothing to resolve")
@@ -68,11 +72,7 @@ def resolve(postmortem: bool) -> None:
     for line in due_lines(doc):
         ui.emit(f"- {line}")
     if postmortem:
-        rel = _write_postmortem(doc, now, duration, triggered)
-        staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
-        ui.emit(f"✓ Created {rel}" + (" (staged)" if staged else ""))
-        if not staged:
-            ui.emit(f"  Stage it: {ui.command(['git', 'add', '--', str(rel)])}")
+        _postmortem(doc, now, duration, triggered)
     ui.emit("")
     push = push_after(doc)
     ui.emit(f'Commit it: git commit -am "T004: resolved"{push}')
@@ -113,6 +113,18 @@ def due_lines(doc: CurrentDoc) -> list[str]:
     ]
 
 
+def _postmortem(doc: CurrentDoc, resolved: datetime, duration: timedelta, triggered: bool) -> bool:
+    """post-mortem.md written (unless it exists) and staged, and said so; whether it was."""
+    rel = _write_postmortem(doc, resolved, duration, triggered)
+    if rel is None:
+        return False
+    staged = doc.ctx.repo.git("add", "--", str(rel), check=False) == "" and _tracked(doc, rel)
+    ui.emit(f"✓ Created {rel}" + (" (staged)" if staged else ""))
+    if not staged:
+        ui.emit(f"  Stage it: {ui.command(['git', 'add', '--', str(rel)])}")
+    return staged
+
+
 def _tracked(doc: CurrentDoc, rel: PurePosixPath) -> bool:
     return bool(doc.ctx.repo.git("ls-files", "--", str(rel), check=False))
 
@@ -137,14 +149,15 @@ def resolution(doc: CurrentDoc, now: datetime) -> tuple[list[tuple[str, str]], t
 
 def _write_postmortem(
     doc: CurrentDoc, now: datetime, duration: timedelta, triggered: bool
-) -> PurePosixPath:
+) -> PurePosixPath | None:
+    """post-mortem.md from the template, next to hotfix.md; None when it exists already."""
     from hotfix_hooks.document.templates import render
 
     rel = doc.rel.parent / POSTMORTEM_DOC
     target = doc.ctx.repo.root / rel
     if target.exists() or target.is_symlink():
         ui.warn(f"{rel} already exists: left as it is")
-        return rel
+        return None
     timeline = [
         (clock.format_stamp(clock.parse(commit.committed)), commit.subject)
         for commit in trailer_log(doc.ctx.repo, "HEAD", grep=("Hotfix", TIE_GREP), reverse=True)
@@ -166,6 +179,7 @@ def _write_postmortem(
         create_exclusive(target, text.encode("utf-8"))
     except FileExistsError:
         ui.warn(f"{rel} already exists: left as it is")
+        return None
     except OSError as exc:
         raise UsageError(describe_os_error(exc, str(rel))) from None
     return rel

@@ -17,6 +17,7 @@ from hotfix_hooks.config.context import Context, context
 from hotfix_hooks.core import clock, ui
 from hotfix_hooks.core.branch import HotfixBranch
 from hotfix_hooks.core.state import HotfixState, state_of
+from hotfix_hooks.core.tie import postmortem_commit
 from hotfix_hooks.document.events import EVENTS_DOC, Event
 from hotfix_hooks.document.tasks import plan_task, subject_tasks
 from hotfix_hooks.enforce.engine import judge_commit
@@ -554,7 +555,7 @@ def show(as_json: bool) -> None:
     for number in overdue:
         ui.emit(
             f"overdue post-mortem: hotfix {number} (T007 is due within a week of resolution); "
-            f'tie it when done: git commit -m "{number}/T007: post-mortem written"'
+            f"tie it when done: {postmortem_commit(number)}"
         )
     # the hotfix to look at first: the longest open past the target, else the longest open
     branches = [item for item in active if item["branch"]]

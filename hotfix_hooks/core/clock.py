@@ -106,6 +106,13 @@ def human_or_none(delta: timedelta | None) -> str | None:
     return None if delta is None else human(delta)
 
 
+def human_minutes(minutes: float | None) -> str:
+    """A figure in minutes (a median, a mean) as :func:`human` says a duration, to the
+    nearest second (a figure is rounded; a float of minutes may fall a hair short); "—"
+    for none."""
+    return "—" if minutes is None else human(timedelta(seconds=round(minutes * 60)))
+
+
 def human(delta: timedelta) -> str:
     """``1h 05m``, ``12m``, ``2d 3h``, ``45s``."""
     seconds = int(delta.total_seconds())

@@ -19,6 +19,13 @@ _DIGITS = "0123456789"
 TIE_GREP = "/T"
 
 
+def postmortem_commit(number: str) -> str:
+    """The commit that ties a post-mortem to hotfix ``number`` from any branch, as advice:
+    it works with the post-mortem staged and with it written elsewhere (a wiki), where a
+    plain ``git commit`` on a clean tree has nothing to commit."""
+    return f'git commit --allow-empty -m "{number}/T007: post-mortem written"'
+
+
 def subject_tie(subject: str) -> tuple[str, str] | None:
     """(hotfix number, task) a subject ``042/T007: ...`` (or ``42/t7 ...``) names; None
     when it does not start that way."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from hotfix_hooks.core.state import HotfixState, state_of
+from hotfix_hooks.core.tie import postmortem_commit
 from hotfix_hooks.core.ui import command, commands
 
 if TYPE_CHECKING:
@@ -427,7 +428,7 @@ def check_finished(facts: Facts) -> list[Violation]:
             (
                 "work that belongs to it (the post-mortem, a backport of the same fix) goes on "
                 "any other branch, tied by its subject:",
-                command(["git", "commit", "-m", f"{number}/T007: post-mortem written"]),
+                postmortem_commit(number),
             ),
             details=("A new emergency is a new hotfix: hotfix-hooks new (with its title)",),
         )

@@ -60,10 +60,6 @@ def _share(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f} %"
 
 
-def _minutes(value: float | None) -> str:
-    return "—" if value is None else clock.human(timedelta(minutes=value))
-
-
 def figures(summary: Summary) -> list[Figure]:
     off = set(summary.off_target)
     target = clock.human(timedelta(minutes=summary.target_minutes))
@@ -86,7 +82,7 @@ def figures(summary: Summary) -> list[Figure]:
         Figure(
             "median_minutes",
             "Median time to resolve",
-            _minutes(summary.median_minutes),
+            clock.human_minutes(summary.median_minutes),
             f"target < {target}",
             "median_minutes" in off,
             raw("median_minutes"),
@@ -94,7 +90,7 @@ def figures(summary: Summary) -> list[Figure]:
         Figure(
             "mean_minutes",
             "Mean time to resolve",
-            _minutes(summary.mean_minutes),
+            clock.human_minutes(summary.mean_minutes),
             f"target < {target}",
             "mean_minutes" in off,
             raw("mean_minutes"),
@@ -211,7 +207,7 @@ def months(rows: list[dict[str, Any]], tz: tzinfo | None) -> list[layout.Month]:
             for r in group
             if r["time_to_resolution_seconds"] is not None
         ]
-        median = round(statistics.median(minutes), 1) if minutes else None
+        median = round(statistics.median(minutes), 4) if minutes else None
         out.append(layout.Month(day, len(group), median))
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return out
@@ -329,7 +325,7 @@ def context(rows: list[dict[str, Any]], summary: Summary, generated: datetime) -
             {
                 "month": layout.month_label(m.first_day),
                 "count": m.count,
-                "median": _minutes(m.median_minutes),
+                "median": clock.human_minutes(m.median_minutes),
             }
             for m in trend[-MONTHS_IN_TABLE:]
         ][::-1],

@@ -341,8 +341,8 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
     return Summary(
         count=len(records),
         resolved=len(resolved),
-        median_minutes=round(statistics.median(minutes), 1) if minutes else None,
-        mean_minutes=round(statistics.fmean(minutes), 1) if minutes else None,
+        median_minutes=round(statistics.median(minutes), 4) if minutes else None,
+        mean_minutes=round(statistics.fmean(minutes), 4) if minutes else None,
         within_target=share(
             sum(within_target(d, target_minutes) for d in durations), len(durations)
         ),

@@ -156,10 +156,6 @@ def _fmt_share(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f} %"
 
 
-def _fmt_minutes(value: float | None) -> str:
-    return "—" if value is None else clock.human(timedelta(minutes=value))
-
-
 OFF = "  ✗ OFF TARGET"
 
 
@@ -171,8 +167,8 @@ def summary_lines(summary: Summary) -> list[str]:
         (f"Repositories: {summary.repositories}; " if summary.repositories is not None else "")
         + f"Hotfixes: {summary.count} ({summary.resolved} resolved)"
         + (f"; {summary.cancelled} cancelled, in no figure" if summary.cancelled else ""),
-        f"Time to resolve: median {_fmt_minutes(summary.median_minutes)}, "
-        f"mean {_fmt_minutes(summary.mean_minutes)} (target < {target}); "
+        f"Time to resolve: median {clock.human_minutes(summary.median_minutes)}, "
+        f"mean {clock.human_minutes(summary.mean_minutes)} (target < {target}); "
         f"within target: {_fmt_share(summary.within_target)}{time_off}",
         f"Rollback rate: {_fmt_share(summary.rollback_rate)} (target < 10 %)"
         + (OFF if "rollback_rate" in off else ""),
