@@ -312,3 +312,35 @@ def test_every_page_in_the_nav_exists_and_every_page_is_in_it() -> None:
     present = {path.name for path in (PROJECT / "docs").glob("*.md")}
     assert {page for page in listed if page not in present} <= PENDING
     assert present <= set(listed)
+
+
+def test_the_drawn_layout_is_the_package_in_the_contracts_order() -> None:
+    """docs/design.md's tree: every subpackage, in the layers contract's order (top first),
+    and every module it names exists in the package it names it under."""
+    import tomllib
+
+    text = (PROJECT / "docs" / "design.md").read_text(encoding="utf-8")
+    tree = text.split("## Layout", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    drawn = re.findall(r"^[├└]── (\w+)/", tree, flags=re.M)
+    package = PROJECT / "hotfix_hooks"
+    real = sorted(p.name for p in package.iterdir() if (p / "__init__.py").is_file())
+    assert sorted(drawn) == real
+    contracts = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = next(
+        c["layers"] for c in contracts["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
+    )
+    order = [
+        name.removeprefix("hotfix_hooks.")
+        for layer in layers
+        for name in re.split(r"\s*\|\s*", layer)
+        if name.removeprefix("hotfix_hooks.") in drawn
+    ]
+    assert drawn == order
+    for line in re.split(r"\n(?=[├└])", tree):
+        found = re.match(r"[├└]── (\w+)/\s+(.*)", line, flags=re.S)
+        if found is None:
+            continue
+        modules = {p.stem for p in (package / found.group(1)).glob("*.py")}
+        for word in re.findall(r"\b([a-z][a-z_]+)\b(?!/)", found.group(2)):
+            if "_" in word:  # a module's name, never an English word
+                assert word in modules, (found.group(1), word)
