@@ -161,6 +161,17 @@ def test_a_finished_number_is_never_given_again(team: Team) -> None:
     push = ben.run("git", "push", "--no-verify", "origin", "HEAD", at="11:05:00")
     assert push.returncode != 0
     assert "hotfix 001 is finished (tag hotfix-001" in push.stderr, push.stderr
+    # nor is the tag that says so deleted or moved, to make way (another tag is anyone's)
+    ben.git("fetch", "-q", "--tags")
+    gone = ben.run("git", "push", "origin", ":refs/tags/hotfix-001", at="11:06:00")
+    assert gone.returncode != 0 and "this push deletes it" in gone.stderr, gone.stderr
+    ben.git("tag", "-f", "hotfix-001", "HEAD")
+    moved = ben.run("git", "push", "-f", "origin", "refs/tags/hotfix-001", at="11:06:00")
+    assert moved.returncode != 0 and "this push moves it to" in moved.stderr, moved.stderr
+    assert "git tag -d hotfix-001" in moved.stderr
+    ben.git("tag", "v1.4.3")
+    ben.git("push", "-q", "origin", "v1.4.3")
+    ben.git("push", "-q", "origin", ":refs/tags/v1.4.3")
 
 
 def test_a_stale_clone_is_told_its_hotfix_is_finished(team: Team) -> None:

@@ -66,6 +66,16 @@ def tag_name(tag_format: str, number: str) -> str:
     return tag_format.replace("{number}", number)
 
 
+def tag_number(tag_format: str, tag: str) -> str | None:
+    """The hotfix number a tag ``tag_format`` names (``hotfix-042`` -> ``042``); None for
+    any other tag."""
+    head, _, tail = tag_format.partition("{number}")
+    if len(tag) <= len(head) + len(tail) or not tag.startswith(head) or not tag.endswith(tail):
+        return None
+    middle = tag[len(head) : len(tag) - len(tail)]
+    return format_number(middle) if middle.isdigit() and middle.isascii() else None
+
+
 def title_from_slug(slug: str) -> str:
     import re
 

@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None, stdin: bytes | None = None) -> int:
     data = read_ref_lines("pre-receive") if stdin is None else stdin
     if data is None:
         return USAGE
-    if b"refs/heads/" not in data:
+    if b"refs/heads/" not in data and b"refs/tags/" not in data:
         return OK
     return guarded("pre-receive", lambda: _check(data))
 
@@ -115,7 +115,9 @@ def judge_update(
     from hotfix_hooks.git.refs import branch_name
 
     name = branch_name(update.local_ref)
-    if update.deletes or name is None:
+    if name is None:
+        return refusal_lines(_tag(update, config, point))
+    if update.deletes:
         return []
     production = Production(config)
     hotfix = parse_branch(name, config.branch_prefix)
@@ -124,6 +126,25 @@ def judge_update(
     else:
         violations = _other_branch(update, name, config, production, point)
     return refusal_lines(violations)
+
+
+def _tag(update: RefUpdate, config: Config, point: str) -> list[Violation]:
+    """A push that deletes or moves a finished hotfix's tag (one ``tag_format`` names);
+    creating one is what ``finish`` pushes."""
+    from hotfix_hooks.core.branch import tag_number
+    from hotfix_hooks.core.oid import is_zero
+    from hotfix_hooks.policy import rules
+
+    tag = update.local_ref.removeprefix("refs/tags/")
+    if tag == update.local_ref or is_zero(update.remote_sha):
+        return []
+    number = tag_number(config.tag_format, tag)
+    if number is None or update.local_sha == update.remote_sha:
+        return []
+    change = "deletes it" if update.deletes else f"moves it to {update.local_sha[:10]}"
+    finished = rules.FinishedFacts(tag, update.remote_sha, change)
+    facts = rules.Facts(number, "", update.local_sha, finished=finished)
+    return [v for v in rules.run(point, facts) if v.severity == "error"]
 
 
 def _hotfix_branch(

@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ui.error("update: expected three arguments, REFNAME OLDSHA NEWSHA (git passes them)")
         return USAGE
     refname, old, new = args
-    if not refname.startswith("refs/heads/"):
+    if not refname.startswith(("refs/heads/", "refs/tags/")):
         return OK
     from hotfix_hooks.git.ref_updates import Malformed, parse_pre_receive
     from hotfix_hooks.hooks.pre_receive import judge_update, server_side

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from hotfix_hooks.core.branch import format_number, parse_branch
+from hotfix_hooks.core.branch import format_number, parse_branch, tag_number
 from hotfix_hooks.git import lean
 from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.policy.numbers import Claim, must_move, next_free
@@ -122,15 +122,15 @@ def finished_claim(
 
 def finished_numbers(tag_format: str, cwd: str | None = None) -> dict[str, str]:
     """Number -> tag of every finished hotfix (a tag ``tag_format`` names)."""
-    head, _, tail = tag_format.partition("{number}")
+    head = tag_format.partition("{number}")[0]
     code, out, _ = lean.run_git(
         "for-each-ref", "--format=%(refname:strip=2)", f"refs/tags/{head}*", cwd=cwd
     )
     found: dict[str, str] = {}
     for name in _text(out).splitlines() if code == 0 else []:
-        middle = name[len(head) : len(name) - len(tail)] if name.endswith(tail) else ""
-        if middle.isdigit() and middle.isascii():
-            found.setdefault(format_number(middle), name)
+        number = tag_number(tag_format, name)
+        if number is not None:
+            found.setdefault(number, name)
     return found
 
 

@@ -107,6 +107,7 @@ class FinishedFacts(NamedTuple):
 
     tag: str
     commit: str  # what the tag points at
+    change: str = ""  # what a push does to the tag itself ("deletes it", "moves it to ...")
 
 
 class Facts(NamedTuple):
@@ -417,6 +418,23 @@ def check_finished(facts: Facts) -> list[Violation]:
     if finished is None:
         return []
     number = facts.number
+    if finished.change:
+        return [
+            _found(
+                facts,
+                "HH006",
+                None,
+                None,
+                f"hotfix {number} is finished (tag {finished.tag} at "
+                f"{_short(finished.commit)} on this server): this push {finished.change}, and "
+                "a finished hotfix's tag stays where finish put it.",
+                (
+                    "nothing was changed; a tag made by mistake is removed by the server's "
+                    "administrator, in the server's repository:",
+                    command(["git", "tag", "-d", finished.tag]),
+                ),
+            )
+        ]
     return [
         _found(
             facts,
@@ -512,12 +530,13 @@ RULES = (
     Rule(
         "HH006",
         "finished",
-        "a finished hotfix (its tag exists) stays finished: its branch is never re-created",
+        "a finished hotfix (its tag exists) stays finished: its branch is never re-created, "
+        "its tag never deleted or moved",
         "A push that creates a branch of a hotfix whose tag (tag_format, hotfix-NNN) exists is "
         "refused: the hotfix was finished, its branch deleted, and its number is never "
-        "reused. Work that still belongs to it (the post-mortem, a backport) goes on any other "
-        "branch, tied by its subject (042/T007: ...); a new emergency is a new hotfix "
-        "(hotfix-hooks new).",
+        "reused. So is a push that deletes or moves that tag (on the server). Work that "
+        "still belongs to it (the post-mortem, a backport) goes on any other branch, tied by "
+        "its subject (042/T007: ...); a new emergency is a new hotfix (hotfix-hooks new).",
         frozenset({"finished"}),
         check_finished,
     ),
