@@ -561,3 +561,44 @@ def test_strict_check_in_a_shallow_clone_says_how_to_fetch_the_target(
     assert subprocess.run(fetch, shell=True, cwd=clone, check=False).returncode == 0
     proc = hh(clone, "check", "--strict")
     assert "no target branch" not in proc.stderr, proc.stderr
+
+
+def test_two_branches_of_one_number_in_one_push_are_refused(installed: Path, remote: Path) -> None:
+    """pre-receive judges each ref against the refs from before the push: two branches of
+    hotfix 002 pushed together each saw no rival. The later record moves, as when pushed
+    one at a time (which the per-ref update hook does)."""
+    from tests.conftest import start_hotfix
+
+    assert hh(remote, "install", "--server", env=unmeasured_env()).returncode == 0
+    doc = installed / ".specswarm/features/002-hotfix/hotfix.md"
+    start_hotfix(installed, "hotfix/002-a")
+    fill_plan(installed, "002")
+    for name, when in (
+        ("hotfix/002-a", "2026-11-26T03:00:00"),
+        ("hotfix/002-b", "2026-11-26T03:05:00"),
+    ):
+        if name.endswith("b"):  # the same number for another incident, docs and all
+            git(
+                installed,
+                "-c",
+                f"core.hooksPath={os.devnull}",
+                "checkout",
+                "-q",
+                "-b",
+                name,
+                "main",
+            )
+            git(installed, "checkout", "hotfix/002-a", "--", ".specswarm")
+            doc.write_text(
+                doc.read_text(encoding="utf-8").replace("002-a", "002-b"), encoding="utf-8"
+            )
+        dated = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+        git(installed, "add", "-A")
+        git(installed, "commit", "-q", "--no-verify", "-m", "T003: plan", env=dated)
+    proc = push(installed, "--no-verify", "hotfix/002-a", "hotfix/002-b")
+    assert proc.returncode != 0
+    assert "hotfix/002-b" in proc.stderr and "pushed with it" in proc.stderr, proc.stderr
+    assert "HH004" in proc.stderr
+    assert not remote_has(remote, "hotfix/002-a") and not remote_has(remote, "hotfix/002-b")
+    assert push(installed, "--no-verify", "hotfix/002-a").returncode == 0
+    assert push(installed, "--no-verify", "hotfix/002-b").returncode != 0

@@ -45,7 +45,8 @@ class Scope:
     ``config_base``: the commit whose configuration a hotfix branch must not change (""
     when there is none; None: not judged here); ``creates``: whether the push creates the
     hotfix's branch (a finished hotfix's is never re-created); ``published``: the new
-    commits may be on the remote already (``check``), so a rewrite of them needs a force."""
+    commits may be on the remote already (``check``), so a rewrite of them needs a force;
+    ``pushed``: (branch, commit) of the other hotfix branches the same push brings."""
 
     def __init__(
         self,
@@ -70,6 +71,7 @@ class Scope:
         config_base: str | None = None,
         creates: bool = False,
         published: bool = False,
+        pushed: Sequence[tuple[str, str]] = (),
     ) -> None:
         self.cwd = cwd
         self.number = number
@@ -91,6 +93,7 @@ class Scope:
         self.config_base = config_base
         self.creates = creates
         self.published = published
+        self.pushed = pushed
 
 
 class Judgment:
@@ -155,7 +158,7 @@ def _judge(point: str, scope: Scope, files: CommitFiles) -> Judgment:
         claims = number_facts(
             scope.cwd, scope.branch, scope.number, scope.tip, scope.config,
             record if record is not None and record.rev == scope.tip else None,
-            remotes=scope.remotes, files=files, git_dir=scope.git_dir,
+            remotes=scope.remotes, files=files, git_dir=scope.git_dir, pushed=scope.pushed,
         )  # fmt: skip
     config = None
     if "config" in needs and scope.config_base is not None:

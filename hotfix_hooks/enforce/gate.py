@@ -262,11 +262,13 @@ def number_facts(
     remotes: bool = True,
     files: CommitFiles | None = None,
     git_dir: str | None = None,
+    pushed: Sequence[tuple[str, str]] = (),
 ) -> NumberFacts:
     """Who else claims ``number``: another hotfix branch, or the Branch field of the
     hotfix.md at ``tip`` naming another branch. ``record``: the record already read at
     ``tip`` (its Branch field); ``files``: ``tip``'s files when the caller has them open;
-    ``git_dir``: the clone's git directory, to read the branch list from its files."""
+    ``git_dir``: the clone's git directory, to read the branch list from its files;
+    ``pushed``: the other hotfix branches the same push brings, (branch, commit)."""
     from hotfix_hooks.core.branch import parse_branch
     from hotfix_hooks.incident import numbers
     from hotfix_hooks.policy.numbers import Claim
@@ -289,7 +291,7 @@ def number_facts(
             extra.append(Claim(number, named, f"Branch field of {path}", since, True))
     verdict = numbers.judge(
         branch, number, prefix, features, tip=tip, remotes=remotes, cwd=str(cwd),
-        extra=extra, git_dir=git_dir, tag_format=config.tag_format,
+        extra=extra, git_dir=git_dir, tag_format=config.tag_format, pushed=pushed,
     )  # fmt: skip
     return NumberFacts(verdict.others, verdict.free, prefix)
 

@@ -46,16 +46,24 @@ def server_side() -> tuple[Config, str]:
 def _check(data: bytes) -> int:
     from hotfix_hooks.core import ui
     from hotfix_hooks.git.ref_updates import Malformed, parse_pre_receive
+    from hotfix_hooks.git.refs import branch_name
 
     config, git_dir = server_side()
     failed = False
-    for update in parse_pre_receive(data):
+    updates = list(parse_pre_receive(data))
+    pushed = [
+        (name, u.local_sha)
+        for u in updates
+        if not isinstance(u, Malformed) and not u.deletes
+        if (name := branch_name(u.local_ref)) is not None
+    ]
+    for update in updates:
         if isinstance(update, Malformed):
             if "refs/heads/" in update.line:
                 ui.error(f"pre-receive: cannot parse {update.line!r}; rejecting to be safe")
                 failed = True
             continue
-        lines = judge_update(update, config, git_dir)
+        lines = judge_update(update, config, git_dir, pushed=pushed)
         for line in lines:
             ui.emit(line, sys.stderr)
         failed = failed or bool(lines)
@@ -106,10 +114,16 @@ class Production:
 
 
 def judge_update(
-    update: RefUpdate, config: Config, git_dir: str, point: str = "pre-receive"
+    update: RefUpdate,
+    config: Config,
+    git_dir: str,
+    point: str = "pre-receive",
+    pushed: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
     """Why one ref update is refused (nothing when it is not), as text. ``git_dir``: the
-    server's, whose ref files say which branches and tags exist without asking git."""
+    server's, whose ref files say which branches and tags exist without asking git;
+    ``pushed``: every branch the same push brings, (name, commit): one number is one
+    incident's within a push too."""
     from hotfix_hooks.core.branch import parse_branch
     from hotfix_hooks.enforce.render import refusal_lines
     from hotfix_hooks.git.refs import branch_name
@@ -122,7 +136,10 @@ def judge_update(
     production = Production(config)
     hotfix = parse_branch(name, config.branch_prefix)
     if hotfix is not None:
-        violations = _hotfix_branch(update, name, hotfix, config, production, git_dir, point)
+        others = [(n, sha) for n, sha in pushed if n != name]
+        violations = _hotfix_branch(
+            update, name, hotfix, config, production, git_dir, point, others
+        )
     else:
         violations = _other_branch(update, name, config, production, point)
     return refusal_lines(violations)
@@ -155,6 +172,7 @@ def _hotfix_branch(
     production: Production,
     git_dir: str,
     point: str,
+    pushed: Sequence[tuple[str, str]] = (),
 ) -> list[Violation]:
     """A push to a hotfix branch: its plan, trigger, number and configuration, and the
     task tie on every commit it adds over the production branch that it did not have
@@ -178,7 +196,7 @@ def _hotfix_branch(
         new=[tip, "--not", *base],
         context=[tip, "--not", production.sha] if production.sha else [tip],
         unbounded=production.unresolved(), claims=True, remotes=False,
-        config_base=config_base, creates=is_zero(old), git_dir=git_dir,
+        config_base=config_base, creates=is_zero(old), git_dir=git_dir, pushed=pushed,
     )  # fmt: skip
     return engine.judge(point, scope).errors
 

@@ -181,6 +181,7 @@ def judge(
     taken: Iterable[str] = (),
     git_dir: str | None = None,
     tag_format: str = DEFAULT_TAG_FORMAT,
+    pushed: Sequence[tuple[str, str]] = (),
 ) -> Judgement:
     """May ``branch`` (hotfix ``number``, its tip ``tip``) keep its number?
 
@@ -190,9 +191,15 @@ def judge(
     numbers in use (directories), for the next
     free one. ``git_dir``: the repository's git directory, when known, to read the branch
     list from its files. ``tag_format``: how a finished hotfix's tag is named (its tag
-    holds the number for good).
+    holds the number for good). ``pushed``: (branch, commit) of the other hotfix branches
+    the same push brings (a server judges each against the refs from before the push).
     """
     listed = branch_claims(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir)
+    names = {claim.branch for claim, _ in listed}
+    for name, sha in pushed:
+        other = parse_branch(name, prefix)
+        if other is not None and name not in names:
+            listed.append((Claim(other.number, name, "pushed with it"), sha))
     same = [(c, ref) for c, ref in listed if c.number == number and c.branch != branch]
     finished = finished_claim(number, prefix, features, tag_format, cwd, git_dir)
     extra = [*extra, *([finished] if finished else [])]
