@@ -189,7 +189,8 @@ def test_a_stale_clone_is_told_its_hotfix_is_finished(team: Team) -> None:
     assert "hotfix 001 is finished (tag hotfix-001" in status.stderr
     assert "Status: Finished" in status.stdout
     assert "has 1 commit(s) the finished hotfix does not" in status.stdout
-    assert "git cherry-pick hotfix-001..hotfix/001-login-500" in status.stdout
+    pick = "git cherry-pick --no-commit hotfix-001..hotfix/001-login-500 && git commit -m"
+    assert pick in status.stdout
     for args in (("rollback", "--yes"), ("resolve",), ("finish", "--push")):
         proc = carl.hh(*args, at="10:41:00")
         assert proc.returncode == 1, proc.stdout + proc.stderr
@@ -197,7 +198,16 @@ def test_a_stale_clone_is_told_its_hotfix_is_finished(team: Team) -> None:
     assert not (carl.path / ".git/hotfix-hooks/finish.json").exists()
     push = carl.run("git", "push", "origin", BRANCH, at="10:42:00")
     assert push.returncode != 0 and "hotfix 001 is finished" in push.stderr
-    # the advice, pasted: the branch is left, production is up to date
+    # the advice, pasted: carl's commit ships as a new hotfix's, counted as that one's
+    line = next(line for line in status.stdout.splitlines() if "bring them in as its own" in line)
+    bring = line.split("bring them in as its own (", 1)[1].split("); for the post-mortem", 1)[0]
+    carl.ok("new", "smoke failures", at="10:42:30")
+    brought = carl.run("bash", "-c", bring, at="10:42:40")
+    assert brought.returncode == 0, brought.stdout + brought.stderr
+    message = carl.git("log", "-1", "--format=%B")
+    assert "Hotfix: 002" in message and "Hotfix: 001" not in message, message
+    # and the branch is left, production is up to date
+    carl.git("checkout", "-q", BRANCH)
     leave = next(line for line in status.stdout.splitlines() if "then leave this branch:" in line)
     command = leave.split("then leave this branch: ", 1)[1]
     done = carl.run("bash", "-c", command, at="10:43:00")

@@ -42,13 +42,18 @@ class Finished(NamedTuple):
             ["git", "pull", "--ff-only"],
             ["git", "branch", "-D", self.branch],
         )
-        pick = ui.command(["git", "cherry-pick", f"{self.tag}..{self.branch}"])
+        # applied, then committed as the new hotfix's: a plain cherry-pick keeps their
+        # Hotfix: trailers (no commit-msg hook runs), and the new fix would count as this one's
+        pick = ui.commands(
+            ["git", "cherry-pick", "--no-commit", f"{self.tag}..{self.branch}"],
+            ["git", "commit", "-m", "T001: <what they fix>"],
+        )
         if self.extra:
             return (
                 f"{self.branch} has {self.extra} commit(s) the finished hotfix does not: to "
                 'ship them, start a new hotfix (hotfix-hooks new "<what is broken>") and '
-                f"cherry-pick them ({pick}); for the post-mortem, commit on any branch as "
-                f'"{self.number}/T007: ..."; then leave this branch: {leave}'
+                f"bring them in as its own ({pick}); for the post-mortem, commit on any branch "
+                f'as "{self.number}/T007: ..."; then leave this branch: {leave}'
             )
         return f"leave this branch: {leave}"
 
