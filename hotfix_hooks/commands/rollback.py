@@ -42,7 +42,8 @@ def _show_plan(doc: CurrentDoc) -> None:
             ui.paint(f"  NONE WRITTEN ({verdict.plan.problem}) — improvise and document", "red")
         )
     ui.emit("Rollback Trigger:")
-    ui.emit(f"  {verdict.trigger.text.strip() if verdict.trigger.real else '(not written)'}")
+    trigger = verdict.trigger
+    ui.emit(f"  {trigger.text.strip() if trigger.real else f'(not written: {trigger.problem})'}")
     recorded = doc.record().rollback
     if recorded is not None:
         ui.emit(f"Rollback Triggered: {_said(recorded)}")
