@@ -121,3 +121,8 @@ def timeline(number: str | None, as_json: bool, markdown: bool) -> None:
     spans = tl.durations(rows)
     if spans:
         ui.emit("  " + " · ".join(f"{k}: {clock.human(v)}" for k, v in spans.items()))
+    if any(row.event.kind in ("branch", "push") for row in rows):
+        ui.emit(
+            "  (the branch and push rows come from this clone's reflogs: what this clone saw, "
+            "which another clone may not have)"
+        )
