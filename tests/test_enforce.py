@@ -602,3 +602,18 @@ def test_two_branches_of_one_number_in_one_push_are_refused(installed: Path, rem
     assert not remote_has(remote, "hotfix/002-a") and not remote_has(remote, "hotfix/002-b")
     assert push(installed, "--no-verify", "hotfix/002-a").returncode == 0
     assert push(installed, "--no-verify", "hotfix/002-b").returncode != 0
+
+
+def test_a_hotfix_tag_is_finishs_to_make(planned: Path, remote: Path) -> None:
+    """The tag that says hotfix 042 is finished is made by finish, on a commit whose record
+    says Resolved: pushed by hand on main, or on the active branch, it is refused (it would
+    keep finish from tagging, and could not be deleted again). A tag of another spelling is
+    no hotfix's: anyone's to push and delete."""
+    assert push(planned, BRANCH).returncode == 0
+    for source, says in (("main", "says nothing (no record)"), (BRANCH, "says Active")):
+        proc = push(planned, f"{source}:refs/tags/hotfix-042")
+        assert proc.returncode != 0 and says in proc.stderr, proc.stderr
+        assert "HH006" in proc.stderr and "hotfix-hooks finish --push" in proc.stderr
+    assert not remote_has(remote, "refs/tags/hotfix-042")
+    assert push(planned, "main:refs/tags/hotfix-42").returncode == 0
+    assert push(planned, ":refs/tags/hotfix-42").returncode == 0

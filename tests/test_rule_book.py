@@ -112,10 +112,11 @@ def everything_wrong(tmp_path: Path, remote: Path, repo: Path) -> tuple[Path, Pa
     git(repo, "commit", "-q", "-am", "T003: trigger", env=setup)
     assert push(repo, "-q", "origin", "hotfix/007-a", env=setup).returncode == 0
     assert push(repo, "-q", str(per_ref), "hotfix/007-a", env=setup).returncode == 0
-    # and a tag hotfix-007 (HH006): as if a hotfix 007 had been finished already
-    git(repo, "tag", "hotfix-007", "hotfix/007-a")
-    assert push(repo, "-q", "origin", "hotfix-007", env=setup).returncode == 0
-    assert push(repo, "-q", str(per_ref), "hotfix-007", env=setup).returncode == 0
+    # and a tag hotfix-007 (HH006): as if a hotfix 007 had been finished already (made on
+    # the servers, as finish's push would: a tag on an unresolved record is refused there)
+    tip = git(repo, "rev-parse", "hotfix/007-a").stdout.strip()
+    for server in (remote, per_ref):
+        git(server, "tag", "hotfix-007", tip)
     start(other, "hotfix/007-b")  # its docs scaffolded before it knew of 007-a
     (other / ".hotfix-hooks.toml").write_text(
         "rollback_trigger_required = true\ntarget_minutes = 60\n", "utf-8"

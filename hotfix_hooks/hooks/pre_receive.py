@@ -146,22 +146,45 @@ def judge_update(
 
 
 def _tag(update: RefUpdate, config: Config, point: str) -> list[Violation]:
-    """A push that deletes or moves a finished hotfix's tag (one ``tag_format`` names);
-    creating one is what ``finish`` pushes."""
-    from hotfix_hooks.core.branch import tag_number
+    """A push that deletes or moves a finished hotfix's tag (the one ``tag_format`` names
+    for its number), or creates it where ``finish`` would not: on a commit whose record of
+    that hotfix does not say it was resolved."""
+    from hotfix_hooks.core.branch import tag_name, tag_number
     from hotfix_hooks.core.oid import is_zero
     from hotfix_hooks.policy import rules
 
     tag = update.local_ref.removeprefix("refs/tags/")
-    if tag == update.local_ref or is_zero(update.remote_sha):
+    number = tag_number(config.tag_format, tag) if tag != update.local_ref else None
+    if number is None or tag != tag_name(config.tag_format, number):
+        return []  # not a hotfix's tag (hotfix-1 is not hotfix-001's)
+    if update.local_sha == update.remote_sha:
         return []
-    number = tag_number(config.tag_format, tag)
-    if number is None or update.local_sha == update.remote_sha:
-        return []
-    change = "deletes it" if update.deletes else f"moves it to {update.local_sha[:10]}"
+    if is_zero(update.remote_sha):
+        from hotfix_hooks.core.state import HotfixState
+
+        state = _record_state(update.local_sha, number, config)
+        if state == HotfixState.RESOLVED.value:
+            return []
+        change = f"creates it on {update.local_sha[:10]}, whose record of it says {state}"
+    elif update.deletes:
+        change = "deletes it"
+    else:
+        change = f"moves it to {update.local_sha[:10]}"
     finished = rules.FinishedFacts(tag, update.remote_sha, change)
     facts = rules.Facts(number, "", update.local_sha, finished=finished)
     return [v for v in rules.run(point, facts) if v.severity == "error"]
+
+
+def _record_state(rev: str, number: str, config: Config) -> str:
+    """What the record of hotfix ``number`` in ``rev`` says of its state ("no record")."""
+    from hotfix_hooks.enforce.gate import read_plan
+    from hotfix_hooks.git.blobs import CommitFiles
+
+    with CommitFiles(".", rev) as files:
+        found = read_plan(files, number, config)
+    if found.facts.state != "ok":
+        return "nothing (no record)"
+    return found.facts.status or "nothing"
 
 
 def _hotfix_branch(

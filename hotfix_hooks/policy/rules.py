@@ -418,6 +418,21 @@ def check_finished(facts: Facts) -> list[Violation]:
     if finished is None:
         return []
     number = facts.number
+    if finished.change.startswith("creates"):
+        return [
+            _found(
+                facts,
+                "HH006",
+                None,
+                None,
+                f"tag {finished.tag} says hotfix {number} is finished, and finish makes it: "
+                f"this push {finished.change}.",
+                (
+                    "finish the hotfix when it is resolved, and the tag comes with it:",
+                    "hotfix-hooks finish --push",
+                ),
+            )
+        ]
     if finished.change:
         return [
             _found(
@@ -531,10 +546,11 @@ RULES = (
         "HH006",
         "finished",
         "a finished hotfix (its tag exists) stays finished: its branch is never re-created, "
-        "its tag never deleted or moved",
+        "its tag never deleted or moved (nor made but by finish)",
         "A push that creates a branch of a hotfix whose tag (tag_format, hotfix-NNN) exists is "
         "refused: the hotfix was finished, its branch deleted, and its number is never "
-        "reused. So is a push that deletes or moves that tag (on the server). Work that "
+        "reused. So is a push that deletes or moves that tag, or creates it on a commit "
+        "whose record of the hotfix does not say Resolved (on the server). Work that "
         "still belongs to it (the post-mortem, a backport) goes on any other branch, tied by "
         "its subject (042/T007: ...); a new emergency is a new hotfix (hotfix-hooks new).",
         frozenset({"finished"}),
