@@ -617,3 +617,45 @@ def test_a_hotfix_tag_is_finishs_to_make(planned: Path, remote: Path) -> None:
     assert not remote_has(remote, "refs/tags/hotfix-042")
     assert push(planned, "main:refs/tags/hotfix-42").returncode == 0
     assert push(planned, ":refs/tags/hotfix-42").returncode == 0
+
+
+@pytest.mark.parametrize("server_flags", [(), ("--per-ref",)])
+def test_a_branch_the_server_has_keeps_its_number_against_a_backdated_newcomer(
+    installed: Path, remote: Path, server_flags: tuple[str, ...]
+) -> None:
+    """A record's commit date is the pusher's to write: a branch the push creates never
+    takes the number of one the server has, however old its record claims to be (it took
+    it, and locked the live branch out of its own pushes)."""
+    from tests.conftest import start_hotfix
+
+    assert hh(remote, "install", "--server", *server_flags, env=unmeasured_env()).returncode == 0
+    doc = installed / ".specswarm/features/002-hotfix/hotfix.md"
+    start_hotfix(installed, "hotfix/002-live")
+    fill_plan(installed, "002")
+    git(installed, "add", "-A")
+    git(installed, "commit", "-q", "--no-verify", "-m", "T003: plan")
+    assert push(installed, "--no-verify", "hotfix/002-live").returncode == 0
+    git(
+        installed,
+        "-c",
+        f"core.hooksPath={os.devnull}",
+        "checkout",
+        "-q",
+        "-b",
+        "hotfix/002-z",
+        "main",
+    )
+    git(installed, "checkout", "hotfix/002-live", "--", ".specswarm")
+    doc.write_text(doc.read_text(encoding="utf-8").replace("002-live", "002-z"), encoding="utf-8")
+    old = {
+        **os.environ,
+        "GIT_COMMITTER_DATE": "2020-01-01T00:00:00",
+        "GIT_AUTHOR_DATE": "2020-01-01T00:00:00",
+    }
+    git(installed, "add", "-A")
+    git(installed, "commit", "-q", "--no-verify", "-m", "T003: plan", env=old)
+    proc = push(installed, "--no-verify", "hotfix/002-z")
+    assert proc.returncode != 0 and "HH004" in proc.stderr, proc.stderr
+    git(installed, "checkout", "-q", "hotfix/002-live")
+    git(installed, "commit", "-q", "--allow-empty", "--no-verify", "-m", "T001: still live")
+    assert push(installed, "--no-verify", "hotfix/002-live").returncode == 0

@@ -46,7 +46,9 @@ class Scope:
     when there is none; None: not judged here); ``creates``: whether the push creates the
     hotfix's branch (a finished hotfix's is never re-created); ``published``: the new
     commits may be on the remote already (``check``), so a rewrite of them needs a force;
-    ``pushed``: (branch, commit) of the other hotfix branches the same push brings."""
+    ``pushed``: (branch, commit) of the other hotfix branches the same push brings;
+    ``creating``: on a server, whether the push creates ``branch``, which then never takes
+    the number of a branch the server has."""
 
     def __init__(
         self,
@@ -72,6 +74,7 @@ class Scope:
         creates: bool = False,
         published: bool = False,
         pushed: Sequence[tuple[str, str]] = (),
+        creating: bool | None = None,
     ) -> None:
         self.cwd = cwd
         self.number = number
@@ -94,6 +97,7 @@ class Scope:
         self.creates = creates
         self.published = published
         self.pushed = pushed
+        self.creating = creating
 
 
 class Judgment:
@@ -159,6 +163,7 @@ def _judge(point: str, scope: Scope, files: CommitFiles) -> Judgment:
             scope.cwd, scope.branch, scope.number, scope.tip, scope.config,
             record if record is not None and record.rev == scope.tip else None,
             remotes=scope.remotes, files=files, git_dir=scope.git_dir, pushed=scope.pushed,
+            creating=scope.creating,
         )  # fmt: skip
     config = None
     if "config" in needs and scope.config_base is not None:

@@ -263,12 +263,14 @@ def number_facts(
     files: CommitFiles | None = None,
     git_dir: str | None = None,
     pushed: Sequence[tuple[str, str]] = (),
+    creating: bool | None = None,
 ) -> NumberFacts:
     """Who else claims ``number``: another hotfix branch, or the Branch field of the
     hotfix.md at ``tip`` naming another branch. ``record``: the record already read at
     ``tip`` (its Branch field); ``files``: ``tip``'s files when the caller has them open;
     ``git_dir``: the clone's git directory, to read the branch list from its files;
-    ``pushed``: the other hotfix branches the same push brings, (branch, commit)."""
+    ``pushed``: the other hotfix branches the same push brings, (branch, commit);
+    ``creating``: on a server, whether the push creates ``branch`` (``numbers.judge``)."""
     from hotfix_hooks.core.branch import parse_branch
     from hotfix_hooks.incident import numbers
     from hotfix_hooks.policy.numbers import Claim
@@ -292,6 +294,7 @@ def number_facts(
     verdict = numbers.judge(
         branch, number, prefix, features, tip=tip, remotes=remotes, cwd=str(cwd),
         extra=extra, git_dir=git_dir, tag_format=config.tag_format, pushed=pushed,
+        creating=creating,
     )  # fmt: skip
     return NumberFacts(verdict.others, verdict.free, prefix)
 

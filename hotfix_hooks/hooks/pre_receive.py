@@ -220,6 +220,7 @@ def _hotfix_branch(
         context=[tip, "--not", production.sha] if production.sha else [tip],
         unbounded=production.unresolved(), claims=True, remotes=False,
         config_base=config_base, creates=is_zero(old), git_dir=git_dir, pushed=pushed,
+        creating=is_zero(old),
     )  # fmt: skip
     return engine.judge(point, scope).errors
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from hotfix_hooks.core.branch import format_number, parse_branch, tag_number
+from hotfix_hooks.core.oid import is_oid
 from hotfix_hooks.git import lean
 from hotfix_hooks.git.refs import hotfix_refs
 from hotfix_hooks.policy.numbers import Claim, must_move, next_free
@@ -77,14 +78,27 @@ def doc_at(rev: str, path: str, cwd: str | None = None) -> bytes | None:
     return out if code == 0 else None
 
 
+# What a commit's history says of a record, by (commit id, path, cwd): a commit never
+# changes, so a server judging many branches of one push reads each once (a ref name moves,
+# and is never kept).
+_DATED: dict[tuple[str, str, str | None], tuple[float | None, bytes | None]] = {}
+
+
 def _date(claim: Claim, rev: str, path: str, cwd: str | None) -> None:
-    claim.since = doc_added(rev, path, cwd)
+    key = (rev, path, cwd)
+    found = _DATED.get(key)
+    if found is None:
+        since = doc_added(rev, path, cwd)
+        found = (since, doc_at(rev, path, cwd) if since is not None else None)
+        if is_oid(rev):
+            _DATED[key] = found
+    claim.since, data = found
     if claim.since is not None:
-        data = doc_at(rev, path, cwd)
         claim.names_itself = data is not None and names_branch(data, claim.branch)
 
 
 DEFAULT_TAG_FORMAT = "hotfix-{number}"
+PUSHED_WITH_IT = "pushed with it"  # a claim by another branch of the same push (a server's)
 
 
 def tag_exists(tag: str, cwd: str | None = None, git_dir: str | None = None) -> bool:
@@ -182,6 +196,7 @@ def judge(
     git_dir: str | None = None,
     tag_format: str = DEFAULT_TAG_FORMAT,
     pushed: Sequence[tuple[str, str]] = (),
+    creating: bool | None = None,
 ) -> Judgement:
     """May ``branch`` (hotfix ``number``, its tip ``tip``) keep its number?
 
@@ -193,14 +208,25 @@ def judge(
     list from its files. ``tag_format``: how a finished hotfix's tag is named (its tag
     holds the number for good). ``pushed``: (branch, commit) of the other hotfix branches
     the same push brings (a server judges each against the refs from before the push).
+    ``creating``: on a server, whether this push creates ``branch``: a branch the server
+    has keeps its number against any the push creates, whatever their records' dates (a
+    commit date is the pusher's to write).
     """
     listed = branch_claims(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir)
     names = {claim.branch for claim, _ in listed}
     for name, sha in pushed:
         other = parse_branch(name, prefix)
         if other is not None and name not in names:
-            listed.append((Claim(other.number, name, "pushed with it"), sha))
+            listed.append((Claim(other.number, name, PUSHED_WITH_IT), sha))
     same = [(c, ref) for c, ref in listed if c.number == number and c.branch != branch]
+    taken_too = [c.number for c, _ in listed] + list(taken)
+    if creating is not None:
+        held = [(c, ref) for c, ref in same if c.where != PUSHED_WITH_IT]
+        if creating and held:
+            numbers = taken_too + list(finished_numbers(tag_format, cwd))
+            return Judgement([c for c, _ in held], next_free(numbers))
+        if not creating:
+            same = held
     finished = finished_claim(number, prefix, features, tag_format, cwd, git_dir)
     extra = [*extra, *([finished] if finished else [])]
     foreign = [c for c in extra if c.branch != branch]
@@ -215,7 +241,7 @@ def judge(
     others = must_move(branch, claims)
     if not others:
         return Judgement([], "")
-    numbers = [c.number for c, _ in listed] + [c.number for c in extra] + list(taken)
+    numbers = taken_too + [c.number for c in extra]
     numbers += list(finished_numbers(tag_format, cwd))
     return Judgement(others, next_free(numbers))
 
