@@ -60,20 +60,28 @@ def test_server_refuses_no_verify_commit_without_task(planned: Path, remote: Pat
     assert push(planned, "--no-verify", BRANCH).returncode == 0
 
 
-def follow_reword_advice(repo: Path, refusal: str, tmp_path: Path) -> list[str]:
-    """Run the refusal's `git rebase -i <oldest>^`, marking every commit 'reword' and
-    putting a task before each message (the editors scripted); the push it says comes next,
-    as an argument list."""
+def follow_reword_advice(repo: Path, refusal: str, tmp_path: Path) -> str:
+    """Run the refusal's `git rebase -i --rebase-merges <oldest>^`, marking the commits it
+    lists 'reword' and putting a task before each of their messages (the editors scripted);
+    the command line it says comes next (the check that only messages changed, the push)."""
     import re
     import shlex
     import sys
 
-    found = re.search(r"git rebase -i (\S+)  \(mark them 'reword'\), then: (git push .*)", refusal)
+    found = re.search(
+        r"git rebase -i --rebase-merges (\S+)  \(mark them 'reword'\), then, as only their "
+        r"messages may change: (git diff --quiet ORIG_HEAD HEAD && git push .*)",
+        refusal,
+    )
     assert found is not None, refusal
+    # 'reword' on the commits the refusal lists, and on no other (a teammate's stays picked)
+    listed = re.findall(r"^(?:remote: )?\s+([0-9a-f]{10}) .*\[", refusal, flags=re.M)
+    assert listed, refusal
     sequence = tmp_path / "sequence.py"
     sequence.write_text(
-        "import sys\np = sys.argv[1]\nt = open(p).read()\n"
-        "open(p, 'w').write(t.replace('pick ', 'reword '))\n",
+        f"import re, sys\np = sys.argv[1]\nt = open(p).read()\nfor sha in {listed!r}:\n"
+        "    t = re.sub(rf'^pick {sha[:7]}\\w*', lambda m: 'reword' + m.group(0)[4:], t, "
+        "flags=re.M)\nopen(p, 'w').write(t)\n",
         encoding="utf-8",
     )
     message = tmp_path / "message.py"
@@ -86,11 +94,12 @@ def follow_reword_advice(repo: Path, refusal: str, tmp_path: Path) -> list[str]:
         "GIT_EDITOR": f"{sys.executable} {message}",
     }
     rebased = subprocess.run(
-        ("git", "rebase", "-i", *shlex.split(found.group(1))), cwd=repo, env={**os.environ, **env},
+        ("git", "rebase", "-i", "--rebase-merges", *shlex.split(found.group(1))), cwd=repo,
+        env={**os.environ, **env},
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert rebased.returncode == 0, rebased.stderr
-    return shlex.split(found.group(2))
+    return found.group(2).rstrip()  # git pads the server's lines
 
 
 def untied_pair(repo: Path) -> str:
@@ -121,10 +130,11 @@ def test_the_tie_refusal_advice_works_as_written(
     oldest = untied_pair(planned)
     proc = push(planned, "--no-verify", BRANCH)
     assert proc.returncode != 0
-    assert f"git rebase -i '{oldest[:10]}^'  (mark" in proc.stderr  # quoted: ^ is special
-    argv = follow_reword_advice(planned, proc.stderr, tmp_path)
-    assert argv == ["git", "push", "origin", "HEAD"]  # the server cannot tell an upstream
-    again = subprocess.run(argv, cwd=planned, capture_output=True, text=True, check=False)
+    assert f"git rebase -i --rebase-merges '{oldest[:10]}^'  (mark" in proc.stderr  # ^ quoted
+    then = follow_reword_advice(planned, proc.stderr, tmp_path)
+    # the server cannot tell an upstream
+    assert then == "git diff --quiet ORIG_HEAD HEAD && git push origin HEAD"
+    again = subprocess.run(("sh", "-c", then), cwd=planned, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
 
 
@@ -147,10 +157,11 @@ def test_the_reword_advice_never_drops_a_teammates_fetched_commit(
     assert proc.returncode == 1, proc.stderr
     theirs = teammate_pushes(remote, tmp_path)
     git(planned, "fetch", "-q", "origin")
-    argv = follow_reword_advice(planned, proc.stderr, tmp_path)
+    then = follow_reword_advice(planned, proc.stderr, tmp_path)
     expected = "git push --force-with-lease --force-if-includes origin HEAD"
-    assert " ".join(argv) == (expected if point == "check" else "git push origin HEAD")
-    again = subprocess.run(argv, cwd=planned, capture_output=True, text=True, check=False)
+    pushed = expected if point == "check" else "git push origin HEAD"
+    assert then == f"git diff --quiet ORIG_HEAD HEAD && {pushed}"
+    again = subprocess.run(("sh", "-c", then), cwd=planned, capture_output=True, text=True)
     assert again.returncode != 0, again.stdout
     assert git(remote, "rev-parse", BRANCH).stdout.strip() == theirs
 
@@ -659,3 +670,47 @@ def test_a_branch_the_server_has_keeps_its_number_against_a_backdated_newcomer(
     git(installed, "checkout", "-q", "hotfix/002-live")
     git(installed, "commit", "-q", "--allow-empty", "--no-verify", "-m", "T001: still live")
     assert push(installed, "--no-verify", "hotfix/002-live").returncode == 0
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["clean-merge", "merge-with-an-edit"])
+def test_the_reword_advice_keeps_a_teammates_merge(
+    planned: Path, remote: Path, tmp_path: Path, edit: bool
+) -> None:
+    """A teammate merged main into the hotfix branch (and, in one case, edited a file while
+    merging) on top of the untied commits, and this clone pulled it: `check`'s advice redoes
+    the merge (--rebase-merges), and pushes only if nothing but messages changed; a merge
+    git cannot redo as it was stops before the push, and the server keeps the teammate's."""
+    git(remote, "config", "core.hooksPath", os.devnull)  # a server without the gate
+    assert push(planned, BRANCH).returncode == 0
+    untied_pair(planned)
+    assert push(planned, "--no-verify", BRANCH).returncode == 0
+    mate = tmp_path / "mate"
+    git(tmp_path, "clone", "-q", str(remote), str(mate))
+    (mate / "main.py").write_text("on main\n", encoding="utf-8")
+    git(mate, "add", "main.py")
+    git(mate, "commit", "-q", "--no-verify", "-m", "main moves on")
+    git(mate, "push", "-q", "origin", "main")
+    git(mate, "checkout", "-q", BRANCH)
+    git(mate, "merge", "-q", "--no-commit", "--no-ff", "main")
+    if edit:
+        (mate / "settings.py").write_text("TIMEOUT = 5\n", encoding="utf-8")
+        git(mate, "add", "settings.py")
+    git(mate, "commit", "-q", "--no-verify", "-m", "Merge main into the hotfix")
+    git(mate, "push", "-q", "origin", BRANCH)
+    theirs = git(mate, "rev-parse", "HEAD").stdout.strip()
+    git(planned, "fetch", "-q", "origin")  # main, as CI sees it
+    git(planned, "pull", "-q", "--no-rebase", "origin", BRANCH)
+    proc = hh(planned, "check", "--range", "origin/main..HEAD")  # what CI judges
+    assert proc.returncode == 1, proc.stderr
+    then = follow_reword_advice(planned, proc.stderr, tmp_path)
+    again = subprocess.run(("sh", "-c", then), cwd=planned, capture_output=True, text=True)
+    server = git(remote, "rev-parse", BRANCH).stdout.strip()
+    if edit:
+        assert again.returncode != 0 and server == theirs
+        assert "git reset --hard ORIG_HEAD" in proc.stderr
+    else:
+        assert again.returncode == 0, again.stderr
+        assert (
+            git(remote, "merge-base", "--is-ancestor", "main", BRANCH, check=False).returncode == 0
+        )
+        assert hh(planned, "check", "--range", "origin/main..HEAD").returncode == 0

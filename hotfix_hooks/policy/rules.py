@@ -263,8 +263,11 @@ def check_tie(facts: Facts) -> list[Violation]:
     oldest = _short(failures[-1][0].sha)  # git log lists the newest first
     fix = (
         "name a task in each of these messages (e.g. 'T001: guard null user'):",
-        f"{command(['git', 'rebase', '-i', oldest + '^'])}  (mark them 'reword'), then: "
-        + (SAFE_FORCE_PUSH if facts.published else facts.push),
+        f"{command(['git', 'rebase', '-i', '--rebase-merges', oldest + '^'])}  (mark them "
+        "'reword'), then, as only their messages may change: git diff --quiet ORIG_HEAD HEAD "
+        f"&& {SAFE_FORCE_PUSH if facts.published else facts.push}",
+        "(merges after them are redone; if the diff stops the push, the rebase changed more "
+        "than messages: git reset --hard ORIG_HEAD puts the branch back)",
     )
     note = (f"note: {tie.warning}",) if tie.warning else ()
     out = []
