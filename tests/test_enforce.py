@@ -626,6 +626,12 @@ def test_a_hotfix_tag_is_finishs_to_make(planned: Path, remote: Path) -> None:
         assert proc.returncode != 0 and says in proc.stderr, proc.stderr
         assert "HH006" in proc.stderr and "hotfix-hooks finish --push" in proc.stderr
     assert not remote_has(remote, "refs/tags/hotfix-042")
+    # made here too, by the same push: the advice deletes it, and the clone is not finished
+    git(planned, "tag", "hotfix-042", "main")
+    proc = push(planned, "hotfix-042")
+    assert "git tag -d hotfix-042   later: hotfix-hooks finish --push" in proc.stderr
+    git(planned, "tag", "-d", "hotfix-042")
+    assert "Finished" not in hh(planned, "status").stdout
     assert push(planned, "main:refs/tags/hotfix-42").returncode == 0
     assert push(planned, ":refs/tags/hotfix-42").returncode == 0
 

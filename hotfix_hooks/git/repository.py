@@ -130,13 +130,17 @@ class Repository:
 
     def upstream(self, branch: str | None = None) -> str | None:
         """The upstream of ``branch`` (default: the checked-out one) as ``origin/x``, when
-        it has one that resolves."""
+        it has one that resolves and is the remote's branch of the same name: a branch made
+        with ``git checkout -b hotfix/002-x origin/main`` tracks origin/main, its start
+        point, not its copy on the remote (and a plain ``git push`` refuses to push there)."""
         branch = branch or self.head_branch()
         if not branch:
             name = self.ask("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
             return name if name and self.ask("rev-parse", "-q", "--verify", name) else None
         full, short, present = self._branch_refs(branch)
         if not full or not short:
+            return None
+        if not (full.startswith("refs/remotes/") and full.endswith(f"/{branch}")):
             return None
         if full in present or self.ask("rev-parse", "-q", "--verify", full):
             return short

@@ -28,6 +28,7 @@ class Finished(NamedTuple):
     commit: str  # the tagged commit
     extra: int  # the branch's commits that the finished hotfix does not have
     production: str
+    picks: tuple[str, ...] = ()  # those of them that are not merges, oldest first
 
     def notice(self) -> str:
         return (
@@ -44,11 +45,13 @@ class Finished(NamedTuple):
         )
         # applied, then committed as the new hotfix's: a plain cherry-pick keeps their
         # Hotfix: trailers (no commit-msg hook runs), and the new fix would count as this one's
+        # by id, merges left out: a merge brings another branch's work, not this one's, and
+        # cherry-pick refuses one without -m
         pick = ui.commands(
-            ["git", "cherry-pick", "--no-commit", f"{self.tag}..{self.branch}"],
+            ["git", "cherry-pick", "--no-commit", *(sha[:12] for sha in self.picks)],
             ["git", "commit", "-m", "T001: <what they fix>"],
         )
-        if self.extra:
+        if self.picks:
             return (
                 f"{self.branch} has {self.extra} commit(s) the finished hotfix does not: to "
                 'ship them, start a new hotfix (hotfix-hooks new "<what is broken>") and '
@@ -79,14 +82,15 @@ def finished(repo: Repository, config: Config, hotfix: HotfixBranch) -> Finished
         return None  # no tag, or another incident's: a number conflict, said as one
     tag = tag_name(config.tag_format, hotfix.number)
     commit = repo.resolve(f"refs/tags/{tag}") or ""
-    count = repo.git(
-        "rev-list", "--count", f"{commit}..refs/heads/{hotfix.name}", "--", check=False
-    )
+    # the branch's own commits the finished hotfix lacks, oldest first, merges marked
+    listed = repo.git(
+        "rev-list", "--reverse", "--parents", f"{commit}..refs/heads/{hotfix.name}", "--",
+        check=False,
+    ).splitlines()  # fmt: skip
+    own = tuple(line.split()[0] for line in listed if len(line.split()) == 2)
     remote = remote_for(repo, config.base_branch)
     try:
         production = production_branch(repo, config.base_branch, remote)
     except UsageError:  # no production branch to be found: say main, the likeliest
         production = "main"
-    return Finished(
-        hotfix.number, hotfix.name, tag, commit, int(count) if count.isdigit() else 0, production
-    )
+    return Finished(hotfix.number, hotfix.name, tag, commit, len(listed), production, own)

@@ -431,8 +431,10 @@ def check_finished(facts: Facts) -> list[Violation]:
                 f"tag {finished.tag} says hotfix {number} is finished, and finish makes it: "
                 f"this push {finished.change}.",
                 (
-                    "finish the hotfix when it is resolved, and the tag comes with it:",
-                    "hotfix-hooks finish --push",
+                    "delete the tag where it was made (here it would say the hotfix is "
+                    "finished), and finish the hotfix once it is resolved; the tag comes with it:",
+                    f"{command(['git', 'tag', '-d', finished.tag])}   later: hotfix-hooks finish "
+                    "--push",
                 ),
             )
         ]

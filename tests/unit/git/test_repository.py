@@ -102,3 +102,22 @@ def test_the_pull_advised_works_diverged_and_without_an_upstream(
     assert git(repo, *shlex.split(advised)[1:]).returncode == 0  # word for word
     git(repo, "branch", "-q", "-u", "origin/hotfix/042-x")
     assert require_repo(str(repo)).pull_command() == "git pull --no-rebase"
+
+
+def test_an_upstream_of_another_name_is_a_start_point_not_the_branch_s_copy(
+    repo: Path,
+) -> None:
+    """`git checkout -b hotfix/002-x origin/main` tracks origin/main: its push is one that
+    sets the branch's own upstream (a plain `git push` refuses a different name), and its
+    remote copy is origin/hotfix/002-x, never main."""
+    import shlex
+
+    git(repo, "fetch", "-q", "origin")
+    git(repo, "checkout", "-q", "-b", "hotfix/002-x", "--track", "origin/main")
+    found = require_repo(str(repo))
+    assert found.upstream() is None and found.tracking("hotfix/002-x") is None
+    advised = found.push_command()
+    assert advised == "git push -u origin HEAD"
+    assert git(repo, *shlex.split(advised)[1:]).returncode == 0  # word for word
+    found = require_repo(str(repo))
+    assert found.upstream() == "origin/hotfix/002-x" and found.push_command() == "git push"
