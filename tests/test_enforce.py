@@ -720,3 +720,38 @@ def test_the_reword_advice_keeps_a_teammates_merge(
             git(remote, "merge-base", "--is-ancestor", "main", BRANCH, check=False).returncode == 0
         )
         assert hh(planned, "check", "--range", "origin/main..HEAD").returncode == 0
+
+
+@pytest.mark.parametrize("merge", ["clean", "conflict-resolved", "with-an-edit"])
+def test_a_merge_is_exempt_only_for_what_git_merged(
+    planned: Path, remote: Path, merge: str
+) -> None:
+    """A merge of main names no task and passes: git made it. An edit made while merging
+    (a file neither side has) is the pusher's own change, and needs a task; a conflict's
+    resolution is the merge's work, and does not."""
+    (planned / "app.py").write_text("branch\n", encoding="utf-8")
+    git(planned, "add", "app.py")
+    git(planned, "commit", "-q", "-m", "T001: fix")
+    assert push(planned, BRANCH).returncode == 0
+    git(planned, "checkout", "-q", "main")
+    (planned / ("app.py" if merge == "conflict-resolved" else "main.py")).write_text(
+        "main\n", encoding="utf-8"
+    )
+    git(planned, "add", "-A")
+    git(planned, "commit", "-q", "--no-verify", "-m", "main moves on")
+    git(planned, "push", "-q", "--no-verify", "origin", "main")
+    git(planned, "checkout", "-q", BRANCH)
+    git(planned, "merge", "-q", "--no-commit", "--no-ff", "main", check=False)
+    if merge == "conflict-resolved":
+        (planned / "app.py").write_text("branch and main\n", encoding="utf-8")
+        git(planned, "add", "app.py")
+    if merge == "with-an-edit":
+        (planned / "sneaky.txt").write_text("untied\n", encoding="utf-8")
+        git(planned, "add", "sneaky.txt")
+    git(planned, "commit", "-q", "--no-verify", "-m", "Merge branch 'main' into the hotfix")
+    proc = push(planned, "--no-verify", BRANCH)
+    if merge == "with-an-edit":
+        assert proc.returncode != 0
+        assert "a merge that also changes sneaky.txt of its own, no task" in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr

@@ -240,13 +240,17 @@ def tie_facts(
             continue
         subject = commit.message.lstrip().split(b"\n", 1)[0]
         brings = reverts = None
+        edits: tuple[str, ...] = ()
         if commit.parents > 1:
             brings = history.brings_history(cwd, commit.parent_ids)
+            edits = history.merge_edits(cwd, commit.sha, commit.parent_ids)
         elif subject.startswith(b'Revert "'):
             reverts = history.reverts(cwd, commit.sha, commit.message)
         elif subject.startswith(EXEMPT_PREFIXES):
             fixups = True
-        commits.append(CommitFacts(commit.sha, commit.message, commit.parents, brings, reverts))
+        commits.append(
+            CommitFacts(commit.sha, commit.message, commit.parents, brings, reverts, edits)
+        )
     known = history.subjects(cwd, context) if fixups else []
     return TieFacts(commits, tasks, known, warning, config.default_task)
 

@@ -21,6 +21,31 @@ def brings_history(cwd: Cwd, parent_ids: Sequence[str]) -> bool:
     return any(not ok("merge-base", "--is-ancestor", other, first, cwd=cwd) for other in others)
 
 
+def merge_edits(cwd: Cwd, sha: str, parent_ids: Sequence[str]) -> tuple[str, ...]:
+    """The files a two-parent merge changes beyond what git merges by itself (an edit made
+    while merging, outside the conflicts it had to resolve): its tree against ``git
+    merge-tree``'s, every path git left in conflict excepted. Nothing for other merges, and
+    where git is older than 2.38 (no ``merge-tree --write-tree``)."""
+    if len(parent_ids) != 2:
+        return ()
+    merged = run_bytes(
+        "merge-tree", "--write-tree", "--name-only", "--no-messages", *parent_ids,
+        cwd=cwd, check=False,
+    )  # fmt: skip
+    if merged.returncode not in (0, 1):
+        return ()
+    tree, *conflicted = merged.stdout.decode("utf-8", "surrogateescape").split("\n")
+    diff = run_bytes(
+        "diff-tree", "-r", "--name-only", "--no-renames", "-z", tree, f"{sha}^{{tree}}",
+        cwd=cwd, check=False,
+    )  # fmt: skip
+    if diff.returncode != 0:
+        return ()
+    changed = diff.stdout.decode("utf-8", "surrogateescape").split("\0")
+    left = set(conflicted)
+    return tuple(path for path in changed if path and path not in left)
+
+
 _REVERTS = b"This reverts commit "
 
 

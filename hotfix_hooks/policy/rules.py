@@ -76,6 +76,7 @@ class CommitFacts(NamedTuple):
     parents: int
     brings_history: bool | None = None  # a merge: does a parent bring commits not there?
     reverts: bool | None = None  # a revert: does it undo the commit it names?
+    merge_edits: tuple[str, ...] = ()  # a merge: files it changes beyond what git merged
 
 
 class TieFacts(NamedTuple):
@@ -332,6 +333,11 @@ def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[s
     history not already there, a revert must undo the commit it names, a ``fixup!``,
     ``squash!`` or ``amend!`` must target a commit of the same hotfix."""
     if exemption == "merge":
+        if commit.merge_edits:
+            shown = ", ".join(commit.merge_edits[:3]) + (
+                ", …" if len(commit.merge_edits) > 3 else ""
+            )
+            return f"a merge that also changes {shown} of its own, no task"
         return "" if commit.brings_history else "a merge that brings nothing new, no task"
     if exemption == "revert":
         return "" if commit.reverts else "a revert that undoes no commit, no task"
@@ -518,7 +524,8 @@ RULES = (
         "Every commit a push (or a pull request) adds to a hotfix, on its branch or on any "
         "branch it reaches (by its Hotfix: trailer, by changing the hotfix's directory, or "
         "by bringing its branch), must name a task of that hotfix (T001: ...). Exempt only "
-        "when git confirms it: a merge that brings in history not already there, a revert "
+        "when git confirms it: a merge that brings in history not already there and changes "
+        "nothing git did not merge (a conflict's resolution aside), a revert "
         "that undoes the commit it names, a fixup!/squash!/amend! of a commit of the same "
         "hotfix. Fix: reword the commits (git rebase -i, 'reword') and push again.",
         frozenset({"tie"}),
