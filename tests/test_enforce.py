@@ -755,3 +755,18 @@ def test_a_merge_is_exempt_only_for_what_git_merged(
         assert "a merge that also changes sneaky.txt of its own, no task" in proc.stderr
     else:
         assert proc.returncode == 0, proc.stderr
+
+
+def test_an_octopus_merge_names_a_task(planned: Path, remote: Path) -> None:
+    """git merge-tree merges two parents: what an octopus merge changed of its own cannot be
+    told, so it is exempt from nothing."""
+    assert push(planned, BRANCH).returncode == 0
+    for name in ("a", "b"):
+        git(planned, "checkout", "-q", "-b", f"side-{name}", "main")
+        (planned / f"{name}.py").write_text(f"{name}\n", encoding="utf-8")
+        git(planned, "add", "-A")
+        git(planned, "commit", "-q", "--no-verify", "-m", f"side {name}")
+    git(planned, "checkout", "-q", BRANCH)
+    git(planned, "merge", "-q", "--no-edit", "side-a", "side-b")
+    proc = push(planned, "--no-verify", BRANCH)
+    assert proc.returncode != 0 and "an octopus merge" in proc.stderr, proc.stderr

@@ -333,6 +333,8 @@ def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[s
     history not already there, a revert must undo the commit it names, a ``fixup!``,
     ``squash!`` or ``amend!`` must target a commit of the same hotfix."""
     if exemption == "merge":
+        if commit.parents > 2:  # git merge-tree merges two: what it did itself is not told
+            return f"an octopus merge ({commit.parents} parents) is exempt from nothing, no task"
         if commit.merge_edits:
             shown = ", ".join(commit.merge_edits[:3]) + (
                 ", …" if len(commit.merge_edits) > 3 else ""
