@@ -722,29 +722,45 @@ def test_the_reword_advice_keeps_a_teammates_merge(
         assert hh(planned, "check", "--range", "origin/main..HEAD").returncode == 0
 
 
-@pytest.mark.parametrize("merge", ["clean", "conflict-resolved", "with-an-edit"])
+@pytest.mark.parametrize(
+    "merge", ["clean", "conflict-resolved", "conflict-resolved-café", "with-an-edit", "unrelated"]
+)
 def test_a_merge_is_exempt_only_for_what_git_merged(
     planned: Path, remote: Path, merge: str
 ) -> None:
     """A merge of main names no task and passes: git made it. An edit made while merging
     (a file neither side has) is the pusher's own change, and needs a task; a conflict's
-    resolution is the merge's work, and does not."""
-    (planned / "app.py").write_text("branch\n", encoding="utf-8")
-    git(planned, "add", "app.py")
+    resolution is the merge's work, and does not (whatever the file's name). A merge of an
+    unrelated root that edits the branch is redone by git as well, and refused."""
+    name = "café.py" if merge.endswith("café") else "app.py"
+    (planned / name).write_text("branch\n", encoding="utf-8")
+    git(planned, "add", "-A")
     git(planned, "commit", "-q", "-m", "T001: fix")
     assert push(planned, BRANCH).returncode == 0
+    if merge == "unrelated":
+        empty = git(planned, "hash-object", "-t", "tree", "/dev/null").stdout.strip()
+        root = git(planned, "commit-tree", empty, "-m", "T002: root").stdout.strip()
+        (planned / name).write_text("guard removed\n", encoding="utf-8")
+        git(planned, "add", "-A")
+        tree = git(planned, "write-tree").stdout.strip()
+        fake = git(
+            planned, "commit-tree", tree, "-p", "HEAD", "-p", root, "-m", "Merge branch 'x'"
+        ).stdout.strip()
+        git(planned, "reset", "-q", "--hard", fake)
+        proc = push(planned, "--no-verify", BRANCH)
+        assert proc.returncode != 0 and f"changes {name} of its own" in proc.stderr, proc.stderr
+        return
     git(planned, "checkout", "-q", "main")
-    (planned / ("app.py" if merge == "conflict-resolved" else "main.py")).write_text(
-        "main\n", encoding="utf-8"
-    )
+    other = name if merge.startswith("conflict") else "main.py"
+    (planned / other).write_text("main\n", encoding="utf-8")
     git(planned, "add", "-A")
     git(planned, "commit", "-q", "--no-verify", "-m", "main moves on")
     git(planned, "push", "-q", "--no-verify", "origin", "main")
     git(planned, "checkout", "-q", BRANCH)
     git(planned, "merge", "-q", "--no-commit", "--no-ff", "main", check=False)
-    if merge == "conflict-resolved":
-        (planned / "app.py").write_text("branch and main\n", encoding="utf-8")
-        git(planned, "add", "app.py")
+    if merge.startswith("conflict"):
+        (planned / name).write_text("branch and main\n", encoding="utf-8")
+        git(planned, "add", name)
     if merge == "with-an-edit":
         (planned / "sneaky.txt").write_text("untied\n", encoding="utf-8")
         git(planned, "add", "sneaky.txt")
@@ -770,3 +786,35 @@ def test_an_octopus_merge_names_a_task(planned: Path, remote: Path) -> None:
     git(planned, "merge", "-q", "--no-edit", "side-a", "side-b")
     proc = push(planned, "--no-verify", BRANCH)
     assert proc.returncode != 0 and "an octopus merge" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("extra", ["none", "spaces", "chmod", "empty-file"])
+def test_a_revert_is_exempt_only_when_it_undoes_exactly(
+    planned: Path, remote: Path, extra: str
+) -> None:
+    """A `Revert "..."` names no task when it undoes exactly the commit it names: not with
+    whitespace changed (a dedent changes what Python runs), a mode changed or an empty file
+    added, none of which a patch id sees."""
+    app = planned / "app.py"
+    app.write_text("x = 1\n", encoding="utf-8")
+    (planned / "run.sh").write_text("true\n", encoding="utf-8")
+    git(planned, "add", "-A")
+    git(planned, "commit", "-q", "-m", "T001: app")
+    app.write_text("x = 2\n", encoding="utf-8")
+    git(planned, "commit", "-q", "-am", "T001: two")
+    assert push(planned, BRANCH).returncode == 0
+    target = git(planned, "rev-parse", "HEAD").stdout.strip()
+    app.write_text("x  =  1\n" if extra == "spaces" else "x = 1\n", encoding="utf-8")
+    if extra == "chmod":
+        (planned / "run.sh").chmod(0o755)
+    if extra == "empty-file":
+        (planned / "pkg.py").write_text("", encoding="utf-8")
+    git(planned, "add", "-A")
+    message = f'Revert "two"\n\nThis reverts commit {target}.'  # a subject with no task
+    git(planned, "commit", "-q", "--no-verify", "-m", message)
+    proc = push(planned, "--no-verify", BRANCH)
+    if extra == "none":
+        assert proc.returncode == 0, proc.stderr
+    else:
+        assert proc.returncode != 0
+        assert "does not exactly undo the commit it names" in proc.stderr, proc.stderr

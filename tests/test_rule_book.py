@@ -275,9 +275,11 @@ def test_exemptions_are_checked_not_trusted(team: tuple[Path, Path, Path]) -> No
 
     refused = attempt("fixup! no such commit")
     assert refused.returncode == 1 and "fixup! of no commit of this hotfix" in refused.stderr
+    refused = attempt("fixup! T")  # a prefix of every tied subject is no commit's
+    assert refused.returncode == 1 and "fixup! of no commit of this hotfix" in refused.stderr
     assert attempt("fixup! T002: guard the api").returncode == 0
     refused = attempt('Revert "nothing"\n\nThis reverts commit ' + "0" * 39 + "1.")
-    assert refused.returncode == 1 and "a revert that undoes no commit" in refused.stderr
+    assert refused.returncode == 1 and "does not exactly undo the commit it names" in refused.stderr
     git(alice, "revert", "--no-edit", "HEAD")  # a real revert undoes the fixup
     assert push(alice, "--no-verify", "origin", branch).returncode == 0, "real revert"
     # a "merge" whose second parent is already in the first brings nothing: it needs a task

@@ -240,7 +240,7 @@ def tie_facts(
             continue
         subject = commit.message.lstrip().split(b"\n", 1)[0]
         brings = reverts = None
-        edits: tuple[str, ...] = ()
+        edits: tuple[str, ...] | None = ()
         if commit.parents > 1:
             brings = history.brings_history(cwd, commit.parent_ids)
             edits = history.merge_edits(cwd, commit.sha, commit.parent_ids)

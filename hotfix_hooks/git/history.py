@@ -21,20 +21,23 @@ def brings_history(cwd: Cwd, parent_ids: Sequence[str]) -> bool:
     return any(not ok("merge-base", "--is-ancestor", other, first, cwd=cwd) for other in others)
 
 
-def merge_edits(cwd: Cwd, sha: str, parent_ids: Sequence[str]) -> tuple[str, ...]:
+def merge_edits(cwd: Cwd, sha: str, parent_ids: Sequence[str]) -> tuple[str, ...] | None:
     """The files a two-parent merge changes beyond what git merges by itself (an edit made
     while merging, outside the conflicts it had to resolve): its tree against ``git
-    merge-tree``'s, every path git left in conflict excepted. Nothing for other merges, and
-    where git is older than 2.38 (no ``merge-tree --write-tree``)."""
+    merge-tree``'s, every path git left in conflict excepted (names as git stores them:
+    ``-z``, never quoted). None when git cannot redo the merge; nothing for other merges,
+    and where git is older than 2.38 (no ``merge-tree --write-tree``)."""
     if len(parent_ids) != 2:
         return ()
     merged = run_bytes(
-        "merge-tree", "--write-tree", "--name-only", "--no-messages", *parent_ids,
-        cwd=cwd, check=False,
+        "merge-tree", "--write-tree", "--name-only", "--no-messages", "-z",
+        "--allow-unrelated-histories", *parent_ids, cwd=cwd, check=False,
     )  # fmt: skip
-    if merged.returncode not in (0, 1):
+    if merged.returncode == 129:  # an option this git does not know: it cannot tell
         return ()
-    tree, *conflicted = merged.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if merged.returncode not in (0, 1):
+        return None
+    tree, *conflicted = merged.stdout.decode("utf-8", "surrogateescape").split("\0")
     diff = run_bytes(
         "diff-tree", "-r", "--name-only", "--no-renames", "-z", tree, f"{sha}^{{tree}}",
         cwd=cwd, check=False,
@@ -63,10 +66,14 @@ def reverted(message: bytes) -> str | None:
 
 
 def _patch_id(cwd: Cwd, *args: str) -> bytes | None:
-    diff = run_bytes("diff-tree", "-p", "--no-color", "--binary", *args, cwd=cwd, check=False)
+    # --no-prefix: -R swaps the a/ and b/ of the header, which the patch id would see
+    diff = run_bytes(
+        "diff-tree", "-p", "--no-color", "--binary", "--no-prefix", *args, cwd=cwd, check=False
+    )
     if diff.returncode != 0 or not diff.stdout.strip():
         return None
-    found = run_bytes("patch-id", "--stable", cwd=cwd, input=diff.stdout, check=False)
+    # --verbatim: whitespace counts (a dedent changes what Python runs)
+    found = run_bytes("patch-id", "--verbatim", cwd=cwd, input=diff.stdout, check=False)
     return found.stdout.split(b" ", 1)[0] or None if found.returncode == 0 else None
 
 
@@ -79,7 +86,33 @@ def reverts(cwd: Cwd, sha: str, message: bytes) -> bool:
     if not ok("merge-base", "--is-ancestor", target, sha, cwd=cwd):
         return False
     undone = _patch_id(cwd, "--root", "-R", sha)
-    return undone is not None and undone == _patch_id(cwd, "--root", target)
+    if undone is None or undone != _patch_id(cwd, "--root", target):
+        return False
+    # what patch-id does not see: modes, and files with no lines (an empty file added)
+    theirs = _raw_changes(cwd, target)
+    ours = _raw_changes(cwd, sha)
+    return ours.keys() == theirs.keys() and all(
+        ours[path] == (new, old) for path, (old, new) in theirs.items()
+    )
+
+
+def _raw_changes(cwd: Cwd, sha: str) -> dict[bytes, tuple[bytes, bytes]]:
+    """Path -> (mode before, mode after) of every file commit ``sha`` changes."""
+    out = run_bytes(
+        "diff-tree", "-r", "--root", "--raw", "-z", "--no-renames", sha, cwd=cwd, check=False
+    ).stdout
+    fields = out.split(b"\0")
+    changes = {}
+    at = 0
+    while at < len(fields) - 1:  # a header, then its path (the commit's id first, with --root)
+        head = fields[at]
+        if not head.startswith(b":"):
+            at += 1
+            continue
+        modes = head[1:].split(b" ")
+        changes[fields[at + 1]] = (modes[0], modes[1] if len(modes) > 1 else b"")
+        at += 2
+    return changes
 
 
 def subjects(cwd: Cwd, revs: Sequence[str]) -> list[tuple[str, str]]:

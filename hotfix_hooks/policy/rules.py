@@ -76,7 +76,8 @@ class CommitFacts(NamedTuple):
     parents: int
     brings_history: bool | None = None  # a merge: does a parent bring commits not there?
     reverts: bool | None = None  # a revert: does it undo the commit it names?
-    merge_edits: tuple[str, ...] = ()  # a merge: files it changes beyond what git merged
+    # a merge: files it changes beyond what git merged (None: git cannot redo the merge)
+    merge_edits: tuple[str, ...] | None = ()
 
 
 class TieFacts(NamedTuple):
@@ -335,6 +336,8 @@ def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[s
     if exemption == "merge":
         if commit.parents > 2:  # git merge-tree merges two: what it did itself is not told
             return f"an octopus merge ({commit.parents} parents) is exempt from nothing, no task"
+        if commit.merge_edits is None:
+            return "a merge git cannot redo from its parents, no task"
         if commit.merge_edits:
             shown = ", ".join(commit.merge_edits[:3]) + (
                 ", …" if len(commit.merge_edits) > 3 else ""
@@ -342,7 +345,11 @@ def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[s
             return f"a merge that also changes {shown} of its own, no task"
         return "" if commit.brings_history else "a merge that brings nothing new, no task"
     if exemption == "revert":
-        return "" if commit.reverts else "a revert that undoes no commit, no task"
+        return (
+            ""
+            if commit.reverts
+            else "a revert that does not exactly undo the commit it names, no task"
+        )
     target = _subject(commit.message)
     while True:
         head, _, rest = target.partition(" ")
@@ -352,7 +359,7 @@ def exemption_refusal(exemption: str, commit: CommitFacts, context: list[tuple[s
     if target and any(
         sha != commit.sha
         and (
-            subject.startswith(target)
+            subject == target  # as git commit --fixup writes it: a prefix matched any "T..."
             or (len(target) >= 4 and all(c in "0123456789abcdef" for c in target)
                 and sha.startswith(target))
         )
