@@ -574,6 +574,26 @@ def test_strict_check_in_a_shallow_clone_says_how_to_fetch_the_target(
     assert "no target branch" not in proc.stderr, proc.stderr
 
 
+DOC_002 = ".specswarm/features/002-hotfix/hotfix.md"
+
+
+def commit_record(repo: Path, when: str | None = None) -> None:
+    """Commit the working tree's record (``when``: its date, the pusher's to write)."""
+    dated = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when} if when else None
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", "T003: plan", env=dated)
+
+
+def rival_branch(repo: Path, name: str, of: str, when: str) -> None:
+    """``name``, from main: the same number as ``of`` for another incident, its record
+    copied from ``of`` and naming ``name``, committed at ``when``."""
+    git(repo, "-c", f"core.hooksPath={os.devnull}", "checkout", "-q", "-b", name, "main")
+    git(repo, "checkout", of, "--", ".specswarm")
+    doc = repo / DOC_002
+    doc.write_text(doc.read_text(encoding="utf-8").replace(of, name), encoding="utf-8")
+    commit_record(repo, when)
+
+
 def test_two_branches_of_one_number_in_one_push_are_refused(installed: Path, remote: Path) -> None:
     """pre-receive judges each ref against the refs from before the push: two branches of
     hotfix 002 pushed together each saw no rival. The later record moves, as when pushed
@@ -581,31 +601,10 @@ def test_two_branches_of_one_number_in_one_push_are_refused(installed: Path, rem
     from tests.conftest import start_hotfix
 
     assert hh(remote, "install", "--server", env=unmeasured_env()).returncode == 0
-    doc = installed / ".specswarm/features/002-hotfix/hotfix.md"
     start_hotfix(installed, "hotfix/002-a")
     fill_plan(installed, "002")
-    for name, when in (
-        ("hotfix/002-a", "2026-11-26T03:00:00"),
-        ("hotfix/002-b", "2026-11-26T03:05:00"),
-    ):
-        if name.endswith("b"):  # the same number for another incident, docs and all
-            git(
-                installed,
-                "-c",
-                f"core.hooksPath={os.devnull}",
-                "checkout",
-                "-q",
-                "-b",
-                name,
-                "main",
-            )
-            git(installed, "checkout", "hotfix/002-a", "--", ".specswarm")
-            doc.write_text(
-                doc.read_text(encoding="utf-8").replace("002-a", "002-b"), encoding="utf-8"
-            )
-        dated = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
-        git(installed, "add", "-A")
-        git(installed, "commit", "-q", "--no-verify", "-m", "T003: plan", env=dated)
+    commit_record(installed, "2026-11-26T03:00:00")
+    rival_branch(installed, "hotfix/002-b", "hotfix/002-a", "2026-11-26T03:05:00")
     proc = push(installed, "--no-verify", "hotfix/002-a", "hotfix/002-b")
     assert proc.returncode != 0
     assert "hotfix/002-b" in proc.stderr and "pushed with it" in proc.stderr, proc.stderr
@@ -646,31 +645,11 @@ def test_a_branch_the_server_has_keeps_its_number_against_a_backdated_newcomer(
     from tests.conftest import start_hotfix
 
     assert hh(remote, "install", "--server", *server_flags, env=unmeasured_env()).returncode == 0
-    doc = installed / ".specswarm/features/002-hotfix/hotfix.md"
     start_hotfix(installed, "hotfix/002-live")
     fill_plan(installed, "002")
-    git(installed, "add", "-A")
-    git(installed, "commit", "-q", "--no-verify", "-m", "T003: plan")
+    commit_record(installed)
     assert push(installed, "--no-verify", "hotfix/002-live").returncode == 0
-    git(
-        installed,
-        "-c",
-        f"core.hooksPath={os.devnull}",
-        "checkout",
-        "-q",
-        "-b",
-        "hotfix/002-z",
-        "main",
-    )
-    git(installed, "checkout", "hotfix/002-live", "--", ".specswarm")
-    doc.write_text(doc.read_text(encoding="utf-8").replace("002-live", "002-z"), encoding="utf-8")
-    old = {
-        **os.environ,
-        "GIT_COMMITTER_DATE": "2020-01-01T00:00:00",
-        "GIT_AUTHOR_DATE": "2020-01-01T00:00:00",
-    }
-    git(installed, "add", "-A")
-    git(installed, "commit", "-q", "--no-verify", "-m", "T003: plan", env=old)
+    rival_branch(installed, "hotfix/002-z", "hotfix/002-live", "2020-01-01T00:00:00")
     proc = push(installed, "--no-verify", "hotfix/002-z")
     assert proc.returncode != 0 and "HH004" in proc.stderr, proc.stderr
     git(installed, "checkout", "-q", "hotfix/002-live")
