@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from hotfix_hooks.core.oid import is_zero
 from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.core.tie import postmortem_commit
 from hotfix_hooks.core.ui import command, commands
@@ -108,7 +109,7 @@ class FinishedFacts(NamedTuple):
     """A hotfix whose tag exists: it was finished (``finish``), on the server or here."""
 
     tag: str
-    commit: str  # what the tag points at
+    commit: str  # what the tag points at (the null id: the push creates the tag)
     change: str = ""  # what a push does to the tag itself ("deletes it", "moves it to ...")
 
 
@@ -435,57 +436,41 @@ def check_finished(facts: Facts) -> list[Violation]:
     finished = facts.finished
     if finished is None:
         return []
-    number = facts.number
-    if finished.change.startswith("creates"):
-        return [
-            _found(
-                facts,
-                "HH006",
-                None,
-                None,
-                f"tag {finished.tag} says hotfix {number} is finished, and finish makes it: "
-                f"this push {finished.change}.",
-                (
-                    "delete the tag where it was made (here it would say the hotfix is "
-                    "finished), and finish the hotfix once it is resolved; the tag comes with it:",
-                    f"{command(['git', 'tag', '-d', finished.tag])}   later: hotfix-hooks finish "
-                    "--push",
-                ),
-            )
-        ]
-    if finished.change:
-        return [
-            _found(
-                facts,
-                "HH006",
-                None,
-                None,
-                f"hotfix {number} is finished (tag {finished.tag} at "
-                f"{_short(finished.commit)} on this server): this push {finished.change}, and "
-                "a finished hotfix's tag stays where finish put it.",
-                (
-                    "nothing was changed; a tag made by mistake is removed by the server's "
-                    "administrator, in the server's repository:",
-                    command(["git", "tag", "-d", finished.tag]),
-                ),
-            )
-        ]
-    return [
-        _found(
-            facts,
-            "HH006",
-            None,
-            None,
-            f"hotfix {number} is finished (tag {finished.tag} at {_short(finished.commit)} on "
-            "this server): its branch is not re-created and its number is never reused.",
-            (
-                "work that belongs to it (the post-mortem, a backport of the same fix) goes on "
-                "any other branch, tied by its subject:",
-                postmortem_commit(number),
-            ),
-            details=("A new emergency is a new hotfix: hotfix-hooks new (with its title)",),
+    number, tag = facts.number, finished.tag
+    details: tuple[str, ...] = ()
+    if is_zero(finished.commit):  # no tag yet: this push makes it, as only finish may
+        message = (
+            f"tag {tag} says hotfix {number} is finished, and finish makes it: "
+            f"this push {finished.change}."
         )
-    ]
+        fix = (
+            "delete the tag where it was made (here it would say the hotfix is "
+            "finished), and finish the hotfix once it is resolved; the tag comes with it:",
+            f"{command(['git', 'tag', '-d', tag])}   later: hotfix-hooks finish --push",
+        )
+    elif finished.change:
+        message = (
+            f"hotfix {number} is finished (tag {tag} at {_short(finished.commit)} on this "
+            f"server): this push {finished.change}, and a finished hotfix's tag stays where "
+            "finish put it."
+        )
+        fix = (
+            "nothing was changed; a tag made by mistake is removed by the server's "
+            "administrator, in the server's repository:",
+            command(["git", "tag", "-d", tag]),
+        )
+    else:
+        message = (
+            f"hotfix {number} is finished (tag {tag} at {_short(finished.commit)} on "
+            "this server): its branch is not re-created and its number is never reused."
+        )
+        fix = (
+            "work that belongs to it (the post-mortem, a backport of the same fix) goes on "
+            "any other branch, tied by its subject:",
+            postmortem_commit(number),
+        )
+        details = ("A new emergency is a new hotfix: hotfix-hooks new (with its title)",)
+    return [_found(facts, "HH006", None, None, message, fix, details=details)]
 
 
 def _commit_and_push(path: str, message: str, push: str) -> str:
