@@ -98,7 +98,7 @@ def _date(claim: Claim, rev: str, path: str, cwd: str | None) -> None:
 
 
 DEFAULT_TAG_FORMAT = "hotfix-{number}"
-PUSHED_WITH_IT = "pushed with it"  # a claim by another branch of the same push (a server's)
+PUSHED_WITH_IT = "pushed with it"  # where a claim by another branch of the same push was seen
 
 
 def tag_exists(tag: str, cwd: str | None = None, git_dir: str | None = None) -> bool:
@@ -214,17 +214,23 @@ def judge(
     """
     listed = branch_claims(prefix, remotes=remotes, cwd=cwd, git_dir=git_dir)
     names = {claim.branch for claim, _ in listed}
+    newcomers = set()  # branches the push creates, not yet on the server
     for name, sha in pushed:
         other = parse_branch(name, prefix)
         if other is not None and name not in names:
             listed.append((Claim(other.number, name, PUSHED_WITH_IT), sha))
+            newcomers.add(name)
     same = [(c, ref) for c, ref in listed if c.number == number and c.branch != branch]
-    taken_too = [c.number for c, _ in listed] + list(taken)
+
+    def move(others: list[Claim]) -> Judgement:
+        """``branch`` must move for ``others``: to the number after every one in use."""
+        in_use = [c.number for c, _ in listed] + [c.number for c in extra] + list(taken)
+        return Judgement(others, next_free(in_use + list(finished_numbers(tag_format, cwd))))
+
     if creating is not None:
-        held = [(c, ref) for c, ref in same if c.where != PUSHED_WITH_IT]
+        held = [(c, ref) for c, ref in same if c.branch not in newcomers]
         if creating and held:
-            numbers = taken_too + list(finished_numbers(tag_format, cwd))
-            return Judgement([c for c, _ in held], next_free(numbers))
+            return move([c for c, _ in held])
         if not creating:
             same = held
     finished = finished_claim(number, prefix, features, tag_format, cwd, git_dir)
@@ -239,11 +245,7 @@ def judge(
         _date(claim, ref, path, cwd)
     claims = [own, *(c for c, _ in same), *foreign]
     others = must_move(branch, claims)
-    if not others:
-        return Judgement([], "")
-    numbers = taken_too + [c.number for c in extra]
-    numbers += list(finished_numbers(tag_format, cwd))
-    return Judgement(others, next_free(numbers))
+    return move(others) if others else Judgement([], "")
 
 
 def named_branches(data: bytes, prefix: str) -> list[str]:
