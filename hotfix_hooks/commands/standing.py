@@ -61,7 +61,7 @@ class Facts(NamedTuple):
     doc_changed: bool = False  # hotfix.md differs from HEAD
     pushed: bool = False  # HEAD is on the branch's upstream
     push: str = "git push"  # the push that works from here
-    pull: str = "git pull --no-rebase"  # the pull that works from here
+    pull: str = ""  # the pull that works from here, when the team pushed (behind)
     behind: bool = False  # the remote-tracking branch has commits this clone lacks
     in_progress: str = ""  # a rebase, merge, cherry-pick, revert or bisect under way
     docs_committed: bool = True  # hotfix.md is in HEAD
@@ -318,7 +318,7 @@ def _hotfix_status(
         pushed=_unpushed(ctx, hotfix.name) == "0",
         push=ctx.repo.push_command(),
         behind=bool(news and news.behind),
-        pull=news.pull if news else "git pull --no-rebase",
+        pull=news.pull if news else "",
         in_progress=operation_name(state) if (state := ctx.repo.in_progress()) else "",
         docs_committed=bool(head and head.record and head.record.facts.state != "missing"),
     )

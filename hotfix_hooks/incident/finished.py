@@ -43,10 +43,10 @@ class Finished(NamedTuple):
             ["git", "pull", "--ff-only"],
             ["git", "branch", "-D", self.branch],
         )
-        # applied, then committed as the new hotfix's: a plain cherry-pick keeps their
-        # Hotfix: trailers (no commit-msg hook runs), and the new fix would count as this one's
-        # by id, merges left out: a merge brings another branch's work, not this one's, and
-        # cherry-pick refuses one without -m
+        # applied, then committed as the new hotfix's (a plain cherry-pick keeps their
+        # Hotfix: trailers, no commit-msg hook runs, and the new fix would count as this
+        # one's); named by id, merges left out (a merge brings another branch's work, and
+        # cherry-pick refuses one without -m)
         pick = ui.commands(
             ["git", "cherry-pick", "--no-commit", *(sha[:12] for sha in self.picks)],
             ["git", "commit", "-m", "T001: <what they fix>"],

@@ -25,7 +25,7 @@ class Upstream(NamedTuple):
     theirs: int  # commits there, not here
     ours: int  # commits here, not there
     record_changed: bool  # their commits change the hotfix's record
-    pull: str = "git pull --no-rebase"  # the pull that works from here (Repository's)
+    pull: str  # the pull that works from here (Repository.pull_command)
 
     @property
     def behind(self) -> bool:
