@@ -8,7 +8,6 @@ shipped template ``dashboard.html.j2``, rendered in Jinja2's sandbox with autoes
 from __future__ import annotations
 
 import json
-import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -18,7 +17,7 @@ from hotfix_hooks.core import clock
 from hotfix_hooks.core.state import HotfixState, state_of
 from hotfix_hooks.policy.targets import within_target
 from hotfix_hooks.report import layout
-from hotfix_hooks.report.inventory import Summary
+from hotfix_hooks.report.inventory import Summary, median_minutes
 from hotfix_hooks.report.outputs import postmortem_cell, stamp, status_cell
 
 TEMPLATE = Path(__file__).resolve().with_name("dashboard.html.j2")
@@ -187,7 +186,7 @@ def points(
 def months(rows: list[dict[str, Any]], tz: tzinfo | None) -> list[layout.Month]:
     """Every month from the first hotfix opened to the last, at most the last
     ``TREND_MONTHS`` of them: how many were opened, and the median time to resolve of those
-    resolved (as :func:`summarize` takes the median). The cap keeps the page's size
+    resolved (:func:`median_minutes`, as the summary takes it). The cap keeps the page's size
     following the number of hotfixes, not the span of their dates."""
     opened: dict[date, list[dict[str, Any]]] = {}
     for r in rows:
@@ -207,8 +206,7 @@ def months(rows: list[dict[str, Any]], tz: tzinfo | None) -> list[layout.Month]:
             for r in group
             if r["time_to_resolution_seconds"] is not None
         ]
-        median = round(statistics.median(minutes), 4) if minutes else None
-        out.append(layout.Month(day, len(group), median))
+        out.append(layout.Month(day, len(group), median_minutes(minutes)))
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
     return out
 

@@ -324,6 +324,12 @@ class Summary:
         return out
 
 
+def median_minutes(minutes: list[float]) -> float | None:
+    """The median of times in minutes, as a figure (to 4 decimals: a second is 0.0167 min,
+    so a figure reads as the rows' times do); None for none."""
+    return round(statistics.median(minutes), 4) if minutes else None
+
+
 def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -> Summary:
     """The figures; a cancelled hotfix (opened by mistake) counts in none of them."""
     cancelled = sum(r.cancelled for r in records)
@@ -341,7 +347,7 @@ def summarize(records: list[HotfixRecord], now: datetime, target_minutes: int) -
     return Summary(
         count=len(records),
         resolved=len(resolved),
-        median_minutes=round(statistics.median(minutes), 4) if minutes else None,
+        median_minutes=median_minutes(minutes),
         mean_minutes=round(statistics.fmean(minutes), 4) if minutes else None,
         within_target=share(
             sum(within_target(d, target_minutes) for d in durations), len(durations)
