@@ -128,10 +128,11 @@ def substitute_plain(source: str, context: Mapping[str, Any], label: str = "") -
             raise TemplateProblem(f"{label or 'template'}: template rendered more than 1 MiB")
         start = field.end()
     parts.append(source[start:])
-    text = "".join(parts[0::2])  # the literal text between the fields
+    literals = parts[0::2]  # the text between the fields
+    text = "".join(literals)
     if "{{" in text or "{%" in text or "{#" in text:
         return None
-    if any(part.endswith("{") or part.startswith("}") for part in parts[0::2]):
+    if any(part.endswith("{") or part.startswith("}") for part in literals):
         return None
     return "".join(parts)
 
